@@ -1,0 +1,21 @@
+/**
+ * Remix classic compiler. The server build is CommonJS because
+ * react-big-calendar breaks the ESM server build (see docs/decisions/0002).
+ * @type {import('@remix-run/dev').AppConfig}
+ */
+export default {
+  appDirectory: "app",
+  ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
+  serverModuleFormat: "cjs",
+  serverBuildPath: "build/index.cjs",
+  assetsBuildDirectory: "public/build",
+  publicPath: "/build/",
+  serverDependenciesToBundle: [/^react-big-calendar/, /^@?luxon/],
+  future: {
+    v3_fetcherPersist: true,
+    v3_relativeSplatPath: true,
+    v3_throwAbortReason: true,
+    v3_lazyRouteDiscovery: true,
+    v3_singleFetch: true,
+  },
+};

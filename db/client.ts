@@ -1,0 +1,47 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema";
+
+export type Db = Kysely<Database>;
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+/** DATE stays `yyyy-MM-dd` text (a Brussels calendar date, never shifted by the process zone). */
+function getTypeParser(oid: number, format?: "text" | "binary") {
+  if (oid === DATE_OID) return (value: string) => value;
+  if (oid === INT8_OID) {
+    return (value: string) => {
+      const n = Number(value);
+      if (!Number.isSafeInteger(n)) throw new RangeError(`bigint out of safe range: ${value}`);
+      return n;
+    };
+  }
+  return pg.types.getTypeParser(oid, format);
+}
+
+export interface DbOptions {
+  max?: number;
+  applicationName?: string;
+}
+
+export function createPool(connectionString: string, options: DbOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? "cadence",
+    types: { getTypeParser } as pg.CustomTypesConfig,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client that loses its server (database restart) must not crash the process;
+  // the pool drops it and the next query reconnects.
+  pool.on("error", (error) => {
+    process.emitWarning(`database connection lost: ${error.message}`);
+  });
+  return pool;
+}
+
+export function createDb(connectionString: string, options: DbOptions = {}): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(connectionString, options) }) });
+}

@@ -1,0 +1,51 @@
+import path from "node:path";
+import { EmbeddedPostgres, embeddedUrl, runningCluster } from "./embedded-postgres";
+import { dataDirectory, loadOrCreateLocalSecrets } from "./local-data";
+
+export const EMBEDDED_DATABASE = "cadence";
+
+export interface DatabaseTarget {
+  url: string;
+  /** "external": DATABASE_URL; "embedded": we started it and stop it on release; "attached": a running app's. */
+  kind: "external" | "embedded" | "attached";
+  embedded: EmbeddedPostgres | null;
+  release(): Promise<void>;
+}
+
+/**
+ * Finds the database to use. With DATABASE_URL, that server. Otherwise the embedded PostgreSQL in
+ * `.data/postgres`: the app (`owner`) starts it and refuses if another process owns it; a command-line
+ * script (`cli`) attaches to the running app's cluster, or starts it for its own run.
+ */
+export async function openDatabaseTarget(options: {
+  mode: "owner" | "cli";
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}): Promise<DatabaseTarget> {
+  const env = options.env ?? process.env;
+  if (env.DATABASE_URL) {
+    return { url: env.DATABASE_URL, kind: "external", embedded: null, release: async () => {} };
+  }
+  const dataDir = dataDirectory(env);
+  const pgDir = path.join(dataDir, "postgres");
+  const secrets = loadOrCreateLocalSecrets(dataDir);
+  if (options.mode === "cli") {
+    const running = runningCluster(pgDir);
+    if (running?.ownerPid) {
+      options.log?.(`using the running app's embedded database (port ${running.port})`);
+      return {
+        url: embeddedUrl(running.port, secrets.dbPassword, EMBEDDED_DATABASE),
+        kind: "attached",
+        embedded: null,
+        release: async () => {},
+      };
+    }
+  }
+  const embedded = await EmbeddedPostgres.start({
+    dataDir: pgDir,
+    password: secrets.dbPassword,
+    database: EMBEDDED_DATABASE,
+    log: options.log,
+  });
+  return { url: embedded.url(EMBEDDED_DATABASE), kind: "embedded", embedded, release: () => embedded.stop() };
+}

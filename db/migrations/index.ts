@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from "kysely";
+import * as m0001 from "./0001_initial";
+
+/**
+ * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
+ * Names sort in the order they run; add new ones at the end.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001_initial": m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

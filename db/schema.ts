@@ -1,0 +1,177 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** Columns the database fills in on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type UiLanguage = "fr" | "nl" | "en";
+export type Role = "admin" | "editor" | "translator" | "approver" | "viewer";
+export type Network = "x" | "facebook" | "linkedin" | "mastodon" | "bluesky" | "youtube" | "webhook" | "outbox";
+export type ChannelLanguage = "fr" | "nl" | "bilingual";
+export type ContentLanguage = "fr" | "nl" | "de";
+export type ItemStatus =
+  | "draft"
+  | "in_translation"
+  | "awaiting_approval"
+  | "scheduled"
+  | "published"
+  | "partly_failed"
+  | "failed"
+  | "held"
+  | "archived";
+export type VariantStatus = "missing" | "draft" | "submitted" | "approved" | "rejected";
+export type PublicationState = "scheduled" | "sending" | "published" | "failed" | "unconfirmed" | "cancelled";
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  ui_language: Defaulted<UiLanguage>;
+  roles: Defaulted<Role[]>;
+  password_hash: string | null;
+  active: Defaulted<boolean>;
+  version: Defaulted<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Date;
+}
+
+export interface ChannelsTable {
+  id: Generated<string>;
+  network: Network;
+  language: ChannelLanguage;
+  name: string;
+  handle: string;
+  base_url: string | null;
+  credentials_encrypted: string | null;
+  active: Defaulted<boolean>;
+  needs_reconnect: Defaulted<boolean>;
+  version: Defaulted<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContentItemsTable {
+  id: Generated<string>;
+  scheduled_at: Date;
+  /** Brussels date, `yyyy-MM-dd` (the pg driver is set to return DATE as text). */
+  local_date: string;
+  /** Brussels wall-clock time, `HH:mm`. */
+  local_time: string;
+  occurrence: Defaulted<"first" | "second">;
+  status: Defaulted<ItemStatus>;
+  source_language: "fr" | "nl";
+  german_enabled: Defaulted<boolean>;
+  version: Defaulted<number>;
+  author_id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface VariantsTable {
+  id: Generated<string>;
+  content_item_id: string;
+  language: ContentLanguage;
+  text: Defaulted<string>;
+  link_url: string | null;
+  image_alt: string | null;
+  status: Defaulted<VariantStatus>;
+  source_hash: string | null;
+  translated_by: string | null;
+  version: Defaulted<number>;
+  updated_at: Timestamp;
+}
+
+export interface ContentItemChannelsTable {
+  content_item_id: string;
+  channel_id: string;
+}
+
+export interface PublicationsTable {
+  id: Generated<string>;
+  variant_id: string;
+  channel_id: string;
+  state: Defaulted<PublicationState>;
+  attempts: Defaulted<number>;
+  next_attempt_at: Date | null;
+  remote_id: string | null;
+  remote_url: string | null;
+  last_error: string | null;
+  published_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RecurringQuestionsTable {
+  id: Generated<string>;
+  slug: string;
+  label_fr: string;
+  label_nl: string;
+  keywords_fr: Defaulted<string[]>;
+  keywords_nl: Defaulted<string[]>;
+  url_fr: string | null;
+  url_nl: string | null;
+  monthly_volume: Defaulted<number>;
+  active: Defaulted<boolean>;
+  version: Defaulted<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ItemTagsTable {
+  content_item_id: string;
+  recurring_question_id: string;
+}
+
+export interface DayNotesTable {
+  id: Generated<string>;
+  local_date: string;
+  text_fr: string;
+  text_nl: string;
+  author_id: string | null;
+  version: Defaulted<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  occurred_at: Timestamp;
+  before: unknown;
+  after: unknown;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  channels: ChannelsTable;
+  content_items: ContentItemsTable;
+  variants: VariantsTable;
+  content_item_channels: ContentItemChannelsTable;
+  publications: PublicationsTable;
+  recurring_questions: RecurringQuestionsTable;
+  item_tags: ItemTagsTable;
+  day_notes: DayNotesTable;
+  audit_events: AuditEventsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Channel = Selectable<ChannelsTable>;
+export type ContentItem = Selectable<ContentItemsTable>;
+export type Variant = Selectable<VariantsTable>;
+export type RecurringQuestion = Selectable<RecurringQuestionsTable>;
+export type DayNote = Selectable<DayNotesTable>;
+export type AuditEvent = Selectable<AuditEventsTable>;

@@ -240,7 +240,7 @@ export class EmbeddedPostgres {
     }
     fs.writeFileSync(
       ownerFile(dataDir),
-      JSON.stringify({ ownerPid: process.pid, postgresPid: child.pid, port } satisfies OwnerRecord),
+      JSON.stringify({ ownerPid: process.pid, postgresPid: child.pid ?? 0, port } satisfies OwnerRecord),
     );
     await instance.ensureDatabase(options.database);
     log(`embedded PostgreSQL ready on 127.0.0.1:${port}`);

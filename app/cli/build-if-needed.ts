@@ -1,0 +1,30 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { PROJECT_ROOT } from "../../db/local-data";
+import { BUILD_PATH } from "../server/web.server";
+
+function newestMtime(target: string): number {
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+/** True when the Remix build is missing or older than any source it is built from. */
+export function buildIsStale(): boolean {
+  if (!fs.existsSync(BUILD_PATH)) return true;
+  const built = fs.statSync(BUILD_PATH).mtimeMs;
+  const sources = ["app", "remix.config.js", "package-lock.json"].map((p) => path.join(PROJECT_ROOT, p)).filter((p) => fs.existsSync(p));
+  return sources.some((source) => newestMtime(source) > built);
+}
+
+export async function runRemixBuild(): Promise<void> {
+  const bin = path.join(PROJECT_ROOT, "node_modules", "@remix-run", "dev", "dist", "cli.js");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, "build"], { cwd: PROJECT_ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`remix build failed (exit ${code})`))));
+  });
+}

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { dataDirectory, loadOrCreateLocalSecrets } from "../db/local-data";
+
+const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).optional(),
+  CADENCE_DEMO: booleanFlag.optional(),
+  CADENCE_DATA_DIR: z.string().optional(),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  CREDENTIALS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64-encoded (openssl rand -base64 32)")
+    .optional(),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export interface AppConfig {
+  nodeEnv: "development" | "production" | "test";
+  production: boolean;
+  /** Demo mode: embedded database, generated secrets, demo data and demo passwords. */
+  demo: boolean;
+  databaseUrl: string | undefined;
+  port: number;
+  host: string;
+  dataDir: string;
+  sessionSecret: string;
+  credentialsKey: Buffer;
+  sessionTtlHours: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Reads and checks the environment once, at start-up; a missing or malformed setting stops the
+ * start with a message naming it. In demo mode, missing secrets come from `.data/secrets.json`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const demo = e.CADENCE_DEMO ?? !e.DATABASE_URL;
+  const dataDir = dataDirectory(env);
+  let sessionSecret = e.SESSION_SECRET;
+  let credentialsKey = e.CREDENTIALS_KEY;
+  if (!sessionSecret || !credentialsKey) {
+    if (!demo) {
+      const missing = [!sessionSecret && "SESSION_SECRET", !credentialsKey && "CREDENTIALS_KEY"].filter(Boolean).join(", ");
+      throw new ConfigError(
+        `Invalid configuration:\n  ${missing}: required outside demo mode (generate with: openssl rand -base64 32)`,
+      );
+    }
+    const local = loadOrCreateLocalSecrets(dataDir);
+    sessionSecret ??= local.sessionSecret;
+    credentialsKey ??= local.credentialsKey;
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    production: e.NODE_ENV === "production",
+    demo,
+    databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
+    // A demo with printed passwords listens on this machine only, unless told otherwise.
+    host: e.HOST ?? (demo ? "127.0.0.1" : "0.0.0.0"),
+    dataDir,
+    sessionSecret,
+    credentialsKey: Buffer.from(credentialsKey, "base64"),
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,41 @@
+/** Who may do what. The services enforce this; the UI only uses it to hide what would be refused. */
+
+export type Role = "admin" | "editor" | "translator" | "approver" | "viewer";
+export const ROLES: readonly Role[] = ["admin", "editor", "translator", "approver", "viewer"];
+
+export type Action =
+  | "plan.read"
+  | "item.write"
+  | "item.move"
+  | "dayNote.write"
+  | "variant.translate"
+  | "item.approve"
+  | "publishing.hold"
+  | "users.manage"
+  | "channels.manage"
+  | "settings.manage";
+
+const matrix: Record<Action, readonly Role[]> = {
+  "plan.read": ["admin", "editor", "translator", "approver", "viewer"],
+  "item.write": ["editor"],
+  "item.move": ["editor"],
+  "dayNote.write": ["editor"],
+  "variant.translate": ["translator", "editor"],
+  "item.approve": ["approver"],
+  "publishing.hold": ["admin", "approver"],
+  "users.manage": ["admin"],
+  "channels.manage": ["admin"],
+  "settings.manage": ["admin"],
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export function can(roles: readonly Role[], action: Action): boolean {
+  return matrix[action].some((role) => roles.includes(role));
+}
+
+export function rolesAllowed(action: Action): readonly Role[] {
+  return matrix[action];
+}

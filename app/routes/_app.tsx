@@ -1,0 +1,32 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Outlet, isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
+import { AppShell } from "../components/app-shell";
+import { ErrorPage } from "../components/error-page";
+import { useRootData } from "../i18n/react";
+import { requireUser } from "../services/session.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context.app, request);
+  return { user: { displayName: user.display_name, roles: user.roles } };
+}
+
+export default function AppLayout() {
+  const { user } = useLoaderData<typeof loader>();
+  return (
+    <AppShell user={user}>
+      <Outlet />
+    </AppShell>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const root = useRootData();
+  if (!root?.user) return <ErrorPage status={status} />;
+  return (
+    <AppShell user={root.user}>
+      <ErrorPage status={status} standalone={false} />
+    </AppShell>
+  );
+}

@@ -1,0 +1,85 @@
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { sql } from "kysely";
+import fs from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { PROJECT_ROOT } from "../../db/local-data";
+import type { AppContext } from "../services/context.server";
+
+export const BUILD_PATH = path.join(PROJECT_ROOT, "build", "index.cjs");
+
+const require = createRequire(import.meta.url);
+
+function loadBuild(): ServerBuild {
+  if (!fs.existsSync(BUILD_PATH)) throw new Error(`No build at ${BUILD_PATH}: run "npm run build" first.`);
+  return require(BUILD_PATH) as ServerBuild;
+}
+
+/** The HTTP application: static assets, health check, then every other request goes to Remix. */
+export function createWebApp(ctx: AppContext, build: ServerBuild = loadBuild()): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Referrer-Policy", "same-origin");
+    res.setHeader("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'");
+    if (ctx.config.production) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    next();
+  });
+  app.use("/build", express.static(path.join(PROJECT_ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(PROJECT_ROOT, "public"), { maxAge: "1h" }));
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await sql`select 1`.execute(ctx.db);
+      res.json({ status: "ok" });
+    } catch (error) {
+      ctx.log.warn("health check failed", { error });
+      res.status(503).json({ status: "unavailable", reason: "database" });
+    }
+  });
+
+  app.all("*", createRequestHandler({ build, mode: ctx.config.production ? "production" : "development", getLoadContext: () => ({ app: ctx }) }));
+
+  // Last resort: whatever escaped Remix becomes a plain 500 with no detail, and a log line with it.
+  app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    ctx.log.error("unhandled request error", { path: req.path, error });
+    if (res.headersSent) return next(error);
+    res.status(500).type("text/plain").send("Internal error. Nothing was saved.");
+  });
+  return app;
+}
+
+export interface RunningWebServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startWebServer(ctx: AppContext, options: { port: number; host: string }): Promise<RunningWebServer> {
+  const server = http.createServer(createWebApp(ctx));
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const shownHost = options.host === "0.0.0.0" || options.host === "127.0.0.1" || options.host === "::" ? "localhost" : options.host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still running after 10 s are cut; the database transaction they hold rolls back.
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      }),
+  };
+}

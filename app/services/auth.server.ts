@@ -1,0 +1,57 @@
+import { createHash, randomBytes } from "node:crypto";
+import { deleteExpiredSessions, deleteSession, findSessionUser, insertSession } from "../../db/repositories/sessions";
+import { findUserByEmail } from "../../db/repositories/users";
+import type { User } from "../../db/schema";
+import { audit } from "./audit.server";
+import type { AppContext } from "./context.server";
+import { verifyAgainstDummy, verifyPassword } from "./passwords.server";
+
+export type SignInResult = { ok: true; user: User; sessionToken: string; expiresAt: Date } | { ok: false };
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/**
+ * E-mail and password sign-in. A failure says nothing about whether the e-mail exists (same
+ * answer, same time). Success opens a fresh session: the token is random and only its hash is stored.
+ */
+export async function signIn(ctx: AppContext, input: { email: string; password: string }): Promise<SignInResult> {
+  const user = await findUserByEmail(ctx.db, input.email);
+  const valid = user?.password_hash && user.active ? await verifyPassword(user.password_hash, input.password) : false;
+  if (!user || !user.password_hash || !user.active) await verifyAgainstDummy(input.password);
+  if (!user || !valid) {
+    await audit(ctx.db, { id: user?.id ?? null, label: input.email.slice(0, 320) }, {
+      action: "auth.sign_in_failed",
+      subjectType: "user",
+      subjectId: user?.id ?? null,
+    });
+    return { ok: false };
+  }
+  const { token, expiresAt } = await openSession(ctx, user.id);
+  await audit(ctx.db, { id: user.id, label: user.display_name }, { action: "auth.signed_in", subjectType: "user", subjectId: user.id });
+  return { ok: true, user, sessionToken: token, expiresAt };
+}
+
+export async function openSession(ctx: AppContext, userId: string): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(ctx.now().getTime() + ctx.config.sessionTtlHours * 3600_000);
+  await insertSession(ctx.db, { idHash: hashToken(token), userId, expiresAt });
+  return { token, expiresAt };
+}
+
+export async function userForSession(ctx: AppContext, token: string): Promise<User | undefined> {
+  return await findSessionUser(ctx.db, hashToken(token), ctx.now());
+}
+
+export async function signOut(ctx: AppContext, token: string, user: User | undefined): Promise<void> {
+  await deleteSession(ctx.db, hashToken(token));
+  if (user) {
+    await audit(ctx.db, { id: user.id, label: user.display_name }, { action: "auth.signed_out", subjectType: "user", subjectId: user.id });
+  }
+}
+
+/** Deletes sessions past their expiry; run by the scheduler. */
+export async function purgeExpiredSessions(ctx: AppContext): Promise<number> {
+  return await deleteExpiredSessions(ctx.db, ctx.now());
+}

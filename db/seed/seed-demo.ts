@@ -1,0 +1,182 @@
+import { createHash } from "node:crypto";
+import { DateTime } from "luxon";
+import { hashPassword } from "../../app/services/passwords.server";
+import { BRUSSELS_ZONE, datesOfMonth, resolveLocalTime } from "../../app/domain/time/brussels";
+import type { Db } from "../client";
+import { insertAuditEvent } from "../repositories/audit-events";
+import { insertChannel } from "../repositories/channels";
+import { insertContentItem } from "../repositories/content-items";
+import { insertDayNote } from "../repositories/day-notes";
+import { tagItem, upsertRecurringQuestion } from "../repositories/recurring-questions";
+import { findUserByEmail, insertUser } from "../repositories/users";
+import type { ChannelLanguage, ItemStatus, Network, Role, UiLanguage, VariantStatus } from "../schema";
+import { demoQuestions } from "./demo-questions";
+import { demoDayNotes, demoPosts } from "./demo-posts";
+
+export interface DemoAccount {
+  email: string;
+  displayName: string;
+  roles: Role[];
+  uiLanguage: UiLanguage;
+  password: string;
+}
+
+/** The demo accounts. Their passwords are public on purpose and printed only in demo mode. */
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { email: "admin@demo.cadence.test", displayName: "Camille Martin", roles: ["admin"], uiLanguage: "fr", password: "demo-admin-cadence" },
+  { email: "editor@demo.cadence.test", displayName: "Sophie Lambert", roles: ["editor"], uiLanguage: "fr", password: "demo-editor-cadence" },
+  { email: "translator@demo.cadence.test", displayName: "Pieter Janssens", roles: ["translator"], uiLanguage: "nl", password: "demo-translator-cadence" },
+  { email: "approver@demo.cadence.test", displayName: "Nathalie Dubois", roles: ["approver"], uiLanguage: "fr", password: "demo-approver-cadence" },
+];
+
+const DEMO_CHANNELS: { key: string; network: Network; language: ChannelLanguage; name: string; handle: string; baseUrl?: string }[] = [
+  { key: "x-fr", network: "x", language: "fr", name: "X — SPF Finances", handle: "@SPFFinances" },
+  { key: "x-nl", network: "x", language: "nl", name: "X — FOD Financiën", handle: "@FODFinancien" },
+  { key: "fb-fr", network: "facebook", language: "fr", name: "Facebook — SPF Finances", handle: "SPFFinances" },
+  { key: "fb-nl", network: "facebook", language: "nl", name: "Facebook — FOD Financiën", handle: "FODFinancien" },
+  { key: "li", network: "linkedin", language: "bilingual", name: "LinkedIn — SPF Finances / FOD Financiën", handle: "spf-finances-fod-financien" },
+  { key: "outbox", network: "outbox", language: "bilingual", name: "Outbox (demo)", handle: "outbox" },
+];
+
+function sourceHash(text: string, link: string | null): string {
+  return createHash("sha256").update(`${text}\u0000${link ?? ""}`).digest("hex");
+}
+
+/** What a demo item looks like on a given day, relative to today: the past is published, the future in every state. */
+function statusFor(date: string, today: string, day: number): ItemStatus {
+  if (date < today) return "published";
+  if (date === today) return "scheduled";
+  return (["scheduled", "scheduled", "awaiting_approval", "in_translation", "draft", "scheduled"] as const)[day % 6] as ItemStatus;
+}
+
+/**
+ * Creates the demo users, channels, recurring questions, day notes and a month of FR/NL posts around
+ * `now`. Does nothing when the demo admin already exists, so it is safe to run again.
+ */
+export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; items: number }> {
+  if (await findUserByEmail(db, DEMO_ACCOUNTS[0]!.email)) return { created: false, items: 0 };
+  const hashes = await Promise.all(DEMO_ACCOUNTS.map((a) => hashPassword(a.password)));
+  return await db.transaction().execute(async (tx) => {
+    const users = new Map<Role, string>();
+    for (const [i, account] of DEMO_ACCOUNTS.entries()) {
+      const user = await insertUser(tx, {
+        email: account.email,
+        display_name: account.displayName,
+        roles: account.roles,
+        ui_language: account.uiLanguage,
+        password_hash: hashes[i] ?? null,
+      });
+      users.set(account.roles[0]!, user.id);
+    }
+    const editorId = users.get("editor")!;
+    const translatorId = users.get("translator")!;
+
+    const channels = new Map<string, { id: string; language: ChannelLanguage }>();
+    for (const c of DEMO_CHANNELS) {
+      const row = await insertChannel(tx, { network: c.network, language: c.language, name: c.name, handle: c.handle, base_url: c.baseUrl ?? null, credentials_encrypted: null });
+      channels.set(c.key, { id: row.id, language: row.language });
+    }
+
+    const questionIds = new Map<string, string>();
+    for (const q of demoQuestions) {
+      const row = await upsertRecurringQuestion(tx, {
+        slug: q.slug,
+        label_fr: q.fr,
+        label_nl: q.nl,
+        keywords_fr: q.keywordsFr,
+        keywords_nl: q.keywordsNl,
+        url_fr: q.urlFr ?? null,
+        url_nl: q.urlNl ?? null,
+        monthly_volume: q.volume,
+      });
+      questionIds.set(q.slug, row.id);
+    }
+
+    const local = DateTime.fromJSDate(now, { zone: BRUSSELS_ZONE });
+    const month = local.toFormat("yyyy-MM");
+    const today = local.toFormat("yyyy-MM-dd");
+    for (const note of demoDayNotes[local.month] ?? []) {
+      await insertDayNote(tx, { local_date: `${month}-${String(note.day).padStart(2, "0")}`, text_fr: note.fr, text_nl: note.nl, author_id: editorId });
+    }
+
+    let count = 0;
+    for (const date of datesOfMonth(month)) {
+      const day = Number(date.slice(8));
+      // Leave some days empty, so the coverage shows what is still missing.
+      if (day % 5 === 3) continue;
+      const post = demoPosts[(day * 7) % demoPosts.length]!;
+      const weekday = DateTime.fromISO(date).weekday;
+      const keys = ["x-fr", "x-nl", "outbox", ...(day % 2 === 0 ? ["fb-fr", "fb-nl"] : []), ...(weekday === 2 || weekday === 4 ? ["li"] : [])];
+      const resolved = resolveLocalTime(date, post.time);
+      if (!resolved.ok) continue;
+      const status = statusFor(date, today, day);
+      const sourceLanguage = day % 4 === 0 ? "nl" : "fr";
+      const targetLanguage = sourceLanguage === "fr" ? "nl" : "fr";
+      const approved = status === "scheduled" || status === "published";
+      const variantStatus: VariantStatus = approved ? "approved" : status === "awaiting_approval" ? "submitted" : "draft";
+      const texts = { fr: post.fr, nl: post.nl };
+      const link = post.link ?? null;
+      const variants = (["fr", "nl"] as const).map((language) => {
+        const isTarget = language === targetLanguage;
+        const missing = isTarget && status === "in_translation";
+        return {
+          language,
+          text: missing ? "" : texts[language],
+          link_url: link,
+          image_alt: post.imageAlt?.[language] ?? null,
+          status: missing ? ("missing" as const) : variantStatus,
+          source_hash: isTarget && !missing ? sourceHash(texts[sourceLanguage], link) : null,
+          translated_by: isTarget && !missing ? translatorId : null,
+        };
+      });
+      const item = await insertContentItem(
+        tx,
+        {
+          scheduled_at: resolved.scheduledAt,
+          local_date: date,
+          local_time: post.time,
+          status,
+          source_language: sourceLanguage,
+          author_id: editorId,
+        },
+        variants,
+        keys.map((k) => channels.get(k)!.id),
+      );
+      await tagItem(tx, item.id, post.tags.map((slug) => questionIds.get(slug)!).filter(Boolean));
+      if (status === "published") {
+        const rows = await tx.selectFrom("variants").select(["id", "language"]).where("content_item_id", "=", item.id).execute();
+        for (const variant of rows) {
+          for (const key of keys) {
+            const channel = channels.get(key)!;
+            const matches = channel.language === variant.language || (channel.language === "bilingual" && variant.language === sourceLanguage);
+            if (!matches) continue;
+            await tx
+              .insertInto("publications")
+              .values({
+                variant_id: variant.id,
+                channel_id: channel.id,
+                state: "published",
+                attempts: 1,
+                next_attempt_at: null,
+                remote_id: `demo-${item.id.slice(0, 8)}-${key}-${variant.language}`,
+                remote_url: null,
+                last_error: null,
+                published_at: resolved.scheduledAt,
+              })
+              .execute();
+          }
+        }
+      }
+      count++;
+    }
+    await insertAuditEvent(tx, {
+      actorId: null,
+      actorLabel: "system",
+      action: "demo.seeded",
+      subjectType: "system",
+      subjectId: null,
+      after: { month, items: count, users: DEMO_ACCOUNTS.map((a) => a.email) },
+    });
+    return { created: true, items: count };
+  });
+}

@@ -1,0 +1,40 @@
+import { parentPort } from "node:worker_threads";
+import { createDb } from "../db/client";
+import { loadConfig } from "../app/config.server";
+import type { AppContext } from "../app/services/context.server";
+import { createLogger } from "../app/services/logger.server";
+
+/**
+ * Runs one job in its Bree worker: builds the service context, calls `work`, then closes the
+ * database and exits 0. On Bree's "cancel" (shutdown), the signal aborts the work, the worker
+ * cleans up and exits 0; it never leaves a connection or a half-done transaction behind.
+ */
+export async function runJob(name: string, work: (ctx: AppContext, signal: AbortSignal) => Promise<Record<string, unknown>>): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.logLevel, base: { job: name } });
+  if (!config.databaseUrl) throw new Error("jobs need DATABASE_URL (the scheduler passes the embedded database's URL)");
+  const db = createDb(config.databaseUrl, { max: 2, applicationName: `cadence-job-${name}` });
+  const controller = new AbortController();
+  let finished = false;
+  const finish = async (code: number) => {
+    if (finished) return;
+    finished = true;
+    await db.destroy();
+    process.exit(code);
+  };
+  parentPort?.on("message", (message) => {
+    if (message === "cancel") {
+      controller.abort();
+      log.info("job cancelled");
+      void finish(0);
+    }
+  });
+  try {
+    const result = await work({ db, config, log, now: () => new Date() }, controller.signal);
+    log.info("job done", result);
+    await finish(0);
+  } catch (error) {
+    log.error("job failed", { error });
+    await finish(1);
+  }
+}

@@ -1,0 +1,39 @@
+import Bree from "bree";
+import { fileURLToPath } from "node:url";
+import type { Logger } from "../app/services/logger.server";
+import { JOBS, type JobDefinition } from "./definitions";
+
+const BOOTSTRAP = fileURLToPath(new URL("./run-job.mjs", import.meta.url));
+
+export interface RunningScheduler {
+  stop(): Promise<void>;
+}
+
+/** Starts Bree with every job of `jobs/definitions.ts`; stop() cancels running workers and waits for them. */
+export async function startScheduler(log: Logger, jobs: JobDefinition[] = JOBS): Promise<RunningScheduler> {
+  const bree = new Bree({
+    root: false,
+    logger: {
+      info: (message: string) => log.debug(message),
+      warn: (message: string) => log.warn(message),
+      error: (message: string | Error) => log.error(typeof message === "string" ? message : message.message),
+    },
+    closeWorkerAfterMs: 10 * 60_000,
+    jobs: jobs.map((job) => ({
+      name: job.name,
+      path: BOOTSTRAP,
+      interval: job.interval,
+      timeout: job.timeout,
+      worker: { workerData: { job: job.name } },
+    })),
+    errorHandler: (error, data) => log.error("job worker error", { job: data.name, error }),
+  });
+  await bree.start();
+  log.info("scheduler started", { jobs: jobs.map((j) => j.name) });
+  return {
+    stop: async () => {
+      await bree.stop();
+      log.info("scheduler stopped");
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dataDirectory, loadOrCreateLocalSecrets } from "../db/local-data";
+import { dataDirectory, loadOrCreateLocalSecrets, type Env } from "../db/local-data";
 
 const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -42,7 +42,7 @@ export class ConfigError extends Error {
  * Reads and checks the environment once, at start-up; a missing or malformed setting stops the
  * start with a message naming it. In demo mode, missing secrets come from `.data/secrets.json`.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(env: Env = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);

@@ -17,7 +17,7 @@ function getTypeParser(oid: number, format?: "text" | "binary") {
       return n;
     };
   }
-  return pg.types.getTypeParser(oid, format);
+  return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
 }
 
 export interface DbOptions {
@@ -30,7 +30,7 @@ export function createPool(connectionString: string, options: DbOptions = {}): p
     connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "cadence",
-    types: { getTypeParser } as pg.CustomTypesConfig,
+    types: { getTypeParser },
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });

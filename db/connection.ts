@@ -1,6 +1,6 @@
 import path from "node:path";
 import { EmbeddedPostgres, embeddedUrl, runningCluster } from "./embedded-postgres";
-import { dataDirectory, loadOrCreateLocalSecrets } from "./local-data";
+import { dataDirectory, loadOrCreateLocalSecrets, type Env } from "./local-data";
 
 export const EMBEDDED_DATABASE = "cadence";
 
@@ -19,7 +19,7 @@ export interface DatabaseTarget {
  */
 export async function openDatabaseTarget(options: {
   mode: "owner" | "cli";
-  env?: NodeJS.ProcessEnv;
+  env?: Env;
   log?: (line: string) => void;
 }): Promise<DatabaseTarget> {
   const env = options.env ?? process.env;

@@ -90,7 +90,7 @@ describe("embedded PostgreSQL", () => {
   });
 
   it("command-line scripts attach to the running app's database instead of starting a second one", async () => {
-    const env = { CADENCE_DATA_DIR: path.join(root, "app-data") } as NodeJS.ProcessEnv;
+    const env = { CADENCE_DATA_DIR: path.join(root, "app-data") };
     const app = await openDatabaseTarget({ mode: "owner", env });
     try {
       expect(app.kind).toBe("embedded");
@@ -110,7 +110,7 @@ describe("embedded PostgreSQL", () => {
   });
 
   it("uses DATABASE_URL as given, without starting anything", async () => {
-    const target = await openDatabaseTarget({ mode: "owner", env: { DATABASE_URL: "postgres://u:p@db.internal:5432/cadence" } as NodeJS.ProcessEnv });
+    const target = await openDatabaseTarget({ mode: "owner", env: { DATABASE_URL: "postgres://u:p@db.internal:5432/cadence" } });
     expect(target).toMatchObject({ kind: "external", url: "postgres://u:p@db.internal:5432/cadence", embedded: null });
   });
 });

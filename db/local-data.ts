@@ -3,11 +3,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** Environment variables, as given or as a test sets them. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 /** The project's root folder (this file sits in db/). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Where demo mode keeps its database and generated secrets: `.data/` unless CADENCE_DATA_DIR says otherwise. */
-export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {
+export function dataDirectory(env: Env = process.env): string {
   return path.resolve(PROJECT_ROOT, env.CADENCE_DATA_DIR || ".data");
 }
 

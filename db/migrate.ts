@@ -9,7 +9,7 @@ function migratorFor(db: Kysely<any>): Migrator {
 function unwrap(result: MigrationResultSet): string[] {
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error");
-    const message = result.error instanceof Error ? result.error.message : String(result.error);
+    const message = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${message}`, { cause: result.error });
   }
   return (result.results ?? []).map((r) => `${r.direction === "Up" ? "applied" : "reverted"} ${r.migrationName}`);

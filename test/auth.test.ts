@@ -81,7 +81,8 @@ describe("sign-in", () => {
 
   it("refuses malformed sign-in input with the same message, never a 500", async () => {
     const client = new Browserless(server.url, { "accept-language": "nl" });
-    for (const form of [{}, { email: "" }, { email: "x".repeat(5000), password: "y" }, { email: "a@b.be", password: "" }]) {
+    const forms: Record<string, string>[] = [{}, { email: "" }, { email: "x".repeat(5000), password: "y" }, { email: "a@b.be", password: "" }];
+    for (const form of forms) {
       const r = await client.request("/login", { form });
       expect(r.status).toBe(200);
       expect(r.text).toContain("Het e-mailadres of het wachtwoord is onjuist.");

@@ -8,7 +8,7 @@ export interface RootData {
 }
 
 export function useRootData(): RootData | undefined {
-  return useRouteLoaderData("root") as RootData | undefined;
+  return useRouteLoaderData<RootData>("root");
 }
 
 export function useLang(): UiLanguage {

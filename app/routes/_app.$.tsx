@@ -1,4 +1,4 @@
-export async function loader() {
+export function loader() {
   throw new Response("Not Found", { status: 404, statusText: "Not Found" });
 }
 

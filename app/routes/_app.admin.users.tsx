@@ -37,6 +37,7 @@ export default function AdminUsers() {
   const busy = useNavigation().state === "submitting";
   const errors = data && !data.ok ? data.errors : {};
   const values = data && !data.ok ? data.values : {};
+  const text = (name: string, fallback = "") => (typeof values[name] === "string" ? values[name] : fallback);
   const err = (field: string) => {
     const e = errors[field];
     return e ? t(e.key, e.params) : null;
@@ -92,12 +93,12 @@ export default function AdminUsers() {
           {field(
             "displayName",
             "users.create.name",
-            <input id="user-displayName" name="displayName" defaultValue={String(values.displayName ?? "")} {...described("displayName")} />,
+            <input id="user-displayName" name="displayName" defaultValue={text("displayName")} {...described("displayName")} />,
           )}
           {field(
             "email",
             "users.create.email",
-            <input id="user-email" name="email" type="email" defaultValue={String(values.email ?? "")} {...described("email")} />,
+            <input id="user-email" name="email" type="email" defaultValue={text("email")} {...described("email")} />,
           )}
           {field(
             "password",
@@ -120,7 +121,7 @@ export default function AdminUsers() {
           {field(
             "uiLanguage",
             "users.create.language",
-            <select id="user-uiLanguage" name="uiLanguage" defaultValue={String(values.uiLanguage ?? "fr")} {...described("uiLanguage")}>
+            <select id="user-uiLanguage" name="uiLanguage" defaultValue={text("uiLanguage", "fr")} {...described("uiLanguage")}>
               {UI_LANGUAGES.map((code) => (
                 <option key={code} value={code}>
                   {t(`lang.${code}`)}

@@ -5,7 +5,7 @@ import { currentUser, languageCookie, safeRedirectTarget } from "../services/ses
 
 const schema = z.object({ lang: z.enum(["fr", "nl", "en"]), redirectTo: z.string().max(2048).optional() });
 
-export async function loader() {
+export function loader() {
   throw redirect("/plan");
 }
 

@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { signOut } from "../services/auth.server";
 import { clearSessionCookie, currentUser, sessionToken } from "../services/session.server";
 
-export async function loader() {
+export function loader() {
   throw redirect("/plan");
 }
 

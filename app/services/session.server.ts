@@ -1,6 +1,6 @@
 import { createCookie, redirect, type Cookie } from "@remix-run/node";
 import type { User } from "../../db/schema";
-import { can, type Action, type Role } from "../domain/permissions";
+import { can, type Action } from "../domain/permissions";
 import { isUiLanguage, negotiateLanguage, type UiLanguage } from "../i18n";
 import { userForSession } from "./auth.server";
 import type { AppContext } from "./context.server";

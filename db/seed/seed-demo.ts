@@ -50,8 +50,8 @@ function statusFor(date: string, today: string, day: number): ItemStatus {
 }
 
 /**
- * Creates the demo users, channels, recurring questions, day notes and a month of FR/NL posts around
- * `now`. Does nothing when the demo admin already exists, so it is safe to run again.
+ * Creates the demo users, channels, recurring questions, day notes, and FR/NL posts for the month of
+ * `now` and the next. Does nothing when the demo admin already exists, so it is safe to run again.
  */
 export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; items: number }> {
   if (await findUserByEmail(db, DEMO_ACCOUNTS[0]!.email)) return { created: false, items: 0 };
@@ -93,14 +93,18 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
     }
 
     const local = DateTime.fromJSDate(now, { zone: BRUSSELS_ZONE });
-    const month = local.toFormat("yyyy-MM");
     const today = local.toFormat("yyyy-MM-dd");
-    for (const note of demoDayNotes[local.month] ?? []) {
-      await insertDayNote(tx, { local_date: `${month}-${String(note.day).padStart(2, "0")}`, text_fr: note.fr, text_nl: note.nl, author_id: editorId });
+    // The current month and the next one: the team plans a month ahead.
+    const months = [local, local.plus({ months: 1 })];
+    for (const m of months) {
+      for (const note of demoDayNotes[m.month] ?? []) {
+        await insertDayNote(tx, { local_date: `${m.toFormat("yyyy-MM")}-${String(note.day).padStart(2, "0")}`, text_fr: note.fr, text_nl: note.nl, author_id: editorId });
+      }
     }
+    const dates = months.flatMap((m) => datesOfMonth(m.toFormat("yyyy-MM")));
 
     let count = 0;
-    for (const date of datesOfMonth(month)) {
+    for (const date of dates) {
       const day = Number(date.slice(8));
       // Leave some days empty, so the coverage shows what is still missing.
       if (day % 5 === 3) continue;
@@ -175,7 +179,7 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
       action: "demo.seeded",
       subjectType: "system",
       subjectId: null,
-      after: { month, items: count, users: DEMO_ACCOUNTS.map((a) => a.email) },
+      after: { months: months.map((m) => m.toFormat("yyyy-MM")), items: count, users: DEMO_ACCOUNTS.map((a) => a.email) },
     });
     return { created: true, items: count };
   });

@@ -1,0 +1,71 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningWebServer } from "../../app/server/web.server";
+import { seedDemo } from "../../db/seed/seed-demo";
+import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
+import { startTestServer } from "../setup/web";
+import { launchBrowser } from "./browser";
+
+let t: TestDatabase;
+let server: RunningWebServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemo(t.db, new Date());
+  server = await startTestServer(testContext(t.db, { demo: true }));
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await t?.drop();
+});
+
+describe("the app shell in chromium", () => {
+  it("the demo editor signs in, sees the shell in French, switches to Dutch, and signs out", async () => {
+    const context = await browser.newContext({ locale: "fr-BE" });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => page.url()).toMatch(/\/login$/);
+    expect(await page.getAttribute("html", "lang")).toBe("fr");
+    expect(await page.textContent("h1")).toBe("Connexion à Cadence");
+
+    await page.getByLabel("Adresse e-mail").fill("editor@demo.cadence.test");
+    await page.getByLabel("Mot de passe").fill("demo-editor-cadence");
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await page.waitForURL(/\/plan$/);
+    expect(await page.getAttribute("html", "lang")).toBe("fr");
+    await expect.poll(() => page.getByTestId("signed-in-user").textContent()).toContain("Sophie Lambert");
+    expect(await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Plan du mois" }).count()).toBe(1);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/^Plan de /);
+    // An editor is not an administrator: no Users link.
+    expect(await page.getByRole("link", { name: "Utilisateurs" }).count()).toBe(0);
+
+    await page.getByLabel("Langue de l'interface").selectOption("nl");
+    await page.getByRole("button", { name: "Changer" }).click();
+    await page.waitForFunction(() => document.documentElement.lang === "nl");
+    expect(await page.getByRole("navigation", { name: "Hoofdnavigatie" }).getByRole("link", { name: "Maandplanning" }).count()).toBe(1);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/^Planning voor /);
+    expect(await page.getByTestId("signed-in-user").textContent()).toContain("Aangemeld als Sophie Lambert");
+
+    await page.getByRole("button", { name: "Afmelden" }).click();
+    await page.waitForURL(/\/login\?signedOut=1$/);
+    expect(await page.getByRole("status").textContent()).toBe("U bent afgemeld.");
+    await page.goto(`${server.url}/plan`);
+    await page.waitForURL(/\/login\?redirectTo=%2Fplan$/);
+    await context.close();
+  });
+
+  it("a wrong password shows the message in the page language and keeps the user on the sign-in page", async () => {
+    const context = await browser.newContext({ locale: "en-GB", extraHTTPHeaders: { "Accept-Language": "en-GB,en;q=0.9" } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("E-mail address").fill("editor@demo.cadence.test");
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toBe("The e-mail address or password is incorrect.");
+    expect(new URL(page.url()).pathname).toBe("/login");
+    await context.close();
+  });
+});

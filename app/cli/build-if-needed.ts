@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../db/local-data";
@@ -20,8 +20,15 @@ export function buildIsStale(): boolean {
   return sources.some((source) => newestMtime(source) > built);
 }
 
+const REMIX_CLI = path.join(PROJECT_ROOT, "node_modules", "@remix-run", "dev", "dist", "cli.js");
+
+/** `remix watch`: rebuilds on every change, for `npm run dev`. */
+export function startRemixWatch(): ChildProcess {
+  return spawn(process.execPath, [REMIX_CLI, "watch"], { cwd: PROJECT_ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NODE_ENV: "development" } });
+}
+
 export async function runRemixBuild(): Promise<void> {
-  const bin = path.join(PROJECT_ROOT, "node_modules", "@remix-run", "dev", "dist", "cli.js");
+  const bin = REMIX_CLI;
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [bin, "build"], { cwd: PROJECT_ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
     child.on("error", reject);

@@ -9,7 +9,7 @@ import { startScheduler, type RunningScheduler } from "../../jobs/scheduler";
 import { ConfigError, loadConfig } from "../config.server";
 import { createLogger } from "../services/logger.server";
 import { startWebServer, type RunningWebServer } from "../server/web.server";
-import { buildIsStale, runRemixBuild } from "./build-if-needed";
+import { buildIsStale, runRemixBuild, startRemixWatch } from "./build-if-needed";
 
 /**
  * `npm start`: the whole product in one command. Resolves the database (DATABASE_URL, or the
@@ -21,6 +21,7 @@ import { buildIsStale, runRemixBuild } from "./build-if-needed";
 const args = new Set(process.argv.slice(2));
 const only = [...args].find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const isJobsChild = args.has("--jobs-child");
+const dev = args.has("--dev");
 const runWeb = only !== "jobs";
 const runJobs = only !== "web";
 
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   let web: RunningWebServer | null = null;
   let scheduler: RunningScheduler | null = null;
   let jobsChild: ChildProcess | null = null;
+  let watcher: ChildProcess | null = null;
   let stopping = false;
 
   const shutdown = async (reason: string, code = 0) => {
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
     if (!isJobsChild) say(`\nStopping Cadence (${reason})…`);
     const childExit = jobsChild && jobsChild.exitCode === null ? new Promise((r) => jobsChild!.once("exit", r)) : null;
     if (jobsChild && jobsChild.exitCode === null) jobsChild.kill("SIGTERM");
+    watcher?.kill("SIGTERM");
     await web?.close();
     await scheduler?.stop();
     if (childExit) {
@@ -84,7 +87,8 @@ async function main(): Promise<void> {
         say("Building the web app…");
         await runRemixBuild();
       }
-      web = await startWebServer({ db, config, log, now: () => new Date() }, { port: config.port, host: config.host });
+      if (dev) watcher = startRemixWatch();
+      web = await startWebServer({ db, config, log, now: () => new Date() }, { port: config.port, host: config.host, dev });
     }
     if (runJobs) {
       if (runWeb) {

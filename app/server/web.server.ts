@@ -18,8 +18,20 @@ function loadBuild(): ServerBuild {
   return require(BUILD_PATH) as ServerBuild;
 }
 
+let loadedMtime = 0;
+
+/** In development, `remix watch` rewrites the build: load the new one when its file changed. */
+function loadLatestBuild(): ServerBuild {
+  const mtime = fs.statSync(BUILD_PATH).mtimeMs;
+  if (mtime !== loadedMtime) {
+    delete require.cache[require.resolve(BUILD_PATH)];
+    loadedMtime = mtime;
+  }
+  return loadBuild();
+}
+
 /** The HTTP application: static assets, health check, then every other request goes to Remix. */
-export function createWebApp(ctx: AppContext, build: ServerBuild = loadBuild()): express.Express {
+export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -44,7 +56,13 @@ export function createWebApp(ctx: AppContext, build: ServerBuild = loadBuild()):
     }
   });
 
-  app.all("*", createRequestHandler({ build, mode: ctx.config.production ? "production" : "development", getLoadContext: () => ({ app: ctx }) }));
+  const mode = ctx.config.production ? "production" : "development";
+  const getLoadContext = () => ({ app: ctx });
+  if (options.dev) {
+    app.all("*", (req, res, next) => createRequestHandler({ build: loadLatestBuild(), mode, getLoadContext })(req, res, next));
+  } else {
+    app.all("*", createRequestHandler({ build: loadBuild(), mode, getLoadContext }));
+  }
 
   // Last resort: whatever escaped Remix becomes a plain 500 with no detail, and a log line with it.
   app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
@@ -61,8 +79,8 @@ export interface RunningWebServer {
   close(): Promise<void>;
 }
 
-export async function startWebServer(ctx: AppContext, options: { port: number; host: string }): Promise<RunningWebServer> {
-  const server = http.createServer(createWebApp(ctx));
+export async function startWebServer(ctx: AppContext, options: { port: number; host: string; dev?: boolean }): Promise<RunningWebServer> {
+  const server = http.createServer(createWebApp(ctx, { dev: options.dev }));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

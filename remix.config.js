@@ -11,6 +11,8 @@ export default {
   assetsBuildDirectory: "public/build",
   publicPath: "/build/",
   serverDependenciesToBundle: [/^react-big-calendar/, /^@?luxon/],
+  // twitter-text (X's length counter, used in the editor's live preview) needs punycode in the browser.
+  browserNodeBuiltinsPolyfill: { modules: { punycode: true } },
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

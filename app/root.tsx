@@ -6,7 +6,10 @@ import { useLang } from "./i18n/react";
 import { currentUser, requestLanguage } from "./services/session.server";
 import styles from "./styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 

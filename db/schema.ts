@@ -70,6 +70,7 @@ export interface ContentItemsTable {
   german_enabled: Defaulted<boolean>;
   version: Defaulted<number>;
   author_id: string;
+  updated_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -27,6 +27,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           <span className="brand-tagline">{t("app.tagline")}</span>
         </div>
         <nav aria-label={t("nav.main")} className="main-nav">
+          <NavLink to="/calendar">{t("nav.calendar")}</NavLink>
           <NavLink to="/plan">{t("nav.plan")}</NavLink>
           {isAdmin ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
         </nav>

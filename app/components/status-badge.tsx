@@ -1,15 +1,15 @@
 import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 
-const STATUS_ICONS: Record<string, string> = {
+export const STATUS_ICONS: Record<string, string> = {
   draft: "✎",
   in_translation: "⇄",
-  awaiting_approval: "⧗",
+  awaiting_approval: "◑",
   scheduled: "◷",
   published: "✓",
   partly_failed: "⚠",
   failed: "✕",
-  held: "⏸",
+  held: "‖",
   archived: "▣",
 };
 

@@ -3,5 +3,5 @@ import { currentUser } from "../services/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await currentUser(context.app, request);
-  throw redirect(user ? "/plan" : "/login");
+  throw redirect(user ? "/calendar" : "/login");
 }

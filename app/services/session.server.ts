@@ -78,7 +78,7 @@ export async function requirePermission(ctx: AppContext, request: Request, actio
 }
 
 /** Only same-site relative paths are followed after sign-in. */
-export function safeRedirectTarget(target: unknown, fallback = "/plan"): string {
+export function safeRedirectTarget(target: unknown, fallback = "/calendar"): string {
   if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return fallback;
   return target;
 }

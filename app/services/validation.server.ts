@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { MessageKey } from "../i18n";
+import { en } from "../i18n/en";
 
 /** A field's error as a catalogue key plus its parameters, translated by the route in the user's language. */
 export interface FieldError {
@@ -9,16 +10,7 @@ export interface FieldError {
 
 export type FieldErrors = Record<string, FieldError>;
 
-const KNOWN_KEYS = new Set<string>([
-  "validation.required",
-  "validation.email",
-  "validation.tooLong",
-  "validation.passwordTooShort",
-  "validation.roles",
-  "validation.language",
-  "validation.invalid",
-  "users.create.emailTaken",
-]);
+const KNOWN_KEYS = new Set<string>(Object.keys(en));
 
 /** Turns zod issues into one error per field: schemas name catalogue keys as their messages. */
 export function toFieldErrors(error: z.ZodError): FieldErrors {

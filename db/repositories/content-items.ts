@@ -1,58 +1,98 @@
-import type { Insertable } from "kysely";
+import { sql, type Insertable } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { Db } from "../client";
-import type { ContentItem, ContentItemsTable, VariantsTable } from "../schema";
+import type { ContentItem, ContentItemsTable, ContentLanguage, ItemStatus, VariantStatus, VariantsTable } from "../schema";
 
 export interface PlannedItemRow {
   id: string;
   scheduledAt: Date;
   localDate: string;
   localTime: string;
-  status: ContentItem["status"];
+  status: ItemStatus;
   sourceLanguage: "fr" | "nl";
   version: number;
-  variants: { language: "fr" | "nl" | "de"; text: string; status: string }[];
+  variants: { language: ContentLanguage; text: string; status: VariantStatus }[];
   channelIds: string[];
+  tagIds: string[];
 }
 
 /**
- * The items scheduled in [start, end), with their variants and channels, in three queries
- * (one indexed range scan on content_items.scheduled_at, two lookups by item id).
+ * The items scheduled in [start, end) with their variants, channels and tags, in one statement:
+ * a range scan on content_items_scheduled_at_idx, the rest as correlated JSON sub-selects.
  */
 export async function listItemsInRange(db: Db, start: Date, end: Date): Promise<PlannedItemRow[]> {
-  const items = await db
-    .selectFrom("content_items")
-    .select(["id", "scheduled_at", "local_date", "local_time", "status", "source_language", "version"])
-    .where("scheduled_at", ">=", start)
-    .where("scheduled_at", "<", end)
-    .where("status", "!=", "archived")
-    .orderBy("scheduled_at")
-    .orderBy("id")
+  const rows = await db
+    .selectFrom("content_items as i")
+    .select((eb) => [
+      "i.id",
+      "i.scheduled_at",
+      "i.local_date",
+      "i.local_time",
+      "i.status",
+      "i.source_language",
+      "i.version",
+      jsonArrayFrom(
+        eb.selectFrom("variants as v").select(["v.language", "v.text", "v.status"]).whereRef("v.content_item_id", "=", "i.id").orderBy("v.language"),
+      ).as("variants"),
+      sql<string[]>`coalesce((select array_agg(c.channel_id order by c.channel_id) from content_item_channels c where c.content_item_id = i.id), '{}')`.as(
+        "channel_ids",
+      ),
+      sql<string[]>`coalesce((select array_agg(t.recurring_question_id order by t.recurring_question_id) from item_tags t where t.content_item_id = i.id), '{}')`.as(
+        "tag_ids",
+      ),
+    ])
+    .where("i.scheduled_at", ">=", start)
+    .where("i.scheduled_at", "<", end)
+    .where("i.status", "!=", "archived")
+    .orderBy("i.scheduled_at")
+    .orderBy("i.id")
     .execute();
-  if (items.length === 0) return [];
-  const ids = items.map((i) => i.id);
-  const [variants, channels] = await Promise.all([
-    db.selectFrom("variants").select(["content_item_id", "language", "text", "status"]).where("content_item_id", "in", ids).execute(),
-    db.selectFrom("content_item_channels").select(["content_item_id", "channel_id"]).where("content_item_id", "in", ids).execute(),
+  return rows.map((r) => ({
+    id: r.id,
+    scheduledAt: r.scheduled_at,
+    localDate: r.local_date,
+    localTime: r.local_time,
+    status: r.status,
+    sourceLanguage: r.source_language,
+    version: r.version,
+    variants: r.variants,
+    channelIds: r.channel_ids,
+    tagIds: r.tag_ids,
+  }));
+}
+
+export interface ItemDetail {
+  item: ContentItem;
+  variants: { language: ContentLanguage; text: string; linkUrl: string | null; imageAlt: string | null; status: VariantStatus; version: number }[];
+  channelIds: string[];
+  tagIds: string[];
+  authorName: string;
+  updatedByName: string | null;
+}
+
+export async function findItemDetail(db: Db, id: string): Promise<ItemDetail | undefined> {
+  const item = await db.selectFrom("content_items").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!item) return undefined;
+  const [variants, channels, tags, people] = await Promise.all([
+    db.selectFrom("variants").select(["language", "text", "link_url", "image_alt", "status", "version"]).where("content_item_id", "=", id).orderBy("language").execute(),
+    db.selectFrom("content_item_channels").select("channel_id").where("content_item_id", "=", id).execute(),
+    db.selectFrom("item_tags").select("recurring_question_id").where("content_item_id", "=", id).execute(),
+    db.selectFrom("users").select(["id", "display_name"]).where("id", "in", [item.author_id, item.updated_by ?? item.author_id]).execute(),
   ]);
-  const byItem = new Map<string, PlannedItemRow>();
-  const rows = items.map((i) => {
-    const row: PlannedItemRow = {
-      id: i.id,
-      scheduledAt: i.scheduled_at,
-      localDate: i.local_date,
-      localTime: i.local_time,
-      status: i.status,
-      sourceLanguage: i.source_language,
-      version: i.version,
-      variants: [],
-      channelIds: [],
-    };
-    byItem.set(i.id, row);
-    return row;
-  });
-  for (const v of variants) byItem.get(v.content_item_id)?.variants.push({ language: v.language, text: v.text, status: v.status });
-  for (const c of channels) byItem.get(c.content_item_id)?.channelIds.push(c.channel_id);
-  return rows;
+  const name = (userId: string | null) => people.find((p) => p.id === userId)?.display_name ?? null;
+  return {
+    item,
+    variants: variants.map((v) => ({ language: v.language, text: v.text, linkUrl: v.link_url, imageAlt: v.image_alt, status: v.status, version: v.version })),
+    channelIds: channels.map((c) => c.channel_id),
+    tagIds: tags.map((t) => t.recurring_question_id),
+    authorName: name(item.author_id) ?? "",
+    updatedByName: name(item.updated_by),
+  };
+}
+
+/** Locks the item row for the rest of the transaction, so a check-then-write cannot race another writer. */
+export async function lockItem(db: Db, id: string): Promise<ContentItem | undefined> {
+  return await db.selectFrom("content_items").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 }
 
 export async function insertContentItem(
@@ -68,13 +108,138 @@ export async function insertContentItem(
       .values(variants.map((v) => ({ ...v, content_item_id: created.id })))
       .execute();
   }
+  await replaceItemChannels(db, created.id, channelIds);
+  return created;
+}
+
+/** Moves an item if it is still at `expectedVersion`; undefined when someone changed it meanwhile. */
+export async function updateItemSchedule(
+  db: Db,
+  change: { id: string; expectedVersion: number; scheduledAt: Date; localDate: string; localTime: string; occurrence: "first" | "second"; updatedBy: string },
+): Promise<ContentItem | undefined> {
+  return await db
+    .updateTable("content_items")
+    .set((eb) => ({
+      scheduled_at: change.scheduledAt,
+      local_date: change.localDate,
+      local_time: change.localTime,
+      occurrence: change.occurrence,
+      updated_by: change.updatedBy,
+      updated_at: sql<Date>`now()`,
+      version: eb("version", "+", 1),
+    }))
+    .where("id", "=", change.id)
+    .where("version", "=", change.expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updateItemFields(
+  db: Db,
+  change: {
+    id: string;
+    expectedVersion: number;
+    scheduledAt: Date;
+    localDate: string;
+    localTime: string;
+    occurrence: "first" | "second";
+    sourceLanguage: "fr" | "nl";
+    status?: ItemStatus;
+    updatedBy: string;
+  },
+): Promise<ContentItem | undefined> {
+  return await db
+    .updateTable("content_items")
+    .set((eb) => ({
+      scheduled_at: change.scheduledAt,
+      local_date: change.localDate,
+      local_time: change.localTime,
+      occurrence: change.occurrence,
+      source_language: change.sourceLanguage,
+      ...(change.status ? { status: change.status } : {}),
+      updated_by: change.updatedBy,
+      updated_at: sql<Date>`now()`,
+      version: eb("version", "+", 1),
+    }))
+    .where("id", "=", change.id)
+    .where("version", "=", change.expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function upsertVariant(
+  db: Db,
+  variant: { contentItemId: string; language: ContentLanguage; text: string; linkUrl: string | null; imageAlt: string | null; status: VariantStatus },
+): Promise<void> {
+  await db
+    .insertInto("variants")
+    .values({
+      content_item_id: variant.contentItemId,
+      language: variant.language,
+      text: variant.text,
+      link_url: variant.linkUrl,
+      image_alt: variant.imageAlt,
+      status: variant.status,
+      source_hash: null,
+      translated_by: null,
+    })
+    .onConflict((oc) =>
+      oc.columns(["content_item_id", "language"]).doUpdateSet((eb) => ({
+        text: eb.ref("excluded.text"),
+        link_url: eb.ref("excluded.link_url"),
+        image_alt: eb.ref("excluded.image_alt"),
+        status: eb.ref("excluded.status"),
+        version: eb("variants.version", "+", 1),
+        updated_at: sql<Date>`now()`,
+      })),
+    )
+    .execute();
+}
+
+export async function replaceItemChannels(db: Db, contentItemId: string, channelIds: string[]): Promise<void> {
+  await db.deleteFrom("content_item_channels").where("content_item_id", "=", contentItemId).execute();
   if (channelIds.length > 0) {
     await db
       .insertInto("content_item_channels")
-      .values(channelIds.map((channel_id) => ({ content_item_id: created.id, channel_id })))
+      .values([...new Set(channelIds)].map((channel_id) => ({ content_item_id: contentItemId, channel_id })))
       .execute();
   }
-  return created;
+}
+
+export async function replaceItemTags(db: Db, contentItemId: string, questionIds: string[]): Promise<void> {
+  await db.deleteFrom("item_tags").where("content_item_id", "=", contentItemId).execute();
+  if (questionIds.length > 0) {
+    await db
+      .insertInto("item_tags")
+      .values([...new Set(questionIds)].map((recurring_question_id) => ({ content_item_id: contentItemId, recurring_question_id })))
+      .execute();
+  }
+}
+
+export async function setItemStatus(db: Db, id: string, expectedVersion: number, status: ItemStatus, updatedBy: string): Promise<ContentItem | undefined> {
+  return await db
+    .updateTable("content_items")
+    .set((eb) => ({ status, updated_by: updatedBy, updated_at: sql<Date>`now()`, version: eb("version", "+", 1) }))
+    .where("id", "=", id)
+    .where("version", "=", expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteItem(db: Db, id: string, expectedVersion: number): Promise<boolean> {
+  const result = await db.deleteFrom("content_items").where("id", "=", id).where("version", "=", expectedVersion).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+export async function countPublishedPublications(db: Db, contentItemId: string): Promise<number> {
+  const row = await db
+    .selectFrom("publications as p")
+    .innerJoin("variants as v", "v.id", "p.variant_id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("v.content_item_id", "=", contentItemId)
+    .where("p.state", "in", ["published", "sending", "unconfirmed"])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function countContentItems(db: Db): Promise<number> {

@@ -1,0 +1,292 @@
+import { useNavigate, useRevalidator } from "@remix-run/react";
+import { DateTime, Settings } from "luxon";
+import { useCallback, useEffect, useMemo, useRef, useState, type ComponentType } from "react";
+import { Calendar, luxonLocalizer, type CalendarProps, type DateHeaderProps, type EventProps, type ShowMoreProps } from "react-big-calendar";
+import withDragAndDropModule, { type EventInteractionArgs, type withDragAndDropProps } from "react-big-calendar/lib/addons/dragAndDrop";
+import { localeOf, type MessageKey, type UiLanguage } from "../../i18n";
+import { useT } from "../../i18n/react";
+import { BRUSSELS_ZONE } from "../../domain/time/brussels";
+import type { CalendarChannel, CalendarEventData, CalendarQuestion } from "./calendar-types";
+import { ItemPanel } from "./item-panel";
+import { moveRefusalMessage } from "./move-message";
+import { requestMove } from "./move-request";
+import { STATUS_ICONS } from "../status-badge";
+
+// Every time on screen is Brussels time, whatever the browser's zone: luxon's default zone is what
+// react-big-calendar's luxon localizer works in.
+Settings.defaultZone = BRUSSELS_ZONE;
+const localizer = luxonLocalizer(DateTime, { firstDayOfWeek: 1 });
+
+// Under "type": "module" the addon arrives as a module object.
+type DndFactory = <E extends object>(c: ComponentType<CalendarProps<E>>) => ComponentType<CalendarProps<E> & withDragAndDropProps<E>>;
+const withDragAndDrop = ((withDragAndDropModule as unknown as { default?: DndFactory }).default ?? withDragAndDropModule) as unknown as DndFactory;
+
+export interface CalEvent {
+  id: string;
+  title: string;
+  start: Date;
+  end: Date;
+  data: CalendarEventData;
+}
+
+const DnDCalendar = withDragAndDrop<CalEvent>(Calendar as ComponentType<CalendarProps<CalEvent>>);
+
+const NETWORK_ABBR: Record<string, string> = { x: "X", facebook: "f", linkedin: "in", mastodon: "M", bluesky: "B", youtube: "YT", webhook: "W", outbox: "O" };
+
+function toCalEvent(e: CalendarEventData, lang: UiLanguage): CalEvent {
+  const start = new Date(e.start);
+  const own = lang === "nl" ? e.texts.nl : e.texts.fr;
+  const other = lang === "nl" ? e.texts.fr : e.texts.nl;
+  return { id: e.id, title: (own || other).slice(0, 80), start, end: new Date(start.getTime() + 30 * 60_000), data: e };
+}
+
+export interface CadenceCalendarProps {
+  lang: UiLanguage;
+  view: "month" | "week" | "agenda";
+  month: string;
+  anchorDate: string;
+  firstDate: string;
+  lastDate: string;
+  events: CalendarEventData[];
+  channels: CalendarChannel[];
+  questions: CalendarQuestion[];
+  emptyByDate: Record<string, string[]>;
+  dayNotes: { id: string; localDate: string; textFr: string; textNl: string }[];
+  canMove: boolean;
+  canWrite: boolean;
+  /** The URL with the current view and filters, for links that come back here. */
+  here: string;
+}
+
+export function CadenceCalendar(props: CadenceCalendarProps) {
+  const t = useT();
+  const navigate = useNavigate();
+  const revalidator = useRevalidator();
+  const culture = localeOf(props.lang);
+  const [events, setEvents] = useState<CalEvent[]>(() => props.events.map((e) => toCalEvent(e, props.lang)));
+  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const pending = useRef(0);
+
+  // The loader's data is the truth: whenever it changes (after a move, a revalidation, a navigation), take it.
+  useEffect(() => {
+    if (pending.current === 0) setEvents(props.events.map((e) => toCalEvent(e, props.lang)));
+  }, [props.events, props.lang]);
+
+  const channelById = useMemo(() => new Map(props.channels.map((c) => [c.id, c])), [props.channels]);
+  const questionLabel = useMemo(() => new Map(props.questions.map((q) => [q.slug, props.lang === "nl" ? q.labelNl : q.labelFr])), [props.questions, props.lang]);
+  const timeOf = useCallback((iso: string) => DateTime.fromISO(iso, { zone: BRUSSELS_ZONE }).setLocale(culture).toFormat("HH:mm"), [culture]);
+  const dayLabel = useCallback((date: string) => DateTime.fromISO(date, { zone: BRUSSELS_ZONE }).setLocale(culture).toFormat("cccc d LLLL"), [culture]);
+
+  const describe = useCallback(
+    (e: CalendarEventData) => {
+      const parts = [
+        `${e.localTime}`,
+        t(`status.${e.status}` as MessageKey),
+        (props.lang === "nl" ? e.texts.nl : e.texts.fr) || (props.lang === "nl" ? e.texts.fr : e.texts.nl),
+        t("calendar.event.channels", { list: e.channelIds.map((id) => channelById.get(id)?.name ?? "").filter(Boolean).join(", ") }),
+      ];
+      if (e.missing.length > 0) parts.push(e.missing.map((l) => t(`calendar.missing.${l}`)).join(", "));
+      if (e.tags.length > 0) parts.push(t("calendar.event.tags", { list: e.tags.map((s) => questionLabel.get(s) ?? s).join(", ") }));
+      return parts.join(" — ");
+    },
+    [t, props.lang, channelById, questionLabel],
+  );
+
+  const move = useCallback(
+    async (itemId: string, localDate: string, localTime: string, occurrence?: string) => {
+      const current = events.find((e) => e.id === itemId);
+      if (!current) return false;
+      const previous = current;
+      const resolvedStart = DateTime.fromISO(`${localDate}T${localTime}`, { zone: BRUSSELS_ZONE });
+      if (resolvedStart.isValid) {
+        const start = resolvedStart.toJSDate();
+        setEvents((list) => list.map((e) => (e.id === itemId ? { ...e, start, end: new Date(start.getTime() + 30 * 60_000), data: { ...e.data, localDate, localTime } } : e)));
+      }
+      setMessage({ kind: "ok", text: t("calendar.moving") });
+      pending.current++;
+      const answer = await requestMove(itemId, { localDate, localTime, version: current.data.version, occurrence });
+      pending.current--;
+      if (answer.ok) {
+        const start = new Date(answer.item.scheduledAt);
+        setEvents((list) =>
+          list.map((e) =>
+            e.id === itemId
+              ? { ...e, start, end: new Date(start.getTime() + 30 * 60_000), data: { ...e.data, localDate: answer.item.localDate, localTime: answer.item.localTime, version: answer.item.version } }
+              : e,
+          ),
+        );
+        setMessage({ kind: "ok", text: t("calendar.moved", { date: dayLabel(answer.item.localDate), time: answer.item.localTime }) });
+      } else {
+        setEvents((list) => list.map((e) => (e.id === itemId ? previous : e)));
+        setMessage({ kind: "error", text: moveRefusalMessage(t, answer, timeOf) });
+      }
+      // Coverage, versions and other people's changes come back with the loader.
+      revalidator.revalidate();
+      return answer.ok;
+    },
+    [events, t, dayLabel, timeOf, revalidator],
+  );
+
+  const onEventDrop = useCallback(
+    ({ event, start }: EventInteractionArgs<CalEvent>) => {
+      const target = DateTime.fromJSDate(new Date(start), { zone: BRUSSELS_ZONE });
+      void move(event.id, target.toFormat("yyyy-MM-dd"), target.toFormat("HH:mm"));
+    },
+    [move],
+  );
+
+  const EventContent = useCallback(
+    ({ event }: EventProps<CalEvent>) => {
+      const e = event.data;
+      return (
+        <span className="cal-event" data-item-id={e.id}>
+          <span className="cal-event-time">{e.localTime}</span>{" "}
+          <span className="cal-event-status" aria-hidden="true">
+            {STATUS_ICONS[e.status] ?? "•"}
+          </span>{" "}
+          <span className="cal-event-title">{event.title}</span>
+          <span className="cal-event-meta">
+            {e.channelIds.map((id) => {
+              const c = channelById.get(id);
+              return c ? (
+                <abbr key={id} title={c.name} className={`net net-${c.network}`}>
+                  {NETWORK_ABBR[c.network] ?? "?"}
+                  {c.language === "bilingual" ? "" : c.language.toUpperCase()}
+                </abbr>
+              ) : null;
+            })}
+            {e.missing.map((l) => (
+              <span key={l} className="cal-missing">
+                ⚠{l.toUpperCase()}
+              </span>
+            ))}
+            {e.tags.length > 0 ? <span className="cal-tags">#{e.tags.length}</span> : null}
+          </span>
+        </span>
+      );
+    },
+    [channelById],
+  );
+
+  const notesByDate = useMemo(() => {
+    const map = new Map<string, string[]>();
+    for (const n of props.dayNotes) map.set(n.localDate, [...(map.get(n.localDate) ?? []), props.lang === "nl" ? n.textNl : n.textFr]);
+    return map;
+  }, [props.dayNotes, props.lang]);
+
+  const DateHeader = useCallback(
+    ({ label, date, isOffRange }: DateHeaderProps) => {
+      const local = DateTime.fromJSDate(date, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd");
+      const empty = isOffRange ? [] : (props.emptyByDate[local] ?? []);
+      const names = empty.map((id) => channelById.get(id)?.name ?? "").filter(Boolean);
+      const notes = notesByDate.get(local) ?? [];
+      return (
+        <div className="cal-date-header">
+          <span className="cal-date-number">{label}</span>
+          {!isOffRange ? (
+            <span
+              className={`coverage-gap ${names.length === 0 ? "full" : ""}`}
+              title={names.length === 0 ? t("calendar.day.full") : t("calendar.day.empty", { channels: names.join(", ") })}
+              data-testid={`gap-${local}`}
+            >
+              {names.length === 0 ? "✓" : `○${names.length}`}
+              <span className="visually-hidden">
+                {" "}
+                {names.length === 0 ? t("calendar.day.full") : t("calendar.day.empty", { channels: names.join(", ") })}
+              </span>
+            </span>
+          ) : null}
+          {notes.map((n, i) => (
+            <span key={i} className="cal-day-note">
+              ◆ {n}
+            </span>
+          ))}
+        </div>
+      );
+    },
+    [props.emptyByDate, channelById, notesByDate, t],
+  );
+
+  // "+N more" as a cell with a real button: react-big-calendar's own button sits directly in role="row".
+  const ShowMore = useCallback(
+    ({ count, slotDate }: ShowMoreProps<CalEvent>) => (
+      <span role="cell" className="cal-show-more-cell">
+        <button
+          type="button"
+          className="rbc-button-link rbc-show-more"
+          aria-label={t("calendar.moreLabel", { count, date: dayLabel(DateTime.fromJSDate(slotDate, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd")) })}
+          onClick={() => navigate(`?${new URLSearchParams({ ...Object.fromEntries(new URL(props.here, "http://x").searchParams), view: "week", date: DateTime.fromJSDate(slotDate, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd") }).toString()}`)}
+        >
+          {t("calendar.more", { count })}
+        </button>
+      </span>
+    ),
+    [t, dayLabel, navigate, props.here],
+  );
+
+  const components = useMemo(
+    () => ({ event: EventContent, month: { dateHeader: DateHeader }, showMore: ShowMore }),
+    [EventContent, DateHeader, ShowMore],
+  );
+
+  const selected = selectedId ? events.find((e) => e.id === selectedId) : undefined;
+  const date = useMemo(() => DateTime.fromISO(props.view === "week" ? props.anchorDate : `${props.month}-01`, { zone: BRUSSELS_ZONE }).toJSDate(), [props.view, props.anchorDate, props.month]);
+  const agendaLength = useMemo(() => DateTime.fromISO(props.lastDate).diff(DateTime.fromISO(props.firstDate), "days").days + 1, [props.firstDate, props.lastDate]);
+
+  return (
+    <div className="cadence-calendar">
+      <p className={`cal-message ${message?.kind ?? ""}`} role={message?.kind === "error" ? "alert" : "status"} aria-live="polite" data-testid="calendar-message">
+        {message?.text ?? ""}
+      </p>
+      <DnDCalendar
+        localizer={localizer}
+        culture={culture}
+        events={events}
+        date={date}
+        view={props.view}
+        views={["month", "week", "agenda"]}
+        length={agendaLength}
+        toolbar={false}
+        onNavigate={() => {}}
+        onView={() => {}}
+        popup={false}
+        step={30}
+        timeslots={2}
+        scrollToTime={DateTime.fromObject({ hour: 8 }, { zone: BRUSSELS_ZONE }).toJSDate()}
+        tooltipAccessor={(e: CalEvent) => describe(e.data)}
+        eventPropGetter={(e: CalEvent) => ({ className: `status-${e.data.status}${e.data.missing.length ? " is-missing" : ""}` })}
+        draggableAccessor={(e: CalEvent) => props.canMove && !["published", "partly_failed", "archived"].includes(e.data.status)}
+        resizable={false}
+        onEventDrop={onEventDrop}
+        onSelectEvent={(e: CalEvent) => setSelectedId(e.id)}
+        onKeyPressEvent={(e: CalEvent, ev) => {
+          const key = (ev as unknown as KeyboardEvent).key;
+          if (key === "Enter" || key === " ") setSelectedId(e.id);
+        }}
+        components={components}
+        messages={{
+          showMore: (count: number) => t("calendar.more", { count }),
+          noEventsInRange: t("calendar.noEvents"),
+          date: t("dayNote.date"),
+          time: t("item.field.time"),
+          event: t("item.field.text"),
+          allDay: "",
+        }}
+      />
+      {selected ? (
+        <ItemPanel
+          key={selected.id}
+          event={selected.data}
+          description={describe(selected.data)}
+          channels={props.channels}
+          canMove={props.canMove}
+          canWrite={props.canWrite}
+          here={props.here}
+          onClose={() => setSelectedId(null)}
+          onMove={(localDate, localTime, occurrence) => move(selected.id, localDate, localTime, occurrence)}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { DateTime } from "luxon";
+import { editorValuesFrom } from "../components/editor-values";
+import { ItemEditor, type EditorValues } from "../components/item-editor";
+import { StatusBadge } from "../components/status-badge";
+import { can } from "../domain/permissions";
+import { BRUSSELS_ZONE } from "../domain/time/brussels";
+import { useT } from "../i18n/react";
+import { itemDetail } from "../services/content-items.server";
+import { editorOptions, handleItemAction } from "../services/item-form.server";
+import { requirePermission, safeRedirectTarget } from "../services/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Cadence" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(context.app, request, "plan.read");
+  const detail = await itemDetail(context.app, params.id ?? "");
+  if (!detail) throw new Response("Not Found", { status: 404 });
+  const variant = (l: "fr" | "nl") => detail.variants.find((v) => v.language === l);
+  const values: EditorValues = {
+    localDate: detail.item.local_date,
+    localTime: detail.item.local_time,
+    occurrence: detail.item.occurrence,
+    sourceLanguage: detail.item.source_language,
+    frText: variant("fr")?.text ?? "",
+    frLink: variant("fr")?.linkUrl ?? "",
+    frAlt: variant("fr")?.imageAlt ?? "",
+    nlText: variant("nl")?.text ?? "",
+    nlLink: variant("nl")?.linkUrl ?? "",
+    nlAlt: variant("nl")?.imageAlt ?? "",
+    channelIds: detail.channelIds,
+    tagIds: detail.tagIds,
+  };
+  return {
+    ...(await editorOptions(context.app)),
+    id: detail.item.id,
+    status: detail.item.status,
+    version: detail.item.version,
+    values,
+    authorName: detail.authorName,
+    canWrite: can(user.roles, "item.write"),
+    back: safeRedirectTarget(new URL(request.url).searchParams.get("back"), `/calendar/${detail.item.local_date.slice(0, 7)}`),
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requirePermission(context.app, request, "item.write");
+  return await handleItemAction(context.app, user, params.id ?? "", request);
+}
+
+export default function EditItem() {
+  const data = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const t = useT();
+  const initial = failed && !failed.conflict ? editorValuesFrom(failed.values) : data.values;
+  return (
+    <div className="item-page">
+      <h1>{t("item.edit.title")}</h1>
+      <p>
+        <StatusBadge status={data.status} /> · {t("item.author", { name: data.authorName })} ·{" "}
+        <Link to={`/items/${data.id}/history?back=${encodeURIComponent(data.back)}`}>{t("item.history")}</Link>
+      </p>
+      {params.get("saved") ? <p role="status" className="form-ok">{t("item.saved")}</p> : null}
+      {params.get("withdrawn") ? <p role="status" className="form-warn">{t("item.approvalWithdrawn")}</p> : null}
+      {params.get("duplicated") ? <p role="status" className="form-ok">{t("item.duplicated")}</p> : null}
+      {failed?.conflict ? (
+        <p role="alert" className="form-error">
+          {t("item.conflictBy", { name: failed.conflict.byName, time: DateTime.fromISO(failed.conflict.at, { zone: BRUSSELS_ZONE }).toFormat("dd/MM HH:mm") })}
+        </p>
+      ) : null}
+      <ItemEditor
+        key={`${data.version}-${JSON.stringify(failed?.values ?? {})}`}
+        initial={initial}
+        version={data.version}
+        channels={data.channels}
+        questions={data.questions}
+        errors={failed?.errors ?? {}}
+        back={data.back}
+        readOnly={!data.canWrite}
+      />
+    </div>
+  );
+}

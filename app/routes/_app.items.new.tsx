@@ -1,0 +1,40 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ItemEditor, type EditorValues } from "../components/item-editor";
+import { useT } from "../i18n/react";
+import { editorOptions, handleItemAction } from "../services/item-form.server";
+import { requirePermission, safeRedirectTarget } from "../services/session.server";
+import { editorValuesFrom } from "../components/editor-values";
+
+export const meta: MetaFunction = () => [{ title: "Cadence" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requirePermission(context.app, request, "item.write");
+  const url = new URL(request.url);
+  const date = url.searchParams.get("date");
+  return {
+    ...(await editorOptions(context.app)),
+    date: date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : "",
+    back: safeRedirectTarget(url.searchParams.get("back"), "/calendar"),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(context.app, request, "item.write");
+  return await handleItemAction(context.app, user, null, request);
+}
+
+export default function NewItem() {
+  const data = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  const t = useT();
+  const initial: EditorValues = failed
+    ? editorValuesFrom(failed.values)
+    : { ...editorValuesFrom({}), localDate: data.date, localTime: "09:00" };
+  return (
+    <div className="item-page">
+      <h1>{t("item.new.title")}</h1>
+      <ItemEditor key={JSON.stringify(failed?.values ?? {})} initial={initial} channels={data.channels} questions={data.questions} errors={failed?.errors ?? {}} back={data.back} readOnly={false} />
+    </div>
+  );
+}

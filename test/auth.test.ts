@@ -53,7 +53,7 @@ describe("sign-in", () => {
     const client = new Browserless(server.url);
     const response = await signIn(client, "EDITOR@test.be");
     expect(response.status).toBe(302);
-    expect(response.location).toBe("/plan");
+    expect(response.location).toBe("/calendar");
     const setCookie = response.headers.getSetCookie().join("\n");
     expect(setCookie).toMatch(/cadence_session=/);
     expect(setCookie).toMatch(/HttpOnly/i);
@@ -107,7 +107,7 @@ describe("sign-in", () => {
     const client = new Browserless(server.url);
     for (const target of ["//evil.example/x", "https://evil.example", "/\\evil.example"]) {
       const r = await client.request("/login", { form: { email: "editor@test.be", password: "correct horse battery", redirectTo: target } });
-      expect(r.location).toBe("/plan");
+      expect(r.location).toBe("/calendar");
     }
   });
 });

@@ -8,7 +8,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(ctx, request, "dayNote.write");
   const form = Object.fromEntries(await request.formData());
   const back = safeRedirectTarget(form.back, "/calendar");
-  const result = form.intent === "delete" ? await deleteDayNote(ctx, user, String(form.id ?? "")) : await saveDayNote(ctx, user, form);
+  const result = form.intent === "delete" ? await deleteDayNote(ctx, user, typeof form.id === "string" ? form.id : "") : await saveDayNote(ctx, user, form);
   const url = new URL(back, "http://local");
   url.searchParams.set("note", result.ok ? (form.intent === "delete" ? "deleted" : "saved") : "error");
   throw redirect(url.pathname + url.search);

@@ -29,7 +29,7 @@ export async function handleItemAction(ctx: AppContext, user: User, itemId: stri
   const back = safeRedirectTarget(form.back, "/calendar");
   switch (form.intent) {
     case "duplicate": {
-      const r = await duplicateItem(ctx, user, itemId ?? "", String(form.localDate ?? ""));
+      const r = await duplicateItem(ctx, user, itemId ?? "", typeof form.localDate === "string" ? form.localDate : "");
       if (r.ok) throw redirect(withFlag(`/items/${r.id}?back=${encodeURIComponent(back)}`, "duplicated", "1"));
       return { errors: { _form: { key: r.key, params: r.params } }, values: form };
     }

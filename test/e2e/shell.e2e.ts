@@ -34,24 +34,24 @@ describe("the app shell in chromium", () => {
     await page.getByLabel("Adresse e-mail").fill("editor@demo.cadence.test");
     await page.getByLabel("Mot de passe").fill("demo-editor-cadence");
     await page.getByRole("button", { name: "Se connecter" }).click();
-    await page.waitForURL(/\/plan$/);
+    await page.waitForURL(/\/calendar\/\d{4}-\d{2}$/);
     expect(await page.getAttribute("html", "lang")).toBe("fr");
     await expect.poll(() => page.getByTestId("signed-in-user").textContent()).toContain("Sophie Lambert");
-    expect(await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Plan du mois" }).count()).toBe(1);
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/^Plan de /);
+    expect(await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Calendrier" }).count()).toBe(1);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/^Calendrier — /);
     // An editor is not an administrator: no Users link.
     expect(await page.getByRole("link", { name: "Utilisateurs" }).count()).toBe(0);
 
     await page.getByLabel("Langue de l'interface").selectOption("nl");
-    await page.getByRole("button", { name: "Changer" }).click();
+    await page.getByRole("button", { name: "Changer", exact: true }).click();
     await page.waitForFunction(() => document.documentElement.lang === "nl");
-    expect(await page.getByRole("navigation", { name: "Hoofdnavigatie" }).getByRole("link", { name: "Maandplanning" }).count()).toBe(1);
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/^Planning voor /);
+    expect(await page.getByRole("navigation", { name: "Hoofdnavigatie" }).getByRole("link", { name: "Kalender" }).count()).toBe(1);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/^Kalender — /);
     expect(await page.getByTestId("signed-in-user").textContent()).toContain("Aangemeld als Sophie Lambert");
 
     await page.getByRole("button", { name: "Afmelden" }).click();
     await page.waitForURL(/\/login\?signedOut=1$/);
-    expect(await page.getByRole("status").textContent()).toBe("U bent afgemeld.");
+    await expect.poll(() => page.getByRole("status").textContent()).toBe("U bent afgemeld.");
     await page.goto(`${server.url}/plan`);
     await page.waitForURL(/\/login\?redirectTo=%2Fplan$/);
     await context.close();

@@ -19,7 +19,7 @@ const localizer = luxonLocalizer(DateTime, { firstDayOfWeek: 1 });
 
 // Under "type": "module" the addon arrives as a module object.
 type DndFactory = <E extends object>(c: ComponentType<CalendarProps<E>>) => ComponentType<CalendarProps<E> & withDragAndDropProps<E>>;
-const withDragAndDrop = ((withDragAndDropModule as unknown as { default?: DndFactory }).default ?? withDragAndDropModule) as unknown as DndFactory;
+const withDragAndDrop: DndFactory = (withDragAndDropModule as unknown as { default?: DndFactory }).default ?? withDragAndDropModule;
 
 export interface CalEvent {
   id: string;
@@ -38,6 +38,11 @@ function toCalEvent(e: CalendarEventData, lang: UiLanguage): CalEvent {
   const own = lang === "nl" ? e.texts.nl : e.texts.fr;
   const other = lang === "nl" ? e.texts.fr : e.texts.nl;
   return { id: e.id, title: (own || other).slice(0, 80), start, end: new Date(start.getTime() + 30 * 60_000), data: e };
+}
+
+/** The week view's day headings: react-big-calendar's default puts role="columnheader" inside a button. */
+function WeekHeader({ label }: { label: string }) {
+  return <span>{label}</span>;
 }
 
 export interface CadenceCalendarProps {
@@ -139,14 +144,14 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
   const EventContent = useCallback(
     ({ event }: EventProps<CalEvent>) => {
       const e = event.data;
-      return (
-        <span className="cal-event" data-item-id={e.id}>
+      const inner = (
+        <>
           <span className="cal-event-time">{e.localTime}</span>{" "}
           <span className="cal-event-status" aria-hidden="true">
             {STATUS_ICONS[e.status] ?? "•"}
           </span>{" "}
           <span className="cal-event-title">{event.title}</span>
-          <span className="cal-event-meta">
+          <span className="cal-event-meta" aria-hidden="true">
             {e.channelIds.map((id) => {
               const c = channelById.get(id);
               return c ? (
@@ -163,10 +168,35 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
             ))}
             {e.tags.length > 0 ? <span className="cal-tags">#{e.tags.length}</span> : null}
           </span>
+        </>
+      );
+      if (props.view === "agenda") {
+        // The agenda has no selection of its own: each post is a button that opens its panel.
+        return (
+          <button type="button" className="cal-event cal-agenda-event" data-item-id={e.id} aria-label={describe(e)} onClick={() => setSelectedId(e.id)}>
+            {inner}
+          </button>
+        );
+      }
+      if (props.view === "month") {
+        // Month cells are not focusable in react-big-calendar: this makes every post reachable by
+        // keyboard; Enter reaches the cell's key handler, which opens the panel.
+        // role="cell": react-big-calendar puts event rows straight into role="row".
+        return (
+          <span role="cell" className="cal-event-cell">
+            <span className="cal-event" data-item-id={e.id} role="button" tabIndex={0} aria-label={describe(e)}>
+              {inner}
+            </span>
+          </span>
+        );
+      }
+      return (
+        <span className="cal-event" data-item-id={e.id}>
+          {inner}
         </span>
       );
     },
-    [channelById],
+    [channelById, describe, props.view],
   );
 
   const notesByDate = useMemo(() => {
@@ -226,7 +256,7 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
   );
 
   const components = useMemo(
-    () => ({ event: EventContent, month: { dateHeader: DateHeader }, showMore: ShowMore }),
+    () => ({ event: EventContent, month: { dateHeader: DateHeader }, week: { header: WeekHeader }, showMore: ShowMore }),
     [EventContent, DateHeader, ShowMore],
   );
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../app/services/context.server";
 import { archiveItem, deleteItem, duplicateItem, itemHistory, moveItem, saveItem } from "../app/services/content-items.server";
 import { saveDayNote, deleteDayNote } from "../app/services/day-notes.server";
-import { calendarData, parseCalendarQuery } from "../app/services/calendar.server";
+import { calendarData, parseCalendarQuery, type CalendarEvent } from "../app/services/calendar.server";
 import type { Channel, User } from "../db/schema";
 import { makeChannel, makeItem, makeUser } from "./factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
@@ -211,18 +211,40 @@ describe("day notes and the calendar's data", () => {
     expect(await deleteDayNote(ctx, editor, created.id)).toEqual({ ok: true, id: created.id });
   });
 
-  it("shows one event per item, filters by channel, status and missing language, and counts coverage", async () => {
-    const lonely = await makeItem(t.db, editor, { localDate: "2027-02-03", nl: null, channelIds: [xFr.id] });
-    await makeItem(t.db, editor, { localDate: "2027-02-04", channelIds: [xFr.id, xNl.id], status: "scheduled" });
+  it("shows one event per item, filters by channel, status, tag and missing language, and counts coverage", async () => {
+    const events = (data: { eventsJson: string }) => JSON.parse(data.eventsJson) as CalendarEvent[];
+    const lonely = await makeItem(t.db, editor, { localDate: "2027-02-03", fr: "  Tax-on-web ouvre  ", nl: null, channelIds: [xFr.id] });
+    const paired = await makeItem(t.db, editor, { localDate: "2027-02-04", channelIds: [xFr.id, xNl.id], status: "scheduled" });
+    const question = await t.db
+      .insertInto("recurring_questions")
+      .values({ slug: "refund-when", label_fr: "Remboursement", label_nl: "Terugbetaling", keywords_fr: [], keywords_nl: [], monthly_volume: 10 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await t.db.insertInto("item_tags").values({ content_item_id: paired.id, recurring_question_id: question.id }).execute();
+
     const q = parseCalendarQuery("2027-02", new URLSearchParams())!;
     const all = await calendarData(ctx, q.period, q.filters);
-    expect(all.events.filter((e) => e.localDate.startsWith("2027-02"))).toHaveLength(2);
+    const inFebruary = events(all).filter((e) => e.localDate.startsWith("2027-02"));
+    expect(inFebruary.map((e) => e.id)).toEqual([lonely.id, paired.id]);
+    expect(inFebruary[0]).toMatchObject({ localTime: "09:00", texts: { fr: "Tax-on-web ouvre", nl: "" }, missing: ["nl"], channelIds: [xFr.id], tags: [] });
+    expect(new Date(inFebruary[0]!.start).toISOString()).toBe("2027-02-03T08:00:00.000Z");
+    expect(inFebruary[1]).toMatchObject({ status: "scheduled", missing: [], tags: ["refund-when"], version: 1 });
     expect(all.coverage.find((c) => c.channelId === xFr.id)).toEqual({ channelId: xFr.id, coveredDays: 2, totalDays: 28 });
     expect(all.coverage.find((c) => c.channelId === xNl.id)?.coveredDays).toBe(1);
     expect(all.emptyByDate["2027-02-03"]).toEqual(expect.arrayContaining([xNl.id, li.id]));
+
     const missing = parseCalendarQuery("2027-02", new URLSearchParams("missing=nl"))!;
-    expect((await calendarData(ctx, missing.period, missing.filters)).events.map((e) => e.id)).toEqual([lonely.id]);
+    const onlyMissing = await calendarData(ctx, missing.period, missing.filters);
+    expect(events(onlyMissing).map((e) => e.id)).toEqual([lonely.id]);
+    // The filters choose what is shown; the coverage still counts the whole month.
+    expect(onlyMissing.coverage.find((c) => c.channelId === xNl.id)?.coveredDays).toBe(1);
     const scheduledNl = parseCalendarQuery("2027-02", new URLSearchParams(`status=scheduled&channel=${xNl.id}`))!;
-    expect((await calendarData(ctx, scheduledNl.period, scheduledNl.filters)).events).toHaveLength(1);
+    expect(events(await calendarData(ctx, scheduledNl.period, scheduledNl.filters)).map((e) => e.id)).toEqual([paired.id]);
+    const tagged = parseCalendarQuery("2027-02", new URLSearchParams("tag=refund-when"))!;
+    expect(events(await calendarData(ctx, tagged.period, tagged.filters)).map((e) => e.id)).toEqual([paired.id]);
+    // A channel id that is not one (a hand-edited URL) is dropped, not sent to PostgreSQL.
+    const odd = parseCalendarQuery("2027-02", new URLSearchParams("channel=not-a-uuid&channel=' or 1=1"))!;
+    expect(odd.filters.channels).toEqual([]);
+    expect(events(await calendarData(ctx, odd.period, odd.filters)).length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -3,7 +3,9 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { DateTime } from "luxon";
 import rbcStyles from "react-big-calendar/lib/css/react-big-calendar.css";
 import rbcDndStyles from "react-big-calendar/lib/addons/dragAndDrop/styles.css";
+import { useMemo } from "react";
 import { CadenceCalendar } from "../components/calendar/cadence-calendar";
+import type { CalendarEventData } from "../components/calendar/calendar-types";
 import { DayNotesEditor } from "../components/calendar/day-notes-editor";
 import calendarStyles from "../components/calendar/calendar.css";
 import { StatusBadge } from "../components/status-badge";
@@ -28,6 +30,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(context.app, request, "plan.read");
   const query = parseCalendarQuery(params.month ?? "", new URL(request.url).searchParams);
   if (!query) throw new Response("Not Found", { status: 404 });
+  // The events come as one JSON string: a month can hold a thousand posts, and one string goes
+  // through Remix's turbo-stream and JSON.parse far faster than a thousand nested objects.
   const data = await calendarData(context.app, query.period, query.filters);
   return { ...data, canMove: can(user.roles, "item.move"), canWrite: can(user.roles, "item.write"), canWriteNotes: can(user.roles, "dayNote.write") };
 }
@@ -38,7 +42,12 @@ export default function CalendarPage() {
   const lang = useLang();
   const location = useLocation();
   const { period, filters } = data;
-  const here = location.pathname + location.search;
+  const events = useMemo(() => JSON.parse(data.eventsJson) as CalendarEventData[], [data.eventsJson]);
+  // Where forms come back to: this view without the one-time messages.
+  const hereParams = new URLSearchParams(location.search);
+  hereParams.delete("item");
+  hereParams.delete("note");
+  const here = location.pathname + (hereParams.size > 0 ? `?${hereParams.toString()}` : "");
   const locale = localeOf(lang);
   const title =
     period.view === "week"
@@ -59,6 +68,9 @@ export default function CalendarPage() {
   const today = DateTime.now().setZone(BRUSSELS_ZONE);
   const channelName = new Map(data.channels.map((c) => [c.id, c.name]));
   const filtered = filterParams.toString() !== "";
+  const search = new URLSearchParams(location.search);
+  const flash =
+    search.get("item") === "deleted" ? t("item.deleted") : search.get("item") === "archived" ? t("item.archived") : search.get("note") === "saved" ? t("dayNote.saved") : search.get("note") === "deleted" ? t("dayNote.deleted") : null;
 
   return (
     <div className="calendar-page">
@@ -72,6 +84,12 @@ export default function CalendarPage() {
           </Link>
         ) : null}
       </div>
+
+      {flash ? (
+        <p role="status" className="form-ok">
+          {flash}
+        </p>
+      ) : null}
 
       <nav className="calendar-toolbar" aria-label={t("calendar.title")}>
         <div className="toolbar-group">
@@ -94,7 +112,7 @@ export default function CalendarPage() {
 
       <details className="calendar-filters" open={filtered}>
         <summary>
-          {t("calendar.filters")} · {t("calendar.showing", { count: data.events.length })}
+          {t("calendar.filters")} · {t("calendar.showing", { count: events.length })}
         </summary>
         <Form method="get" className="filters-form">
           {period.view !== "month" ? <input type="hidden" name="view" value={period.view} /> : null}
@@ -168,7 +186,7 @@ export default function CalendarPage() {
         anchorDate={period.anchorDate}
         firstDate={period.firstDate}
         lastDate={period.lastDate}
-        events={data.events}
+        events={events}
         channels={data.channels}
         questions={data.questions}
         emptyByDate={data.emptyByDate}

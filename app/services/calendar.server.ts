@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { listChannels } from "../../db/repositories/channels";
-import { listItemsInRange } from "../../db/repositories/content-items";
+import { channelDaysWithPosts, listCalendarEvents } from "../../db/repositories/calendar";
+import type { CalendarEventData } from "../domain/calendar-event";
 import { listDayNotes } from "../../db/repositories/day-notes";
 import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
 import { calendarPeriod, type CalendarPeriod, type CalendarView } from "../domain/calendar-range";
 import { channelCoverage } from "../domain/coverage";
-import { datesOfMonth } from "../domain/time/brussels";
+import { brusselsMonthRange, datesOfMonth } from "../domain/time/brussels";
 import type { AppContext } from "./context.server";
 
 export interface CalendarFilters {
@@ -15,23 +16,14 @@ export interface CalendarFilters {
   missing: "" | "any" | "fr" | "nl";
 }
 
-export interface CalendarEvent {
-  id: string;
-  start: string;
-  localDate: string;
-  localTime: string;
-  status: string;
-  version: number;
-  texts: { fr: string; nl: string };
-  channelIds: string[];
-  tags: string[];
-  missing: ("fr" | "nl")[];
-}
+/** One event of the calendar: a FR/NL pair with its first words, channels, tags and missing languages. */
+export type CalendarEvent = CalendarEventData;
 
 export interface CalendarData {
   period: CalendarPeriod;
   filters: CalendarFilters;
-  events: CalendarEvent[];
+  /** The events that pass the filters, as a JSON array of CalendarEvent, ready for the browser. */
+  eventsJson: string;
   channels: { id: string; name: string; network: string; language: string }[];
   questions: { id: string; slug: string; labelFr: string; labelNl: string }[];
   coverage: { channelId: string; coveredDays: number; totalDays: number }[];
@@ -39,10 +31,13 @@ export interface CalendarData {
   dayNotes: { id: string; localDate: string; textFr: string; textNl: string; version: number }[];
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const querySchema = z.object({
   view: z.enum(["month", "week", "agenda"]).catch("month"),
   date: z.string().max(10).optional(),
-  channel: z.array(z.string().max(64)).max(50),
+  // Channel ids are UUIDs: anything else in the URL matches no channel and is dropped.
+  channel: z.array(z.string()).transform((ids) => ids.filter((id) => UUID.test(id))),
   status: z.array(z.string().max(32)).max(20),
   tag: z.array(z.string().max(120)).max(50),
   missing: z.enum(["", "any", "fr", "nl"]).catch(""),
@@ -63,55 +58,37 @@ export function parseCalendarQuery(month: string, search: URLSearchParams): { vi
   return { view: q.view, period, filters: { channels: q.channel, statuses: q.status, tags: q.tag, missing: q.missing } };
 }
 
-const PREVIEW_CHARS = 160;
+/** The calendar shows the first words; the editor has the whole text. */
+const PREVIEW_CHARS = 80;
 
 /**
  * What the calendar shows for a period: its items (one event per FR/NL pair) after the filters,
  * the day notes, and for the month the coverage per channel and the empty channels per day.
  */
 export async function calendarData(ctx: AppContext, period: CalendarPeriod, filters: CalendarFilters): Promise<CalendarData> {
-  const [channels, questions, items, notes] = await Promise.all([
+  const month = brusselsMonthRange(period.month);
+  if (!month) throw new Error(`not a month: ${period.month}`);
+  const [channels, questions, events, channelDays, notes] = await Promise.all([
     listChannels(ctx.db),
     listRecurringQuestions(ctx.db),
-    listItemsInRange(ctx.db, period.start, period.end),
+    listCalendarEvents(ctx.db, period, { channelIds: filters.channels, statuses: filters.statuses, tagSlugs: filters.tags, missing: filters.missing }, PREVIEW_CHARS),
+    channelDaysWithPosts(ctx.db, month),
     listDayNotes(ctx.db, period.firstDate, period.lastDate),
   ]);
   const activeChannels = channels.filter((c) => c.active);
-  const slugById = new Map(questions.map((q) => [q.id, q.slug]));
-  const events: CalendarEvent[] = items.map((item) => {
-    const text = (lang: "fr" | "nl") => item.variants.find((v) => v.language === lang)?.text ?? "";
-    const missing = (["fr", "nl"] as const).filter((lang) => text(lang).trim() === "");
-    return {
-      id: item.id,
-      start: item.scheduledAt.toISOString(),
-      localDate: item.localDate,
-      localTime: item.localTime,
-      status: item.status,
-      version: item.version,
-      texts: { fr: text("fr").slice(0, PREVIEW_CHARS), nl: text("nl").slice(0, PREVIEW_CHARS) },
-      channelIds: item.channelIds,
-      tags: item.tagIds.map((id) => slugById.get(id)).filter((s): s is string => !!s),
-      missing,
-    };
-  });
-  const visible = events.filter(
-    (e) =>
-      (filters.channels.length === 0 || e.channelIds.some((id) => filters.channels.includes(id))) &&
-      (filters.statuses.length === 0 || filters.statuses.includes(e.status)) &&
-      (filters.tags.length === 0 || e.tags.some((slug) => filters.tags.includes(slug))) &&
-      (filters.missing === "" || (filters.missing === "any" ? e.missing.length > 0 : e.missing.includes(filters.missing))),
+  // Coverage counts every post of the month, whatever the filters show.
+  const coverage = channelCoverage(
+    datesOfMonth(period.month),
+    activeChannels.map((c) => c.id),
+    channelDays.map((d) => ({ localDate: d.localDate, channelIds: [d.channelId], status: d.status })),
   );
-
-  const monthDates = datesOfMonth(period.month);
-  const monthItems = events.filter((e) => e.localDate.startsWith(period.month));
-  const coverage = channelCoverage(monthDates, activeChannels.map((c) => c.id), monthItems);
   const emptyByDate: Record<string, string[]> = {};
   for (const c of coverage) for (const date of c.emptyDates) (emptyByDate[date] ??= []).push(c.channelId);
 
   return {
     period,
     filters,
-    events: visible,
+    eventsJson: JSON.stringify(events),
     channels: activeChannels.map((c) => ({ id: c.id, name: c.name, network: c.network, language: c.language })),
     questions: questions.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl })),
     coverage: coverage.map(({ channelId, coveredDays, totalDays }) => ({ channelId, coveredDays, totalDays })),

@@ -53,6 +53,7 @@ export async function saveDayNote(ctx: AppContext, user: User, input: unknown): 
 
 export async function deleteDayNote(ctx: AppContext, user: User, id: string): Promise<DayNoteResult> {
   if (!can(user.roles, "dayNote.write")) return { ok: false, errors: { _form: { key: "error.forbidden.body" } } };
+  if (!z.string().uuid().safeParse(id).success) return { ok: false, errors: { _form: { key: "error.notFound.body" } } };
   return await ctx.db.transaction().execute(async (tx): Promise<DayNoteResult> => {
     const before = await findDayNote(tx, id);
     if (!before) return { ok: false, errors: { _form: { key: "error.notFound.body" } } };

@@ -58,7 +58,7 @@ export async function monthPlan(ctx: AppContext, month: string): Promise<MonthPl
       localTime: i.localTime,
       status: i.status,
       sourceLanguage: i.sourceLanguage,
-      texts: Object.fromEntries(i.variants.filter((v) => v.text.trim() !== "").map((v) => [v.language, v.text])),
+      texts: Object.fromEntries((["fr", "nl"] as const).filter((l) => i.texts[l].trim() !== "").map((l) => [l, i.texts[l]])),
       channelIds: i.channelIds,
       tags: tags.filter((t) => t.contentItemId === i.id).map(({ slug, labelFr, labelNl }) => ({ slug, labelFr, labelNl })),
     })),

@@ -43,9 +43,16 @@ export async function languageCookie(ctx: AppContext, lang: UiLanguage): Promise
   return await cookiesFor(ctx).language.serialize(lang);
 }
 
-export async function currentUser(ctx: AppContext, request: Request): Promise<User | null> {
-  const token = await sessionToken(ctx, request);
-  return token ? ((await userForSession(ctx, token)) ?? null) : null;
+const usersByRequest = new WeakMap<Request, Promise<User | null>>();
+
+/** The signed-in user, looked up once per request however many loaders ask. */
+export function currentUser(ctx: AppContext, request: Request): Promise<User | null> {
+  let user = usersByRequest.get(request);
+  if (!user) {
+    user = sessionToken(ctx, request).then(async (token) => (token ? ((await userForSession(ctx, token)) ?? null) : null));
+    usersByRequest.set(request, user);
+  }
+  return user;
 }
 
 /** The UI language: the user's setting, else the language cookie, else Accept-Language. */

@@ -1,5 +1,4 @@
 import { sql, type Insertable } from "kysely";
-import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { Db } from "../client";
 import type { ContentItem, ContentItemsTable, ContentLanguage, ItemStatus, VariantStatus, VariantsTable } from "../schema";
 
@@ -11,19 +10,38 @@ export interface PlannedItemRow {
   status: ItemStatus;
   sourceLanguage: "fr" | "nl";
   version: number;
-  variants: { language: ContentLanguage; text: string; status: VariantStatus }[];
+  /** The French and Dutch texts (cut to `textPreview` characters); "" where a language is missing. */
+  texts: { fr: string; nl: string };
   channelIds: string[];
   tagIds: string[];
 }
 
 /**
- * The items scheduled in [start, end) with their variants, channels and tags, in one statement:
- * a range scan on content_items_scheduled_at_idx, the rest as correlated JSON sub-selects.
+ * The items scheduled in [start, end) with their texts, channels and tags, in one statement: a range
+ * scan on content_items_scheduled_at_idx, the rest as correlated scalar sub-selects on primary keys.
  */
-export async function listItemsInRange(db: Db, start: Date, end: Date): Promise<PlannedItemRow[]> {
-  const rows = await db
+export async function listItemsInRange(db: Db, start: Date, end: Date, options: { textPreview?: number } = {}): Promise<PlannedItemRow[]> {
+  const rows = await itemsInRangeQuery(db, start, end, options).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    scheduledAt: r.scheduled_at,
+    localDate: r.local_date,
+    localTime: r.local_time,
+    status: r.status,
+    sourceLanguage: r.source_language,
+    version: r.version,
+    texts: { fr: r.fr_text, nl: r.nl_text },
+    channelIds: r.channel_ids,
+    tagIds: r.tag_ids,
+  }));
+}
+
+/** The statement behind listItemsInRange. */
+function itemsInRangeQuery(db: Db, start: Date, end: Date, options: { textPreview?: number } = {}) {
+  const preview = options.textPreview ?? 100_000;
+  return db
     .selectFrom("content_items as i")
-    .select((eb) => [
+    .select([
       "i.id",
       "i.scheduled_at",
       "i.local_date",
@@ -31,9 +49,8 @@ export async function listItemsInRange(db: Db, start: Date, end: Date): Promise<
       "i.status",
       "i.source_language",
       "i.version",
-      jsonArrayFrom(
-        eb.selectFrom("variants as v").select(["v.language", "v.text", "v.status"]).whereRef("v.content_item_id", "=", "i.id").orderBy("v.language"),
-      ).as("variants"),
+      sql<string>`coalesce((select left(v.text, ${preview}) from variants v where v.content_item_id = i.id and v.language = 'fr'), '')`.as("fr_text"),
+      sql<string>`coalesce((select left(v.text, ${preview}) from variants v where v.content_item_id = i.id and v.language = 'nl'), '')`.as("nl_text"),
       sql<string[]>`coalesce((select array_agg(c.channel_id order by c.channel_id) from content_item_channels c where c.content_item_id = i.id), '{}')`.as(
         "channel_ids",
       ),
@@ -45,20 +62,7 @@ export async function listItemsInRange(db: Db, start: Date, end: Date): Promise<
     .where("i.scheduled_at", "<", end)
     .where("i.status", "!=", "archived")
     .orderBy("i.scheduled_at")
-    .orderBy("i.id")
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    scheduledAt: r.scheduled_at,
-    localDate: r.local_date,
-    localTime: r.local_time,
-    status: r.status,
-    sourceLanguage: r.source_language,
-    version: r.version,
-    variants: r.variants,
-    channelIds: r.channel_ids,
-    tagIds: r.tag_ids,
-  }));
+    .orderBy("i.id");
 }
 
 export interface ItemDetail {

@@ -192,4 +192,46 @@ describe("the calendar in chromium", () => {
     });
     await page.context().close();
   });
+
+  it("a day fuller than its cell counts every hidden post in \"+N more\", which opens that day's week", async () => {
+    const author = { id: await userId("sophie@test.be") } as never;
+    for (let i = 0; i < 15; i++) await makeItem(t.db, author, { localDate: "2030-06-26", localTime: `${String(6 + i).padStart(2, "0")}:15`, channelIds: [xFr.id] });
+    const page = await sophie();
+    await page.goto(`${server.url}/calendar/2030-06`);
+    const cell = monthCell(page, FIRST, "2030-06-26");
+    await cell.waitFor();
+    const more = page.getByRole("button", { name: /^Afficher \d+ publications de plus le mercredi 26 juin$/ });
+    const label = (await more.getAttribute("aria-label")) ?? "";
+    const hidden = Number(/Afficher (\d+)/.exec(label)?.[1]);
+    // What the cell draws plus what "+N more" counts is the whole day.
+    const drawn = await page.locator(".rbc-event", { hasText: ":15" }).evaluateAll(
+      (els, box) => els.filter((el) => { const r = el.getBoundingClientRect(); const x = r.left + r.width / 2; const y = r.top + r.height / 2; return x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height; }).length,
+      (await cell.boundingBox())!,
+    );
+    expect(drawn).toBeGreaterThan(0);
+    expect(drawn + hidden).toBe(15);
+    await more.click();
+    await page.waitForURL(/view=week&date=2030-06-26/);
+    await expect.poll(() => page.locator(".rbc-time-view .rbc-event", { hasText: ":15" }).count()).toBe(15);
+    await page.context().close();
+  });
+
+  it("a day note that cannot be saved says why next to the field and keeps what was typed", async () => {
+    const page = await sophie();
+    await page.goto(`${server.url}/calendar/2030-06`);
+    await page.getByText("Ajouter une note du jour").click();
+    await page.locator("#note-new-date").fill("2030-06-20");
+    await page.locator("#note-new-fr").fill("Ouverture de Tax-on-web");
+    // Only spaces in Dutch: the browser lets it through, the server refuses it.
+    await page.locator("#note-new-nl").fill("   ");
+    await page.locator(".day-notes-editor button[type=submit]").last().click();
+    await expectText(page.locator("#note-new-textNl-error"), /Ce champ est obligatoire/);
+    expect(await page.locator("#note-new-fr").inputValue()).toBe("Ouverture de Tax-on-web");
+    expect(await page.locator("#note-new-nl").getAttribute("aria-invalid")).toBe("true");
+    await page.locator("#note-new-nl").fill("Tax-on-web opent");
+    await page.locator(".day-notes-editor button[type=submit]").last().click();
+    await expectText(page.getByRole("status").first(), /La note a été enregistrée/);
+    await expectText(page.locator(".day-notes"), /2030-06-20 — Ouverture de Tax-on-web/);
+    await page.context().close();
+  });
 });

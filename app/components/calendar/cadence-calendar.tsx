@@ -11,6 +11,7 @@ import { ItemPanel } from "./item-panel";
 import { moveRefusalMessage } from "./move-message";
 import { requestMove } from "./move-request";
 import { STATUS_ICONS } from "../status-badge";
+import { monthGridEvents } from "./month-grid";
 
 // Every time on screen is Brussels time, whatever the browser's zone: luxon's default zone is what
 // react-big-calendar's luxon localizer works in.
@@ -31,13 +32,28 @@ export interface CalEvent {
 
 const DnDCalendar = withDragAndDrop<CalEvent>(Calendar as ComponentType<CalendarProps<CalEvent>>);
 
-const NETWORK_ABBR: Record<string, string> = { x: "X", facebook: "f", linkedin: "in", mastodon: "M", bluesky: "B", youtube: "YT", webhook: "W", outbox: "O" };
+const NETWORK_ABBR: Record<string, string> = {
+  x: "X",
+  facebook: "f",
+  linkedin: "in",
+  mastodon: "M",
+  bluesky: "B",
+  youtube: "YT",
+  webhook: "W",
+  outbox: "O",
+};
 
 function toCalEvent(e: CalendarEventData, lang: UiLanguage): CalEvent {
   const start = new Date(e.start);
   const own = lang === "nl" ? e.texts.nl : e.texts.fr;
   const other = lang === "nl" ? e.texts.fr : e.texts.nl;
-  return { id: e.id, title: (own || other).slice(0, 80), start, end: new Date(start.getTime() + 30 * 60_000), data: e };
+  return {
+    id: e.id,
+    title: (own || other).slice(0, 80),
+    start,
+    end: new Date(start.getTime() + 30 * 60_000),
+    data: e,
+  };
 }
 
 /** The week view's day headings: react-big-calendar's default puts role="columnheader" inside a button. */
@@ -69,9 +85,22 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
   const revalidator = useRevalidator();
   const culture = localeOf(props.lang);
   const [events, setEvents] = useState<CalEvent[]>(() => props.events.map((e) => toCalEvent(e, props.lang)));
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<{
+    kind: "ok" | "error";
+    text: string;
+  } | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const pending = useRef(0);
+
+  // The grid is drawn in the browser only: react-big-calendar sizes its month cells from the layout,
+  // which the server cannot know, so a server-rendered grid would hold every event and then be
+  // thrown away at hydration. The server sends the page; the browser draws the grid once.
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  // Marks the moment the grid is drawn and answers input (read by `npm run bench`).
+  useEffect(() => {
+    if (mounted) performance.mark("cadence:calendar-interactive");
+  }, [mounted]);
 
   // The loader's data is the truth: whenever it changes (after a move, a revalidation, a navigation), take it.
   useEffect(() => {
@@ -89,13 +118,23 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
         `${e.localTime}`,
         t(`status.${e.status}` as MessageKey),
         (props.lang === "nl" ? e.texts.nl : e.texts.fr) || (props.lang === "nl" ? e.texts.fr : e.texts.nl),
-        t("calendar.event.channels", { list: e.channelIds.map((id) => channelById.get(id)?.name ?? "").filter(Boolean).join(", ") }),
+        t("calendar.event.channels", {
+          list: e.channelIds
+            .map((id) => channelById.get(id)?.name ?? "")
+            .filter(Boolean)
+            .join(", "),
+        }),
       ];
       if (e.missing.length > 0) parts.push(e.missing.map((l) => t(`calendar.missing.${l}`)).join(", "));
-      if (e.tags.length > 0) parts.push(t("calendar.event.tags", { list: e.tags.map((s) => questionLabel.get(s) ?? s).join(", ") }));
+      if (e.tags.length > 0)
+        parts.push(
+          t("calendar.event.tags", {
+            list: e.tags.map((s) => questionLabel.get(s) ?? s).join(", "),
+          })
+        );
       return parts.join(" — ");
     },
-    [t, props.lang, channelById, questionLabel],
+    [t, props.lang, channelById, questionLabel]
   );
 
   const move = useCallback(
@@ -103,42 +142,48 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
       const current = events.find((e) => e.id === itemId);
       if (!current) return false;
       const previous = current;
-      const resolvedStart = DateTime.fromISO(`${localDate}T${localTime}`, { zone: BRUSSELS_ZONE });
-      if (resolvedStart.isValid) {
-        const start = resolvedStart.toJSDate();
-        setEvents((list) => list.map((e) => (e.id === itemId ? { ...e, start, end: new Date(start.getTime() + 30 * 60_000), data: { ...e.data, localDate, localTime } } : e)));
-      }
+      const resolvedStart = DateTime.fromISO(`${localDate}T${localTime}`, {
+        zone: BRUSSELS_ZONE,
+      });
+      // Draws the item at a place at once; the server's answer confirms or undoes it.
+      const place = (start: Date, patch: Partial<CalendarEventData>) =>
+        setEvents((list) => list.map((e) => (e.id === itemId ? { ...e, start, end: new Date(start.getTime() + 30 * 60_000), data: { ...e.data, ...patch } } : e)));
+      if (resolvedStart.isValid) place(resolvedStart.toJSDate(), { localDate, localTime });
       setMessage({ kind: "ok", text: t("calendar.moving") });
       pending.current++;
       const answer = await requestMove(itemId, { localDate, localTime, version: current.data.version, occurrence });
       pending.current--;
       if (answer.ok) {
-        const start = new Date(answer.item.scheduledAt);
-        setEvents((list) =>
-          list.map((e) =>
-            e.id === itemId
-              ? { ...e, start, end: new Date(start.getTime() + 30 * 60_000), data: { ...e.data, localDate: answer.item.localDate, localTime: answer.item.localTime, version: answer.item.version } }
-              : e,
-          ),
-        );
-        setMessage({ kind: "ok", text: t("calendar.moved", { date: dayLabel(answer.item.localDate), time: answer.item.localTime }) });
+        place(new Date(answer.item.scheduledAt), { localDate: answer.item.localDate, localTime: answer.item.localTime, version: answer.item.version });
+        setMessage({
+          kind: "ok",
+          text: t("calendar.moved", {
+            date: dayLabel(answer.item.localDate),
+            time: answer.item.localTime,
+          }),
+        });
       } else {
         setEvents((list) => list.map((e) => (e.id === itemId ? previous : e)));
-        setMessage({ kind: "error", text: moveRefusalMessage(t, answer, timeOf) });
+        setMessage({
+          kind: "error",
+          text: moveRefusalMessage(t, answer, timeOf),
+        });
       }
       // Coverage, versions and other people's changes come back with the loader.
       revalidator.revalidate();
       return answer.ok;
     },
-    [events, t, dayLabel, timeOf, revalidator],
+    [events, t, dayLabel, timeOf, revalidator]
   );
 
   const onEventDrop = useCallback(
     ({ event, start }: EventInteractionArgs<CalEvent>) => {
-      const target = DateTime.fromJSDate(new Date(start), { zone: BRUSSELS_ZONE });
+      const target = DateTime.fromJSDate(new Date(start), {
+        zone: BRUSSELS_ZONE,
+      });
       void move(event.id, target.toFormat("yyyy-MM-dd"), target.toFormat("HH:mm"));
     },
-    [move],
+    [move]
   );
 
   const EventContent = useCallback(
@@ -196,7 +241,7 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
         </span>
       );
     },
-    [channelById, describe, props.view],
+    [channelById, describe, props.view]
   );
 
   const notesByDate = useMemo(() => {
@@ -208,7 +253,7 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
   const DateHeader = useCallback(
     ({ label, date, isOffRange }: DateHeaderProps) => {
       const local = DateTime.fromJSDate(date, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd");
-      const empty = isOffRange ? [] : (props.emptyByDate[local] ?? []);
+      const empty = isOffRange ? [] : props.emptyByDate[local] ?? [];
       const names = empty.map((id) => channelById.get(id)?.name ?? "").filter(Boolean);
       const notes = notesByDate.get(local) ?? [];
       return (
@@ -221,10 +266,7 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
               data-testid={`gap-${local}`}
             >
               {names.length === 0 ? "✓" : `○${names.length}`}
-              <span className="visually-hidden">
-                {" "}
-                {names.length === 0 ? t("calendar.day.full") : t("calendar.day.empty", { channels: names.join(", ") })}
-              </span>
+              <span className="visually-hidden"> {names.length === 0 ? t("calendar.day.full") : t("calendar.day.empty", { channels: names.join(", ") })}</span>
             </span>
           ) : null}
           {notes.map((n, i) => (
@@ -235,33 +277,60 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
         </div>
       );
     },
-    [props.emptyByDate, channelById, notesByDate, t],
+    [props.emptyByDate, channelById, notesByDate, t]
   );
+
+  const grid = useMemo(() => (props.view === "month" ? monthGridEvents(events) : { shown: events, hiddenByDate: new Map<string, number>() }), [events, props.view]);
+  const hiddenByDate = grid.hiddenByDate;
 
   // "+N more" as a cell with a real button: react-big-calendar's own button sits directly in role="row".
   const ShowMore = useCallback(
-    ({ count, slotDate }: ShowMoreProps<CalEvent>) => (
-      <span role="cell" className="cal-show-more-cell">
-        <button
-          type="button"
-          className="rbc-button-link rbc-show-more"
-          aria-label={t("calendar.moreLabel", { count, date: dayLabel(DateTime.fromJSDate(slotDate, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd")) })}
-          onClick={() => navigate(`?${new URLSearchParams({ ...Object.fromEntries(new URL(props.here, "http://x").searchParams), view: "week", date: DateTime.fromJSDate(slotDate, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd") }).toString()}`)}
-        >
-          {t("calendar.more", { count })}
-        </button>
-      </span>
-    ),
-    [t, dayLabel, navigate, props.here],
+    ({ count: countInGrid, slotDate }: ShowMoreProps<CalEvent>) => {
+      const count = countInGrid + (hiddenByDate.get(DateTime.fromJSDate(slotDate, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd")) ?? 0);
+      return (
+        <span role="cell" className="cal-show-more-cell">
+          <button
+            type="button"
+            className="rbc-button-link rbc-show-more"
+            aria-label={t("calendar.moreLabel", {
+              count,
+              date: dayLabel(DateTime.fromJSDate(slotDate, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd")),
+            })}
+            onClick={() =>
+              navigate(
+                `?${new URLSearchParams({
+                  ...Object.fromEntries(new URL(props.here, "http://x").searchParams),
+                  view: "week",
+                  date: DateTime.fromJSDate(slotDate, {
+                    zone: BRUSSELS_ZONE,
+                  }).toFormat("yyyy-MM-dd"),
+                }).toString()}`
+              )
+            }
+          >
+            {t("calendar.more", { count })}
+          </button>
+        </span>
+      );
+    },
+    [t, dayLabel, navigate, props.here, hiddenByDate]
   );
 
   const components = useMemo(
-    () => ({ event: EventContent, month: { dateHeader: DateHeader }, week: { header: WeekHeader }, showMore: ShowMore }),
-    [EventContent, DateHeader, ShowMore],
+    () => ({
+      event: EventContent,
+      month: { dateHeader: DateHeader },
+      week: { header: WeekHeader },
+      showMore: ShowMore,
+    }),
+    [EventContent, DateHeader, ShowMore]
   );
 
   const selected = selectedId ? events.find((e) => e.id === selectedId) : undefined;
-  const date = useMemo(() => DateTime.fromISO(props.view === "week" ? props.anchorDate : `${props.month}-01`, { zone: BRUSSELS_ZONE }).toJSDate(), [props.view, props.anchorDate, props.month]);
+  const date = useMemo(
+    () => DateTime.fromISO(props.view === "week" ? props.anchorDate : `${props.month}-01`, { zone: BRUSSELS_ZONE }).toJSDate(),
+    [props.view, props.anchorDate, props.month]
+  );
   const agendaLength = useMemo(() => DateTime.fromISO(props.lastDate).diff(DateTime.fromISO(props.firstDate), "days").days + 1, [props.firstDate, props.lastDate]);
 
   return (
@@ -269,41 +338,49 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
       <p className={`cal-message ${message?.kind ?? ""}`} role={message?.kind === "error" ? "alert" : "status"} aria-live="polite" data-testid="calendar-message">
         {message?.text ?? ""}
       </p>
-      <DnDCalendar
-        localizer={localizer}
-        culture={culture}
-        events={events}
-        date={date}
-        view={props.view}
-        views={["month", "week", "agenda"]}
-        length={agendaLength}
-        toolbar={false}
-        onNavigate={() => {}}
-        onView={() => {}}
-        popup={false}
-        step={30}
-        timeslots={2}
-        scrollToTime={DateTime.fromObject({ hour: 8 }, { zone: BRUSSELS_ZONE }).toJSDate()}
-        tooltipAccessor={(e: CalEvent) => describe(e.data)}
-        eventPropGetter={(e: CalEvent) => ({ className: `status-${e.data.status}${e.data.missing.length ? " is-missing" : ""}` })}
-        draggableAccessor={(e: CalEvent) => props.canMove && !["published", "partly_failed", "archived"].includes(e.data.status)}
-        resizable={false}
-        onEventDrop={onEventDrop}
-        onSelectEvent={(e: CalEvent) => setSelectedId(e.id)}
-        onKeyPressEvent={(e: CalEvent, ev) => {
-          const key = (ev as unknown as KeyboardEvent).key;
-          if (key === "Enter" || key === " ") setSelectedId(e.id);
-        }}
-        components={components}
-        messages={{
-          showMore: (count: number) => t("calendar.more", { count }),
-          noEventsInRange: t("calendar.noEvents"),
-          date: t("dayNote.date"),
-          time: t("item.field.time"),
-          event: t("item.field.text"),
-          allDay: "",
-        }}
-      />
+      {mounted ? (
+        <DnDCalendar
+          localizer={localizer}
+          culture={culture}
+          events={grid.shown}
+          date={date}
+          view={props.view}
+          views={["month", "week", "agenda"]}
+          length={agendaLength}
+          toolbar={false}
+          onNavigate={() => {}}
+          onView={() => {}}
+          popup={false}
+          step={30}
+          timeslots={2}
+          scrollToTime={DateTime.fromObject({ hour: 8 }, { zone: BRUSSELS_ZONE }).toJSDate()}
+          tooltipAccessor={(e: CalEvent) => describe(e.data)}
+          eventPropGetter={(e: CalEvent) => ({
+            className: `status-${e.data.status}${e.data.missing.length ? " is-missing" : ""}`,
+          })}
+          draggableAccessor={(e: CalEvent) => props.canMove && !["published", "partly_failed", "archived"].includes(e.data.status)}
+          resizable={false}
+          onEventDrop={onEventDrop}
+          onSelectEvent={(e: CalEvent) => setSelectedId(e.id)}
+          onKeyPressEvent={(e: CalEvent, ev) => {
+            const key = (ev as unknown as KeyboardEvent).key;
+            if (key === "Enter" || key === " ") setSelectedId(e.id);
+          }}
+          components={components}
+          messages={{
+            showMore: (count: number) => t("calendar.more", { count }),
+            noEventsInRange: t("calendar.noEvents"),
+            date: t("dayNote.date"),
+            time: t("item.field.time"),
+            event: t("item.field.text"),
+            allDay: "",
+          }}
+        />
+      ) : (
+        <p className="calendar-loading" aria-busy="true">
+          {t("calendar.showing", { count: events.length })}
+        </p>
+      )}
       {selected ? (
         <ItemPanel
           key={selected.id}

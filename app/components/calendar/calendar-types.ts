@@ -1,16 +1,4 @@
-/** What the calendar route hands to the calendar component (JSON from the loader). */
-export interface CalendarEventData {
-  id: string;
-  start: string;
-  localDate: string;
-  localTime: string;
-  status: string;
-  version: number;
-  texts: { fr: string; nl: string };
-  channelIds: string[];
-  tags: string[];
-  missing: ("fr" | "nl")[];
-}
+export type { CalendarEventData } from "../../domain/calendar-event";
 
 export interface CalendarChannel {
   id: string;

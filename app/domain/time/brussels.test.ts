@@ -1,5 +1,6 @@
+import { IANAZone } from "luxon";
 import { describe, expect, it } from "vitest";
-import { brusselsMonthRange, datesOfMonth, resolveLocalTime, toBrusselsLocal } from "./brussels";
+import { BRUSSELS_ZONE, brusselsMonthRange, datesOfMonth, resolveLocalTime, toBrusselsLocal } from "./brussels";
 
 // Last Sunday of March and of October, Europe/Brussels, from Directive 2000/84/EC.
 const transitions = [
@@ -98,5 +99,33 @@ describe("Brussels calendar helpers", () => {
     expect(brusselsMonthRange("2026-3")).toBeNull();
     expect(datesOfMonth("2028-02")).toHaveLength(29);
     expect(datesOfMonth("2026-10").at(-1)).toBe("2026-10-31");
+  });
+});
+
+describe("BRUSSELS_ZONE (offsets remembered per quarter hour)", () => {
+  const plain = new IANAZone("Europe/Brussels");
+
+  it("gives Intl's offset at every minute around each DST change, 2025–2030", () => {
+    for (const { spring, autumn } of transitions) {
+      for (const day of [spring, autumn]) {
+        const midnight = Date.parse(`${day}T00:00:00Z`);
+        for (let minute = -120; minute < 240; minute++) {
+          const ts = midnight + minute * 60_000 + 29_999;
+          expect(BRUSSELS_ZONE.offset(ts), new Date(ts).toISOString()).toBe(plain.offset(ts));
+        }
+      }
+    }
+  });
+
+  it("gives Intl's offset for instants spread over a century, before 1970 included", () => {
+    for (let ts = Date.parse("1940-01-01T00:00:00Z"); ts < Date.parse("2040-01-01T00:00:00Z"); ts += 7_777_777_777) {
+      expect(BRUSSELS_ZONE.offset(ts), new Date(ts).toISOString()).toBe(plain.offset(ts));
+    }
+  });
+
+  it("is still the IANA zone for luxon and for Intl", () => {
+    expect(BRUSSELS_ZONE.name).toBe("Europe/Brussels");
+    expect(BRUSSELS_ZONE.type).toBe("iana");
+    expect(BRUSSELS_ZONE.equals(plain)).toBe(true);
   });
 });

@@ -1,7 +1,31 @@
-import { DateTime } from "luxon";
+import { DateTime, IANAZone } from "luxon";
+
+/**
+ * Europe/Brussels with its UTC offsets remembered. luxon asks Intl for the offset of every instant it
+ * handles (formatToParts, some microseconds each); a month grid handles tens of thousands. Since 1970
+ * Brussels has changed offset only on whole quarter hours of UTC, so one answer per quarter hour is
+ * exact. Older instants are asked every time.
+ */
+class RememberingZone extends IANAZone {
+  private readonly known = new Map<number, number>();
+
+  override offset(ts: number): number {
+    if (!(ts >= 0)) return super.offset(ts);
+    const quarter = Math.floor(ts / 900_000);
+    let minutes = this.known.get(quarter);
+    if (minutes === undefined) {
+      minutes = super.offset(quarter * 900_000);
+      if (this.known.size > 50_000) this.known.clear();
+      this.known.set(quarter, minutes);
+    }
+    return minutes;
+  }
+}
 
 /** The one zone Cadence plans in. Every wall-clock value in the product is a Brussels one. */
-export const BRUSSELS_ZONE = "Europe/Brussels";
+export const BRUSSELS_ZONE: IANAZone = new RememberingZone("Europe/Brussels");
+/** Its IANA name, for Intl and for the database. */
+export const BRUSSELS_ZONE_NAME = "Europe/Brussels";
 
 /** A Brussels calendar date, `yyyy-MM-dd`. */
 export type LocalDate = string;

@@ -30,10 +30,13 @@ const EXPECTED_TABLES = [
   "content_item_channels",
   "content_items",
   "day_notes",
+  "item_comments",
   "item_tags",
+  "parity_exceptions",
   "publications",
   "recurring_questions",
   "sessions",
+  "settings",
   "users",
   "variants",
 ];

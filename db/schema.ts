@@ -83,8 +83,17 @@ export interface VariantsTable {
   link_url: string | null;
   image_alt: string | null;
   status: Defaulted<VariantStatus>;
+  /** The hash of the source's text and link this translation was made from (stale when it differs). */
   source_hash: string | null;
   translated_by: string | null;
+  translated_at: Date | null;
+  /** The source's text when this translation was made. */
+  source_text: string | null;
+  /** The hash of the exact text, link and alt text that was approved. */
+  approved_hash: string | null;
+  approved_by: string | null;
+  approved_at: Date | null;
+  rejection_comment: string | null;
   version: Defaulted<number>;
   updated_at: Timestamp;
 }
@@ -153,11 +162,44 @@ export interface AuditEventsTable {
   after: unknown;
 }
 
+export interface ItemCommentsTable {
+  id: Generated<string>;
+  content_item_id: string;
+  author_id: string;
+  body: string;
+  created_at: Timestamp;
+}
+
+export type ExceptionStatus = "requested" | "approved" | "rejected" | "withdrawn";
+
+export interface ParityExceptionsTable {
+  id: Generated<string>;
+  content_item_id: string;
+  language: "fr" | "nl";
+  reason: string;
+  status: Defaulted<ExceptionStatus>;
+  requested_by: string;
+  requested_at: Timestamp;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_comment: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: unknown;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   channels: ChannelsTable;
   content_items: ContentItemsTable;
+  item_comments: ItemCommentsTable;
+  parity_exceptions: ParityExceptionsTable;
+  settings: SettingsTable;
   variants: VariantsTable;
   content_item_channels: ContentItemChannelsTable;
   publications: PublicationsTable;

@@ -6,6 +6,11 @@ export interface Actor {
   label: string;
 }
 
+/** A signed-in person as the author of an audit event. */
+export function actorOf(user: { id: string; display_name: string }): Actor {
+  return { id: user.id, label: user.display_name };
+}
+
 export const SYSTEM_ACTOR: Actor = { id: null, label: "system" };
 
 /** Records one audit event; call it inside the same transaction as the change it describes. */

@@ -20,13 +20,10 @@ import type { Channel, ContentItem, ItemStatus, User } from "../../db/schema";
 import { measureText, type LengthCheck } from "../domain/channel-text";
 import { bilingualText, canArchive, canDelete, decideSchedule, languagesForChannel, type SchedulingRefusal } from "../domain/item-schedule";
 import { can } from "../domain/permissions";
-import { audit, type Actor } from "./audit.server";
+import { actorOf, audit } from "./audit.server";
+import { settleStatus, sourceHashOf } from "./review.server";
 import type { AppContext } from "./context.server";
 import { toFieldErrors, type FieldErrors } from "./validation.server";
-
-export function actorOf(user: User): Actor {
-  return { id: user.id, label: user.display_name };
-}
 
 /** Who changed an item last and when, for a refused move or save. */
 export interface ConflictInfo {
@@ -214,6 +211,7 @@ export async function saveItem(ctx: AppContext, user: User, itemId: string | nul
         const next = lang === "fr" ? [data.frText, data.frLink, data.frAlt] : [data.nlText, data.nlLink, data.nlAlt];
         return (v?.text ?? "") !== next[0] || (v?.linkUrl ?? "") !== next[1] || (v?.imageAlt ?? "") !== next[2];
       });
+    // Approval is of the exact text: changing an approved or submitted text sends it back to review.
     const approvalWithdrawn = textChanged && REVIEWED.includes(status);
 
     let id: string;
@@ -245,7 +243,6 @@ export async function saveItem(ctx: AppContext, user: User, itemId: string | nul
         localTime: resolved.localTime,
         occurrence: resolved.occurrence,
         sourceLanguage: data.sourceLanguage,
-        status: approvalWithdrawn ? "draft" : undefined,
         updatedBy: user.id,
       });
       if (!updated) return { ok: false, errors: { _form: { key: "item.conflict" } }, conflict: await conflictInfo({ ...ctx, db: tx }, (await lockItem(tx, existing.id))!) };
@@ -253,20 +250,35 @@ export async function saveItem(ctx: AppContext, user: User, itemId: string | nul
       version = updated.version;
       await replaceItemChannels(tx, id, data.channelIds);
     }
+    // The source's hash as it will be: a translation the editor writes here is made from it; a
+    // translation left as it was keeps the hash it had, and turns stale if the source changed.
+    const sourceHash = sourceHashOf(data.sourceLanguage, [
+      { language: "fr", text: data.frText, link_url: data.frLink || null, image_alt: null },
+      { language: "nl", text: data.nlText, link_url: data.nlLink || null, image_alt: null },
+    ]);
     for (const lang of ["fr", "nl"] as const) {
       const text = lang === "fr" ? data.frText : data.nlText;
+      const link = (lang === "fr" ? data.frLink : data.nlLink) || null;
+      const alt = (lang === "fr" ? data.frAlt : data.nlAlt) || null;
       const previous = before?.variants.find((v) => v.language === lang);
-      const changed = !previous || previous.text !== text || (previous.linkUrl ?? "") !== (lang === "fr" ? data.frLink : data.nlLink);
+      const changed = !previous || previous.text !== text || (previous.linkUrl ?? null) !== link || (previous.imageAlt ?? null) !== alt;
+      const isTarget = lang !== data.sourceLanguage;
       await upsertVariant(tx, {
         contentItemId: id,
         language: lang,
         text,
-        linkUrl: (lang === "fr" ? data.frLink : data.nlLink) || null,
-        imageAlt: (lang === "fr" ? data.frAlt : data.nlAlt) || null,
+        linkUrl: link,
+        imageAlt: alt,
         status: text === "" ? "missing" : changed || approvalWithdrawn ? "draft" : previous.status,
+        ...(isTarget && changed && text !== ""
+          ? { sourceHash, sourceText: lang === "fr" ? data.nlText : data.frText, translatedBy: user.id, translatedAt: ctx.now() }
+          : !isTarget
+            ? { sourceHash: null, sourceText: null }
+            : {}),
       });
     }
     await replaceItemTags(tx, id, data.tagIds);
+    version = (await settleStatus(tx, id, user, ctx.now(), { alreadyCounted: true })).version;
     const snapshot = {
       localDate: resolved.localDate,
       localTime: resolved.localTime,
@@ -330,7 +342,9 @@ export async function duplicateItem(ctx: AppContext, user: User, itemId: string,
         link_url: v.linkUrl,
         image_alt: v.imageAlt,
         status: v.text === "" ? ("missing" as const) : ("draft" as const),
-        source_hash: null,
+        // The copy's translations are as current as the original's.
+        source_hash: v.sourceHash,
+        source_text: v.sourceText,
         translated_by: null,
       })),
       source.channelIds,

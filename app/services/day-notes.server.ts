@@ -3,9 +3,8 @@ import { deleteDayNote as deleteNoteRow, findDayNote, insertDayNote, updateDayNo
 import type { User } from "../../db/schema";
 import { can } from "../domain/permissions";
 import { resolveLocalTime } from "../domain/time/brussels";
-import { audit } from "./audit.server";
+import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
-import { actorOf } from "./content-items.server";
 import { toFieldErrors, type FieldErrors } from "./validation.server";
 
 const noteText = z

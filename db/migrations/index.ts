@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001_initial";
 import * as m0002 from "./0002_item_updated_by";
+import * as m0003 from "./0003_review";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -9,6 +10,7 @@ import * as m0002 from "./0002_item_updated_by";
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_item_updated_by": m0002,
+  "0003_review": m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -67,7 +67,16 @@ function itemsInRangeQuery(db: Db, start: Date, end: Date, options: { textPrevie
 
 export interface ItemDetail {
   item: ContentItem;
-  variants: { language: ContentLanguage; text: string; linkUrl: string | null; imageAlt: string | null; status: VariantStatus; version: number }[];
+  variants: {
+    language: ContentLanguage;
+    text: string;
+    linkUrl: string | null;
+    imageAlt: string | null;
+    status: VariantStatus;
+    version: number;
+    sourceHash: string | null;
+    sourceText: string | null;
+  }[];
   channelIds: string[];
   tagIds: string[];
   authorName: string;
@@ -78,7 +87,7 @@ export async function findItemDetail(db: Db, id: string): Promise<ItemDetail | u
   const item = await db.selectFrom("content_items").selectAll().where("id", "=", id).executeTakeFirst();
   if (!item) return undefined;
   const [variants, channels, tags, people] = await Promise.all([
-    db.selectFrom("variants").select(["language", "text", "link_url", "image_alt", "status", "version"]).where("content_item_id", "=", id).orderBy("language").execute(),
+    db.selectFrom("variants").select(["language", "text", "link_url", "image_alt", "status", "version", "source_hash", "source_text"]).where("content_item_id", "=", id).orderBy("language").execute(),
     db.selectFrom("content_item_channels").select("channel_id").where("content_item_id", "=", id).execute(),
     db.selectFrom("item_tags").select("recurring_question_id").where("content_item_id", "=", id).execute(),
     db.selectFrom("users").select(["id", "display_name"]).where("id", "in", [item.author_id, item.updated_by ?? item.author_id]).execute(),
@@ -86,7 +95,16 @@ export async function findItemDetail(db: Db, id: string): Promise<ItemDetail | u
   const name = (userId: string | null) => people.find((p) => p.id === userId)?.display_name ?? null;
   return {
     item,
-    variants: variants.map((v) => ({ language: v.language, text: v.text, linkUrl: v.link_url, imageAlt: v.image_alt, status: v.status, version: v.version })),
+    variants: variants.map((v) => ({
+      language: v.language,
+      text: v.text,
+      linkUrl: v.link_url,
+      imageAlt: v.image_alt,
+      status: v.status,
+      version: v.version,
+      sourceHash: v.source_hash,
+      sourceText: v.source_text,
+    })),
     channelIds: channels.map((c) => c.channel_id),
     tagIds: tags.map((t) => t.recurring_question_id),
     authorName: name(item.author_id) ?? "",
@@ -171,10 +189,26 @@ export async function updateItemFields(
     .executeTakeFirst();
 }
 
+/**
+ * Writes one language's variant. `sourceHash`, `sourceText`, `translatedBy` and `translatedAt` are kept as they
+ * are when left undefined. A variant that is not approved loses its approval.
+ */
 export async function upsertVariant(
   db: Db,
-  variant: { contentItemId: string; language: ContentLanguage; text: string; linkUrl: string | null; imageAlt: string | null; status: VariantStatus },
+  variant: {
+    contentItemId: string;
+    language: ContentLanguage;
+    text: string;
+    linkUrl: string | null;
+    imageAlt: string | null;
+    status: VariantStatus;
+    sourceHash?: string | null;
+    sourceText?: string | null;
+    translatedBy?: string | null;
+    translatedAt?: Date | null;
+  },
 ): Promise<void> {
+  const keepApproval = variant.status === "approved";
   await db
     .insertInto("variants")
     .values({
@@ -184,8 +218,10 @@ export async function upsertVariant(
       link_url: variant.linkUrl,
       image_alt: variant.imageAlt,
       status: variant.status,
-      source_hash: null,
-      translated_by: null,
+      source_hash: variant.sourceHash ?? null,
+      source_text: variant.sourceText ?? null,
+      translated_by: variant.translatedBy ?? null,
+      translated_at: variant.translatedAt ?? null,
     })
     .onConflict((oc) =>
       oc.columns(["content_item_id", "language"]).doUpdateSet((eb) => ({
@@ -193,6 +229,11 @@ export async function upsertVariant(
         link_url: eb.ref("excluded.link_url"),
         image_alt: eb.ref("excluded.image_alt"),
         status: eb.ref("excluded.status"),
+        ...(variant.sourceHash !== undefined ? { source_hash: eb.ref("excluded.source_hash") } : {}),
+        ...(variant.sourceText !== undefined ? { source_text: eb.ref("excluded.source_text") } : {}),
+        ...(variant.translatedBy !== undefined ? { translated_by: eb.ref("excluded.translated_by") } : {}),
+        ...(variant.translatedAt !== undefined ? { translated_at: eb.ref("excluded.translated_at") } : {}),
+        ...(keepApproval ? {} : { approved_hash: null, approved_by: null, approved_at: null }),
         version: eb("variants.version", "+", 1),
         updated_at: sql<Date>`now()`,
       })),

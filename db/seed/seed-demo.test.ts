@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monthPlan } from "../../app/services/plan.server";
 import { signIn } from "../../app/services/auth.server";
+import { checkPublishable } from "../../app/services/review.server";
 import { createTestDatabase, testContext, type TestDatabase } from "../../test/setup/database";
 import { DEMO_ACCOUNTS, seedDemo } from "./seed-demo";
 
@@ -42,6 +43,14 @@ describe("demo seed", () => {
       .where("status", "!=", "published")
       .execute();
     expect(pastUnpublished).toEqual([]);
+  });
+
+  it("seeds states the parity rule agrees with: scheduled items are publishable, the others are not", async () => {
+    const items = await t.db.selectFrom("content_items").select(["id", "status"]).where("status", "in", ["scheduled", "awaiting_approval", "in_translation", "draft"]).execute();
+    for (const item of items) {
+      const check = await checkPublishable(t.db, item.id);
+      expect(check.ok, `${item.status} ${item.id}`).toBe(item.status === "scheduled");
+    }
   });
 
   it("is safe to run again: nothing is duplicated", async () => {

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
 import { hashPassword } from "../../app/services/passwords.server";
+import { contentHashOf, sourceHashOf } from "../../app/services/review.server";
 import { BRUSSELS_ZONE, datesOfMonth, resolveLocalTime } from "../../app/domain/time/brussels";
 import type { Db } from "../client";
 import { insertAuditEvent } from "../repositories/audit-events";
@@ -38,9 +38,6 @@ const DEMO_CHANNELS: { key: string; network: Network; language: ChannelLanguage;
   { key: "outbox", network: "outbox", language: "bilingual", name: "Outbox (demo)", handle: "outbox" },
 ];
 
-function sourceHash(text: string, link: string | null): string {
-  return createHash("sha256").update(`${text}\u0000${link ?? ""}`).digest("hex");
-}
 
 /** What a demo item looks like on a given day, relative to today: the past is published, the future in every state. */
 function statusFor(date: string, today: string, day: number): ItemStatus {
@@ -70,6 +67,7 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
     }
     const editorId = users.get("editor")!;
     const translatorId = users.get("translator")!;
+    const approverId = users.get("approver")!;
 
     const channels = new Map<string, { id: string; language: ChannelLanguage }>();
     for (const c of DEMO_CHANNELS) {
@@ -117,20 +115,23 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
       const sourceLanguage = day % 4 === 0 ? "nl" : "fr";
       const targetLanguage = sourceLanguage === "fr" ? "nl" : "fr";
       const approved = status === "scheduled" || status === "published";
-      const variantStatus: VariantStatus = approved ? "approved" : status === "awaiting_approval" ? "submitted" : "draft";
+      const variantStatus: VariantStatus = approved ? "approved" : status === "awaiting_approval" || status === "in_translation" ? "submitted" : "draft";
       const texts = { fr: post.fr, nl: post.nl };
       const link = post.link ?? null;
+      const sourceHash = sourceHashOf(sourceLanguage, [{ language: sourceLanguage, text: texts[sourceLanguage], link_url: link, image_alt: null }]);
       const variants = (["fr", "nl"] as const).map((language) => {
         const isTarget = language === targetLanguage;
         const missing = isTarget && status === "in_translation";
+        const content = { text: missing ? "" : texts[language], link_url: link, image_alt: post.imageAlt?.[language] ?? null };
         return {
           language,
-          text: missing ? "" : texts[language],
-          link_url: link,
-          image_alt: post.imageAlt?.[language] ?? null,
+          ...content,
           status: missing ? ("missing" as const) : variantStatus,
-          source_hash: isTarget && !missing ? sourceHash(texts[sourceLanguage], link) : null,
+          source_hash: isTarget && !missing ? sourceHash : null,
+          source_text: isTarget && !missing ? texts[sourceLanguage] : null,
           translated_by: isTarget && !missing ? translatorId : null,
+          // Approval is of the exact content: its hash.
+          ...(approved ? { approved_hash: contentHashOf(content), approved_by: approverId, approved_at: now } : {}),
         };
       });
       const item = await insertContentItem(

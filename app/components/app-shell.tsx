@@ -1,5 +1,5 @@
-import { Form, NavLink, useLocation } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Form, NavLink, useFetcher, useLocation } from "@remix-run/react";
+import { useEffect, type ReactNode } from "react";
 import { isRole } from "../domain/permissions";
 import { UI_LANGUAGES } from "../i18n";
 import { useLang, useT } from "../i18n/react";
@@ -16,6 +16,14 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const location = useLocation();
   const here = location.pathname + location.search;
   const isAdmin = user.roles.includes("admin");
+  const hasWork = user.roles.some((r) => r === "editor" || r === "translator" || r === "approver");
+  // What waits for this person, fetched after the page is drawn and again after each navigation.
+  const counts = useFetcher<{ translate: number; approve: number; rejected: number }>();
+  const { load } = counts;
+  useEffect(() => {
+    if (hasWork) load("/work/counts");
+  }, [hasWork, load, location.pathname, location.search]);
+  const waiting = counts.data ? counts.data.translate + counts.data.approve + counts.data.rejected : 0;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -29,7 +37,19 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         <nav aria-label={t("nav.main")} className="main-nav">
           <NavLink to="/calendar">{t("nav.calendar")}</NavLink>
           <NavLink to="/plan">{t("nav.plan")}</NavLink>
+          {hasWork ? (
+            <NavLink to="/work" aria-label={waiting > 0 ? t("nav.workCount", { count: waiting }) : undefined}>
+              {t("nav.work")}
+              {waiting > 0 ? (
+                <span className="count-badge" aria-hidden="true" data-testid="work-count">
+                  {waiting}
+                </span>
+              ) : null}
+            </NavLink>
+          ) : null}
+          <NavLink to="/reports/parity">{t("nav.parity")}</NavLink>
           {isAdmin ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
+          {isAdmin ? <NavLink to="/admin/settings">{t("nav.settings")}</NavLink> : null}
         </nav>
         <div className="header-tools">
           <Form method="post" action="/language" className="language-switcher" reloadDocument>

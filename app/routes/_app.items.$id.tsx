@@ -3,11 +3,15 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { DateTime } from "luxon";
 import { editorValuesFrom } from "../components/editor-values";
 import { ItemEditor, type EditorValues } from "../components/item-editor";
+import { ReviewPanel, type ReviewPanelData } from "../components/review-panel";
 import { StatusBadge } from "../components/status-badge";
+import { PLANNING_STATUSES } from "../domain/pairing";
+import type { MessageKey } from "../i18n";
 import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { useT } from "../i18n/react";
 import { itemDetail } from "../services/content-items.server";
+import { reviewState } from "../services/review.server";
 import { editorOptions, handleItemAction } from "../services/item-form.server";
 import { requirePermission, safeRedirectTarget } from "../services/session.server";
 
@@ -17,6 +21,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(context.app, request, "plan.read");
   const detail = await itemDetail(context.app, params.id ?? "");
   if (!detail) throw new Response("Not Found", { status: 404 });
+  const review = (await reviewState(context.app, user, detail.item.id))!;
   const variant = (l: "fr" | "nl") => detail.variants.find((v) => v.language === l);
   const values: EditorValues = {
     localDate: detail.item.local_date,
@@ -32,17 +37,58 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     channelIds: detail.channelIds,
     tagIds: detail.tagIds,
   };
+  const options = await editorOptions(context.app);
+  const back = safeRedirectTarget(new URL(request.url).searchParams.get("back"), `/calendar/${detail.item.local_date.slice(0, 7)}`);
+  const reviewData: ReviewPanelData = {
+    itemId: detail.item.id,
+    version: detail.item.version,
+    back,
+    languages: review.languages,
+    reasons: review.reasons,
+    publishable: review.publishable,
+    planning: PLANNING_STATUSES.includes(detail.item.status),
+    exception: review.exception ? { language: review.exception.language, reason: review.exception.reason, status: review.exception.status } : null,
+    comments: review.comments.map((c) => ({
+      id: c.id,
+      authorName: c.authorName,
+      body: c.body,
+      createdAt: c.createdAt.toISOString(),
+      at: DateTime.fromJSDate(c.createdAt, { zone: BRUSSELS_ZONE }).toFormat("dd/MM/yyyy HH:mm"),
+    })),
+    deadline: review.deadline,
+    germanEnabled: review.germanEnabled,
+    channelNames: Object.fromEntries(options.channels.map((c) => [c.id, c.name])),
+    can: {
+      write: can(user.roles, "item.write"),
+      translate: can(user.roles, "variant.translate"),
+      approve: can(user.roles, "item.approve"),
+      comment: can(user.roles, "item.write") || can(user.roles, "variant.translate") || can(user.roles, "item.approve"),
+    },
+    approveRefusal: review.approveRefusal,
+  };
   return {
-    ...(await editorOptions(context.app)),
+    ...options,
+    review: reviewData,
     id: detail.item.id,
     status: detail.item.status,
     version: detail.item.version,
     values,
     authorName: detail.authorName,
     canWrite: can(user.roles, "item.write"),
-    back: safeRedirectTarget(new URL(request.url).searchParams.get("back"), `/calendar/${detail.item.local_date.slice(0, 7)}`),
+    back,
   };
 }
+
+const REVIEW_DONE: Record<string, MessageKey> = {
+  submit: "review.done.submit",
+  approve: "review.done.approve",
+  reject: "review.done.reject",
+  german: "review.done.saved",
+  "exception-request": "review.done.exceptionRequest",
+  "exception-decide": "review.done.exceptionDecide",
+  "exception-withdraw": "review.done.saved",
+  comment: "review.done.comment",
+};
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requirePermission(context.app, request, "item.write");
@@ -64,6 +110,11 @@ export default function EditItem() {
       </p>
       {params.get("saved") ? <p role="status" className="form-ok">{t("item.saved")}</p> : null}
       {params.get("withdrawn") ? <p role="status" className="form-warn">{t("item.approvalWithdrawn")}</p> : null}
+      {params.get("review") ? (
+        <p role="status" className="form-ok">
+          {t(REVIEW_DONE[params.get("review") ?? ""] ?? "review.done.saved")}
+        </p>
+      ) : null}
       {params.get("duplicated") ? <p role="status" className="form-ok">{t("item.duplicated")}</p> : null}
       {failed?.conflict ? (
         <p role="alert" className="form-error">
@@ -80,6 +131,7 @@ export default function EditItem() {
         back={data.back}
         readOnly={!data.canWrite}
       />
+      <ReviewPanel data={data.review} />
     </div>
   );
 }

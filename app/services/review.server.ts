@@ -10,6 +10,8 @@ import {
   insertException,
   listComments,
   listWorkItems,
+  oneLanguageItems,
+  parityCounts,
   setGermanEnabled,
   setVariantApproved,
   setVariantRejected,
@@ -30,6 +32,8 @@ import {
   sourceFingerprintInput,
   translationDeadline,
   variantState,
+  wordDiff,
+  type DiffPart,
   type PairFacts,
   type PairLanguage,
   type ParityReason,
@@ -589,9 +593,8 @@ export async function approverQueue(ctx: AppContext, user: User, range: { from?:
 
 /** The editor's items sent back by an approver. */
 export async function rejectedItems(ctx: AppContext, user: User): Promise<{ itemId: string; localDate: string; localTime: string; languages: string[]; comment: string }[]> {
-  const rows = await listWorkItems(ctx.db, { from: ctx.now() });
+  const rows = await listWorkItems(ctx.db, { from: ctx.now(), authorId: user.id, withRejectedVariant: true });
   return rows
-    .filter((row) => row.authorId === user.id && row.variants.some((v) => v.status === "rejected"))
     .map((row) => {
       const rejected = row.variants.filter((v) => v.status === "rejected");
       return { itemId: row.id, localDate: row.localDate, localTime: row.localTime, languages: rejected.map((v) => v.language), comment: rejected[0]?.rejection_comment ?? "" };
@@ -606,4 +609,104 @@ export async function workCounts(ctx: AppContext, user: User): Promise<{ transla
     can(user.roles, "item.write") ? rejectedItems(ctx, user).then((t) => t.length) : 0,
   ]);
   return { translate, approve, rejected };
+}
+
+export interface TranslationView {
+  itemId: string;
+  version: number;
+  localDate: string;
+  localTime: string;
+  status: string;
+  sourceLanguage: "fr" | "nl";
+  language: PairLanguage;
+  source: { text: string; link: string; alt: string };
+  target: { text: string; link: string; alt: string; state: VariantState; rejectionComment: string | null };
+  /** For a stale translation: what changed in the source since it was translated, word by word. */
+  sourceChanges: DiffPart[] | null;
+  deadline: string;
+}
+
+/** What the translator's side-by-side editor shows for one target language. */
+export async function translationView(ctx: AppContext, itemId: string, language: string): Promise<TranslationView | undefined> {
+  if (!idSchema.safeParse(itemId).success || (language !== "fr" && language !== "nl" && language !== "de")) return undefined;
+  const rows = await findPairRows(ctx.db, itemId);
+  if (!rows || language === rows.item.source_language) return undefined;
+  if (language === "de" && !rows.item.german_enabled) return undefined;
+  const settings = await teamSettings(ctx.db);
+  const { facts, sourceHash } = factsOfPair(rows, settings);
+  const source = rows.variants.find((v) => v.language === rows.item.source_language);
+  const target = rows.variants.find((v) => v.language === language);
+  const state = variantState(facts, language, sourceHash);
+  return {
+    itemId,
+    version: rows.item.version,
+    localDate: rows.item.local_date,
+    localTime: rows.item.local_time,
+    status: rows.item.status,
+    sourceLanguage: rows.item.source_language,
+    language,
+    source: { text: source?.text ?? "", link: source?.link_url ?? "", alt: source?.image_alt ?? "" },
+    target: { text: target?.text ?? "", link: target?.link_url ?? "", alt: target?.image_alt ?? "", state, rejectionComment: target?.rejection_comment ?? null },
+    sourceChanges: state === "stale" && target?.source_text != null ? wordDiff(target.source_text, source?.text ?? "") : null,
+    deadline: translationDeadline(rows.item.local_date, settings.translationDeadlineDays),
+  };
+}
+
+export interface ParityReport {
+  month: string;
+  /** Per network: posts going (or gone) out in French and in Dutch this month. */
+  networks: { network: string; fr: number; nl: number }[];
+  oneLanguage: { itemId: string; localDate: string; localTime: string; status: string; language: "fr" | "nl"; reason: string; exceptionStatus: string; requestedBy: string; decidedBy: string | null }[];
+  late: { itemId: string; localDate: string; language: PairLanguage; deadline: string; translatedOn: string | null }[];
+}
+
+/**
+ * The month's parity: per network, French vs Dutch; the items published in one language only with
+ * their reasons; and the translations that came after their deadline (or have not come yet).
+ */
+export async function parityReport(ctx: AppContext, month: string): Promise<ParityReport | undefined> {
+  const start = DateTime.fromISO(`${month}-01`, { zone: BRUSSELS_ZONE });
+  if (!/^\d{4}-\d{2}$/.test(month) || !start.isValid) return undefined;
+  const range = { start: start.toJSDate(), end: start.plus({ months: 1 }).toJSDate() };
+  const settings = await teamSettings(ctx.db);
+  const today = todayIn(ctx);
+  const [counts, exceptions, rows] = await Promise.all([
+    parityCounts(ctx.db, range),
+    oneLanguageItems(ctx.db, range),
+    listWorkItems(ctx.db, { from: range.start, to: range.end, statuses: ["draft", "in_translation", "awaiting_approval", "scheduled", "published", "partly_failed", "failed", "held"] }),
+  ]);
+  const networks = new Map<string, { network: string; fr: number; nl: number }>();
+  for (const c of counts) {
+    const n = networks.get(c.network) ?? { network: c.network, fr: 0, nl: 0 };
+    if (c.language === "fr" || c.language === "nl") n[c.language] += c.items;
+    networks.set(c.network, n);
+  }
+  const late: ParityReport["late"] = [];
+  for (const row of rows) {
+    const { facts, sourceHash } = workFacts(row, settings);
+    const deadline = translationDeadline(row.localDate, settings.translationDeadlineDays);
+    for (const language of requiredLanguages(facts).filter((l) => l !== row.sourceLanguage)) {
+      const v = row.variants.find((x) => x.language === language);
+      const translatedOn = v?.translated_at ? DateTime.fromJSDate(v.translated_at, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd") : null;
+      const state = variantState(facts, language, sourceHash);
+      const missingPastDeadline = (state === "missing" || state === "stale") && today > deadline;
+      if ((translatedOn && translatedOn > deadline) || missingPastDeadline) late.push({ itemId: row.id, localDate: row.localDate, language, deadline, translatedOn: state === "missing" ? null : translatedOn });
+    }
+  }
+  return {
+    month,
+    networks: [...networks.values()],
+    oneLanguage: exceptions.map((e) => ({
+      itemId: e.id,
+      localDate: e.local_date,
+      localTime: e.local_time,
+      status: e.status,
+      language: e.language,
+      reason: e.reason,
+      exceptionStatus: e.exception_status,
+      requestedBy: e.requested_by,
+      decidedBy: e.decided_by,
+    })),
+    late,
+  };
 }

@@ -183,7 +183,10 @@ export interface WorkRow {
  * publication is at or after `from`, with their variants, channels and live exception, by date.
  * Optionally only up to `to` (exclusive), or only some ids.
  */
-export async function listWorkItems(db: Db, filter: { from?: Date; to?: Date; ids?: string[]; statuses?: ItemStatus[] }): Promise<WorkRow[]> {
+export async function listWorkItems(
+  db: Db,
+  filter: { from?: Date; to?: Date; ids?: string[]; statuses?: ItemStatus[]; authorId?: string; withRejectedVariant?: boolean },
+): Promise<WorkRow[]> {
   let q = db
     .selectFrom("content_items as i")
     .innerJoin("users as u", "u.id", "i.author_id")
@@ -191,6 +194,8 @@ export async function listWorkItems(db: Db, filter: { from?: Date; to?: Date; id
     .where("i.status", "in", filter.statuses ?? ["draft", "in_translation", "awaiting_approval", "scheduled"]);
   if (filter.from) q = q.where("i.scheduled_at", ">=", filter.from);
   if (filter.to) q = q.where("i.scheduled_at", "<", filter.to);
+  if (filter.authorId) q = q.where("i.author_id", "=", filter.authorId);
+  if (filter.withRejectedVariant) q = q.where((eb) => eb.exists(eb.selectFrom("variants as rv").select("rv.id").whereRef("rv.content_item_id", "=", "i.id").where("rv.status", "=", "rejected")));
   if (filter.ids) q = q.where("i.id", "in", filter.ids.length > 0 ? filter.ids : ["00000000-0000-0000-0000-000000000000"]);
   const items = await q.orderBy("i.scheduled_at").orderBy("i.id").limit(2_000).execute();
   if (items.length === 0) return [];

@@ -356,6 +356,17 @@ export const en = {
   "parity.late": "Late translations ({count})",
   "parity.translatedOn": "Translated on",
   "parity.notYet": "not yet",
+  "history.item.submitted": "Sent for approval",
+  "history.variant.translated": "Translation saved",
+  "history.item.approved": "Approved",
+  "history.item.rejected": "Sent back",
+  "history.item.commented": "Commented",
+  "history.item.german_on": "German version added",
+  "history.item.german_off": "German version removed",
+  "history.parity_exception.requested": "One-language exception asked",
+  "history.parity_exception.approved": "One-language exception allowed",
+  "history.parity_exception.rejected": "One-language exception refused",
+  "history.parity_exception.withdrawn": "One-language exception withdrawn",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -15,7 +15,23 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return { events, back: safeRedirectTarget(new URL(request.url).searchParams.get("back"), "/calendar") };
 }
 
-const KNOWN = new Set(["item.created", "item.updated", "item.duplicated", "item.archived"]);
+const KNOWN = new Set([
+  "item.created",
+  "item.updated",
+  "item.duplicated",
+  "item.archived",
+  "item.submitted",
+  "variant.translated",
+  "item.approved",
+  "item.rejected",
+  "item.commented",
+  "item.german_on",
+  "item.german_off",
+  "parity_exception.requested",
+  "parity_exception.approved",
+  "parity_exception.rejected",
+  "parity_exception.withdrawn",
+]);
 
 export default function ItemHistory() {
   const { events, back } = useLoaderData<typeof loader>();

@@ -52,6 +52,7 @@ export interface ChannelsTable {
   credentials_encrypted: string | null;
   active: Defaulted<boolean>;
   needs_reconnect: Defaulted<boolean>;
+  reconnect_reason: string | null;
   version: Defaulted<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -116,6 +117,37 @@ export interface PublicationsTable {
   published_at: Date | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  content_item_id: string;
+  languages: Defaulted<"fr" | "nl" | "fr+nl" | "nl+fr">;
+  due_at: Date;
+  deadline_at: Date;
+  idempotency_key: Defaulted<string>;
+  remote_key: string | null;
+  claimed_by: string | null;
+  claimed_at: Date | null;
+  sent_at: Date | null;
+  last_error_code: string | null;
+}
+
+export interface PublishingHoldsTable {
+  id: Generated<string>;
+  scope: "all" | "channel" | "language";
+  channel_id: string | null;
+  language: "fr" | "nl" | null;
+  reason: string;
+  held_by: string;
+  held_at: Timestamp;
+  released_by: string | null;
+  released_at: Date | null;
+}
+
+export interface OutboxMessagesTable {
+  id: Generated<number>;
+  publication_id: string;
+  channel_id: string;
+  idempotency_key: string;
+  payload: unknown;
+  received_at: Timestamp;
 }
 
 export interface RecurringQuestionsTable {
@@ -203,6 +235,8 @@ export interface Database {
   variants: VariantsTable;
   content_item_channels: ContentItemChannelsTable;
   publications: PublicationsTable;
+  publishing_holds: PublishingHoldsTable;
+  outbox_messages: OutboxMessagesTable;
   recurring_questions: RecurringQuestionsTable;
   item_tags: ItemTagsTable;
   day_notes: DayNotesTable;

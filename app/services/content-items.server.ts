@@ -80,6 +80,8 @@ export async function moveItem(ctx: AppContext, user: User, itemId: string, inpu
       updatedBy: user.id,
     });
     if (!moved) return { ok: false, error: "conflict", conflict: await conflictInfo({ ...ctx, db: tx }, (await lockItem(tx, itemId))!) };
+    // Its publications follow it to the new time.
+    await settleStatus(tx, item.id, user, ctx.now(), { alreadyCounted: true });
     await audit(tx, actorOf(user), {
       action: "item.moved",
       subjectType: "content_item",

@@ -45,6 +45,7 @@ import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import type { MessageKey } from "../i18n";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
+import { syncPublications } from "./publication-plan.server";
 import { teamSettings, type TeamSettings } from "./settings.server";
 
 /**
@@ -113,13 +114,18 @@ export async function settleStatus(tx: Db, itemId: string, user: User, now: Date
   if (!rows) throw new Error(`item ${itemId} vanished inside its transaction`);
   const settings = await teamSettings(tx);
   const pair = factsOfPair(rows, settings);
-  const status = PLANNING_STATUSES.includes(rows.item.status) ? planningStatus(pair.facts, pair.sourceHash, { inFuture: rows.item.scheduled_at.getTime() > now.getTime() }) : rows.item.status;
+  const planning = PLANNING_STATUSES.includes(rows.item.status);
+  const status = planning ? planningStatus(pair.facts, pair.sourceHash, { inFuture: rows.item.scheduled_at.getTime() > now.getTime() }) : rows.item.status;
   // A caller that already counted its change as a version (saving the item) needs no second one.
-  if (options.alreadyCounted && status === rows.item.status) return rows.item;
-  if (options.alreadyCounted) {
-    return await updateItemStatus(tx, itemId, status, user.id, { countAsVersion: false });
+  const item =
+    options.alreadyCounted && status === rows.item.status
+      ? rows.item
+      : await updateItemStatus(tx, itemId, status, user.id, { countAsVersion: !options.alreadyCounted });
+  if (planning) {
+    const check = publishability(pair.facts, pair.sourceHash);
+    await syncPublications(tx, item, rows.variants, check.ok ? check.texts : null);
   }
-  return await updateItemStatus(tx, itemId, status, user.id);
+  return item;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001_initial";
 import * as m0002 from "./0002_item_updated_by";
 import * as m0003 from "./0003_review";
+import * as m0004 from "./0004_publishing";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_item_updated_by": m0002,
   "0003_review": m0003,
+  "0004_publishing": m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

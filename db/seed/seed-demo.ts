@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { hashPassword } from "../../app/services/passwords.server";
-import { contentHashOf, sourceHashOf } from "../../app/services/review.server";
+import { RETRY_WINDOW_MS, syncPublications } from "../../app/services/publication-plan.server";
+import { checkPublishable, contentHashOf, sourceHashOf } from "../../app/services/review.server";
 import { BRUSSELS_ZONE, datesOfMonth, resolveLocalTime } from "../../app/domain/time/brussels";
 import type { Db } from "../client";
 import { insertAuditEvent } from "../repositories/audit-events";
@@ -148,28 +149,37 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
         keys.map((k) => channels.get(k)!.id),
       );
       await tagItem(tx, item.id, post.tags.map((slug) => questionIds.get(slug)!).filter(Boolean));
+      const itemVariants = await tx.selectFrom("variants").selectAll().where("content_item_id", "=", item.id).execute();
+      if (status === "scheduled") {
+        // What the scheduler will send at the item's minute (to the outbox in demo mode).
+        const check = await checkPublishable(tx, item.id);
+        if (check.ok && check.item) await syncPublications(tx, check.item, itemVariants, check.texts);
+      }
       if (status === "published") {
-        const rows = await tx.selectFrom("variants").select(["id", "language"]).where("content_item_id", "=", item.id).execute();
-        for (const variant of rows) {
-          for (const key of keys) {
-            const channel = channels.get(key)!;
-            const matches = channel.language === variant.language || (channel.language === "bilingual" && variant.language === sourceLanguage);
-            if (!matches) continue;
-            await tx
-              .insertInto("publications")
-              .values({
-                variant_id: variant.id,
-                channel_id: channel.id,
-                state: "published",
-                attempts: 1,
-                next_attempt_at: null,
-                remote_id: `demo-${item.id.slice(0, 8)}-${key}-${variant.language}`,
-                remote_url: null,
-                last_error: null,
-                published_at: resolved.scheduledAt,
-              })
-              .execute();
-          }
+        const source = itemVariants.find((v) => v.language === sourceLanguage)!;
+        for (const key of keys) {
+          const channel = channels.get(key)!;
+          const variant = channel.language === "bilingual" ? source : itemVariants.find((v) => v.language === channel.language);
+          if (!variant) continue;
+          await tx
+            .insertInto("publications")
+            .values({
+              content_item_id: item.id,
+              variant_id: variant.id,
+              channel_id: channel.id,
+              languages: channel.language === "bilingual" ? "fr+nl" : variant.language === "nl" ? "nl" : "fr",
+              state: "published",
+              attempts: 1,
+              due_at: resolved.scheduledAt,
+              deadline_at: new Date(resolved.scheduledAt.getTime() + RETRY_WINDOW_MS),
+              next_attempt_at: null,
+              sent_at: resolved.scheduledAt,
+              remote_id: `demo-${item.id.slice(0, 8)}-${key}`,
+              remote_url: null,
+              last_error: null,
+              published_at: resolved.scheduledAt,
+            })
+            .execute();
         }
       }
       count++;

@@ -1,0 +1,128 @@
+import { randomBytes } from "node:crypto";
+import { errorText, httpCall, withoutResponse } from "./http.server";
+import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type PublishOutcome } from "./types";
+
+const DEFAULT_PDS = "https://bsky.social";
+const S32 = "234567abcdefghijklmnopqrstuvwxyz";
+
+/** A record key in the TID format (13 base32-sortable characters), chosen before the call. */
+export function newTid(now: Date): string {
+  let micros = BigInt(now.getTime()) * 1000n + BigInt(randomBytes(2).readUInt16BE(0) % 1000);
+  let out = "";
+  for (let i = 0; i < 11; i++) {
+    out = S32[Number(micros & 31n)]! + out;
+    micros >>= 5n;
+  }
+  const clock = randomBytes(2).readUInt16BE(0) % 1024;
+  return out + S32[(clock >> 5) & 31]! + S32[clock & 31]!;
+}
+
+interface Session {
+  accessJwt: string;
+  did: string;
+  handle: string;
+  pds: string;
+}
+
+/** Sessions are cached per channel: createSession is limited to a few dozen calls per account and day. */
+const sessions = new Map<string, Session>();
+
+async function session(channel: AdapterChannel, deps: AdapterDeps, fresh = false): Promise<Session | PublishOutcome> {
+  const cached = sessions.get(channel.id);
+  if (cached && !fresh) return cached;
+  const pds = (channel.baseUrl ?? DEFAULT_PDS).replace(/\/+$/, "");
+  const r = await httpCall(
+    deps.fetch,
+    `${pds}/xrpc/com.atproto.server.createSession`,
+    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ identifier: channel.credentials.identifier ?? channel.handle, password: channel.credentials.appPassword ?? "" }) },
+    deps.timeoutMs,
+  );
+  if (!r.ok) return r.sent === false ? { kind: "retry", code: r.code, detail: r.detail } : { kind: "retry", code: r.code, detail: r.detail };
+  const j = r.json as { accessJwt?: string; did?: string; handle?: string } | null;
+  if (r.response.status === 200 && j?.accessJwt && j.did) {
+    const s = { accessJwt: j.accessJwt, did: j.did, handle: j.handle ?? channel.handle, pds };
+    sessions.set(channel.id, s);
+    return s;
+  }
+  const detail = errorText(r.json, r.body, `HTTP ${r.response.status}`);
+  if (r.response.status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: parseResetHeader(r.response.headers.get("ratelimit-reset"), "epoch", deps.now()) };
+  if (r.response.status >= 500) return { kind: "retry", code: "network.server", detail };
+  return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
+}
+
+function isSession(s: Session | PublishOutcome): s is Session {
+  return "accessJwt" in s;
+}
+
+function byteOffsets(text: string, part: string): { byteStart: number; byteEnd: number } | null {
+  const at = text.indexOf(part);
+  if (at < 0) return null;
+  const enc = new TextEncoder();
+  const byteStart = enc.encode(text.slice(0, at)).length;
+  return { byteStart, byteEnd: byteStart + enc.encode(part).length };
+}
+
+/**
+ * Bluesky (any PDS): com.atproto.repo.createRecord with a record key chosen and stored before the
+ * call, so after a crash getRecord says whether the post exists. Links get a link facet (UTF-8
+ * byte offsets), or they would not be clickable.
+ */
+export const blueskyAdapter: ChannelAdapter = {
+  network: "bluesky",
+  prepare(input) {
+    return { remoteKey: input.remoteKey ?? newTid(new Date()) };
+  },
+  async publish(input, deps) {
+    let s = await session(input.channel, deps);
+    if (!isSession(s)) return s;
+    const rkey = input.remoteKey ?? newTid(deps.now());
+    const text = input.link && !input.text.includes(input.link) ? `${input.text}\n${input.link}` : input.text;
+    const links = [...text.matchAll(/https?:\/\/[^\s]+/g)].map((m) => m[0]);
+    const facets = links
+      .map((uri) => ({ uri, index: byteOffsets(text, uri) }))
+      .filter((f) => f.index)
+      .map((f) => ({ index: f.index, features: [{ $type: "app.bsky.richtext.facet#link", uri: f.uri }] }));
+    const record = { $type: "app.bsky.feed.post", text, createdAt: deps.now().toISOString(), langs: input.languages, ...(facets.length ? { facets } : {}) };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const r = await httpCall(
+        deps.fetch,
+        `${s.pds}/xrpc/com.atproto.repo.createRecord`,
+        { method: "POST", headers: { authorization: `Bearer ${s.accessJwt}`, "content-type": "application/json" }, body: JSON.stringify({ repo: s.did, collection: "app.bsky.feed.post", rkey, record }) },
+        deps.timeoutMs,
+      );
+      if (!r.ok) return withoutResponse(r);
+      const status = r.response.status;
+      const j = r.json as { uri?: string; error?: string } | null;
+      const detail = errorText(r.json, r.body, `HTTP ${status}`);
+      if (status === 200) return { kind: "published", remoteId: j?.uri ?? rkey, remoteUrl: `https://bsky.app/profile/${s.handle}/post/${rkey}` };
+      if (status === 400 && j?.error === "ExpiredToken" && attempt === 0) {
+        const again = await session(input.channel, deps, true);
+        if (!isSession(again)) return again;
+        s = again;
+        continue;
+      }
+      if (status === 400 && /already a value|already exists/i.test(detail)) return { kind: "published", remoteId: rkey, remoteUrl: `https://bsky.app/profile/${s.handle}/post/${rkey}` };
+      if (status === 401 || (status === 400 && (j?.error === "InvalidToken" || j?.error === "ExpiredToken"))) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
+      if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: parseResetHeader(r.response.headers.get("ratelimit-reset"), "epoch", deps.now()) };
+      // The record key makes a second create of the same post fail: a retry cannot duplicate it.
+      if (status >= 500) return { kind: "retry", code: "network.server", detail };
+      return { kind: "failed", code: "validation", detail };
+    }
+    return { kind: "failed", code: "auth.invalid", detail: "session refresh failed", reconnect: true };
+  },
+  async check(input, deps) {
+    if (!input.remoteKey) return { kind: "absent" };
+    const s = await session(input.channel, deps);
+    if (!isSession(s)) return { kind: "unknown" };
+    const q = new URLSearchParams({ repo: s.did, collection: "app.bsky.feed.post", rkey: input.remoteKey });
+    const r = await httpCall(deps.fetch, `${s.pds}/xrpc/com.atproto.repo.getRecord?${q.toString()}`, { headers: { authorization: `Bearer ${s.accessJwt}` } }, deps.timeoutMs);
+    if (!r.ok) return { kind: "unknown" };
+    if (r.response.status === 200) return { kind: "published", remoteId: (r.json as { uri?: string } | null)?.uri ?? input.remoteKey, remoteUrl: `https://bsky.app/profile/${s.handle}/post/${input.remoteKey}` };
+    if (r.response.status === 400 && /RecordNotFound|Could not locate record/i.test(r.body)) return { kind: "absent" };
+    return { kind: "unknown" };
+  },
+  async testConnection(channel, deps) {
+    const s = await session(channel, deps, true);
+    return isSession(s) ? { ok: true, account: s.handle } : { ok: false, code: "code" in s ? s.code : "auth.invalid", detail: "detail" in s ? s.detail : "" };
+  },
+};

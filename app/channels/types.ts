@@ -1,0 +1,106 @@
+/**
+ * One interface for every network. An adapter turns one publication into one network call and
+ * says, without ambiguity, what happened: published, worth retrying (and from when), failed for
+ * good, or unknown (the call may have reached the network: never retried blindly).
+ */
+
+export type AdapterNetwork = "x" | "facebook" | "linkedin" | "mastodon" | "bluesky" | "youtube" | "webhook" | "outbox";
+
+export interface AdapterChannel {
+  id: string;
+  network: AdapterNetwork;
+  name: string;
+  handle: string;
+  /** The API's base URL; each network has a default, and tests point it at local servers. */
+  baseUrl: string | null;
+  /** Decrypted credentials (never logged). */
+  credentials: Record<string, string>;
+}
+
+export interface PublishInput {
+  publicationId: string;
+  /** Chosen when the publication was created; the same for every attempt. */
+  idempotencyKey: string;
+  /** A record key chosen before the first call, where the network lets the client choose (Bluesky). */
+  remoteKey: string | null;
+  channel: AdapterChannel;
+  text: string;
+  link: string | null;
+  languages: ("fr" | "nl")[];
+  dueAt: Date;
+  itemId: string;
+}
+
+/** Stable codes for what went wrong; people read them in their language, with the network's own words beside. */
+export type ErrorCode =
+  | "network.unreachable"
+  | "network.timeout"
+  | "network.server"
+  | "rate_limited"
+  | "auth.invalid"
+  | "permission"
+  | "validation"
+  | "duplicate"
+  | "credits_depleted"
+  | "not_supported"
+  | "not_publishable"
+  | "deadline_passed"
+  | "outcome_unknown"
+  | "config";
+
+export type PublishOutcome =
+  | { kind: "published"; remoteId: string | null; remoteUrl: string | null }
+  | { kind: "retry"; code: ErrorCode; detail: string; notBefore?: Date }
+  | { kind: "failed"; code: ErrorCode; detail: string; reconnect?: boolean }
+  | { kind: "unknown"; code: ErrorCode; detail: string };
+
+/** After a crash or timeout: did the earlier call go out? */
+export type CheckOutcome = { kind: "published"; remoteId: string | null; remoteUrl: string | null } | { kind: "absent" } | { kind: "unknown" };
+
+export interface AdapterDeps {
+  fetch: typeof fetch;
+  now: () => Date;
+  /** Milliseconds before a call is abandoned (its outcome is then unknown). */
+  timeoutMs: number;
+  /** The local outbox's store (the outbox adapter only). */
+  outbox?: {
+    deliver(message: { publicationId: string; channelId: string; idempotencyKey: string; payload: unknown }): Promise<{ id: number; duplicate: boolean }>;
+    find(idempotencyKey: string): Promise<{ id: number } | undefined>;
+  };
+}
+
+export interface ChannelAdapter {
+  network: AdapterNetwork;
+  /** Chooses what must be stored before the call (e.g. a Bluesky record key). */
+  prepare?(input: PublishInput): { remoteKey: string };
+  publish(input: PublishInput, deps: AdapterDeps): Promise<PublishOutcome>;
+  /**
+   * Whether an earlier call for this publication went out, where the network can tell (Mastodon's
+   * idempotency key, Bluesky's record key, the outbox). Absent means the adapter cannot tell.
+   */
+  check?(input: PublishInput, deps: AdapterDeps): Promise<CheckOutcome>;
+  /** A harmless authenticated call, for the "test connection" button. */
+  testConnection(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; account: string } | { ok: false; code: ErrorCode; detail: string }>;
+}
+
+/** Reads a reset header: Unix epoch seconds, an ISO 8601 instant, or (Retry-After) seconds or an HTTP date. */
+export function parseResetHeader(value: string | null, kind: "epoch" | "iso" | "retry-after", now: Date): Date | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (kind === "epoch") {
+    const n = Number(v);
+    return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : undefined;
+  }
+  if (kind === "iso") {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? undefined : new Date(t);
+  }
+  if (/^\d+$/.test(v)) return new Date(now.getTime() + Number(v) * 1000);
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : new Date(t);
+}
+
+/** The later of several instants (X has a 15-minute and a 24-hour bucket). */
+export function latest(...dates: (Date | undefined)[]): Date | undefined {
+  return dates.reduce<Date | undefined>((a, d) => (d && (!a || d > a) ? d : a), undefined);
+}

@@ -1,0 +1,57 @@
+import { errorText, httpCall, withoutResponse } from "./http.server";
+import { latest, parseResetHeader, type ChannelAdapter, type PublishOutcome } from "./types";
+
+const DEFAULT_BASE = "https://api.x.com";
+
+function resetOf(headers: Headers, now: Date): Date | undefined {
+  return latest(
+    parseResetHeader(headers.get("x-rate-limit-reset"), "epoch", now),
+    headers.get("x-user-limit-24hour-remaining") === "0" ? parseResetHeader(headers.get("x-user-limit-24hour-reset"), "epoch", now) : undefined,
+    headers.get("x-app-limit-24hour-remaining") === "0" ? parseResetHeader(headers.get("x-app-limit-24hour-reset"), "epoch", now) : undefined,
+  );
+}
+
+/**
+ * X API v2, POST /2/tweets. X has no idempotency key; its only protection is the 403
+ * duplicate-content answer, read as "already posted" (X does not say which post: the link goes to
+ * the account). Only that makes a second call after an unknown outcome safe.
+ */
+export const xAdapter: ChannelAdapter = {
+  network: "x",
+  async publish(input, deps) {
+    const url = `${(input.channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "")}/2/tweets`;
+    const text = input.link && !input.text.includes(input.link) ? `${input.text} ${input.link}` : input.text;
+    const r = await httpCall(
+      deps.fetch,
+      url,
+      { method: "POST", headers: { authorization: `Bearer ${input.channel.credentials.accessToken ?? ""}`, "content-type": "application/json" }, body: JSON.stringify({ text }) },
+      deps.timeoutMs,
+    );
+    if (!r.ok) return withoutResponse(r);
+    const { response, json, body } = r;
+    const status = response.status;
+    const detail = errorText(json, body, `HTTP ${status}`);
+    if (status === 201 || status === 200) {
+      const id = (json as { data?: { id?: string } } | null)?.data?.id ?? null;
+      return { kind: "published", remoteId: id, remoteUrl: id ? `https://x.com/${input.channel.handle.replace(/^@/, "") || "i/web"}/status/${id}` : null };
+    }
+    if (status === 401) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
+    if (status === 402) return { kind: "failed", code: "credits_depleted", detail };
+    if (status === 403 && /duplicate/i.test(detail)) return { kind: "published", remoteId: null, remoteUrl: `https://x.com/${input.channel.handle.replace(/^@/, "")}` } satisfies PublishOutcome;
+    if (status === 403) return { kind: "failed", code: "permission", detail };
+    if (status === 429) {
+      const capped = /usage-capped/i.test(String((json as { type?: string } | null)?.type ?? ""));
+      return capped ? { kind: "failed", code: "credits_depleted", detail } : { kind: "retry", code: "rate_limited", detail, notBefore: resetOf(response.headers, deps.now()) };
+    }
+    // A 5xx may or may not have posted: sending again is safe, since X answers a second identical
+    // text with its duplicate-content error, read above as "already posted".
+    if (status >= 500) return { kind: "retry", code: "network.server", detail };
+    return { kind: "failed", code: "validation", detail };
+  },
+  async testConnection(channel, deps) {
+    const r = await httpCall(deps.fetch, `${(channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "")}/2/users/me`, { headers: { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` } }, deps.timeoutMs);
+    if (!r.ok) return { ok: false, code: r.code, detail: r.detail };
+    if (r.response.status === 200) return { ok: true, account: String((r.json as { data?: { username?: string } } | null)?.data?.username ?? channel.handle) };
+    return { ok: false, code: r.response.status === 401 ? "auth.invalid" : "network.server", detail: errorText(r.json, r.body, `HTTP ${r.response.status}`) };
+  },
+};

@@ -1,0 +1,282 @@
+import { randomUUID } from "node:crypto";
+import {
+  claimDuePublications,
+  findChannel,
+  findOutboxMessage,
+  finishClaim,
+  insertOutboxMessage,
+  listStuckSending,
+  markChannelNeedsReconnect,
+  markSent,
+  nextDueAt,
+  setRemoteKey,
+  takeOverClaim,
+  type ClaimedPublication,
+} from "../../db/repositories/publications";
+import type { Channel } from "../../db/schema";
+import { adapterFor } from "../channels/registry.server";
+import type { AdapterChannel, AdapterDeps, AdapterNetwork, ErrorCode, PublishInput, PublishOutcome } from "../channels/types";
+import type { AppContext } from "./context.server";
+import { decryptCredentials } from "./credentials-crypto.server";
+import { checkPublishable } from "./review.server";
+
+/** A claim older than this, still "sending", belongs to a process that died or hung. */
+export const CLAIM_LEASE_MS = 90_000;
+/** Each network call is abandoned after this (its outcome is then unknown). */
+export const CALL_TIMEOUT_MS = 20_000;
+
+function adapterChannel(ctx: AppContext, channel: Channel): AdapterChannel {
+  let credentials: Record<string, string> = {};
+  if (channel.credentials_encrypted) {
+    credentials = JSON.parse(decryptCredentials(ctx.config.credentialsKey, channel.id, channel.credentials_encrypted)) as Record<string, string>;
+  }
+  return { id: channel.id, network: channel.network, name: channel.name, handle: channel.handle, baseUrl: channel.base_url, credentials };
+}
+
+export function adapterDeps(ctx: AppContext, fetchImpl: typeof fetch = fetch): AdapterDeps {
+  return {
+    fetch: fetchImpl,
+    now: ctx.now,
+    timeoutMs: CALL_TIMEOUT_MS,
+    outbox: {
+      deliver: (message) => insertOutboxMessage(ctx.db, message),
+      find: async (key) => {
+        const row = await findOutboxMessage(ctx.db, key);
+        return row ? { id: Number(row.id) } : undefined;
+      },
+    },
+  };
+}
+
+/** Exponential backoff with ±20 % jitter: 30 s, 1 min, 2 min … at most 15 min; never before the network's own signal. */
+export function nextAttempt(now: Date, attempts: number, notBefore: Date | undefined, random: () => number = Math.random): Date {
+  const base = Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
+  const jittered = base * (0.8 + 0.4 * random());
+  const own = now.getTime() + jittered;
+  return new Date(Math.max(own, notBefore ? notBefore.getTime() + 250 : 0));
+}
+
+type PublishResult = "published" | "retry" | "failed" | "unconfirmed" | "lost";
+
+/** What a publication sends, built afresh from the database: the parity rule is checked again here. */
+async function inputFor(ctx: AppContext, claimed: Pick<ClaimedPublication, "id" | "contentItemId" | "channelId" | "idempotencyKey" | "remoteKey" | "dueAt">): Promise<{ input: PublishInput; network: AdapterNetwork } | { refused: string }> {
+  const check = await checkPublishable(ctx.db, claimed.contentItemId);
+  if (!check.ok) return { refused: check.reasons.map((r) => r.code).join(", ") || "item not found" };
+  if (check.item && !["scheduled", "published", "partly_failed", "failed"].includes(check.item.status)) return { refused: `item is ${check.item.status}` };
+  const planned = check.texts.find((t) => t.channelId === claimed.channelId);
+  if (!planned) return { refused: "channel no longer planned" };
+  const channel = await findChannel(ctx.db, claimed.channelId);
+  if (!channel) return { refused: "channel deleted" };
+  return {
+    network: channel.network,
+    input: {
+      publicationId: claimed.id,
+      idempotencyKey: claimed.idempotencyKey,
+      remoteKey: claimed.remoteKey,
+      channel: adapterChannel(ctx, channel),
+      text: planned.text,
+      link: planned.link,
+      languages: planned.languages,
+      dueAt: claimed.dueAt,
+      itemId: claimed.contentItemId,
+    },
+  };
+}
+
+/**
+ * Sends one claimed publication and records the outcome. The claim ("sending") was committed before
+ * this; the call's start is recorded as sent_at (the publish lag). A retry goes back to "scheduled"
+ * with its next attempt; an unknown outcome is retried only where the network can tell a second
+ * call from a first (idempotency key, record key, outbox), else it is "unconfirmed" for a person.
+ */
+export async function publishClaimed(ctx: AppContext, claimed: ClaimedPublication, workerId: string, deps: AdapterDeps): Promise<PublishResult> {
+  const now = ctx.now();
+  if (now.getTime() > claimed.deadlineAt.getTime()) {
+    return (await finishClaim(ctx.db, claimed.id, workerId, { state: "failed", errorCode: "deadline_passed", error: "the retry window closed before it could go out" })) ? "failed" : "lost";
+  }
+  const built = await inputFor(ctx, claimed);
+  if ("refused" in built) {
+    return (await finishClaim(ctx.db, claimed.id, workerId, { state: "failed", errorCode: "not_publishable", error: built.refused })) ? "failed" : "lost";
+  }
+  const adapter = adapterFor(built.network);
+  const input = built.input;
+  if (adapter.prepare && !input.remoteKey) {
+    input.remoteKey = adapter.prepare(input).remoteKey;
+    await setRemoteKey(ctx.db, claimed.id, workerId, input.remoteKey);
+  }
+  await markSent(ctx.db, claimed.id, workerId, ctx.now());
+  let outcome: PublishOutcome;
+  try {
+    outcome = await adapter.publish(input, deps);
+  } catch (error) {
+    // A bug or an unexpected answer in an adapter: the call may have gone out.
+    outcome = { kind: "unknown", code: "outcome_unknown", detail: error instanceof Error ? error.message : String(error) };
+  }
+  return await record(ctx, claimed, workerId, built.network, outcome);
+}
+
+async function record(ctx: AppContext, claimed: Pick<ClaimedPublication, "id" | "attempts" | "deadlineAt" | "channelId">, workerId: string | null, network: AdapterNetwork, outcome: PublishOutcome): Promise<PublishResult> {
+  const now = ctx.now();
+  const adapter = adapterFor(network);
+  const log = (result: string, extra: Record<string, unknown> = {}) =>
+    ctx.log.info("publication", { publication: claimed.id, network, result, attempts: claimed.attempts, ...extra });
+  if (outcome.kind === "published") {
+    const ok = await finishClaim(ctx.db, claimed.id, workerId, { state: "published", remoteId: outcome.remoteId, remoteUrl: outcome.remoteUrl, at: now });
+    log("published", { remoteId: outcome.remoteId });
+    return ok ? "published" : "lost";
+  }
+  if (outcome.kind === "failed") {
+    if (outcome.reconnect) await markChannelNeedsReconnect(ctx.db, claimed.channelId, `${outcome.code}: ${outcome.detail}`);
+    const ok = await finishClaim(ctx.db, claimed.id, workerId, { state: "failed", errorCode: outcome.code, error: outcome.detail });
+    log("failed", { code: outcome.code, detail: outcome.detail });
+    return ok ? "failed" : "lost";
+  }
+  const retryable = outcome.kind === "retry" || (outcome.kind === "unknown" && !!adapter.check);
+  if (!retryable) {
+    const ok = await finishClaim(ctx.db, claimed.id, workerId, { state: "unconfirmed", errorCode: outcome.code, error: outcome.detail });
+    log("unconfirmed", { code: outcome.code, detail: outcome.detail });
+    return ok ? "unconfirmed" : "lost";
+  }
+  const next = nextAttempt(now, claimed.attempts, outcome.kind === "retry" ? outcome.notBefore : undefined);
+  if (next.getTime() > claimed.deadlineAt.getTime()) {
+    const ok = await finishClaim(ctx.db, claimed.id, workerId, { state: "failed", errorCode: outcome.code, error: `${outcome.detail} (retry window closed)` });
+    log("failed", { code: outcome.code, detail: outcome.detail, windowClosed: true });
+    return ok ? "failed" : "lost";
+  }
+  const ok = await finishClaim(ctx.db, claimed.id, workerId, { state: "scheduled", nextAttemptAt: next, errorCode: outcome.code, error: outcome.detail });
+  log("retry", { code: outcome.code, next: next.toISOString() });
+  return ok ? "retry" : "lost";
+}
+
+export interface PublisherOptions {
+  signal: AbortSignal;
+  workerId?: string;
+  /** Calls in flight at once. */
+  concurrency?: number;
+  deps?: AdapterDeps;
+  /** The longest sleep between looks at the queue (new work also arrives by NOTIFY-free polling). */
+  maxSleepMs?: number;
+}
+
+/**
+ * The publisher: claims due publications in batches and sends them, `concurrency` at a time; when
+ * nothing is due, sleeps until the next due instant (at most `maxSleepMs`, so new or moved work is
+ * seen soon). Any number of publishers may run against one database.
+ */
+export async function runPublisher(ctx: AppContext, options: PublisherOptions): Promise<{ published: number; failed: number; retried: number; unconfirmed: number }> {
+  const workerId = options.workerId ?? `publisher-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const concurrency = options.concurrency ?? 32;
+  const deps = options.deps ?? adapterDeps(ctx);
+  const maxSleep = options.maxSleepMs ?? 1_000;
+  const counts = { published: 0, failed: 0, retried: 0, unconfirmed: 0 };
+  const inFlight = new Set<Promise<void>>();
+  while (!options.signal.aborted) {
+    const room = concurrency - inFlight.size;
+    let claimed: ClaimedPublication[] = [];
+    if (room > 0) {
+      try {
+        claimed = await claimDuePublications(ctx.db, workerId, ctx.now(), room);
+      } catch (error) {
+        // The database is restarting or unreachable: wait and try again.
+        ctx.log.warn("publisher cannot reach the database", { error: error instanceof Error ? error.message : String(error) });
+        await sleep(1_000, options.signal);
+        continue;
+      }
+    }
+    for (const c of claimed) {
+      const task: Promise<void> = publishClaimed(ctx, c, workerId, deps)
+        .then((result) => {
+          if (result === "published") counts.published++;
+          else if (result === "failed") counts.failed++;
+          else if (result === "retry") counts.retried++;
+          else if (result === "unconfirmed") counts.unconfirmed++;
+        })
+        .catch((error: unknown) => {
+          // The claim stays "sending"; recovery will settle it after the lease.
+          ctx.log.error("publication could not be recorded", { publication: c.id, error: error instanceof Error ? error.message : String(error) });
+        })
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+    if (claimed.length > 0 && claimed.length === room) continue;
+    if (inFlight.size >= concurrency) {
+      await Promise.race(inFlight);
+      continue;
+    }
+    // Nothing more due now: sleep until the next due instant, or a short while.
+    let wait = maxSleep;
+    try {
+      const next = await nextDueAt(ctx.db);
+      if (next) wait = Math.max(0, Math.min(maxSleep, next.getTime() - ctx.now().getTime()));
+    } catch {
+      wait = maxSleep;
+    }
+    if (inFlight.size > 0) await Promise.race([sleep(wait, options.signal), ...inFlight]);
+    else await sleep(wait, options.signal);
+  }
+  await Promise.allSettled([...inFlight]);
+  return counts;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Settles publications left "sending" by a process that died or hung: where the network can say
+ * whether the call went out (idempotency key, record key, outbox), it is asked; otherwise the
+ * publication becomes "unconfirmed" and a person checks. Never a blind second call.
+ */
+export async function recoverStuckPublications(ctx: AppContext, options: { deps?: AdapterDeps; leaseMs?: number } = {}): Promise<{ recovered: number; unconfirmed: number; rescheduled: number }> {
+  const deps = options.deps ?? adapterDeps(ctx);
+  const me = `recovery-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const stuck = await listStuckSending(ctx.db, new Date(ctx.now().getTime() - (options.leaseMs ?? CLAIM_LEASE_MS)), 500);
+  const result = { recovered: 0, unconfirmed: 0, rescheduled: 0 };
+  for (const p of stuck) {
+    if (!(await takeOverClaim(ctx.db, p.id, p.claimed_by, me, ctx.now()))) continue;
+    const claimed = { id: p.id, contentItemId: p.content_item_id, channelId: p.channel_id, idempotencyKey: p.idempotency_key, remoteKey: p.remote_key, dueAt: p.due_at, deadlineAt: p.deadline_at, attempts: p.attempts };
+    const channel = await findChannel(ctx.db, p.channel_id);
+    const adapter = channel ? adapterFor(channel.network) : null;
+    // Never called the network (crashed before sent_at was written): simply due again.
+    if (!p.sent_at && channel) {
+      await finishClaim(ctx.db, p.id, me, { state: "scheduled", nextAttemptAt: ctx.now(), errorCode: "outcome_unknown", error: "the scheduler stopped before calling the network" });
+      result.rescheduled++;
+      continue;
+    }
+    let verdict: "published" | "absent" | "unknown" = "unknown";
+    let remote: { remoteId: string | null; remoteUrl: string | null } = { remoteId: null, remoteUrl: null };
+    if (adapter?.check && channel) {
+      const built = await inputFor(ctx, claimed);
+      if (!("refused" in built)) {
+        try {
+          const checked = await adapter.check(built.input, deps);
+          verdict = checked.kind;
+          if (checked.kind === "published") remote = { remoteId: checked.remoteId, remoteUrl: checked.remoteUrl };
+        } catch {
+          verdict = "unknown";
+        }
+      }
+    }
+    if (verdict === "published") {
+      await finishClaim(ctx.db, p.id, me, { state: "published", ...remote, at: ctx.now() });
+      result.recovered++;
+    } else if (verdict === "absent" && ctx.now().getTime() < p.deadline_at.getTime()) {
+      await finishClaim(ctx.db, p.id, me, { state: "scheduled", nextAttemptAt: ctx.now(), errorCode: "outcome_unknown", error: "the scheduler stopped during the call; the network has no such post: sending again" });
+      result.rescheduled++;
+    } else {
+      const code: ErrorCode = "outcome_unknown";
+      await finishClaim(ctx.db, p.id, me, { state: "unconfirmed", errorCode: code, error: "the scheduler stopped during the call and the network cannot say whether the post went out: check the account" });
+      result.unconfirmed++;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,292 @@
+import { sql } from "kysely";
+import type { Db } from "../client";
+import type { Channel, PublicationState } from "../schema";
+
+export type PublicationLanguages = "fr" | "nl" | "fr+nl" | "nl+fr";
+
+export interface PlannedPublication {
+  channelId: string;
+  /** The variant it carries (for a bilingual channel, the item's source variant). */
+  variantId: string;
+  languages: PublicationLanguages;
+}
+
+/**
+ * Makes an item's publications match what it will send: one per channel, due at the item's time.
+ * Rows still waiting are created, moved or re-enabled; waiting rows no longer planned are cancelled;
+ * rows that were sent (or may have been) are never touched. Returns how many are now waiting.
+ */
+export async function syncItemPublications(db: Db, itemId: string, planned: PlannedPublication[], dueAt: Date, retryWindowMs: number): Promise<number> {
+  const existing = await db.selectFrom("publications").select(["id", "channel_id", "variant_id", "state"]).where("content_item_id", "=", itemId).execute();
+  const deadline = new Date(dueAt.getTime() + retryWindowMs);
+  let waiting = 0;
+  for (const p of planned) {
+    const row = existing.find((e) => e.channel_id === p.channelId);
+    if (!row) {
+      await db
+        .insertInto("publications")
+        .values({
+          content_item_id: itemId,
+          variant_id: p.variantId,
+          channel_id: p.channelId,
+          languages: p.languages,
+          state: "scheduled",
+          due_at: dueAt,
+          next_attempt_at: dueAt,
+          deadline_at: deadline,
+        })
+        .execute();
+      waiting++;
+    } else if (row.state === "scheduled" || row.state === "cancelled") {
+      await db
+        .updateTable("publications")
+        .set({
+          variant_id: p.variantId,
+          languages: p.languages,
+          state: "scheduled",
+          due_at: dueAt,
+          next_attempt_at: dueAt,
+          deadline_at: deadline,
+          attempts: 0,
+          last_error: null,
+          last_error_code: null,
+          // A new key for what was never sent: nothing on the network side can hold the old one.
+          idempotency_key: sql<string>`gen_random_uuid()::text`,
+          updated_at: sql<Date>`now()`,
+        })
+        .where("id", "=", row.id)
+        .execute();
+      waiting++;
+    }
+  }
+  const keep = new Set(planned.map((p) => p.channelId));
+  const stale = existing.filter((e) => e.state === "scheduled" && !keep.has(e.channel_id)).map((e) => e.id);
+  if (stale.length > 0) await db.updateTable("publications").set({ state: "cancelled", updated_at: sql<Date>`now()` }).where("id", "in", stale).execute();
+  return waiting;
+}
+
+/** Cancels an item's publications that are still waiting (the item left "scheduled"). */
+export async function cancelWaitingPublications(db: Db, itemId: string): Promise<number> {
+  const result = await db
+    .updateTable("publications")
+    .set({ state: "cancelled", updated_at: sql<Date>`now()` })
+    .where("content_item_id", "=", itemId)
+    .where("state", "=", "scheduled")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export interface ClaimedPublication {
+  id: string;
+  contentItemId: string;
+  channelId: string;
+  languages: PublicationLanguages;
+  dueAt: Date;
+  deadlineAt: Date;
+  attempts: number;
+  idempotencyKey: string;
+  remoteKey: string | null;
+}
+
+/**
+ * Claims up to `limit` due publications for one scheduler process: FOR UPDATE SKIP LOCKED, so
+ * concurrent processes never take the same row, then "sending" committed before any network
+ * call. Held publications (all, their channel, their language) and channels that need
+ * reconnecting are left waiting.
+ */
+export async function claimDuePublications(db: Db, workerId: string, now: Date, limit: number): Promise<ClaimedPublication[]> {
+  const result = await sql<{
+    id: string;
+    content_item_id: string;
+    channel_id: string;
+    languages: PublicationLanguages;
+    due_at: Date;
+    deadline_at: Date;
+    attempts: number;
+    idempotency_key: string;
+    remote_key: string | null;
+  }>`
+    with due as (
+      select p.id from publications p
+      join channels c on c.id = p.channel_id
+      where p.state = 'scheduled' and p.next_attempt_at <= ${now}
+        and c.active and not c.needs_reconnect
+        and not exists (
+          select 1 from publishing_holds h
+          where h.released_at is null
+            and (h.scope = 'all' or (h.scope = 'channel' and h.channel_id = p.channel_id)
+                 or (h.scope = 'language' and position(h.language in p.languages) > 0))
+        )
+      order by p.next_attempt_at, p.id
+      limit ${limit}
+      for update of p skip locked
+    )
+    update publications p
+    set state = 'sending', claimed_by = ${workerId}, claimed_at = ${now}, attempts = p.attempts + 1, updated_at = now()
+    from due where p.id = due.id
+    returning p.id, p.content_item_id, p.channel_id, p.languages, p.due_at, p.deadline_at, p.attempts, p.idempotency_key, p.remote_key`.execute(db);
+  return result.rows.map((r) => ({
+    id: r.id,
+    contentItemId: r.content_item_id,
+    channelId: r.channel_id,
+    languages: r.languages,
+    dueAt: r.due_at,
+    deadlineAt: r.deadline_at,
+    attempts: r.attempts,
+    idempotencyKey: r.idempotency_key,
+    remoteKey: r.remote_key,
+  }));
+}
+
+/** When the next publication is due (for the publisher's sleep), or null if none waits. */
+export async function nextDueAt(db: Db): Promise<Date | null> {
+  const row = await db.selectFrom("publications").select((eb) => eb.fn.min("next_attempt_at").as("next")).where("state", "=", "scheduled").executeTakeFirst();
+  return (row?.next) ?? null;
+}
+
+/** Records the remote key chosen before a call (Bluesky's rkey), so that a crash can check it. */
+export async function setRemoteKey(db: Db, id: string, workerId: string, remoteKey: string): Promise<void> {
+  await db.updateTable("publications").set({ remote_key: remoteKey }).where("id", "=", id).where("claimed_by", "=", workerId).execute();
+}
+
+export async function markSent(db: Db, id: string, workerId: string, sentAt: Date): Promise<void> {
+  await db.updateTable("publications").set({ sent_at: sentAt }).where("id", "=", id).where("state", "=", "sending").where("claimed_by", "=", workerId).execute();
+}
+
+/**
+ * Ends a claim: published, failed, unconfirmed, or back to scheduled for a retry. Only the claim's
+ * owner may end it (a recovered claim was taken over and is left alone).
+ */
+export async function finishClaim(
+  db: Db,
+  id: string,
+  workerId: string | null,
+  outcome:
+    | { state: "published"; remoteId: string | null; remoteUrl: string | null; at: Date }
+    | { state: "scheduled"; nextAttemptAt: Date; errorCode: string; error: string }
+    | { state: "failed" | "unconfirmed"; errorCode: string; error: string },
+): Promise<boolean> {
+  let q = db.updateTable("publications").where("id", "=", id).where("state", "=", "sending");
+  if (workerId) q = q.where("claimed_by", "=", workerId);
+  const set =
+    outcome.state === "published"
+      ? { state: "published" as const, remote_id: outcome.remoteId, remote_url: outcome.remoteUrl, published_at: outcome.at, last_error: null, last_error_code: null }
+      : outcome.state === "scheduled"
+        ? { state: "scheduled" as const, next_attempt_at: outcome.nextAttemptAt, last_error: outcome.error, last_error_code: outcome.errorCode, claimed_by: null, claimed_at: null }
+        : { state: outcome.state, last_error: outcome.error, last_error_code: outcome.errorCode };
+  const result = await q.set({ ...set, updated_at: sql<Date>`now()` }).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Publications whose claim is older than `before` and still "sending": their process died or hung. */
+export async function listStuckSending(db: Db, before: Date, limit: number) {
+  return await db
+    .selectFrom("publications")
+    .select(["id", "content_item_id", "channel_id", "languages", "idempotency_key", "remote_key", "claimed_by", "claimed_at", "sent_at", "due_at", "deadline_at", "attempts"])
+    .where("state", "=", "sending")
+    .where("claimed_at", "<", before)
+    .orderBy("claimed_at")
+    .limit(limit)
+    .execute();
+}
+
+/** Takes over a stuck claim (compare-and-set on the old owner), so two recoverers never both act. */
+export async function takeOverClaim(db: Db, id: string, oldOwner: string | null, newOwner: string, now: Date): Promise<boolean> {
+  let q = db.updateTable("publications").set({ claimed_by: newOwner, claimed_at: now }).where("id", "=", id).where("state", "=", "sending");
+  q = oldOwner === null ? q.where("claimed_by", "is", null) : q.where("claimed_by", "=", oldOwner);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function markChannelNeedsReconnect(db: Db, channelId: string, reason: string): Promise<void> {
+  await db.updateTable("channels").set({ needs_reconnect: true, reconnect_reason: reason, updated_at: sql<Date>`now()` }).where("id", "=", channelId).execute();
+}
+
+export async function findChannel(db: Db, id: string): Promise<Channel | undefined> {
+  return await db.selectFrom("channels").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function insertOutboxMessage(db: Db, message: { publicationId: string; channelId: string; idempotencyKey: string; payload: unknown }): Promise<{ id: number; duplicate: boolean }> {
+  const inserted = await db
+    .insertInto("outbox_messages")
+    .values({ publication_id: message.publicationId, channel_id: message.channelId, idempotency_key: message.idempotencyKey, payload: JSON.stringify(message.payload) })
+    .onConflict((oc) => oc.column("idempotency_key").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  if (inserted) return { id: Number(inserted.id), duplicate: false };
+  const existing = await db.selectFrom("outbox_messages").select("id").where("idempotency_key", "=", message.idempotencyKey).executeTakeFirstOrThrow();
+  return { id: Number(existing.id), duplicate: true };
+}
+
+export async function findOutboxMessage(db: Db, idempotencyKey: string) {
+  return await db.selectFrom("outbox_messages").selectAll().where("idempotency_key", "=", idempotencyKey).executeTakeFirst();
+}
+
+export async function listOutboxMessages(db: Db, limit: number) {
+  return await db
+    .selectFrom("outbox_messages as o")
+    .innerJoin("channels as c", "c.id", "o.channel_id")
+    .select(["o.id", "o.publication_id", "o.payload", "o.received_at", "c.name as channel_name"])
+    .orderBy("o.id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+export interface ItemPublicationRow {
+  id: string;
+  channelId: string;
+  channelName: string;
+  network: string;
+  languages: string;
+  state: PublicationState;
+  dueAt: Date;
+  sentAt: Date | null;
+  publishedAt: Date | null;
+  remoteUrl: string | null;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  errorCode: string | null;
+  error: string | null;
+}
+
+export async function listItemPublications(db: Db, itemId: string): Promise<ItemPublicationRow[]> {
+  const rows = await db
+    .selectFrom("publications as p")
+    .innerJoin("channels as c", "c.id", "p.channel_id")
+    .select([
+      "p.id",
+      "p.channel_id",
+      "c.name",
+      "c.network",
+      "p.languages",
+      "p.state",
+      "p.due_at",
+      "p.sent_at",
+      "p.published_at",
+      "p.remote_url",
+      "p.attempts",
+      "p.next_attempt_at",
+      "p.last_error_code",
+      "p.last_error",
+    ])
+    .where("p.content_item_id", "=", itemId)
+    .where("p.state", "!=", "cancelled")
+    .orderBy("c.name")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    channelId: r.channel_id,
+    channelName: r.name,
+    network: r.network,
+    languages: r.languages,
+    state: r.state,
+    dueAt: r.due_at,
+    sentAt: r.sent_at,
+    publishedAt: r.published_at,
+    remoteUrl: r.remote_url,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    errorCode: r.last_error_code,
+    error: r.last_error,
+  }));
+}

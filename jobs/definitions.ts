@@ -3,8 +3,16 @@ export interface JobDefinition {
   name: string;
   /** How often (Bree's human-interval syntax). */
   interval: string;
-  /** The first run, after start-up. */
+  /** The first run, after start-up ("0": at once). */
   timeout: string;
+  /** A job that runs until the scheduler stops it; the interval restarts it if it ever exits. */
+  longRunning?: boolean;
 }
 
-export const JOBS: JobDefinition[] = [{ name: "purge-expired-sessions", interval: "1h", timeout: "30s" }];
+export const JOBS: JobDefinition[] = [
+  // Sends publications at their second; restarted within 15 s if its worker ever dies.
+  { name: "publish", interval: "15s", timeout: "0", longRunning: true },
+  // Settles publications left "sending" by a process that died during the call.
+  { name: "recover-publications", interval: "30s", timeout: "20s" },
+  { name: "purge-expired-sessions", interval: "1h", timeout: "30s" },
+];

@@ -22,15 +22,18 @@ export async function runJob(name: string, work: (ctx: AppContext, signal: Abort
     await db.destroy();
     process.exit(code);
   };
+  const running = work({ db, config, log, now: () => new Date() }, controller.signal);
   parentPort?.on("message", (message) => {
     if (message === "cancel") {
       controller.abort();
       log.info("job cancelled");
-      void finish(0);
+      // Calls in flight finish and record their outcome (a few seconds at most), then exit 0.
+      const grace = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+      void Promise.race([running.catch(() => undefined), grace]).then(() => finish(0));
     }
   });
   try {
-    const result = await work({ db, config, log, now: () => new Date() }, controller.signal);
+    const result = await running;
     log.info("job done", result);
     await finish(0);
   } catch (error) {

@@ -15,7 +15,11 @@ export async function startScheduler(log: Logger, jobs: JobDefinition[] = JOBS):
     root: false,
     logger: {
       info: (message: string) => log.debug(message),
-      warn: (message: string) => log.warn(message),
+      // A long-running job's interval finds it still running: that is the normal case, not a warning.
+      warn: (message: string | Error) => {
+        const text = typeof message === "string" ? message : message.message;
+        if (!/is already running/.test(text)) log.warn(text);
+      },
       error: (message: string | Error) => log.error(typeof message === "string" ? message : message.message),
     },
     closeWorkerAfterMs: 10 * 60_000,
@@ -23,7 +27,8 @@ export async function startScheduler(log: Logger, jobs: JobDefinition[] = JOBS):
       name: job.name,
       path: BOOTSTRAP,
       interval: job.interval,
-      timeout: job.timeout,
+      timeout: job.timeout === "0" ? 0 : job.timeout,
+      ...(job.longRunning ? { closeWorkerAfterMs: 0 } : {}),
       worker: { workerData: { job: job.name } },
     })),
     errorHandler: (error, data) => log.error("job worker error", { job: data.name, error }),

@@ -49,8 +49,8 @@ export function adapterDeps(ctx: AppContext, fetchImpl: typeof fetch = fetch): A
 }
 
 /** Exponential backoff with ±20 % jitter: 30 s, 1 min, 2 min … at most 15 min; never before the network's own signal. */
-export function nextAttempt(now: Date, attempts: number, notBefore: Date | undefined, random: () => number = Math.random): Date {
-  const base = Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
+export function nextAttempt(now: Date, attempts: number, notBefore: Date | undefined, random: () => number = Math.random, baseMs = 30_000): Date {
+  const base = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
   const jittered = base * (0.8 + 0.4 * random());
   const own = now.getTime() + jittered;
   return new Date(Math.max(own, notBefore ? notBefore.getTime() + 250 : 0));
@@ -89,7 +89,7 @@ async function inputFor(ctx: AppContext, claimed: Pick<ClaimedPublication, "id" 
  * with its next attempt; an unknown outcome is retried only where the network can tell a second
  * call from a first (idempotency key, record key, outbox), else it is "unconfirmed" for a person.
  */
-export async function publishClaimed(ctx: AppContext, claimed: ClaimedPublication, workerId: string, deps: AdapterDeps): Promise<PublishResult> {
+export async function publishClaimed(ctx: AppContext, claimed: ClaimedPublication, workerId: string, deps: AdapterDeps, retryBaseMs = 30_000): Promise<PublishResult> {
   const now = ctx.now();
   if (now.getTime() > claimed.deadlineAt.getTime()) {
     return (await finishClaim(ctx.db, claimed.id, workerId, { state: "failed", errorCode: "deadline_passed", error: "the retry window closed before it could go out" })) ? "failed" : "lost";
@@ -112,10 +112,17 @@ export async function publishClaimed(ctx: AppContext, claimed: ClaimedPublicatio
     // A bug or an unexpected answer in an adapter: the call may have gone out.
     outcome = { kind: "unknown", code: "outcome_unknown", detail: error instanceof Error ? error.message : String(error) };
   }
-  return await record(ctx, claimed, workerId, built.network, outcome);
+  return await record(ctx, claimed, workerId, built.network, outcome, retryBaseMs);
 }
 
-async function record(ctx: AppContext, claimed: Pick<ClaimedPublication, "id" | "attempts" | "deadlineAt" | "channelId">, workerId: string | null, network: AdapterNetwork, outcome: PublishOutcome): Promise<PublishResult> {
+async function record(
+  ctx: AppContext,
+  claimed: Pick<ClaimedPublication, "id" | "attempts" | "deadlineAt" | "channelId">,
+  workerId: string | null,
+  network: AdapterNetwork,
+  outcome: PublishOutcome,
+  retryBaseMs: number,
+): Promise<PublishResult> {
   const now = ctx.now();
   const adapter = adapterFor(network);
   const log = (result: string, extra: Record<string, unknown> = {}) =>
@@ -137,7 +144,7 @@ async function record(ctx: AppContext, claimed: Pick<ClaimedPublication, "id" | 
     log("unconfirmed", { code: outcome.code, detail: outcome.detail });
     return ok ? "unconfirmed" : "lost";
   }
-  const next = nextAttempt(now, claimed.attempts, outcome.kind === "retry" ? outcome.notBefore : undefined);
+  const next = nextAttempt(now, claimed.attempts, outcome.kind === "retry" ? outcome.notBefore : undefined, Math.random, retryBaseMs);
   if (next.getTime() > claimed.deadlineAt.getTime()) {
     const ok = await finishClaim(ctx.db, claimed.id, workerId, { state: "failed", errorCode: outcome.code, error: `${outcome.detail} (retry window closed)` });
     log("failed", { code: outcome.code, detail: outcome.detail, windowClosed: true });
@@ -154,8 +161,10 @@ export interface PublisherOptions {
   /** Calls in flight at once. */
   concurrency?: number;
   deps?: AdapterDeps;
-  /** The longest sleep between looks at the queue (new work also arrives by NOTIFY-free polling). */
+  /** The longest sleep between looks at the queue (new or moved work is seen within it). */
   maxSleepMs?: number;
+  /** The first retry's delay (doubled each time); 30 s in production. */
+  retryBaseMs?: number;
 }
 
 /**
@@ -184,7 +193,7 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
       }
     }
     for (const c of claimed) {
-      const task: Promise<void> = publishClaimed(ctx, c, workerId, deps)
+      const task: Promise<void> = publishClaimed(ctx, c, workerId, deps, options.retryBaseMs)
         .then((result) => {
           if (result === "published") counts.published++;
           else if (result === "failed") counts.failed++;

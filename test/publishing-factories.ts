@@ -1,0 +1,97 @@
+import { sql } from "kysely";
+import { resolveLocalTime } from "../app/domain/time/brussels";
+import { encryptCredentials } from "../app/services/credentials-crypto.server";
+import { syncPublications } from "../app/services/publication-plan.server";
+import { checkPublishable, contentHashOf, sourceHashOf } from "../app/services/review.server";
+import type { AppContext } from "../app/services/context.server";
+import type { Db } from "../db/client";
+import { insertChannel } from "../db/repositories/channels";
+import type { Channel, ChannelLanguage, Network, User } from "../db/schema";
+
+let n = 0;
+
+/** A channel whose API is the fake server, with its credentials encrypted as the app stores them. */
+export async function makeApiChannel(ctx: AppContext, network: Network, language: ChannelLanguage, baseUrl: string | null, credentials: Record<string, string>): Promise<Channel> {
+  const channel = await insertChannel(ctx.db, { network, language, name: `${network} ${language} ${++n}`, handle: `cadence${n}`, base_url: baseUrl, credentials_encrypted: null });
+  const encrypted = encryptCredentials(ctx.config.credentialsKey, channel.id, JSON.stringify(credentials));
+  await ctx.db.updateTable("channels").set({ credentials_encrypted: encrypted }).where("id", "=", channel.id).execute();
+  return { ...channel, credentials_encrypted: encrypted };
+}
+
+/**
+ * Items approved in both languages and scheduled at a Brussels date and time, with their
+ * publications created by the same code as the app's (checkPublishable → syncPublications).
+ * Each text is unique, as real posts are.
+ */
+export async function makeScheduledItems(
+  db: Db,
+  author: User,
+  approver: User,
+  channels: Channel[],
+  options: { count: number; localDate: string; localTime?: string; occurrence?: "first" | "second" },
+): Promise<string[]> {
+  const resolved = resolveLocalTime(options.localDate, options.localTime ?? "10:00", { occurrence: options.occurrence });
+  if (!resolved.ok) throw new Error("bad time");
+  const ids: string[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const tag = `${++n}`;
+    const fr = { text: `Publication de test ${tag} : votre déclaration en ligne.`, link_url: null, image_alt: null };
+    const nl = { text: `Testbericht ${tag}: uw aangifte online.`, link_url: null, image_alt: null };
+    const item = await db
+      .insertInto("content_items")
+      .values({
+        scheduled_at: resolved.scheduledAt,
+        local_date: resolved.localDate,
+        local_time: resolved.localTime,
+        occurrence: resolved.occurrence,
+        status: "scheduled",
+        source_language: "fr",
+        author_id: author.id,
+        updated_by: author.id,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const approved = { status: "approved" as const, approved_by: approver.id, approved_at: new Date() };
+    await db
+      .insertInto("variants")
+      .values([
+        { content_item_id: item.id, language: "fr", ...fr, ...approved, approved_hash: contentHashOf(fr), source_hash: null },
+        { content_item_id: item.id, language: "nl", ...nl, ...approved, approved_hash: contentHashOf(nl), source_hash: sourceHashOf("fr", [{ language: "fr", ...fr }]) },
+      ])
+      .execute();
+    await db
+      .insertInto("content_item_channels")
+      .values(channels.map((c) => ({ content_item_id: item.id, channel_id: c.id })))
+      .execute();
+    const check = await checkPublishable(db, item.id);
+    if (!check.ok || !check.item) throw new Error(`not publishable: ${JSON.stringify(check)}`);
+    const variants = await db.selectFrom("variants").selectAll().where("content_item_id", "=", item.id).execute();
+    await syncPublications(db, check.item, variants, check.texts);
+    ids.push(item.id);
+  }
+  return ids;
+}
+
+/** Makes the given items' waiting publications due now (the clock reaching their time). */
+export async function makeDueNow(db: Db, itemIds: string[], offsetMs = 0): Promise<void> {
+  await db
+    .updateTable("publications")
+    .set({
+      // Millisecond precision, as the app's own instants (JavaScript dates) have.
+      due_at: sql<Date>`date_trunc('milliseconds', now()) + ${`${offsetMs} milliseconds`}::interval`,
+      next_attempt_at: sql<Date>`date_trunc('milliseconds', now()) + ${`${offsetMs} milliseconds`}::interval`,
+      deadline_at: sql<Date>`now() + interval '2 hours'`,
+    })
+    .where("content_item_id", "in", itemIds)
+    .where("state", "=", "scheduled")
+    .execute();
+}
+
+export async function publicationStates(db: Db, itemIds: string[]) {
+  return await db
+    .selectFrom("publications")
+    .select(["id", "content_item_id", "channel_id", "state", "attempts", "last_error_code", "last_error", "due_at", "sent_at", "remote_url"])
+    .where("content_item_id", "in", itemIds)
+    .where("state", "!=", "cancelled")
+    .execute();
+}

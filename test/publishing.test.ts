@@ -1,0 +1,247 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { AppContext } from "../app/services/context.server";
+import { adapterDeps, recoverStuckPublications, runPublisher, type PublisherOptions } from "../app/services/publishing.server";
+import { claimDuePublications, markSent, setRemoteKey } from "../db/repositories/publications";
+import type { Channel, User } from "../db/schema";
+import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { makeUser } from "./factories";
+import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates } from "./publishing-factories";
+import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
+
+let t: TestDatabase;
+let ctx: AppContext;
+let fake: FakeNetworks;
+let editor: User;
+let approver: User;
+let outboxFr: Channel;
+let outboxNl: Channel;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  ctx = testContext(t.db);
+  fake = await startFakeNetworks();
+  editor = await makeUser(t.db, ["editor"]);
+  approver = await makeUser(t.db, ["approver"]);
+  outboxFr = await makeApiChannel(ctx, "outbox", "fr", null, {});
+  outboxNl = await makeApiChannel(ctx, "outbox", "nl", null, {});
+});
+afterAll(async () => {
+  await fake?.close();
+  await t?.drop();
+});
+afterEach(async () => {
+  // Each test's channels only: earlier tests' leftovers must not be claimed by later runs.
+  await t.db.updateTable("publications").set({ state: "cancelled" }).where("state", "=", "scheduled").execute();
+});
+
+/** Runs one publisher until every publication of these items has settled (or the time runs out). */
+async function publishUntilSettled(itemIds: string[], options: Partial<PublisherOptions> & { timeoutMs?: number } = {}) {
+  const controller = new AbortController();
+  const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 50, retryBaseMs: 100, ...options });
+  const until = Date.now() + (options.timeoutMs ?? 15_000);
+  try {
+    while (Date.now() < until) {
+      const states = await publicationStates(t.db, itemIds);
+      if (states.length > 0 && states.every((s) => !["scheduled", "sending"].includes(s.state))) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    controller.abort();
+    await run;
+  }
+  return await publicationStates(t.db, itemIds);
+}
+
+describe("the publisher", () => {
+  it("sends each due publication to the outbox once, at its time, and records the lag", async () => {
+    const ids = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 20, localDate: "2030-01-15" });
+    await makeDueNow(t.db, ids, 300);
+    const states = await publishUntilSettled(ids);
+    expect(states).toHaveLength(40);
+    expect(states.every((s) => s.state === "published")).toBe(true);
+    const messages = await t.db.selectFrom("outbox_messages").select(["publication_id", "payload"]).where("publication_id", "in", states.map((s) => s.id)).execute();
+    expect(messages).toHaveLength(40);
+    expect(new Set(messages.map((m) => m.publication_id)).size).toBe(40);
+    // Never before its time, and soon after it.
+    for (const s of states) {
+      const lag = s.sent_at!.getTime() - s.due_at.getTime();
+      expect(lag).toBeGreaterThanOrEqual(0);
+      expect(lag).toBeLessThan(2_000);
+    }
+    const fr = messages.find((m) => (m.payload as { languages: string[] }).languages[0] === "fr")!.payload as { text: string };
+    expect(fr.text).toMatch(/^Publication de test \d+ : votre déclaration en ligne\.$/);
+  });
+
+  it("two publishers on the same burst never send a publication twice", async () => {
+    const ids = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 150, localDate: "2030-01-16" });
+    await makeDueNow(t.db, ids);
+    const second = new AbortController();
+    const other = runPublisher(testContext(t.db), { signal: second.signal, workerId: "second", maxSleepMs: 50 });
+    const states = await publishUntilSettled(ids, { workerId: "first" });
+    second.abort();
+    await other;
+    expect(states.filter((s) => s.state === "published")).toHaveLength(300);
+    const rows = await t.db.selectFrom("outbox_messages").select("publication_id").where("publication_id", "in", states.map((s) => s.id)).execute();
+    expect(rows).toHaveLength(300);
+    expect(states.every((s) => s.attempts === 1)).toBe(true);
+  });
+
+  it("re-checks the parity rule before sending: a half-approved item forced to scheduled sends nothing", async () => {
+    const [id] = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 1, localDate: "2030-01-17" });
+    await t.db.updateTable("variants").set({ status: "submitted", approved_hash: null }).where("content_item_id", "=", id!).where("language", "=", "nl").execute();
+    await makeDueNow(t.db, [id!]);
+    const states = await publishUntilSettled([id!]);
+    expect(states.map((s) => [s.state, s.last_error_code])).toEqual([
+      ["failed", "not_publishable"],
+      ["failed", "not_publishable"],
+    ]);
+    expect(await t.db.selectFrom("outbox_messages").select("id").where("publication_id", "in", states.map((s) => s.id)).execute()).toEqual([]);
+  });
+
+  it("does not send what is past its retry window", async () => {
+    const [id] = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 1, localDate: "2030-01-18" });
+    await t.db
+      .updateTable("publications")
+      .set({ due_at: new Date(Date.now() - 3 * 3600_000), next_attempt_at: new Date(Date.now() - 3 * 3600_000), deadline_at: new Date(Date.now() - 3600_000) })
+      .where("content_item_id", "=", id!)
+      .execute();
+    const states = await publishUntilSettled([id!]);
+    expect(states.map((s) => [s.state, s.last_error_code])).toEqual([
+      ["failed", "deadline_passed"],
+      ["failed", "deadline_passed"],
+    ]);
+  });
+
+  it("sends an item at 02:30 on the night the clocks go back (25 October 2026) once, at the first 02:30", async () => {
+    const [id] = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 1, localDate: "2026-10-25", localTime: "02:30" });
+    const before = await publicationStates(t.db, [id!]);
+    expect(before.map((s) => s.due_at.toISOString())).toEqual(["2026-10-25T00:30:00.000Z", "2026-10-25T00:30:00.000Z"]);
+    await makeDueNow(t.db, [id!]);
+    const states = await publishUntilSettled([id!]);
+    expect(states.map((s) => s.state)).toEqual(["published", "published"]);
+    expect(await t.db.selectFrom("outbox_messages").select("id").where("publication_id", "in", states.map((s) => s.id)).execute()).toHaveLength(2);
+  });
+});
+
+describe("the networks' answers", () => {
+  it("a 429 with X-RateLimit-Reset: no call before the reset, then published once (Mastodon)", async () => {
+    const mastodon = await makeApiChannel(ctx, "mastodon", "bilingual", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
+    const [id] = await makeScheduledItems(t.db, editor, approver, [mastodon], { count: 1, localDate: "2030-02-01" });
+    const reset = new Date(Date.now() + 1_500);
+    fake.fail("mastodon", { status: 429, body: { error: "Too many requests" }, headers: { "x-ratelimit-reset": reset.toISOString() } });
+    await makeDueNow(t.db, [id!]);
+    const callsBefore = fake.calls.length;
+    const states = await publishUntilSettled([id!]);
+    const calls = fake.calls.slice(callsBefore).filter((c) => c.network === "mastodon");
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.at).toBeGreaterThanOrEqual(reset.getTime());
+    expect(states.map((s) => s.state)).toEqual(["published"]);
+    expect(states[0]!.remote_url).toMatch(/^https:\/\/fake\.social\/@cadence\//);
+  });
+
+  it("a 5xx is retried with backoff and published once (X)", async () => {
+    const x = await makeApiChannel(ctx, "x", "bilingual", `${fake.url}/x`, { accessToken: "x-token" });
+    const [id] = await makeScheduledItems(t.db, editor, approver, [x], { count: 1, localDate: "2030-02-02" });
+    fake.fail("x", { status: 503, body: { title: "Service Unavailable", status: 503 } }, { status: 500, body: {} });
+    await makeDueNow(t.db, [id!]);
+    const states = await publishUntilSettled([id!]);
+    expect(states.map((s) => [s.state, s.attempts])).toEqual([["published", 3]]);
+    expect(fake.duplicates()).toEqual([]);
+  });
+
+  it("a 401 fails at once, marks the channel as needing reconnection, and holds its other publications", async () => {
+    const mastodon = await makeApiChannel(ctx, "mastodon", "bilingual", `${fake.url}/mastodon`, { accessToken: "revoked" });
+    const ids = await makeScheduledItems(t.db, editor, approver, [mastodon], { count: 2, localDate: "2030-02-03" });
+    await makeDueNow(t.db, [ids[0]!]);
+    await makeDueNow(t.db, [ids[1]!], 1_000);
+    const controller = new AbortController();
+    const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 50 });
+    await new Promise((r) => setTimeout(r, 2_500));
+    controller.abort();
+    await run;
+    const [first, second] = [await publicationStates(t.db, [ids[0]!]), await publicationStates(t.db, [ids[1]!])];
+    expect(first.map((s) => [s.state, s.last_error_code, s.last_error])).toEqual([["failed", "auth.invalid", "The access token is invalid"]]);
+    expect(second.map((s) => s.state)).toEqual(["scheduled"]);
+    const channel = await t.db.selectFrom("channels").select(["needs_reconnect", "reconnect_reason"]).where("id", "=", mastodon.id).executeTakeFirstOrThrow();
+    expect(channel).toEqual({ needs_reconnect: true, reconnect_reason: "auth.invalid: The access token is invalid" });
+  });
+
+  it("a timeout on Mastodon is retried with the same Idempotency-Key: one post", async () => {
+    const mastodon = await makeApiChannel(ctx, "mastodon", "bilingual", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
+    const [id] = await makeScheduledItems(t.db, editor, approver, [mastodon], { count: 1, localDate: "2030-02-04" });
+    fake.fail("mastodon", { status: 200, acceptThen: true, delayMs: 1_500 });
+    await makeDueNow(t.db, [id!]);
+    const postsBefore = fake.posts.length;
+    const deps = { ...adapterDeps(ctx), timeoutMs: 500 };
+    const states = await publishUntilSettled([id!], { deps });
+    expect(states.map((s) => s.state)).toEqual(["published"]);
+    expect(fake.posts.length - postsBefore).toBe(1);
+    expect(fake.duplicates()).toEqual([]);
+  });
+
+  it("a timeout on X (no idempotency key) is not retried: unconfirmed, for a person to check", async () => {
+    const x = await makeApiChannel(ctx, "x", "bilingual", `${fake.url}/x`, { accessToken: "x-token" });
+    const [id] = await makeScheduledItems(t.db, editor, approver, [x], { count: 1, localDate: "2030-02-05" });
+    fake.fail("x", { status: 201, acceptThen: true, delayMs: 1_500 });
+    await makeDueNow(t.db, [id!]);
+    const postsBefore = fake.posts.length;
+    const states = await publishUntilSettled([id!], { deps: { ...adapterDeps(ctx), timeoutMs: 500 } });
+    expect(states.map((s) => [s.state, s.last_error_code])).toEqual([["unconfirmed", "network.timeout"]]);
+    expect(fake.posts.length - postsBefore).toBe(1);
+  });
+
+  it("Bluesky, the signed webhook, Facebook and LinkedIn each receive their post once", async () => {
+    const channels = [
+      await makeApiChannel(ctx, "bluesky", "bilingual", `${fake.url}/bluesky`, { identifier: "cadence.test", appPassword: "app-pass" }),
+      await makeApiChannel(ctx, "webhook", "bilingual", `${fake.url}/webhook`, { secret: fake.webhookSecret }),
+      await makeApiChannel(ctx, "facebook", "bilingual", `${fake.url}/facebook`, { pageId: "123", accessToken: "fb-token" }),
+      await makeApiChannel(ctx, "linkedin", "bilingual", `${fake.url}/linkedin`, { author: "urn:li:organization:1", accessToken: "li-token" }),
+    ];
+    const ids = await makeScheduledItems(t.db, editor, approver, channels, { count: 2, localDate: "2030-02-06" });
+    await makeDueNow(t.db, ids);
+    const postsBefore = fake.posts.length;
+    const states = await publishUntilSettled(ids);
+    expect(states.map((s) => s.state)).toEqual(Array(8).fill("published"));
+    const received = fake.posts.slice(postsBefore);
+    expect(received.map((p) => p.network).sort()).toEqual(["bluesky", "bluesky", "facebook", "facebook", "linkedin", "linkedin", "webhook", "webhook"]);
+    // A bilingual channel gets both languages, French first by default.
+    expect(received.find((p) => p.network === "webhook")!.text).toMatch(/^Publication de test \d+ : votre déclaration en ligne\.\n\nTestbericht \d+: uw aangifte online\.$/);
+    expect(fake.duplicates()).toEqual([]);
+  });
+});
+
+describe("recovery after a crash during the call", () => {
+  it("asks the network where it can (Bluesky record key, outbox), and marks the rest unconfirmed — never a blind second call", async () => {
+    const bluesky = await makeApiChannel(ctx, "bluesky", "bilingual", `${fake.url}/bluesky`, { identifier: "cadence.test", appPassword: "app-pass" });
+    const x = await makeApiChannel(ctx, "x", "bilingual", `${fake.url}/x`, { accessToken: "x-token" });
+    const [sentToBluesky, neverReachedBluesky, sentToX] = await makeScheduledItems(t.db, editor, approver, [bluesky], { count: 3, localDate: "2030-03-01" });
+    await t.db.updateTable("content_item_channels").set({ channel_id: x.id }).where("content_item_id", "=", sentToX!).execute();
+    await t.db.updateTable("publications").set({ channel_id: x.id }).where("content_item_id", "=", sentToX!).execute();
+    await makeDueNow(t.db, [sentToBluesky!, neverReachedBluesky!, sentToX!]);
+    // A process claims all three, calls the networks for two of them, and dies.
+    const claimed = await claimDuePublications(t.db, "dead-process", new Date(), 10);
+    expect(claimed).toHaveLength(3);
+    const byItem = new Map(claimed.map((c) => [c.contentItemId, c]));
+    const deps = adapterDeps(ctx);
+    for (const item of [sentToBluesky!, neverReachedBluesky!]) await setRemoteKey(t.db, byItem.get(item)!.id, "dead-process", `3kcadence${item.slice(0, 4)}`);
+    for (const c of claimed) await markSent(t.db, c.id, "dead-process", new Date());
+    const { blueskyAdapter } = await import("../app/channels/bluesky.server");
+    const { xAdapter } = await import("../app/channels/x.server");
+    const channelOf = (ch: Channel, creds: Record<string, string>) => ({ id: ch.id, network: ch.network, name: ch.name, handle: ch.handle, baseUrl: ch.base_url, credentials: creds }) as const;
+    const base = (item: string) => ({ publicationId: byItem.get(item)!.id, idempotencyKey: byItem.get(item)!.idempotencyKey, dueAt: new Date(), itemId: item, languages: ["fr", "nl"] as ("fr" | "nl")[], link: null });
+    await blueskyAdapter.publish({ ...base(sentToBluesky!), remoteKey: `3kcadence${sentToBluesky!.slice(0, 4)}`, channel: channelOf(bluesky, { identifier: "cadence.test", appPassword: "app-pass" }), text: "sent before the crash" }, deps);
+    await xAdapter.publish({ ...base(sentToX!), remoteKey: null, channel: channelOf(x, { accessToken: "x-token" }), text: "sent before the crash on X" }, deps);
+    const postsBefore = fake.posts.length;
+
+    const result = await recoverStuckPublications(ctx, { leaseMs: 0 });
+    expect(result).toEqual({ recovered: 1, unconfirmed: 1, rescheduled: 1 });
+    expect((await publicationStates(t.db, [sentToBluesky!]))[0]!.state).toBe("published");
+    expect((await publicationStates(t.db, [sentToX!]))[0]!).toMatchObject({ state: "unconfirmed", last_error_code: "outcome_unknown" });
+    expect((await publicationStates(t.db, [neverReachedBluesky!]))[0]!.state).toBe("scheduled");
+    // Recovery itself sent nothing.
+    expect(fake.posts.length).toBe(postsBefore);
+    const states = await publishUntilSettled([neverReachedBluesky!]);
+    expect(states.map((s) => s.state)).toEqual(["published"]);
+    expect(fake.duplicates()).toEqual([]);
+  });
+});

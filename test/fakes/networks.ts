@@ -98,6 +98,7 @@ export async function startFakeNetworks(): Promise<FakeNetworks> {
             return Object.fromEntries(new URLSearchParams(raw));
           }
         })();
+        const field = (name: string): string => (typeof json[name] === "string" ? json[name] : "");
 
         const normal = (): { status: number; body: unknown; headers?: Record<string, string> } => {
           switch (network) {
@@ -105,13 +106,13 @@ export async function startFakeNetworks(): Promise<FakeNetworks> {
               if (req.headers.authorization !== "Bearer mastodon-token") return { status: 401, body: { error: "The access token is invalid" } };
               const key = String(req.headers["idempotency-key"] ?? "");
               const seen = key ? mastodonKeys.get(key) : undefined;
-              const post = seen ?? accept("mastodon", String(json.status ?? ""), key || null);
+              const post = seen ?? accept("mastodon", field("status"), key || null);
               if (key) mastodonKeys.set(key, post);
               return { status: 200, body: { id: post.id, url: `https://fake.social/@cadence/${post.id}`, uri: `https://fake.social/users/cadence/statuses/${post.id}` } };
             }
             case "x": {
               if (req.headers.authorization !== "Bearer x-token") return { status: 401, body: { title: "Unauthorized", type: "about:blank", status: 401, detail: "Unauthorized" } };
-              const text = String(json.text ?? "");
+              const text = field("text");
               if (posts.some((p) => p.network === "x" && p.text === text))
                 return { status: 403, body: { detail: "You are not allowed to create a Tweet with duplicate content.", type: "about:blank", title: "Forbidden", status: 403 } };
               const post = accept("x", text, null);
@@ -126,7 +127,7 @@ export async function startFakeNetworks(): Promise<FakeNetworks> {
                   ? { status: 200, body: { uri: `at://did:plc:cadence/app.bsky.feed.post/${rkey}`, cid: "bafy", value: {} } }
                   : { status: 400, body: { error: "RecordNotFound", message: "Could not locate record" } };
               }
-              const rkey = String(json.rkey ?? randomUUID());
+              const rkey = field("rkey") || randomUUID();
               if (blueskyRecords.has(rkey)) return { status: 400, body: { error: "InvalidRequest", message: "There is already a value at key" } };
               const record = (json.record ?? {}) as { text?: string };
               blueskyRecords.set(rkey, accept("bluesky", String(record.text ?? ""), rkey));
@@ -134,14 +135,14 @@ export async function startFakeNetworks(): Promise<FakeNetworks> {
             }
             case "facebook": {
               if (json.access_token !== "fb-token") return { status: 400, body: { error: { message: "Error validating access token", type: "OAuthException", code: 190, error_subcode: 463 } } };
-              const text = String(json.message ?? "");
+              const text = field("message");
               if (posts.some((p) => p.network === "facebook" && p.text === text)) return { status: 400, body: { error: { message: "Duplicate status message", type: "OAuthException", code: 506 } } };
               const post = accept("facebook", text, null);
               return { status: 200, body: { id: `123_${post.id}` } };
             }
             case "linkedin": {
               if (req.headers.authorization !== "Bearer li-token") return { status: 401, body: { serviceErrorCode: 65600, message: "Invalid access token", status: 401 } };
-              const text = String(json.commentary ?? "");
+              const text = field("commentary");
               const dup = posts.find((p) => p.network === "linkedin" && p.text === text);
               if (dup)
                 return {

@@ -22,13 +22,13 @@ export async function startScheduler(log: Logger, jobs: JobDefinition[] = JOBS):
       },
       error: (message: string | Error) => log.error(typeof message === "string" ? message : message.message),
     },
-    closeWorkerAfterMs: 10 * 60_000,
     jobs: jobs.map((job) => ({
       name: job.name,
       path: BOOTSTRAP,
       interval: job.interval,
       timeout: job.timeout === "0" ? 0 : job.timeout,
-      ...(job.longRunning ? { closeWorkerAfterMs: 0 } : {}),
+      // Short jobs are stopped if they hang for ten minutes; the publisher runs until stopped.
+      ...(job.longRunning ? {} : { closeWorkerAfterMs: 10 * 60_000 }),
       worker: { workerData: { job: job.name } },
     })),
     errorHandler: (error, data) => log.error("job worker error", { job: data.name, error }),

@@ -47,7 +47,7 @@ export interface FakeNetworks {
 
 const WEBHOOK_SECRET = `whsec_${Buffer.from("cadence-test-webhook-secret-32by").toString("base64")}`;
 
-export async function startFakeNetworks(): Promise<FakeNetworks> {
+export async function startFakeNetworks(options: { latencyMs?: number } = {}): Promise<FakeNetworks> {
   const posts: ReceivedPost[] = [];
   const calls: FakeNetworks["calls"] = [];
   const scripts = new Map<FakeNetwork, ScriptedAnswer[]>();
@@ -164,6 +164,7 @@ export async function startFakeNetworks(): Promise<FakeNetworks> {
           }
         };
 
+        if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
         if (scripted) {
           if (scripted.acceptThen) normal();
           if (scripted.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));

@@ -1,0 +1,158 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppContext } from "../app/services/context.server";
+import { recoverStuckPublications, runPublisher } from "../app/services/publishing.server";
+import type { Channel, User } from "../db/schema";
+import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { makeUser } from "./factories";
+import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates } from "./publishing-factories";
+import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
+
+/**
+ * The real scheduler, as `npm run start:jobs` runs it, in separate processes against one database:
+ * killed with SIGKILL at random moments and restarted, and several at once. The fake networks count
+ * every post: none may arrive twice, and none may be lost.
+ */
+
+let t: TestDatabase;
+let ctx: AppContext;
+let fake: FakeNetworks;
+let editor: User;
+let approver: User;
+let outbox: Channel;
+let mastodon: Channel;
+const ROOT = path.resolve(import.meta.dirname, "..");
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  ctx = testContext(t.db);
+  fake = await startFakeNetworks({ latencyMs: 15 });
+  editor = await makeUser(t.db, ["editor"]);
+  approver = await makeUser(t.db, ["approver"]);
+  outbox = await makeApiChannel(ctx, "outbox", "fr", null, {});
+  mastodon = await makeApiChannel(ctx, "mastodon", "nl", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
+});
+afterAll(async () => {
+  for (const child of children) child.kill("SIGKILL");
+  await fake?.close();
+  await t?.drop();
+});
+
+function startScheduler(): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "app/cli/start.ts"), "--only=jobs"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      DATABASE_URL: t.url,
+      CADENCE_DEMO: "false",
+      NODE_ENV: "test",
+      LOG_LEVEL: "error",
+      SESSION_SECRET: "test-session-secret-that-is-long-enough-0123456789",
+      CREDENTIALS_KEY: Buffer.alloc(32, 7).toString("base64"),
+    },
+  });
+  children.add(child);
+  child.once("exit", (code, signal) => {
+    children.delete(child);
+    // Only the test stops a scheduler: any other exit is a failure to report.
+    if (!stopped.has(child)) unexpected.push(`scheduler exited by itself: code ${code}, signal ${signal}`);
+  });
+  return child;
+}
+
+const stopped = new WeakSet<ChildProcess>();
+const unexpected: string[] = [];
+
+async function kill(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+  stopped.add(child);
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill(signal);
+  await exited;
+}
+
+/**
+ * Waits until nothing is left to send: every publication settled, or only claims interrupted by a
+ * kill remain "sending" (a restart's recovery settles those after its lease) and nothing moves.
+ */
+async function waitSettled(itemIds: string[], timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last = "";
+  let stableSince = Date.now();
+  while (Date.now() < until) {
+    const states = await publicationStates(t.db, itemIds);
+    if (states.every((s) => !["scheduled", "sending"].includes(s.state))) return;
+    const snapshot = states.map((s) => s.state).sort().join();
+    if (snapshot !== last) {
+      last = snapshot;
+      stableSince = Date.now();
+    } else if (!states.some((s) => s.state === "scheduled") && Date.now() - stableSince > 2_000) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** After the processes are gone: what a restarted scheduler's recovery and publisher do. */
+async function finishInProcess(itemIds: string[]): Promise<void> {
+  await recoverStuckPublications(ctx, { leaseMs: 0 });
+  const controller = new AbortController();
+  const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 50, retryBaseMs: 100 });
+  await waitSettled(itemIds, 20_000);
+  controller.abort();
+  await run;
+}
+
+async function expectEachOnce(itemIds: string[]) {
+  expect(unexpected).toEqual([]);
+  const states = await publicationStates(t.db, itemIds);
+  const stuck = states.filter((s) => ["scheduled", "sending"].includes(s.state));
+  expect(stuck).toEqual([]);
+  expect(states.every((s) => ["published", "failed", "unconfirmed"].includes(s.state))).toBe(true);
+  expect(fake.duplicates()).toEqual([]);
+  const outboxIds = states.filter((s) => s.channel_id === outbox.id).map((s) => s.id);
+  const messages = await t.db.selectFrom("outbox_messages").select("publication_id").where("publication_id", "in", outboxIds).execute();
+  expect(messages.length).toBe(new Set(messages.map((m) => m.publication_id)).size);
+  return states;
+}
+
+describe("scheduler processes", () => {
+  it("a burst of 500 publications survives kill -9 at random moments: nothing lost, stuck or sent twice", async () => {
+    const ids = await makeScheduledItems(t.db, editor, approver, [outbox, mastodon], { count: 250, localDate: "2030-04-01" });
+    // Due over eight seconds from now, so that the kills land while publications are going out.
+    for (let group = 0; group < 25; group++) await makeDueNow(t.db, ids.slice(group * 10, group * 10 + 10), 2_500 + group * 250);
+    let child = startScheduler();
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 1_500 + Math.random() * 1_500));
+      await kill(child);
+      child = startScheduler();
+    }
+    await waitSettled(ids, 45_000);
+    await kill(child, "SIGTERM");
+    // The processes did the work; what a restart's recovery still finds is only what the last kill interrupted.
+    const leftBehind = (await publicationStates(t.db, ids)).filter((s) => s.state === "sending" || s.state === "scheduled");
+    expect(leftBehind.length).toBeLessThan(100);
+    // The kills did interrupt work: some publications were sent by a process that was later killed.
+    expect(new Set((await t.db.selectFrom("publications").select("claimed_by").where("content_item_id", "in", ids).execute()).map((r) => r.claimed_by)).size).toBeGreaterThan(1);
+    await finishInProcess(ids);
+    const states = await expectEachOnce(ids);
+    expect(states).toHaveLength(500);
+    // Outbox and Mastodon can both tell whether an interrupted call went out: everything was published.
+    expect(states.filter((s) => s.state === "published")).toHaveLength(500);
+    expect(fake.posts.filter((p) => p.network === "mastodon" && p.text.startsWith("Testbericht"))).toHaveLength(250);
+  }, 120_000);
+
+  it.each([2, 4])("%i scheduler processes on the same burst: each publication goes out once", async (processes) => {
+    const ids = await makeScheduledItems(t.db, editor, approver, [outbox, mastodon], { count: 150, localDate: processes === 2 ? "2030-04-02" : "2030-04-03" });
+    const postsBefore = fake.posts.length;
+    await makeDueNow(t.db, ids, 6_000);
+    const running = Array.from({ length: processes }, () => startScheduler());
+    await waitSettled(ids, 60_000);
+    await Promise.all(running.map((c) => kill(c, "SIGTERM")));
+    const states = await expectEachOnce(ids);
+    expect(states.filter((s) => s.state === "published")).toHaveLength(300);
+    expect(fake.posts.length - postsBefore).toBe(150);
+    expect(states.every((s) => s.attempts === 1)).toBe(true);
+  }, 120_000);
+});

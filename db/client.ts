@@ -39,6 +39,11 @@ export function createPool(connectionString: string, options: DbOptions = {}): p
   pool.on("error", (error) => {
     process.emitWarning(`database connection lost: ${error.message}`);
   });
+  // The same for a client in use when its server goes away: its query fails (and the caller sees
+  // it), and the client's own "error" event must not become an uncaught exception.
+  pool.on("connect", (client) => {
+    client.on("error", (error) => process.emitWarning(`database connection lost: ${error.message}`));
+  });
   return pool;
 }
 

@@ -165,6 +165,8 @@ export interface EmbeddedPostgresOptions {
   /** The database to create on first start (besides `postgres`). */
   database: string;
   log?: (line: string) => void;
+  /** A fixed port (a restart that clients reconnect to); a free one by default. */
+  port?: number;
 }
 
 export class EmbeddedPostgres {
@@ -207,7 +209,7 @@ export class EmbeddedPostgres {
       await initialise(dataDir, options.password, bins, ids);
     }
 
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const child = spawn(
       bins.postgres,
       ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "lc_messages=C"],

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../app/services/context.server";
+import { moveItem } from "../app/services/content-items.server";
+import { actOnPublication, holdPublishing, releaseHold } from "../app/services/publishing-admin.server";
 import { adapterDeps, recoverStuckPublications, runPublisher, type PublisherOptions } from "../app/services/publishing.server";
 import { claimDuePublications, markSent, setRemoteKey } from "../db/repositories/publications";
 import type { Channel, User } from "../db/schema";
@@ -243,5 +245,79 @@ describe("recovery after a crash during the call", () => {
     const states = await publishUntilSettled([neverReachedBluesky!]);
     expect(states.map((s) => s.state)).toEqual(["published"]);
     expect(fake.duplicates()).toEqual([]);
+  });
+});
+
+describe("the crisis hold", () => {
+  it("nothing goes out while held; on release, what passed is listed for rescheduling, not sent; a move schedules it again", async () => {
+    const admin = await makeUser(t.db, ["admin"]);
+    expect(await holdPublishing(ctx, editor, { scope: "all", reason: "Crise" })).toEqual({ ok: false, key: "error.forbidden.body" });
+    expect(await holdPublishing(ctx, admin, { scope: "all", reason: " " })).toEqual({ ok: false, key: "hold.reasonRequired" });
+    expect(await holdPublishing(ctx, admin, { scope: "all", reason: "Incident national : tout est suspendu." })).toEqual({ ok: true });
+    const ids = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 3, localDate: "2030-06-10" });
+    await makeDueNow(t.db, ids);
+    const controller = new AbortController();
+    const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 50 });
+    await new Promise((r) => setTimeout(r, 800));
+    controller.abort();
+    await run;
+    const held = await publicationStates(t.db, ids);
+    expect(held.every((s) => s.state === "scheduled")).toBe(true);
+    expect(await t.db.selectFrom("outbox_messages").select("id").where("publication_id", "in", held.map((s) => s.id)).execute()).toEqual([]);
+
+    const hold = await t.db.selectFrom("publishing_holds").select("id").where("released_at", "is", null).executeTakeFirstOrThrow();
+    const released = await releaseHold(ctx, admin, hold.id);
+    expect(released.ok && [...(released.rescheduleItems ?? [])].sort()).toEqual([...ids].sort());
+    const after = await publicationStates(t.db, ids);
+    expect(after).toEqual([]);
+    const items = await t.db.selectFrom("content_items").select(["id", "status", "version"]).where("id", "in", ids).execute();
+    expect(items.every((i) => i.status === "held")).toBe(true);
+    const audit = await t.db.selectFrom("audit_events").select("action").where("action", "in", ["publishing.held", "publishing.released"]).execute();
+    expect(audit.map((a) => a.action)).toEqual(["publishing.held", "publishing.released"]);
+
+    // The editor moves one to a new time: it is scheduled again, with its publications.
+    const one = items[0]!;
+    const moved = await moveItem(ctx, editor, one.id, { localDate: "2030-06-20", localTime: "11:00", version: one.version });
+    expect(moved.ok).toBe(true);
+    expect((await t.db.selectFrom("content_items").select("status").where("id", "=", one.id).executeTakeFirstOrThrow()).status).toBe("scheduled");
+    expect((await publicationStates(t.db, [one.id])).map((s) => [s.state, s.due_at.toISOString()])).toEqual([
+      ["scheduled", "2030-06-20T09:00:00.000Z"],
+      ["scheduled", "2030-06-20T09:00:00.000Z"],
+    ]);
+  });
+
+  it("a hold of one language keeps that language's publications waiting and lets the other go", async () => {
+    const admin = await makeUser(t.db, ["approver"]);
+    expect(await holdPublishing(ctx, admin, { scope: "language", language: "nl", reason: "Vertaling in nazicht" })).toEqual({ ok: true });
+    const ids = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 2, localDate: "2030-06-11" });
+    await makeDueNow(t.db, ids);
+    const controller = new AbortController();
+    const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 50 });
+    await new Promise((r) => setTimeout(r, 800));
+    controller.abort();
+    await run;
+    const states = await publicationStates(t.db, ids);
+    expect(states.filter((s) => s.channel_id === outboxFr.id).map((s) => s.state)).toEqual(["published", "published"]);
+    expect(states.filter((s) => s.channel_id === outboxNl.id).map((s) => s.state)).toEqual(["scheduled", "scheduled"]);
+    const hold = await t.db.selectFrom("publishing_holds").select("id").where("released_at", "is", null).executeTakeFirstOrThrow();
+    await releaseHold(ctx, admin, hold.id);
+  });
+});
+
+describe("a person's decision on a publication", () => {
+  it("confirms an unconfirmed one after checking by hand, or retries a failed one; each audited", async () => {
+    const x = await makeApiChannel(ctx, "x", "bilingual", `${fake.url}/x`, { accessToken: "x-token" });
+    const [id] = await makeScheduledItems(t.db, editor, approver, [x], { count: 1, localDate: "2030-06-12" });
+    const [p] = await publicationStates(t.db, [id!]);
+    await t.db.updateTable("publications").set({ state: "unconfirmed" }).where("id", "=", p!.id).execute();
+    expect(await actOnPublication(ctx, editor, p!.id, { action: "confirm", remoteUrl: "not a url" })).toEqual({ ok: false, key: "validation.url" });
+    expect(await actOnPublication(ctx, editor, p!.id, { action: "confirm", remoteUrl: "https://x.com/cadence/status/1" })).toEqual({ ok: true });
+    expect((await publicationStates(t.db, [id!]))[0]).toMatchObject({ state: "published", remote_url: "https://x.com/cadence/status/1" });
+    expect(await actOnPublication(ctx, editor, p!.id, { action: "retry" })).toEqual({ ok: false, key: "publication.notNow" });
+    await t.db.updateTable("publications").set({ state: "failed" }).where("id", "=", p!.id).execute();
+    expect(await actOnPublication(ctx, editor, p!.id, { action: "retry" })).toEqual({ ok: true });
+    expect((await publicationStates(t.db, [id!]))[0]!.state).toBe("scheduled");
+    const actions = await t.db.selectFrom("audit_events").select("action").where("subject_id", "=", id!).execute();
+    expect(actions.map((a) => a.action)).toEqual(["publication.confirmed", "publication.retried"]);
   });
 });

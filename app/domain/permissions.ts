@@ -11,6 +11,7 @@ export type Action =
   | "variant.translate"
   | "item.approve"
   | "publishing.hold"
+  | "publication.manage"
   | "users.manage"
   | "channels.manage"
   | "settings.manage";
@@ -23,6 +24,7 @@ const matrix: Record<Action, readonly Role[]> = {
   "variant.translate": ["translator", "editor"],
   "item.approve": ["approver"],
   "publishing.hold": ["admin", "approver"],
+  "publication.manage": ["admin", "approver", "editor"],
   "users.manage": ["admin"],
   "channels.manage": ["admin"],
   "settings.manage": ["admin"],

@@ -367,6 +367,11 @@ export const en = {
   "history.parity_exception.approved": "One-language exception allowed",
   "history.parity_exception.rejected": "One-language exception refused",
   "history.parity_exception.withdrawn": "One-language exception withdrawn",
+  "hold.reasonRequired": "Give the reason for holding.",
+  "hold.chooseChannel": "Choose the channel to hold.",
+  "hold.chooseLanguage": "Choose the language to hold.",
+  "hold.notLive": "This hold was already released.",
+  "publication.notNow": "This publication cannot do that in its current state; reload the page.",
 } as const;
 
 export type MessageKey = keyof typeof en;

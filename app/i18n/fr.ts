@@ -368,4 +368,9 @@ export const fr: Catalogue = {
   "history.parity_exception.approved": "Exception unilingue autorisée",
   "history.parity_exception.rejected": "Exception unilingue refusée",
   "history.parity_exception.withdrawn": "Exception unilingue retirée",
+  "hold.reasonRequired": "Indiquez la raison de la suspension.",
+  "hold.chooseChannel": "Choisissez le canal à suspendre.",
+  "hold.chooseLanguage": "Choisissez la langue à suspendre.",
+  "hold.notLive": "Cette suspension a déjà été levée.",
+  "publication.notNow": "Cette publication ne le permet pas dans son état actuel ; rechargez la page.",
 };

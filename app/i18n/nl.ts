@@ -368,4 +368,9 @@ export const nl: Catalogue = {
   "history.parity_exception.approved": "Eentalige uitzondering toegestaan",
   "history.parity_exception.rejected": "Eentalige uitzondering geweigerd",
   "history.parity_exception.withdrawn": "Eentalige uitzondering ingetrokken",
+  "hold.reasonRequired": "Geef de reden voor de opschorting.",
+  "hold.chooseChannel": "Kies het kanaal om op te schorten.",
+  "hold.chooseLanguage": "Kies de taal om op te schorten.",
+  "hold.notLive": "Deze opschorting werd al opgeheven.",
+  "publication.notNow": "Dit bericht laat dat in zijn huidige staat niet toe; laad de pagina opnieuw.",
 };

@@ -21,6 +21,7 @@ import { measureText, type LengthCheck } from "../domain/channel-text";
 import { bilingualText, canArchive, canDelete, decideSchedule, languagesForChannel, type SchedulingRefusal } from "../domain/item-schedule";
 import { can } from "../domain/permissions";
 import { actorOf, audit } from "./audit.server";
+import { updateItemStatus } from "../../db/repositories/review";
 import { settleStatus, sourceHashOf } from "./review.server";
 import type { AppContext } from "./context.server";
 import { toFieldErrors, type FieldErrors } from "./validation.server";
@@ -80,6 +81,8 @@ export async function moveItem(ctx: AppContext, user: User, itemId: string, inpu
       updatedBy: user.id,
     });
     if (!moved) return { ok: false, error: "conflict", conflict: await conflictInfo({ ...ctx, db: tx }, (await lockItem(tx, itemId))!) };
+    // An item held over a crisis goes back through the parity rule at its new time.
+    if (item.status === "held") await updateItemStatus(tx, item.id, "awaiting_approval", user.id, { countAsVersion: false });
     // Its publications follow it to the new time.
     await settleStatus(tx, item.id, user, ctx.now(), { alreadyCounted: true });
     await audit(tx, actorOf(user), {

@@ -290,3 +290,163 @@ export async function listItemPublications(db: Db, itemId: string): Promise<Item
     error: r.last_error,
   }));
 }
+
+// --- holds ------------------------------------------------------------------------------------
+
+export interface HoldRow {
+  id: string;
+  scope: "all" | "channel" | "language";
+  channelId: string | null;
+  channelName: string | null;
+  language: "fr" | "nl" | null;
+  reason: string;
+  heldBy: string;
+  heldAt: Date;
+}
+
+export async function listLiveHolds(db: Db): Promise<HoldRow[]> {
+  const rows = await db
+    .selectFrom("publishing_holds as h")
+    .innerJoin("users as u", "u.id", "h.held_by")
+    .leftJoin("channels as c", "c.id", "h.channel_id")
+    .select(["h.id", "h.scope", "h.channel_id", "c.name as channel_name", "h.language", "h.reason", "u.display_name", "h.held_at"])
+    .where("h.released_at", "is", null)
+    .orderBy("h.held_at")
+    .execute();
+  return rows.map((r) => ({ id: r.id, scope: r.scope, channelId: r.channel_id, channelName: r.channel_name, language: r.language, reason: r.reason, heldBy: r.display_name, heldAt: r.held_at }));
+}
+
+export async function insertHold(db: Db, hold: { scope: "all" | "channel" | "language"; channelId: string | null; language: "fr" | "nl" | null; reason: string; heldBy: string }): Promise<string> {
+  const row = await db
+    .insertInto("publishing_holds")
+    .values({ scope: hold.scope, channel_id: hold.channelId, language: hold.language, reason: hold.reason, held_by: hold.heldBy })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Releases a live hold; returns it as it was, or undefined if it was not live. */
+export async function releaseHoldRow(db: Db, id: string, by: string, at: Date) {
+  return await db
+    .updateTable("publishing_holds")
+    .set({ released_by: by, released_at: at })
+    .where("id", "=", id)
+    .where("released_at", "is", null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * After a hold is released: the waiting publications it covered whose time passed meanwhile (and
+ * that no other live hold still covers). They must not go out by themselves, late: they are
+ * cancelled and their items marked "held", for a person to reschedule.
+ */
+export async function takePublicationsMissedDuringHold(db: Db, hold: { scope: string; channel_id: string | null; language: string | null }, now: Date): Promise<string[]> {
+  const result = await sql<{ content_item_id: string }>`
+    update publications p set state = 'cancelled', last_error_code = 'missed_during_hold',
+      last_error = 'its time passed while publishing was held', updated_at = now()
+    where p.state = 'scheduled' and p.due_at < ${now}
+      and (${hold.scope} = 'all' or (${hold.scope} = 'channel' and p.channel_id = ${hold.channel_id})
+           or (${hold.scope} = 'language' and position(${hold.language ?? ""} in p.languages) > 0))
+      and not exists (
+        select 1 from publishing_holds h where h.released_at is null
+          and (h.scope = 'all' or (h.scope = 'channel' and h.channel_id = p.channel_id)
+               or (h.scope = 'language' and position(h.language in p.languages) > 0)))
+    returning p.content_item_id`.execute(db);
+  const items = [...new Set(result.rows.map((r) => r.content_item_id))];
+  if (items.length > 0) {
+    await db
+      .updateTable("content_items")
+      .set((eb) => ({ status: "held", version: eb("version", "+", 1), updated_at: sql<Date>`now()` }))
+      .where("id", "in", items)
+      .where("status", "=", "scheduled")
+      .execute();
+  }
+  return items;
+}
+
+export async function listItemsToReschedule(db: Db) {
+  return await db
+    .selectFrom("content_items as i")
+    .select(["i.id", "i.local_date", "i.local_time", "i.version"])
+    .where("i.status", "=", "held")
+    .orderBy("i.scheduled_at")
+    .limit(500)
+    .execute();
+}
+
+// --- a person's actions on one publication ----------------------------------------------------
+
+export async function findPublication(db: Db, id: string) {
+  return await db.selectFrom("publications").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function setPublicationState(
+  db: Db,
+  id: string,
+  fromStates: PublicationState[],
+  change: { state: PublicationState; nextAttemptAt?: Date; deadlineAt?: Date; remoteUrl?: string | null; publishedAt?: Date | null; errorCode?: string | null; error?: string | null },
+): Promise<boolean> {
+  const result = await db
+    .updateTable("publications")
+    .set({
+      state: change.state,
+      ...(change.nextAttemptAt ? { next_attempt_at: change.nextAttemptAt } : {}),
+      ...(change.deadlineAt ? { deadline_at: change.deadlineAt } : {}),
+      ...(change.remoteUrl !== undefined ? { remote_url: change.remoteUrl } : {}),
+      ...(change.publishedAt !== undefined ? { published_at: change.publishedAt } : {}),
+      ...(change.errorCode !== undefined ? { last_error_code: change.errorCode } : {}),
+      ...(change.error !== undefined ? { last_error: change.error } : {}),
+      updated_at: sql<Date>`now()`,
+    })
+    .where("id", "=", id)
+    .where("state", "in", fromStates)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+// --- health and metrics -----------------------------------------------------------------------
+
+export async function publishingHealthRows(db: Db, now: Date) {
+  const dayAgo = new Date(now.getTime() - 24 * 3600_000);
+  const [next, overdue, failures, reconnect] = await Promise.all([
+    db.selectFrom("publications").select((eb) => eb.fn.min("next_attempt_at").as("next")).where("state", "=", "scheduled").executeTakeFirst(),
+    db
+      .selectFrom("publications")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("state", "=", "scheduled")
+      .where("next_attempt_at", "<", new Date(now.getTime() - 60_000))
+      .executeTakeFirst(),
+    db
+      .selectFrom("publications as p")
+      .innerJoin("channels as c", "c.id", "p.channel_id")
+      .innerJoin("content_items as i", "i.id", "p.content_item_id")
+      .select(["p.id", "p.content_item_id", "c.name", "c.network", "p.state", "p.last_error_code", "p.last_error", "p.updated_at", "i.local_date", "i.local_time"])
+      .where("p.state", "in", ["failed", "unconfirmed"])
+      .where("p.updated_at", ">=", dayAgo)
+      .orderBy("p.updated_at", "desc")
+      .limit(200)
+      .execute(),
+    db.selectFrom("channels").select(["id", "name", "network", "reconnect_reason"]).where("needs_reconnect", "=", true).orderBy("name").execute(),
+  ]);
+  return { next: (next?.next as Date | null | undefined) ?? null, overdue: Number(overdue?.n ?? 0), failures, reconnect };
+}
+
+export async function setChannelReconnected(db: Db, channelId: string): Promise<void> {
+  await db.updateTable("channels").set({ needs_reconnect: false, reconnect_reason: null, updated_at: sql<Date>`now()` }).where("id", "=", channelId).execute();
+}
+
+/** Publish lags (seconds) of the publications sent in the last day, and outcomes per network and state. */
+export async function publishingMetricsRows(db: Db, now: Date) {
+  const since = new Date(now.getTime() - 24 * 3600_000);
+  const [lags, outcomes] = await Promise.all([
+    sql<{ lag: number }>`select extract(epoch from (sent_at - due_at))::float8 as lag from publications where sent_at >= ${since} and sent_at is not null`.execute(db),
+    db
+      .selectFrom("publications as p")
+      .innerJoin("channels as c", "c.id", "p.channel_id")
+      .select(["c.network", "p.state", (eb) => eb.fn.countAll<string>().as("n")])
+      .groupBy(["c.network", "p.state"])
+      .execute(),
+  ]);
+  return { lags: lags.rows.map((r) => Number(r.lag)), outcomes: outcomes.map((o) => ({ network: o.network, state: o.state, count: Number(o.n) })) };
+}

@@ -429,7 +429,7 @@ export async function publishingHealthRows(db: Db, now: Date) {
       .execute(),
     db.selectFrom("channels").select(["id", "name", "network", "reconnect_reason"]).where("needs_reconnect", "=", true).orderBy("name").execute(),
   ]);
-  return { next: (next?.next as Date | null | undefined) ?? null, overdue: Number(overdue?.n ?? 0), failures, reconnect };
+  return { next: (next?.next) ?? null, overdue: Number(overdue?.n ?? 0), failures, reconnect };
 }
 
 export async function setChannelReconnected(db: Db, channelId: string): Promise<void> {

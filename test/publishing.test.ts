@@ -321,3 +321,25 @@ describe("a person's decision on a publication", () => {
     expect(actions.map((a) => a.action)).toEqual(["publication.confirmed", "publication.retried"]);
   });
 });
+
+describe("demo mode", () => {
+  it("a channel without credentials publishes to the local outbox, so the demo publishes without accounts", async () => {
+    const demo = testContext(t.db, { demo: true });
+    const x = await t.db
+      .insertInto("channels")
+      .values({ network: "x", language: "bilingual", name: "X demo", handle: "demo", base_url: null, credentials_encrypted: null })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const [id] = await makeScheduledItems(t.db, editor, approver, [x], { count: 1, localDate: "2030-06-13" });
+    await makeDueNow(t.db, [id!]);
+    const controller = new AbortController();
+    const run = runPublisher(demo, { signal: controller.signal, maxSleepMs: 50 });
+    await new Promise((r) => setTimeout(r, 600));
+    controller.abort();
+    await run;
+    const [p] = await publicationStates(t.db, [id!]);
+    expect(p!.state).toBe("published");
+    const message = await t.db.selectFrom("outbox_messages").select("payload").where("publication_id", "=", p!.id).executeTakeFirstOrThrow();
+    expect(message.payload).toMatchObject({ channel: "X demo" });
+  });
+});

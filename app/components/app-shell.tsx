@@ -10,7 +10,15 @@ export interface ShellUser {
 }
 
 /** Header, navigation, the signed-in user, the language switcher and sign-out; pages render inside. */
-export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
+export interface ShellHold {
+  id: string;
+  scope: "all" | "channel" | "language";
+  channelName: string | null;
+  language: "fr" | "nl" | null;
+  reason: string;
+}
+
+export function AppShell({ user, holds = [], children }: { user: ShellUser; holds?: ShellHold[]; children: ReactNode }) {
   const t = useT();
   const lang = useLang();
   const location = useLocation();
@@ -47,6 +55,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
               ) : null}
             </NavLink>
           ) : null}
+          <NavLink to="/publishing">{t("nav.publishing")}</NavLink>
           <NavLink to="/reports/parity">{t("nav.parity")}</NavLink>
           {isAdmin ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/settings">{t("nav.settings")}</NavLink> : null}
@@ -75,6 +84,20 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           </Form>
         </div>
       </header>
+      {holds.length > 0 ? (
+        <div className="hold-banner" role="alert" data-testid="hold-banner">
+          {holds.map((h) => (
+            <p key={h.id}>
+              ‖{" "}
+              {t("publishing.banner", {
+                scope: h.scope === "all" ? t("publishing.scope.all") : h.scope === "channel" ? (h.channelName ?? "") : t(`language.${h.language ?? "fr"}`),
+                reason: h.reason,
+              })}{" "}
+              <NavLink to="/publishing">{t("nav.publishing")}</NavLink>
+            </p>
+          ))}
+        </div>
+      ) : null}
       <main id="main" className="app-main" tabIndex={-1}>
         {children}
       </main>

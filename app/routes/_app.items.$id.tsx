@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { DateTime } from "luxon";
 import { editorValuesFrom } from "../components/editor-values";
 import { ItemEditor, type EditorValues } from "../components/item-editor";
+import { PublicationsPanel, type PublicationView } from "../components/publications-panel";
 import { ReviewPanel, type ReviewPanelData } from "../components/review-panel";
 import { StatusBadge } from "../components/status-badge";
 import { PLANNING_STATUSES } from "../domain/pairing";
@@ -11,6 +12,7 @@ import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { useT } from "../i18n/react";
 import { itemDetail } from "../services/content-items.server";
+import { itemPublications } from "../services/publishing-admin.server";
 import { reviewState } from "../services/review.server";
 import { editorOptions, handleItemAction } from "../services/item-form.server";
 import { requirePermission, safeRedirectTarget } from "../services/session.server";
@@ -21,7 +23,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(context.app, request, "plan.read");
   const detail = await itemDetail(context.app, params.id ?? "");
   if (!detail) throw new Response("Not Found", { status: 404 });
-  const review = (await reviewState(context.app, user, detail.item.id))!;
+  const [review, publications] = await Promise.all([reviewState(context.app, user, detail.item.id), itemPublications(context.app, detail.item.id)]);
+  if (!review) throw new Response("Not Found", { status: 404 });
+  const local = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: BRUSSELS_ZONE }).toFormat("dd/MM/yyyy HH:mm:ss") : null);
   const variant = (l: "fr" | "nl") => detail.variants.find((v) => v.language === l);
   const values: EditorValues = {
     localDate: detail.item.local_date,
@@ -69,6 +73,23 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     ...options,
     review: reviewData,
+    publications: publications.map(
+      (p): PublicationView => ({
+        id: p.id,
+        channelName: p.channelName,
+        network: p.network,
+        languages: p.languages,
+        state: p.state,
+        due: local(p.dueAt) ?? "",
+        sent: local(p.sentAt),
+        remoteUrl: p.remoteUrl,
+        attempts: p.attempts,
+        nextAttempt: local(p.nextAttemptAt),
+        errorCode: p.errorCode,
+        error: p.error,
+      }),
+    ),
+    canManagePublications: can(user.roles, "publication.manage"),
     id: detail.item.id,
     status: detail.item.status,
     version: detail.item.version,
@@ -131,6 +152,7 @@ export default function EditItem() {
         back={data.back}
         readOnly={!data.canWrite}
       />
+      <PublicationsPanel publications={data.publications} canManage={data.canManagePublications} />
       <ReviewPanel data={data.review} />
     </div>
   );

@@ -1,4 +1,5 @@
 import { createRequestHandler } from "@remix-run/express";
+import { publishingMetrics } from "../services/publishing-admin.server";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { sql } from "kysely";
@@ -61,6 +62,24 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     } catch (error) {
       ctx.log.warn("health check failed", { error });
       res.status(503).json({ status: "unavailable", reason: "database" });
+    }
+  });
+
+  // Prometheus metrics. With METRICS_TOKEN set, the scraper sends it as a bearer token; without it,
+  // only this machine may read them.
+  app.get("/metrics", async (req, res) => {
+    const token = process.env.METRICS_TOKEN;
+    const local = ["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(req.socket.remoteAddress ?? "");
+    if (token ? req.headers.authorization !== `Bearer ${token}` : !local) {
+      res.status(403).type("text/plain").send("Forbidden\n");
+      return;
+    }
+    try {
+      res.type("text/plain; version=0.0.4").setHeader("Cache-Control", "no-store");
+      res.send(await publishingMetrics(ctx));
+    } catch (error) {
+      ctx.log.warn("metrics failed", { error });
+      res.status(503).type("text/plain").send("unavailable\n");
     }
   });
 

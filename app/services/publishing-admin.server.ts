@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { listChannels } from "../../db/repositories/channels";
 import {
   findPublication,
+  listOutboxMessages,
   insertHold,
   listItemPublications,
   listItemsToReschedule,
@@ -136,8 +138,18 @@ export async function itemPublications(ctx: AppContext, itemId: string) {
 }
 
 export async function publishingHealth(ctx: AppContext) {
-  const [rows, holds, reschedule] = await Promise.all([publishingHealthRows(ctx.db, ctx.now()), listLiveHolds(ctx.db), listItemsToReschedule(ctx.db)]);
-  return { ...rows, holds, reschedule };
+  const [rows, holds, reschedule, channels] = await Promise.all([
+    publishingHealthRows(ctx.db, ctx.now()),
+    listLiveHolds(ctx.db),
+    listItemsToReschedule(ctx.db),
+    listChannels(ctx.db, { activeOnly: true }),
+  ]);
+  return { ...rows, holds, reschedule, channels };
+}
+
+/** The local outbox's latest messages, newest first. */
+export async function outboxMessages(ctx: AppContext, limit = 200) {
+  return await listOutboxMessages(ctx.db, limit);
 }
 
 const LAG_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];

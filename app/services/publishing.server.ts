@@ -67,8 +67,11 @@ async function inputFor(ctx: AppContext, claimed: Pick<ClaimedPublication, "id" 
   if (!planned) return { refused: "channel no longer planned" };
   const channel = await findChannel(ctx.db, claimed.channelId);
   if (!channel) return { refused: "channel deleted" };
+  // In demo mode a channel without credentials publishes to the local outbox: the demo publishes
+  // for real, without accounts on the networks.
+  const network: AdapterNetwork = ctx.config.demo && !channel.credentials_encrypted ? "outbox" : channel.network;
   return {
-    network: channel.network,
+    network,
     input: {
       publicationId: claimed.id,
       idempotencyKey: claimed.idempotencyKey,
@@ -254,7 +257,7 @@ export async function recoverStuckPublications(ctx: AppContext, options: { deps?
     if (!(await takeOverClaim(ctx.db, p.id, p.claimed_by, me, ctx.now()))) continue;
     const claimed = { id: p.id, contentItemId: p.content_item_id, channelId: p.channel_id, idempotencyKey: p.idempotency_key, remoteKey: p.remote_key, dueAt: p.due_at, deadlineAt: p.deadline_at, attempts: p.attempts };
     const channel = await findChannel(ctx.db, p.channel_id);
-    const adapter = channel ? adapterFor(channel.network) : null;
+    const adapter = channel ? adapterFor(ctx.config.demo && !channel.credentials_encrypted ? "outbox" : channel.network) : null;
     // Never called the network (crashed before sent_at was written): simply due again.
     if (!p.sent_at && channel) {
       await finishClaim(ctx.db, p.id, me, { state: "scheduled", nextAttemptAt: ctx.now(), errorCode: "outcome_unknown", error: "the scheduler stopped before calling the network" });

@@ -9,11 +9,11 @@ import { createLogger } from "../app/services/logger.server";
  * database and exits 0. On Bree's "cancel" (shutdown), the signal aborts the work, the worker
  * cleans up and exits 0; it never leaves a connection or a half-done transaction behind.
  */
-export async function runJob(name: string, work: (ctx: AppContext, signal: AbortSignal) => Promise<Record<string, unknown>>): Promise<void> {
+export async function runJob(name: string, work: (ctx: AppContext, signal: AbortSignal) => Promise<Record<string, unknown>>, options: { connections?: number } = {}): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, base: { job: name } });
   if (!config.databaseUrl) throw new Error("jobs need DATABASE_URL (the scheduler passes the embedded database's URL)");
-  const db = createDb(config.databaseUrl, { max: 2, applicationName: `cadence-job-${name}` });
+  const db = createDb(config.databaseUrl, { max: options.connections ?? 2, applicationName: `cadence-job-${name}` });
   const controller = new AbortController();
   let finished = false;
   const finish = async (code: number) => {

@@ -9,11 +9,11 @@ import {
   markChannelNeedsReconnect,
   markSent,
   nextDueAt,
-  setRemoteKey,
   takeOverClaim,
   type ClaimedPublication,
 } from "../../db/repositories/publications";
 import type { Channel } from "../../db/schema";
+import { teamSettings, type TeamSettings } from "./settings.server";
 import { adapterFor } from "../channels/registry.server";
 import type { AdapterChannel, AdapterDeps, AdapterNetwork, ErrorCode, PublishInput, PublishOutcome } from "../channels/types";
 import type { AppContext } from "./context.server";
@@ -59,13 +59,36 @@ export function nextAttempt(now: Date, attempts: number, notBefore: Date | undef
 type PublishResult = "published" | "retry" | "failed" | "unconfirmed" | "lost";
 
 /** What a publication sends, built afresh from the database: the parity rule is checked again here. */
-async function inputFor(ctx: AppContext, claimed: Pick<ClaimedPublication, "id" | "contentItemId" | "channelId" | "idempotencyKey" | "remoteKey" | "dueAt">): Promise<{ input: PublishInput; network: AdapterNetwork } | { refused: string }> {
-  const check = await checkPublishable(ctx.db, claimed.contentItemId);
+/**
+ * What a batch of claims shares: the team's settings and the channels, read once per batch rather
+ * than once per publication (a burst of a thousand reads them once).
+ */
+export interface BatchCache {
+  settings?: Promise<TeamSettings>;
+  channels: Map<string, Promise<Channel | undefined>>;
+}
+
+export function newBatchCache(): BatchCache {
+  return { channels: new Map() };
+}
+
+async function inputFor(
+  ctx: AppContext,
+  claimed: Pick<ClaimedPublication, "id" | "contentItemId" | "channelId" | "idempotencyKey" | "remoteKey" | "dueAt">,
+  cache: BatchCache = newBatchCache(),
+): Promise<{ input: PublishInput; network: AdapterNetwork } | { refused: string }> {
+  cache.settings ??= teamSettings(ctx.db);
+  const check = await checkPublishable(ctx.db, claimed.contentItemId, await cache.settings);
   if (!check.ok) return { refused: check.reasons.map((r) => r.code).join(", ") || "item not found" };
   if (check.item && !["scheduled", "published", "partly_failed", "failed"].includes(check.item.status)) return { refused: `item is ${check.item.status}` };
   const planned = check.texts.find((t) => t.channelId === claimed.channelId);
   if (!planned) return { refused: "channel no longer planned" };
-  const channel = await findChannel(ctx.db, claimed.channelId);
+  let channelRow = cache.channels.get(claimed.channelId);
+  if (!channelRow) {
+    channelRow = findChannel(ctx.db, claimed.channelId);
+    cache.channels.set(claimed.channelId, channelRow);
+  }
+  const channel = await channelRow;
   if (!channel) return { refused: "channel deleted" };
   // In demo mode a channel without credentials publishes to the local outbox: the demo publishes
   // for real, without accounts on the networks.
@@ -92,22 +115,20 @@ async function inputFor(ctx: AppContext, claimed: Pick<ClaimedPublication, "id" 
  * with its next attempt; an unknown outcome is retried only where the network can tell a second
  * call from a first (idempotency key, record key, outbox), else it is "unconfirmed" for a person.
  */
-export async function publishClaimed(ctx: AppContext, claimed: ClaimedPublication, workerId: string, deps: AdapterDeps, retryBaseMs = 30_000): Promise<PublishResult> {
+export async function publishClaimed(ctx: AppContext, claimed: ClaimedPublication, workerId: string, deps: AdapterDeps, retryBaseMs = 30_000, cache?: BatchCache): Promise<PublishResult> {
   const now = ctx.now();
   if (now.getTime() > claimed.deadlineAt.getTime()) {
     return (await finishClaim(ctx.db, claimed.id, workerId, { state: "failed", errorCode: "deadline_passed", error: "the retry window closed before it could go out" })) ? "failed" : "lost";
   }
-  const built = await inputFor(ctx, claimed);
+  const built = await inputFor(ctx, claimed, cache);
   if ("refused" in built) {
     return (await finishClaim(ctx.db, claimed.id, workerId, { state: "failed", errorCode: "not_publishable", error: built.refused })) ? "failed" : "lost";
   }
   const adapter = adapterFor(built.network);
   const input = built.input;
-  if (adapter.prepare && !input.remoteKey) {
-    input.remoteKey = adapter.prepare(input).remoteKey;
-    await setRemoteKey(ctx.db, claimed.id, workerId, input.remoteKey);
-  }
-  await markSent(ctx.db, claimed.id, workerId, ctx.now());
+  // The record key (if the network lets us choose it) and the call's start, stored before the call.
+  if (adapter.prepare && !input.remoteKey) input.remoteKey = adapter.prepare(input).remoteKey;
+  await markSent(ctx.db, claimed.id, workerId, ctx.now(), input.remoteKey);
   let outcome: PublishOutcome;
   try {
     outcome = await adapter.publish(input, deps);
@@ -195,8 +216,9 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
         continue;
       }
     }
+    const cache = newBatchCache();
     for (const c of claimed) {
-      const task: Promise<void> = publishClaimed(ctx, c, workerId, deps, options.retryBaseMs)
+      const task: Promise<void> = publishClaimed(ctx, c, workerId, deps, options.retryBaseMs, cache)
         .then((result) => {
           if (result === "published") counts.published++;
           else if (result === "failed") counts.failed++;

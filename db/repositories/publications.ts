@@ -149,8 +149,15 @@ export async function setRemoteKey(db: Db, id: string, workerId: string, remoteK
   await db.updateTable("publications").set({ remote_key: remoteKey }).where("id", "=", id).where("claimed_by", "=", workerId).execute();
 }
 
-export async function markSent(db: Db, id: string, workerId: string, sentAt: Date): Promise<void> {
-  await db.updateTable("publications").set({ sent_at: sentAt }).where("id", "=", id).where("state", "=", "sending").where("claimed_by", "=", workerId).execute();
+/** Records the call's start (and the record key chosen for it, if any) before the call. */
+export async function markSent(db: Db, id: string, workerId: string, sentAt: Date, remoteKey: string | null = null): Promise<void> {
+  await db
+    .updateTable("publications")
+    .set({ sent_at: sentAt, ...(remoteKey ? { remote_key: remoteKey } : {}) })
+    .where("id", "=", id)
+    .where("state", "=", "sending")
+    .where("claimed_by", "=", workerId)
+    .execute();
 }
 
 /**

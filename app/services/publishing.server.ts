@@ -206,7 +206,8 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
   while (!options.signal.aborted) {
     const room = concurrency - inFlight.size;
     let claimed: ClaimedPublication[] = [];
-    if (room > 0) {
+    // Claims go in batches (each claim is a commit): when a quarter of the slots are free, or all.
+    if (room > 0 && (room >= Math.max(1, Math.floor(concurrency / 4)) || inFlight.size === 0)) {
       try {
         claimed = await claimDuePublications(ctx.db, workerId, ctx.now(), room);
       } catch (error) {
@@ -233,7 +234,7 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
       inFlight.add(task);
     }
     if (claimed.length > 0 && claimed.length === room) continue;
-    if (inFlight.size >= concurrency) {
+    if (inFlight.size > concurrency - Math.max(1, Math.floor(concurrency / 4))) {
       await Promise.race(inFlight);
       continue;
     }

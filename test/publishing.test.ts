@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../app/services/context.server";
+import { channelsForAdmin, saveChannel, testChannelConnection } from "../app/services/channels.server";
 import { moveItem } from "../app/services/content-items.server";
 import { actOnPublication, holdPublishing, releaseHold } from "../app/services/publishing-admin.server";
 import { adapterDeps, recoverStuckPublications, runPublisher, type PublisherOptions } from "../app/services/publishing.server";
@@ -341,5 +342,27 @@ describe("demo mode", () => {
     expect(p!.state).toBe("published");
     const message = await t.db.selectFrom("outbox_messages").select("payload").where("publication_id", "=", p!.id).executeTakeFirstOrThrow();
     expect(message.payload).toMatchObject({ channel: "X demo" });
+  });
+});
+
+describe("channel set-up", () => {
+  it("stores credentials encrypted, never shows them, tests the connection, and clears 'needs reconnecting' with new ones", async () => {
+    const admin = await makeUser(t.db, ["admin"]);
+    expect(await saveChannel(ctx, editor, { network: "mastodon", language: "fr", name: "Masto FR" })).toMatchObject({ ok: false, errors: { _form: { key: "error.forbidden.body" } } });
+    expect(await saveChannel(ctx, admin, { network: "mastodon", language: "fr", name: "Masto FR", active: "on" })).toMatchObject({ ok: false, errors: { baseUrl: { key: "channel.baseUrlRequired" } } });
+    const saved = await saveChannel(ctx, admin, { network: "mastodon", language: "fr", name: "Masto FR", baseUrl: `${fake.url}/mastodon`, active: "on", cred_accessToken: "wrong-token" });
+    expect(saved.ok).toBe(true);
+    const id = saved.ok ? saved.id : "";
+    const stored = await t.db.selectFrom("channels").select(["credentials_encrypted", "version"]).where("id", "=", id).executeTakeFirstOrThrow();
+    expect(stored.credentials_encrypted).not.toContain("wrong-token");
+    const listed = (await channelsForAdmin(ctx)).find((c) => c.id === id)!;
+    expect(listed).toMatchObject({ hasCredentials: true });
+    expect(JSON.stringify(listed)).not.toContain("wrong-token");
+    expect(await testChannelConnection(ctx, admin, id)).toMatchObject({ ok: false, key: "publishError.auth.invalid" });
+    await t.db.updateTable("channels").set({ needs_reconnect: true, reconnect_reason: "auth.invalid" }).where("id", "=", id).execute();
+    const fixed = await saveChannel(ctx, admin, { id, version: String(stored.version), network: "mastodon", language: "fr", name: "Masto FR", baseUrl: `${fake.url}/mastodon`, active: "on", cred_accessToken: "mastodon-token" });
+    expect(fixed.ok).toBe(true);
+    expect((await channelsForAdmin(ctx)).find((c) => c.id === id)).toMatchObject({ needsReconnect: false, hasCredentials: true });
+    expect(await testChannelConnection(ctx, admin, id)).toEqual({ ok: true, account: "cadence" });
   });
 });

@@ -58,6 +58,7 @@ export function AppShell({ user, holds = [], children }: { user: ShellUser; hold
           <NavLink to="/publishing">{t("nav.publishing")}</NavLink>
           <NavLink to="/reports/parity">{t("nav.parity")}</NavLink>
           {isAdmin ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
+          {isAdmin ? <NavLink to="/admin/channels">{t("nav.channels")}</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/settings">{t("nav.settings")}</NavLink> : null}
         </nav>
         <div className="header-tools">

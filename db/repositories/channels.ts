@@ -11,3 +11,35 @@ export async function listChannels(db: Db, options: { activeOnly?: boolean } = {
 export async function insertChannel(db: Db, channel: Insertable<ChannelsTable>): Promise<Channel> {
   return await db.insertInto("channels").values(channel).returningAll().executeTakeFirstOrThrow();
 }
+
+export async function findChannelById(db: Db, id: string): Promise<Channel | undefined> {
+  return await db.selectFrom("channels").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function updateChannelRow(
+  db: Db,
+  id: string,
+  expectedVersion: number,
+  change: { name: string; handle: string; baseUrl: string | null; active: boolean; credentialsEncrypted?: string | null; reconnected?: boolean },
+): Promise<Channel | undefined> {
+  return await db
+    .updateTable("channels")
+    .set((eb) => ({
+      name: change.name,
+      handle: change.handle,
+      base_url: change.baseUrl,
+      active: change.active,
+      ...(change.credentialsEncrypted !== undefined ? { credentials_encrypted: change.credentialsEncrypted } : {}),
+      ...(change.reconnected ? { needs_reconnect: false, reconnect_reason: null } : {}),
+      version: eb("version", "+", 1),
+      updated_at: new Date(),
+    }))
+    .where("id", "=", id)
+    .where("version", "=", expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function setChannelCredentials(db: Db, id: string, credentialsEncrypted: string): Promise<void> {
+  await db.updateTable("channels").set({ credentials_encrypted: credentialsEncrypted }).where("id", "=", id).execute();
+}

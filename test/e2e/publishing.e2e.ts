@@ -28,6 +28,7 @@ beforeAll(async () => {
   const people: [string, string, Role[]][] = [
     ["sophie@test.be", "Sophie Lambert", ["editor"]],
     ["marc@test.be", "Marc Dubois", ["approver"]],
+    ["admin@test.be", "Alex Admin", ["admin"]],
   ];
   for (const [email, name, roles] of people) {
     const r = await createUser(ctx, { id: null, label: "test" }, { email, displayName: name, password: PASSWORD, roles, uiLanguage: "fr" });
@@ -110,5 +111,25 @@ describe("publishing in chromium", () => {
     await editor.reload();
     expect(await editor.getByTestId("hold-banner").count()).toBe(0);
     for (const page of [editor, approver]) await page.context().close();
+  });
+
+  it("has no serious or critical axe violation on the channels, publishing and outbox pages", async () => {
+    const admin = await as("admin@test.be");
+    const found: Record<string, string[]> = {};
+    for (const path of ["/admin/channels", "/publishing", "/outbox"]) {
+      await admin.goto(`${server.url}${path}`);
+      await admin.waitForLoadState("networkidle");
+      const axe = await new AxeBuilder({ page: admin }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+      found[path] = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`);
+    }
+    expect(found).toEqual({ "/admin/channels": [], "/publishing": [], "/outbox": [] });
+    // Adding a channel without its server's address is refused next to the field, and nothing typed is lost.
+    await admin.goto(`${server.url}/admin/channels`);
+    await admin.locator("#new-network").selectOption("mastodon");
+    await admin.locator("#new-name").fill("Mastodon FR");
+    await admin.getByRole("button", { name: "Ajouter un canal" }).last().click();
+    await expectText(admin.locator("#new-baseUrl-error"), /demande l'adresse de son serveur/);
+    expect(await admin.locator("#new-name").inputValue()).toBe("Mastodon FR");
+    await admin.context().close();
   });
 });

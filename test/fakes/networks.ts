@@ -104,6 +104,7 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
           switch (network) {
             case "mastodon": {
               if (req.headers.authorization !== "Bearer mastodon-token") return { status: 401, body: { error: "The access token is invalid" } };
+              if (path.endsWith("/api/v1/accounts/verify_credentials")) return { status: 200, body: { id: "1", acct: "cadence" } };
               const key = String(req.headers["idempotency-key"] ?? "");
               const seen = key ? mastodonKeys.get(key) : undefined;
               const post = seen ?? accept("mastodon", field("status"), key || null);

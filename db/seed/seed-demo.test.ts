@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe("demo seed", () => {
   it("creates users, channels, about twenty questions and two months of FR/NL posts in every planning state", async () => {
-    expect(await seedDemo(t.db, NOW)).toEqual({ created: true, items: 49 });
+    expect(await seedDemo(t.db, NOW)).toEqual({ created: true, items: 50 });
     expect(await t.db.selectFrom("users").select("email").execute()).toHaveLength(4);
     const questions = await t.db.selectFrom("recurring_questions").select("slug").execute();
     expect(questions.length).toBeGreaterThanOrEqual(18);
@@ -53,9 +53,18 @@ describe("demo seed", () => {
     }
   });
 
+  it("plans one post a few minutes after the start, so the demo publishes at once (to the outbox)", async () => {
+    const soon = await t.db.selectFrom("publications").select(["due_at", "state"]).where("due_at", ">", NOW).where("due_at", "<=", new Date(NOW.getTime() + 5 * 60_000)).execute();
+    expect(soon.map((p) => [p.due_at.toISOString(), p.state])).toEqual([
+      ["2026-11-24T09:03:00.000Z", "scheduled"],
+      ["2026-11-24T09:03:00.000Z", "scheduled"],
+      ["2026-11-24T09:03:00.000Z", "scheduled"],
+    ]);
+  });
+
   it("is safe to run again: nothing is duplicated", async () => {
     expect(await seedDemo(t.db, NOW)).toEqual({ created: false, items: 0 });
-    expect(await t.db.selectFrom("content_items").select("id").execute()).toHaveLength(49);
+    expect(await t.db.selectFrom("content_items").select("id").execute()).toHaveLength(50);
   });
 
   it("the demo accounts sign in with their printed passwords", async () => {

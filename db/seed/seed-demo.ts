@@ -112,7 +112,8 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
       const keys = ["x-fr", "x-nl", "outbox", ...(day % 2 === 0 ? ["fb-fr", "fb-nl"] : []), ...(weekday === 2 || weekday === 4 ? ["li"] : [])];
       const resolved = resolveLocalTime(date, post.time);
       if (!resolved.ok) continue;
-      const status = statusFor(date, today, day);
+      // What was due before now has gone out; the rest of today is still to come.
+      const status = resolved.scheduledAt.getTime() <= now.getTime() ? "published" : statusFor(date, today, day);
       const sourceLanguage = day % 4 === 0 ? "nl" : "fr";
       const targetLanguage = sourceLanguage === "fr" ? "nl" : "fr";
       const approved = status === "scheduled" || status === "published";
@@ -182,6 +183,29 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
             .execute();
         }
       }
+      count++;
+    }
+
+    // One post a few minutes from now, so that the demo shows publishing at work: it appears in the
+    // outbox (/outbox) at its minute, once.
+    const soon = DateTime.fromJSDate(now, { zone: BRUSSELS_ZONE }).plus({ minutes: 3 }).startOf("minute");
+    const soonAt = resolveLocalTime(soon.toFormat("yyyy-MM-dd"), soon.toFormat("HH:mm"));
+    if (soonAt.ok) {
+      const fr = { text: "Bienvenue dans la démo de Cadence : cette publication part dans quelques minutes vers la boîte d'envoi.", link_url: null, image_alt: null };
+      const nl = { text: "Welkom in de demo van Cadence: dit bericht vertrekt over enkele minuten naar de outbox.", link_url: null, image_alt: null };
+      const approval = { status: "approved" as const, approved_by: approverId, approved_at: now };
+      const item = await insertContentItem(
+        tx,
+        { scheduled_at: soonAt.scheduledAt, local_date: soonAt.localDate, local_time: soonAt.localTime, status: "scheduled", source_language: "fr", author_id: editorId },
+        [
+          { language: "fr", ...fr, ...approval, approved_hash: contentHashOf(fr), source_hash: null, translated_by: null },
+          { language: "nl", ...nl, ...approval, approved_hash: contentHashOf(nl), source_hash: sourceHashOf("fr", [{ language: "fr", ...fr }]), source_text: fr.text, translated_by: translatorId },
+        ],
+        ["x-fr", "x-nl", "outbox"].map((k) => channels.get(k)!.id),
+      );
+      const check = await checkPublishable(tx, item.id);
+      const itemVariants = await tx.selectFrom("variants").selectAll().where("content_item_id", "=", item.id).execute();
+      if (check.ok && check.item) await syncPublications(tx, check.item, itemVariants, check.texts);
       count++;
     }
     await insertAuditEvent(tx, {

@@ -14,5 +14,7 @@ export const JOBS: JobDefinition[] = [
   { name: "publish", interval: "15s", timeout: "0", longRunning: true },
   // Settles publications left "sending" by a process that died during the call.
   { name: "recover-publications", interval: "30s", timeout: "20s" },
+  // Renews access tokens that expire within 30 minutes (X, LinkedIn).
+  { name: "refresh-channel-tokens", interval: "10m", timeout: "45s" },
   { name: "purge-expired-sessions", interval: "1h", timeout: "30s" },
 ];

@@ -3,7 +3,8 @@ import type { AppContext } from "../app/services/context.server";
 import { channelsForAdmin, saveChannel, testChannelConnection } from "../app/services/channels.server";
 import { moveItem } from "../app/services/content-items.server";
 import { actOnPublication, holdPublishing, releaseHold } from "../app/services/publishing-admin.server";
-import { adapterDeps, recoverStuckPublications, runPublisher, type PublisherOptions } from "../app/services/publishing.server";
+import { adapterDeps, recoverStuckPublications, refreshExpiringTokens, runPublisher, type PublisherOptions } from "../app/services/publishing.server";
+import { decryptCredentials } from "../app/services/credentials-crypto.server";
 import { claimDuePublications, markSent, setRemoteKey } from "../db/repositories/publications";
 import type { Channel, User } from "../db/schema";
 import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
@@ -364,5 +365,36 @@ describe("channel set-up", () => {
     expect(fixed.ok).toBe(true);
     expect((await channelsForAdmin(ctx)).find((c) => c.id === id)).toMatchObject({ needsReconnect: false, hasCredentials: true });
     expect(await testChannelConnection(ctx, admin, id)).toEqual({ ok: true, account: "cadence" });
+  });
+});
+
+describe("token refresh", () => {
+  it("renews an X token about to expire with its rotating refresh token; a refused refresh marks the channel for reconnection", async () => {
+    const soon = new Date(Date.now() + 10 * 60_000).toISOString();
+    const x = await makeApiChannel(ctx, "x", "bilingual", `${fake.url}/x`, {
+      accessToken: "old-token",
+      refreshToken: "x-refresh-1",
+      clientId: "cadence-client",
+      clientSecret: "cadence-secret",
+      expiresAt: soon,
+    });
+    const later = await makeApiChannel(ctx, "x", "bilingual", `${fake.url}/x`, { accessToken: "x-token", refreshToken: "unused", clientId: "cadence-client", expiresAt: new Date(Date.now() + 5 * 3600_000).toISOString() });
+    expect(await refreshExpiringTokens(ctx)).toEqual({ refreshed: 1, failed: 0 });
+    const stored = await t.db.selectFrom("channels").select("credentials_encrypted").where("id", "=", x.id).executeTakeFirstOrThrow();
+    const creds = JSON.parse(decryptCredentials(ctx.config.credentialsKey, x.id, stored.credentials_encrypted!)) as Record<string, string>;
+    expect(creds).toMatchObject({ accessToken: "x-token", clientId: "cadence-client" });
+    expect(creds.refreshToken).toMatch(/^x-refresh-/);
+    expect(creds.refreshToken).not.toBe("x-refresh-1");
+    expect(Date.parse(creds.expiresAt!)).toBeGreaterThan(Date.now() + 3600_000);
+    // The channel whose token is far from expiry was not touched.
+    expect((await t.db.selectFrom("channels").select("credentials_encrypted").where("id", "=", later.id).executeTakeFirstOrThrow()).credentials_encrypted).toBe(later.credentials_encrypted);
+
+    // The old refresh token no longer works (rotation): a refresh with it is refused.
+    const stale = await makeApiChannel(ctx, "x", "bilingual", `${fake.url}/x`, { accessToken: "old", refreshToken: "x-refresh-1", clientId: "cadence-client", clientSecret: "cadence-secret", expiresAt: soon });
+    expect(await refreshExpiringTokens(ctx)).toEqual({ refreshed: 0, failed: 1 });
+    expect(await t.db.selectFrom("channels").select(["needs_reconnect", "reconnect_reason"]).where("id", "=", stale.id).executeTakeFirstOrThrow()).toEqual({
+      needs_reconnect: true,
+      reconnect_reason: "auth.invalid: Value passed for the token was invalid.",
+    });
   });
 });

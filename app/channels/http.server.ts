@@ -52,7 +52,7 @@ export function errorText(json: unknown, body: string, fallback: string): string
   if (json && typeof json === "object") {
     const j = json as Record<string, unknown>;
     const inner = (j.error && typeof j.error === "object" ? (j.error as Record<string, unknown>) : null) ?? null;
-    const parts = [inner?.message, j.detail, j.message, typeof j.error === "string" ? j.error : undefined, j.title].filter((x): x is string => typeof x === "string" && x !== "");
+    const parts = [inner?.message, j.detail, j.message, j.error_description, typeof j.error === "string" ? j.error : undefined, j.title].filter((x): x is string => typeof x === "string" && x !== "");
     if (parts.length > 0) return parts[0]!.slice(0, 500);
   }
   return (body.trim() || fallback).slice(0, 500);

@@ -1,5 +1,6 @@
 import { escapeLinkedInText } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
+import { refreshWithToken } from "./oauth-refresh.server";
 import type { ChannelAdapter } from "./types";
 
 const DEFAULT_BASE = "https://api.linkedin.com";
@@ -49,6 +50,10 @@ export const linkedinAdapter: ChannelAdapter = {
     if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: nextUtcMidnight(deps.now()) };
     if (status >= 500) return { kind: "retry", code: "network.server", detail };
     return { kind: "failed", code: "validation", detail };
+  },
+  /** Access tokens last 60 days; programmatic refresh tokens (approved partners) renew them. */
+  refresh(channel, deps) {
+    return refreshWithToken(channel, deps, channel.credentials.tokenUrl ?? "https://www.linkedin.com/oauth/v2/accessToken", "form");
   },
   async testConnection(channel, deps) {
     const r = await httpCall(

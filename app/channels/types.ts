@@ -79,6 +79,11 @@ export interface ChannelAdapter {
    * idempotency key, Bluesky's record key, the outbox). Absent means the adapter cannot tell.
    */
   check?(input: PublishInput, deps: AdapterDeps): Promise<CheckOutcome>;
+  /**
+   * Renews an expiring access token with the stored refresh token (networks whose tokens expire).
+   * Returns the credentials to store (refresh tokens rotate: the new one replaces the old).
+   */
+  refresh?(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; credentials: Record<string, string> } | { ok: false; code: ErrorCode; detail: string; permanent: boolean }>;
   /** A harmless authenticated call, for the "test connection" button. */
   testConnection(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; account: string } | { ok: false; code: ErrorCode; detail: string }>;
 }

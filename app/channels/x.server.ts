@@ -1,4 +1,5 @@
 import { errorText, httpCall, withoutResponse } from "./http.server";
+import { refreshWithToken } from "./oauth-refresh.server";
 import { latest, parseResetHeader, type ChannelAdapter, type PublishOutcome } from "./types";
 
 const DEFAULT_BASE = "https://api.x.com";
@@ -47,6 +48,10 @@ export const xAdapter: ChannelAdapter = {
     // text with its duplicate-content error, read above as "already posted".
     if (status >= 500) return { kind: "retry", code: "network.server", detail };
     return { kind: "failed", code: "validation", detail };
+  },
+  /** OAuth 2.0 tokens last two hours; the refresh token (scope offline.access) rotates. */
+  refresh(channel, deps) {
+    return refreshWithToken(channel, deps, `${(channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "")}/2/oauth2/token`, "basic");
   },
   async testConnection(channel, deps) {
     const r = await httpCall(deps.fetch, `${(channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "")}/2/users/me`, { headers: { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` } }, deps.timeoutMs);

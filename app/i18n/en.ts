@@ -464,6 +464,10 @@ export const en = {
   "channels.cred.appPassword": "App password",
   "channels.cred.secret": "Signing secret (whsec_…)",
   "nav.channels": "Channels",
+  "channels.cred.refreshToken": "Refresh token (renewed automatically)",
+  "channels.cred.clientId": "OAuth client ID",
+  "channels.cred.clientSecret": "OAuth client secret",
+  "channels.cred.expiresAt": "Access token expiry (ISO 8601, e.g. 2026-12-01T10:00:00Z)",
 } as const;
 
 export type MessageKey = keyof typeof en;

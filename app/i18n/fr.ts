@@ -465,4 +465,8 @@ export const fr: Catalogue = {
   "channels.cred.appPassword": "Mot de passe d'application",
   "channels.cred.secret": "Secret de signature (whsec_…)",
   "nav.channels": "Canaux",
+  "channels.cred.refreshToken": "Jeton de renouvellement (renouvelé automatiquement)",
+  "channels.cred.clientId": "ID client OAuth",
+  "channels.cred.clientSecret": "Secret client OAuth",
+  "channels.cred.expiresAt": "Expiration du jeton d'accès (ISO 8601, p. ex. 2026-12-01T10:00:00Z)",
 };

@@ -465,4 +465,8 @@ export const nl: Catalogue = {
   "channels.cred.appPassword": "App-wachtwoord",
   "channels.cred.secret": "Ondertekeningsgeheim (whsec_…)",
   "nav.channels": "Kanalen",
+  "channels.cred.refreshToken": "Vernieuwingstoken (automatisch vernieuwd)",
+  "channels.cred.clientId": "OAuth-client-ID",
+  "channels.cred.clientSecret": "OAuth-clientgeheim",
+  "channels.cred.expiresAt": "Vervaldatum van het toegangstoken (ISO 8601, bv. 2026-12-01T10:00:00Z)",
 };

@@ -13,9 +13,9 @@ import { toFieldErrors, type FieldErrors } from "./validation.server";
 
 /** The credentials each network needs (entered once, encrypted at rest, never shown again). */
 export const CREDENTIAL_FIELDS: Record<Network, string[]> = {
-  x: ["accessToken"],
+  x: ["accessToken", "refreshToken", "clientId", "clientSecret", "expiresAt"],
   facebook: ["pageId", "accessToken"],
-  linkedin: ["author", "accessToken", "version"],
+  linkedin: ["author", "accessToken", "version", "refreshToken", "clientId", "clientSecret", "expiresAt"],
   mastodon: ["accessToken"],
   bluesky: ["identifier", "appPassword"],
   webhook: ["secret"],

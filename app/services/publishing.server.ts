@@ -17,7 +17,8 @@ import { teamSettings, type TeamSettings } from "./settings.server";
 import { adapterFor } from "../channels/registry.server";
 import type { AdapterChannel, AdapterDeps, AdapterNetwork, ErrorCode, PublishInput, PublishOutcome } from "../channels/types";
 import type { AppContext } from "./context.server";
-import { decryptCredentials } from "./credentials-crypto.server";
+import { listChannels, setChannelCredentials } from "../../db/repositories/channels";
+import { decryptCredentials, encryptCredentials } from "./credentials-crypto.server";
 import { checkPublishable } from "./review.server";
 
 /** A claim older than this, still "sending", belongs to a process that died or hung. */
@@ -311,6 +312,36 @@ export async function recoverStuckPublications(ctx: AppContext, options: { deps?
       const code: ErrorCode = "outcome_unknown";
       await finishClaim(ctx.db, p.id, me, { state: "unconfirmed", errorCode: code, error: "the scheduler stopped during the call and the network cannot say whether the post went out: check the account" });
       result.unconfirmed++;
+    }
+  }
+  return result;
+}
+
+/**
+ * Renews the access tokens that expire within `withinMs` (X: two hours; LinkedIn: 60 days), for
+ * channels whose credentials hold a refresh token and an expiry. A refused refresh marks the channel
+ * "needs reconnecting" (its publications wait); a network error is tried again at the next run.
+ */
+export async function refreshExpiringTokens(ctx: AppContext, options: { deps?: AdapterDeps; withinMs?: number } = {}): Promise<{ refreshed: number; failed: number }> {
+  const deps = options.deps ?? adapterDeps(ctx);
+  const horizon = ctx.now().getTime() + (options.withinMs ?? 30 * 60_000);
+  const result = { refreshed: 0, failed: 0 };
+  for (const channel of await listChannels(ctx.db, { activeOnly: true })) {
+    if (!channel.credentials_encrypted) continue;
+    const adapter = adapterFor(channel.network);
+    if (!adapter.refresh) continue;
+    const ac = adapterChannel(ctx, channel);
+    const expiresAt = Date.parse(ac.credentials.expiresAt ?? "");
+    if (!ac.credentials.refreshToken || Number.isNaN(expiresAt) || expiresAt > horizon) continue;
+    const answer = await adapter.refresh(ac, deps);
+    if (answer.ok) {
+      await setChannelCredentials(ctx.db, channel.id, encryptCredentials(ctx.config.credentialsKey, channel.id, JSON.stringify(answer.credentials)));
+      result.refreshed++;
+      ctx.log.info("channel token refreshed", { channel: channel.id, network: channel.network });
+    } else {
+      result.failed++;
+      if (answer.permanent) await markChannelNeedsReconnect(ctx.db, channel.id, `${answer.code}: ${answer.detail}`);
+      ctx.log.warn("channel token refresh failed", { channel: channel.id, network: channel.network, code: answer.code, detail: answer.detail });
     }
   }
   return result;

@@ -54,6 +54,7 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
   const mastodonKeys = new Map<string, ReceivedPost>();
   const blueskyRecords = new Map<string, ReceivedPost>();
   const webhookIds = new Map<string, ReceivedPost>();
+  const xRefreshTokens = new Set<string>(["x-refresh-1"]);
 
   const accept = (network: FakeNetwork, text: string, key: string | null): ReceivedPost => {
     const post = { network, text, key, at: Date.now(), id: randomUUID() };
@@ -112,6 +113,16 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
               return { status: 200, body: { id: post.id, url: `https://fake.social/@cadence/${post.id}`, uri: `https://fake.social/users/cadence/statuses/${post.id}` } };
             }
             case "x": {
+              if (path.endsWith("/2/oauth2/token")) {
+                // Rotating refresh tokens: each one works once.
+                const given = field("refresh_token");
+                const basic = `Basic ${Buffer.from("cadence-client:cadence-secret").toString("base64")}`;
+                if (req.headers.authorization !== basic || field("grant_type") !== "refresh_token" || !xRefreshTokens.delete(given))
+                  return { status: 400, body: { error: "invalid_request", error_description: "Value passed for the token was invalid." } };
+                const next = `x-refresh-${randomUUID().slice(0, 8)}`;
+                xRefreshTokens.add(next);
+                return { status: 200, body: { token_type: "bearer", expires_in: 7200, access_token: "x-token", scope: "tweet.read tweet.write users.read offline.access", refresh_token: next } };
+              }
               if (req.headers.authorization !== "Bearer x-token") return { status: 401, body: { title: "Unauthorized", type: "about:blank", status: 401, detail: "Unauthorized" } };
               const text = field("text");
               if (posts.some((p) => p.network === "x" && p.text === text))

@@ -13,6 +13,7 @@ import {
   type ClaimedPublication,
 } from "../../db/repositories/publications";
 import type { Channel } from "../../db/schema";
+import { findPairRowsMany, type PairRows } from "../../db/repositories/review";
 import { teamSettings, type TeamSettings } from "./settings.server";
 import { adapterFor } from "../channels/registry.server";
 import type { AdapterChannel, AdapterDeps, AdapterNetwork, ErrorCode, PublishInput, PublishOutcome } from "../channels/types";
@@ -67,6 +68,8 @@ type PublishResult = "published" | "retry" | "failed" | "unconfirmed" | "lost";
 export interface BatchCache {
   settings?: Promise<TeamSettings>;
   channels: Map<string, Promise<Channel | undefined>>;
+  /** The batch's items with their variants, channels and exception, read together at claim time. */
+  pairs?: Promise<Map<string, PairRows>>;
 }
 
 export function newBatchCache(): BatchCache {
@@ -79,7 +82,8 @@ async function inputFor(
   cache: BatchCache = newBatchCache(),
 ): Promise<{ input: PublishInput; network: AdapterNetwork } | { refused: string }> {
   cache.settings ??= teamSettings(ctx.db);
-  const check = await checkPublishable(ctx.db, claimed.contentItemId, await cache.settings);
+  const prefetched = cache.pairs ? (await cache.pairs).get(claimed.contentItemId) : undefined;
+  const check = await checkPublishable(ctx.db, claimed.contentItemId, await cache.settings, prefetched);
   if (!check.ok) return { refused: check.reasons.map((r) => r.code).join(", ") || "item not found" };
   if (check.item && !["scheduled", "published", "partly_failed", "failed"].includes(check.item.status)) return { refused: `item is ${check.item.status}` };
   const planned = check.texts.find((t) => t.channelId === claimed.channelId);
@@ -219,6 +223,13 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
       }
     }
     const cache = newBatchCache();
+    if (claimed.length > 1) {
+      // A failed read leaves each publication to read its own item.
+      cache.pairs = findPairRowsMany(
+        ctx.db,
+        claimed.map((c) => c.contentItemId),
+      ).catch(() => new Map<string, PairRows>());
+    }
     for (const c of claimed) {
       const task: Promise<void> = publishClaimed(ctx, c, workerId, deps, options.retryBaseMs, cache)
         .then((result) => {

@@ -132,8 +132,8 @@ export async function settleStatus(tx: Db, itemId: string, user: User, now: Date
  * The check the publishing jobs make before sending anything, whatever the item's status says:
  * the parity rule on the item as it is now in the database.
  */
-export async function checkPublishable(db: Db, itemId: string, settings?: TeamSettings): Promise<Publishability & { item?: ContentItem }> {
-  const [rows, team] = await Promise.all([findPairRows(db, itemId), settings ?? teamSettings(db)]);
+export async function checkPublishable(db: Db, itemId: string, settings?: TeamSettings, prefetched?: PairRows): Promise<Publishability & { item?: ContentItem }> {
+  const [rows, team] = await Promise.all([prefetched ?? findPairRows(db, itemId), settings ?? teamSettings(db)]);
   if (!rows) return { ok: false, reasons: [] };
   const { facts, sourceHash } = factsOfPair(rows, team);
   return { ...publishability(facts, sourceHash), item: rows.item };

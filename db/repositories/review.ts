@@ -34,6 +34,36 @@ export async function findPairRows(db: Db, itemId: string): Promise<PairRows | u
   };
 }
 
+/** findPairRows for many items at once (the publisher reads a whole claimed batch in four queries). */
+export async function findPairRowsMany(db: Db, itemIds: string[]): Promise<Map<string, PairRows>> {
+  const out = new Map<string, PairRows>();
+  if (itemIds.length === 0) return out;
+  const ids = [...new Set(itemIds)];
+  const [items, variants, channels, exceptions] = await Promise.all([
+    db.selectFrom("content_items").selectAll().where("id", "in", ids).execute(),
+    db.selectFrom("variants").selectAll().where("content_item_id", "in", ids).orderBy("language").execute(),
+    db
+      .selectFrom("channels as c")
+      .innerJoin("content_item_channels as ic", "ic.channel_id", "c.id")
+      .selectAll("c")
+      .select("ic.content_item_id")
+      .where("ic.content_item_id", "in", ids)
+      .orderBy("c.name")
+      .execute(),
+    db.selectFrom("parity_exceptions").selectAll().where("content_item_id", "in", ids).where("status", "in", ["requested", "approved"]).execute(),
+  ]);
+  for (const item of items) {
+    const e = exceptions.find((x) => x.content_item_id === item.id);
+    out.set(item.id, {
+      item,
+      variants: variants.filter((v) => v.content_item_id === item.id),
+      channels: channels.filter((c) => c.content_item_id === item.id).map(({ content_item_id: _, ...c }) => c),
+      exception: e ? { id: e.id, language: e.language, reason: e.reason, status: e.status, requestedBy: e.requested_by, requestedAt: e.requested_at } : null,
+    });
+  }
+  return out;
+}
+
 /** Sets an item's status and counts it as a change (version + 1), unless the caller already did. */
 export async function updateItemStatus(db: Db, id: string, status: ItemStatus, updatedBy: string, options: { countAsVersion?: boolean } = {}): Promise<ContentItem> {
   const count = options.countAsVersion ?? true;

@@ -97,7 +97,7 @@ async function oursFor(db: Db, ctx: ReturnType<typeof testContext>, userId: stri
   const at = new Date(Date.now() + 4_000);
   await seed(db, userId, channelId, n, at);
   const controller = new AbortController();
-  const publisher = runPublisher(ctx, { signal: controller.signal, concurrency: 32 });
+  const publisher = runPublisher(ctx, { signal: controller.signal, concurrency: 64 });
   for (;;) {
     const left = await db.selectFrom("publications").select((eb) => eb.fn.countAll<string>().as("n")).where("state", "in", ["scheduled", "sending"]).executeTakeFirstOrThrow();
     if (Number(left.n) === 0) break;
@@ -120,7 +120,7 @@ async function graphileFor(connectionString: string, n: number) {
   let last = 0;
   const runner = await runGraphileWorker({
     connectionString,
-    concurrency: 32,
+    concurrency: 64,
     noHandleSignals: true,
     pollInterval: 1_000,
     taskList: {

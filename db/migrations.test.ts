@@ -37,6 +37,7 @@ const EXPECTED_TABLES = [
   "publications",
   "publishing_holds",
   "recurring_questions",
+  "reminders",
   "sessions",
   "settings",
   "users",

@@ -224,6 +224,17 @@ export interface SettingsTable {
   updated_at: Timestamp;
 }
 
+export interface RemindersTable {
+  id: Generated<string>;
+  user_id: string;
+  content_item_id: string;
+  kind: "translation" | "approval";
+  language: string | null;
+  due_date: string;
+  created_at: Timestamp;
+  dismissed_at: Date | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -237,6 +248,7 @@ export interface Database {
   publications: PublicationsTable;
   publishing_holds: PublishingHoldsTable;
   outbox_messages: OutboxMessagesTable;
+  reminders: RemindersTable;
   recurring_questions: RecurringQuestionsTable;
   item_tags: ItemTagsTable;
   day_notes: DayNotesTable;

@@ -16,5 +16,7 @@ export const JOBS: JobDefinition[] = [
   { name: "recover-publications", interval: "30s", timeout: "20s" },
   // Renews access tokens that expire within 30 minutes (X, LinkedIn).
   { name: "refresh-channel-tokens", interval: "10m", timeout: "45s" },
+  // Reminds translators and approvers of items due soon that are not ready.
+  { name: "remind", interval: "15m", timeout: "1m" },
   { name: "purge-expired-sessions", interval: "1h", timeout: "30s" },
 ];

@@ -15,6 +15,9 @@ import {
   submitForReview,
   translatorQueue,
   workCounts,
+  sendReminders,
+  myReminders,
+  dismissMyReminder,
 } from "../app/services/review.server";
 import { teamSettings, updateTeamSettings } from "../app/services/settings.server";
 import type { Channel, User } from "../db/schema";
@@ -214,5 +217,35 @@ describe("the translator's deadline", () => {
     expect(task).toMatchObject({ deadline: "2026-11-24", late: false });
     const lateCtx = testContext(t.db, { now: () => new Date("2026-11-25T09:00:00Z") });
     expect((await translatorQueue(lateCtx)).find((q) => q.itemId === soon.id)).toMatchObject({ late: true });
+  });
+});
+
+describe("reminders", () => {
+  it("remind translators of translations due within a business day and approvers of posts going out soon, once each", async () => {
+    // Today is Tuesday 24 November 2026; due Friday 27: the translation deadline is Wednesday 25.
+    const due = await frenchDraft("2026-11-27");
+    await submitForReview(ctx, editor, due.id, due.version);
+    const farAway = await frenchDraft("2026-12-30");
+    await submitForReview(ctx, editor, farAway.id, farAway.version);
+    const waiting = await readyForApproval("2026-11-25");
+
+    const first = await sendReminders(ctx);
+    expect(first.translation).toBeGreaterThanOrEqual(1);
+    expect(first.approval).toBeGreaterThanOrEqual(1);
+    const forTranslator = await myReminders(ctx, translator);
+    expect(forTranslator.map((r) => [r.content_item_id, r.kind, r.language, r.due_date])).toContainEqual([due.id, "translation", "nl", "2026-11-25"]);
+    expect(forTranslator.map((r) => r.content_item_id)).not.toContain(farAway.id);
+    const forApprover = await myReminders(ctx, approver);
+    expect(forApprover.map((r) => [r.content_item_id, r.kind])).toContainEqual([waiting.id, "approval"]);
+    // The author of an item is not asked to approve it.
+    expect((await myReminders(ctx, editor)).map((r) => r.content_item_id)).not.toContain(waiting.id);
+
+    // Run again: nothing new. Dismissed: gone for that person only.
+    expect(await sendReminders(ctx)).toEqual({ translation: 0, approval: 0 });
+    const one = forTranslator.find((r) => r.content_item_id === due.id)!;
+    expect(await dismissMyReminder(ctx, approver, one.id)).toBe(false);
+    expect(await dismissMyReminder(ctx, translator, one.id)).toBe(true);
+    expect((await myReminders(ctx, translator)).map((r) => r.id)).not.toContain(one.id);
+    expect((await workCounts(ctx, approver)).reminders).toBeGreaterThanOrEqual(1);
   });
 });

@@ -468,6 +468,10 @@ export const en = {
   "channels.cred.clientId": "OAuth client ID",
   "channels.cred.clientSecret": "OAuth client secret",
   "channels.cred.expiresAt": "Access token expiry (ISO 8601, e.g. 2026-12-01T10:00:00Z)",
+  "work.reminders": "Reminders ({count})",
+  "work.reminder.translation": "Translate into {language} by {date}: the post goes out {when}.",
+  "work.reminder.approval": "Approve soon: the post goes out {when} and still waits for approval.",
+  "work.dismiss": "Done",
 } as const;
 
 export type MessageKey = keyof typeof en;

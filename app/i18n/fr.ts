@@ -469,4 +469,8 @@ export const fr: Catalogue = {
   "channels.cred.clientId": "ID client OAuth",
   "channels.cred.clientSecret": "Secret client OAuth",
   "channels.cred.expiresAt": "Expiration du jeton d'accès (ISO 8601, p. ex. 2026-12-01T10:00:00Z)",
+  "work.reminders": "Rappels ({count})",
+  "work.reminder.translation": "À traduire en {language} pour le {date} : la publication part le {when}.",
+  "work.reminder.approval": "À approuver bientôt : la publication part le {when} et attend encore l'approbation.",
+  "work.dismiss": "Fait",
 };

@@ -469,4 +469,8 @@ export const nl: Catalogue = {
   "channels.cred.clientId": "OAuth-client-ID",
   "channels.cred.clientSecret": "OAuth-clientgeheim",
   "channels.cred.expiresAt": "Vervaldatum van het toegangstoken (ISO 8601, bv. 2026-12-01T10:00:00Z)",
+  "work.reminders": "Herinneringen ({count})",
+  "work.reminder.translation": "Te vertalen naar het {language} tegen {date}: het bericht vertrekt op {when}.",
+  "work.reminder.approval": "Binnenkort goed te keuren: het bericht vertrekt op {when} en wacht nog op goedkeuring.",
+  "work.dismiss": "Gedaan",
 };

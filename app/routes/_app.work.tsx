@@ -1,11 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { VariantStateBadge } from "../components/review-panel";
 import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { useLang, useT } from "../i18n/react";
-import { approverQueue, rejectedItems, translatorQueue } from "../services/review.server";
+import { approverQueue, dismissMyReminder, myReminders, rejectedItems, translatorQueue } from "../services/review.server";
 import { requireUser } from "../services/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
@@ -16,13 +16,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const translator = user.roles.includes("translator") || can(user.roles, "variant.translate");
   const approver = can(user.roles, "item.approve");
   const editor = can(user.roles, "item.write");
-  const [translations, approvals, rejected] = await Promise.all([
+  const [translations, approvals, rejected, reminders] = await Promise.all([
     translator ? translatorQueue(ctx) : null,
     approver ? approverQueue(ctx, user) : null,
     editor ? rejectedItems(ctx, user) : null,
+    myReminders(ctx, user),
   ]);
   const today = DateTime.fromJSDate(ctx.now(), { zone: BRUSSELS_ZONE });
   return {
+    reminders: reminders.map((r) => ({ id: r.id, kind: r.kind, language: r.language, dueDate: r.due_date, itemId: r.content_item_id, when: `${r.local_date} ${r.local_time}` })),
     translations,
     approvals,
     rejected,
@@ -31,6 +33,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     month: today.toFormat("yyyy-MM"),
     nextMonth: today.plus({ months: 1 }).toFormat("yyyy-MM"),
   };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(context.app, request);
+  const form = await request.formData();
+  const id = form.get("reminder");
+  await dismissMyReminder(context.app, user, typeof id === "string" ? id : "");
+  return { ok: true };
 }
 
 /** "My work": what waits for this person, by role — translations, approvals, posts sent back. */
@@ -43,6 +53,28 @@ export default function MyWork() {
   return (
     <div className="work-page">
       <h1>{t("work.title")}</h1>
+      {data.reminders.length > 0 ? (
+        <section aria-labelledby="reminders-title" className="card reminders">
+          <h2 id="reminders-title">{t("work.reminders", { count: data.reminders.length })}</h2>
+          <ul className="work-list">
+            {data.reminders.map((r) => (
+              <li key={r.id} data-testid="reminder">
+                <Link to={r.kind === "translation" && r.language ? `/items/${r.itemId}/translate/${r.language}?back=/work` : `/items/${r.itemId}?back=/work`}>
+                  {r.kind === "translation"
+                    ? t("work.reminder.translation", { language: t(`languageIn.${(r.language ?? "nl") as "fr" | "nl" | "de"}`), date: r.dueDate, when: r.when })
+                    : t("work.reminder.approval", { when: r.when })}
+                </Link>
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="reminder" value={r.id} />
+                  <button type="submit" className="secondary">
+                    {t("work.dismiss")}
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {data.translations ? (
         <section aria-labelledby="translations-title" className="card">
           <h2 id="translations-title">{t("work.translations", { count: data.translations.length })}</h2>

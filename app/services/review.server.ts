@@ -42,6 +42,8 @@ import {
 } from "../domain/pairing";
 import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
+import { addBusinessDays } from "../domain/time/business-days";
+import { addReminders, dismissReminder, listOpenReminders, usersWithRole } from "../../db/repositories/reminders";
 import type { MessageKey } from "../i18n";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
@@ -608,13 +610,14 @@ export async function rejectedItems(ctx: AppContext, user: User): Promise<{ item
 }
 
 /** The counts in the header: what is waiting for this person. */
-export async function workCounts(ctx: AppContext, user: User): Promise<{ translate: number; approve: number; rejected: number }> {
-  const [translate, approve, rejected] = await Promise.all([
+export async function workCounts(ctx: AppContext, user: User): Promise<{ translate: number; approve: number; rejected: number; reminders: number }> {
+  const [translate, approve, rejected, reminders] = await Promise.all([
     can(user.roles, "variant.translate") && user.roles.includes("translator") ? translatorQueue(ctx).then((t) => t.length) : 0,
     can(user.roles, "item.approve") ? approverQueue(ctx, user).then((t) => t.filter((x) => !x.ownItem).length) : 0,
     can(user.roles, "item.write") ? rejectedItems(ctx, user).then((t) => t.length) : 0,
+    listOpenReminders(ctx.db, user.id).then((r) => r.length),
   ]);
-  return { translate, approve, rejected };
+  return { translate, approve, rejected, reminders };
 }
 
 export interface TranslationView {
@@ -715,4 +718,38 @@ export async function parityReport(ctx: AppContext, month: string): Promise<Pari
     })),
     late,
   };
+}
+
+/**
+ * Reminds translators of translations due within a business day (or late), and approvers of posts
+ * going out within two business days that still wait for approval. Each person is reminded once per
+ * item (and language); run by the `remind` job every quarter hour.
+ */
+export async function sendReminders(ctx: AppContext): Promise<{ translation: number; approval: number }> {
+  const today = todayIn(ctx);
+  const soon = addBusinessDays(today, 1);
+  const inTwo = addBusinessDays(today, 2);
+  const [tasks, translators, approvers] = await Promise.all([translatorQueue(ctx), usersWithRole(ctx.db, "translator"), usersWithRole(ctx.db, "approver")]);
+  const translation = await addReminders(
+    ctx.db,
+    tasks
+      .filter((task) => task.deadline <= soon)
+      .flatMap((task) => translators.map((u) => ({ userId: u.id, itemId: task.itemId, kind: "translation" as const, language: task.language, dueDate: task.deadline }))),
+  );
+  const waiting = await listWorkItems(ctx.db, { from: ctx.now(), statuses: ["awaiting_approval"] });
+  const approval = await addReminders(
+    ctx.db,
+    waiting
+      .filter((row) => row.localDate <= inTwo)
+      .flatMap((row) => approvers.filter((u) => u.id !== row.authorId).map((u) => ({ userId: u.id, itemId: row.id, kind: "approval" as const, language: null, dueDate: row.localDate }))),
+  );
+  return { translation, approval };
+}
+
+export async function myReminders(ctx: AppContext, user: User) {
+  return await listOpenReminders(ctx.db, user.id);
+}
+
+export async function dismissMyReminder(ctx: AppContext, user: User, id: string): Promise<boolean> {
+  return z.string().uuid().safeParse(id).success ? await dismissReminder(ctx.db, id, user.id) : false;
 }

@@ -3,6 +3,7 @@ import * as m0001 from "./0001_initial";
 import * as m0002 from "./0002_item_updated_by";
 import * as m0003 from "./0003_review";
 import * as m0004 from "./0004_publishing";
+import * as m0005 from "./0005_reminders";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   "0002_item_updated_by": m0002,
   "0003_review": m0003,
   "0004_publishing": m0004,
+  "0005_reminders": m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -17,7 +17,27 @@ const envSchema = z.object({
     .optional(),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  PUBLIC_URL: z.string().url("must be a URL such as https://cadence.example.be").optional(),
+  X_CLIENT_ID: z.string().min(1).optional(),
+  X_CLIENT_SECRET: z.string().min(1).optional(),
+  X_OAUTH_AUTHORIZE_URL: z.string().url().default("https://x.com/i/oauth2/authorize"),
+  X_OAUTH_TOKEN_URL: z.string().url().default("https://api.x.com/2/oauth2/token"),
+  LINKEDIN_CLIENT_ID: z.string().min(1).optional(),
+  LINKEDIN_CLIENT_SECRET: z.string().min(1).optional(),
+  LINKEDIN_OAUTH_AUTHORIZE_URL: z.string().url().default("https://www.linkedin.com/oauth/v2/authorization"),
+  LINKEDIN_OAUTH_TOKEN_URL: z.string().url().default("https://www.linkedin.com/oauth/v2/accessToken"),
 });
+
+/** An OAuth 2.0 client Cadence is registered as with a network (authorization code with PKCE). */
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string | null;
+  authorizeUrl: string;
+  tokenUrl: string;
+  scope: string;
+  /** X authenticates a confidential client with Basic auth; LinkedIn with form fields. */
+  clientAuth: "basic" | "form";
+}
 
 export interface AppConfig {
   nodeEnv: "development" | "production" | "test";
@@ -32,6 +52,9 @@ export interface AppConfig {
   credentialsKey: Buffer;
   sessionTtlHours: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** The address people reach Cadence at (OAuth redirects come back to it). */
+  publicUrl: string;
+  oauth: { x: OAuthClient | null; linkedin: OAuthClient | null };
 }
 
 export class ConfigError extends Error {
@@ -77,5 +100,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     credentialsKey: Buffer.from(credentialsKey, "base64"),
     sessionTtlHours: e.SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    oauth: {
+      x: e.X_CLIENT_ID
+        ? { clientId: e.X_CLIENT_ID, clientSecret: e.X_CLIENT_SECRET ?? null, authorizeUrl: e.X_OAUTH_AUTHORIZE_URL, tokenUrl: e.X_OAUTH_TOKEN_URL, scope: "tweet.read tweet.write users.read offline.access", clientAuth: "basic" }
+        : null,
+      linkedin: e.LINKEDIN_CLIENT_ID
+        ? { clientId: e.LINKEDIN_CLIENT_ID, clientSecret: e.LINKEDIN_CLIENT_SECRET ?? null, authorizeUrl: e.LINKEDIN_OAUTH_AUTHORIZE_URL, tokenUrl: e.LINKEDIN_OAUTH_TOKEN_URL, scope: "w_organization_social r_organization_social", clientAuth: "form" }
+        : null,
+    },
   };
 }

@@ -1,8 +1,9 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useFieldErrors, type FormErrors } from "../components/field-errors";
 import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
+import { oauthAvailable } from "../services/channel-oauth.server";
 import { CREDENTIAL_FIELDS, channelsForAdmin, saveChannel, testChannelConnection } from "../services/channels.server";
 import { requirePermission } from "../services/session.server";
 import { formToObject } from "../services/validation.server";
@@ -13,7 +14,11 @@ const NETWORKS = ["x", "facebook", "linkedin", "mastodon", "bluesky", "youtube",
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(context.app, request, "channels.manage");
-  return { channels: await channelsForAdmin(context.app), fields: CREDENTIAL_FIELDS };
+  return {
+    channels: await channelsForAdmin(context.app),
+    fields: CREDENTIAL_FIELDS,
+    oauth: { x: oauthAvailable(context.app, "x"), linkedin: oauthAvailable(context.app, "linkedin") },
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -33,15 +38,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
  * test the connection.
  */
 export default function Channels() {
-  const { channels, fields } = useLoaderData<typeof loader>();
+  const { channels, fields, oauth } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const t = useT();
+  const [params] = useSearchParams();
+  const oauthProblem = params.get("oauth");
   const failedNew = answer?.kind === "save" && !answer.id ? answer : null;
   const { message, invalid } = useFieldErrors(failedNew?.errors ?? {});
   const value = (name: string) => (failedNew && typeof failedNew.values[name] === "string" ? failedNew.values[name] : "");
   return (
     <div className="channels-page">
       <h1>{t("channels.title")}</h1>
+      {params.get("connected") ? (
+        <p role="status" className="form-ok">
+          {t("channels.connected")}
+        </p>
+      ) : null}
+      {oauthProblem ? (
+        <p role="alert" className="form-error">
+          {t((oauthProblem.startsWith("channels.") || oauthProblem.startsWith("error.") ? oauthProblem : "channels.oauthRefused") as MessageKey)}
+          {params.get("detail") ? ` (${params.get("detail")})` : ""}
+        </p>
+      ) : null}
       {answer?.kind === "saved" ? (
         <p role="status" className="form-ok">
           {t("channels.saved")}
@@ -76,6 +94,11 @@ export default function Channels() {
                   {c.needsReconnect ? <p className="field-error">{t("channels.needsReconnect", { reason: c.reconnectReason ?? "" })}</p> : null}
                 </td>
                 <td>
+                  {(c.network === "x" && oauth.x) || (c.network === "linkedin" && oauth.linkedin) ? (
+                    <a className="button" href={`/admin/channels/${c.id}/connect`}>
+                      {t("channels.connect", { network: t(`network.${c.network}` as MessageKey) })}
+                    </a>
+                  ) : null}
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="intent" value="test" />
                     <input type="hidden" name="id" value={c.id} />

@@ -132,4 +132,36 @@ describe("publishing in chromium", () => {
     expect(await admin.locator("#new-name").inputValue()).toBe("Mastodon FR");
     await admin.context().close();
   });
+
+  it("an admin connects an X channel with OAuth (PKCE): the tokens are stored encrypted and the connection tests well", async () => {
+    const config = ctx.config as { publicUrl: string; oauth: { x: unknown } };
+    config.publicUrl = server.url;
+    config.oauth.x = {
+      clientId: "cadence-client",
+      clientSecret: "cadence-secret",
+      authorizeUrl: `${fake.url}/x/oauth2/authorize`,
+      tokenUrl: `${fake.url}/x/2/oauth2/token`,
+      scope: "tweet.read tweet.write users.read offline.access",
+      clientAuth: "basic",
+    };
+    const x = await t.db
+      .insertInto("channels")
+      .values({ network: "x", language: "fr", name: "X FR OAuth", handle: "cadence", base_url: `${fake.url}/x`, credentials_encrypted: null, needs_reconnect: true, reconnect_reason: "auth.invalid" })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const admin = await as("admin@test.be");
+    await admin.goto(`${server.url}/admin/channels`);
+    await admin.getByTestId("channel-X FR OAuth").getByRole("link", { name: "Connecter avec X" }).click();
+    await admin.waitForURL(/\/admin\/channels\?connected=/);
+    await expectText(admin.getByRole("status").first(), /Le canal est connecté/);
+    const row = await t.db.selectFrom("channels").select(["credentials_encrypted", "needs_reconnect"]).where("id", "=", x.id).executeTakeFirstOrThrow();
+    expect(row.needs_reconnect).toBe(false);
+    expect(row.credentials_encrypted).not.toContain("x-token");
+    await admin.getByTestId("channel-X FR OAuth").getByRole("button", { name: "Tester la connexion" }).click();
+    await expectText(admin.getByTestId("channel-X FR OAuth"), /Connecté en tant que cadence/);
+    // A callback that does not match the attempt (forged or replayed) connects nothing.
+    await admin.goto(`${server.url}/oauth/callback?code=stolen&state=forged`);
+    await expectText(admin.getByRole("alert").first(), /La connexion n'a pas pu être confirmée/);
+    await admin.context().close();
+  });
 });

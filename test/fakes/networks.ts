@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -55,6 +55,7 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
   const blueskyRecords = new Map<string, ReceivedPost>();
   const webhookIds = new Map<string, ReceivedPost>();
   const xRefreshTokens = new Set<string>(["x-refresh-1"]);
+  const xCodes = new Map<string, { challenge: string; redirect: string }>();
 
   const accept = (network: FakeNetwork, text: string, key: string | null): ReceivedPost => {
     const post = { network, text, key, at: Date.now(), id: randomUUID() };
@@ -113,6 +114,26 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
               return { status: 200, body: { id: post.id, url: `https://fake.social/@cadence/${post.id}`, uri: `https://fake.social/users/cadence/statuses/${post.id}` } };
             }
             case "x": {
+              if (path.endsWith("/oauth2/authorize")) {
+                // The consent page, consented at once: back to Cadence with a code for this PKCE challenge.
+                const code = `code-${randomUUID().slice(0, 8)}`;
+                xCodes.set(code, { challenge: url.searchParams.get("code_challenge") ?? "", redirect: url.searchParams.get("redirect_uri") ?? "" });
+                const back = new URL(url.searchParams.get("redirect_uri") ?? "http://invalid/");
+                back.searchParams.set("code", code);
+                back.searchParams.set("state", url.searchParams.get("state") ?? "");
+                return { status: 302, body: {}, headers: { location: back.toString() } };
+              }
+              if (path.endsWith("/2/oauth2/token") && field("grant_type") === "authorization_code") {
+                const basic = `Basic ${Buffer.from("cadence-client:cadence-secret").toString("base64")}`;
+                const grant = xCodes.get(field("code"));
+                const challenge = createHash("sha256").update(field("code_verifier")).digest("base64url");
+                xCodes.delete(field("code"));
+                if (req.headers.authorization !== basic || !grant || grant.challenge !== challenge || grant.redirect !== field("redirect_uri"))
+                  return { status: 400, body: { error: "invalid_request", error_description: "Value passed for the authorization code was invalid." } };
+                const refresh = `x-refresh-${randomUUID().slice(0, 8)}`;
+                xRefreshTokens.add(refresh);
+                return { status: 200, body: { token_type: "bearer", expires_in: 7200, access_token: "x-token", scope: "tweet.read tweet.write users.read offline.access", refresh_token: refresh } };
+              }
               if (path.endsWith("/2/oauth2/token")) {
                 // Rotating refresh tokens: each one works once.
                 const given = field("refresh_token");
@@ -124,6 +145,7 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
                 return { status: 200, body: { token_type: "bearer", expires_in: 7200, access_token: "x-token", scope: "tweet.read tweet.write users.read offline.access", refresh_token: next } };
               }
               if (req.headers.authorization !== "Bearer x-token") return { status: 401, body: { title: "Unauthorized", type: "about:blank", status: 401, detail: "Unauthorized" } };
+              if (path.endsWith("/2/users/me")) return { status: 200, body: { data: { id: "1", name: "Cadence", username: "cadence" } } };
               const text = field("text");
               if (posts.some((p) => p.network === "x" && p.text === text))
                 return { status: 403, body: { detail: "You are not allowed to create a Tweet with duplicate content.", type: "about:blank", title: "Forbidden", status: 403 } };

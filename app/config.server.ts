@@ -26,6 +26,10 @@ const envSchema = z.object({
   LINKEDIN_CLIENT_SECRET: z.string().min(1).optional(),
   LINKEDIN_OAUTH_AUTHORIZE_URL: z.string().url().default("https://www.linkedin.com/oauth/v2/authorization"),
   LINKEDIN_OAUTH_TOKEN_URL: z.string().url().default("https://www.linkedin.com/oauth/v2/accessToken"),
+  FACEBOOK_APP_ID: z.string().min(1).optional(),
+  FACEBOOK_APP_SECRET: z.string().min(1).optional(),
+  FACEBOOK_OAUTH_AUTHORIZE_URL: z.string().url().default("https://www.facebook.com/v21.0/dialog/oauth"),
+  FACEBOOK_GRAPH_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
 });
 
 /** An OAuth 2.0 client Cadence is registered as with a network (authorization code with PKCE). */
@@ -37,6 +41,8 @@ export interface OAuthClient {
   scope: string;
   /** X authenticates a confidential client with Basic auth; LinkedIn with form fields. */
   clientAuth: "basic" | "form";
+  /** Facebook: the code gives a user token, exchanged for the page's own token (Graph API at this URL). */
+  facebookGraphUrl?: string;
 }
 
 export interface AppConfig {
@@ -54,7 +60,7 @@ export interface AppConfig {
   logLevel: "debug" | "info" | "warn" | "error";
   /** The address people reach Cadence at (OAuth redirects come back to it). */
   publicUrl: string;
-  oauth: { x: OAuthClient | null; linkedin: OAuthClient | null };
+  oauth: { x: OAuthClient | null; linkedin: OAuthClient | null; facebook: OAuthClient | null };
 }
 
 export class ConfigError extends Error {
@@ -108,6 +114,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
       linkedin: e.LINKEDIN_CLIENT_ID
         ? { clientId: e.LINKEDIN_CLIENT_ID, clientSecret: e.LINKEDIN_CLIENT_SECRET ?? null, authorizeUrl: e.LINKEDIN_OAUTH_AUTHORIZE_URL, tokenUrl: e.LINKEDIN_OAUTH_TOKEN_URL, scope: "w_organization_social r_organization_social", clientAuth: "form" }
         : null,
+      facebook:
+        e.FACEBOOK_APP_ID && e.FACEBOOK_APP_SECRET
+          ? {
+              clientId: e.FACEBOOK_APP_ID,
+              clientSecret: e.FACEBOOK_APP_SECRET,
+              authorizeUrl: e.FACEBOOK_OAUTH_AUTHORIZE_URL,
+              tokenUrl: `${e.FACEBOOK_GRAPH_URL.replace(/\/+$/, "")}/oauth/access_token`,
+              scope: "pages_show_list,pages_manage_posts,pages_read_engagement",
+              clientAuth: "form",
+              facebookGraphUrl: e.FACEBOOK_GRAPH_URL.replace(/\/+$/, ""),
+            }
+          : null,
     },
   };
 }

@@ -472,11 +472,12 @@ export const en = {
   "work.reminder.translation": "Translate into {language} by {date}: the post goes out {when}.",
   "work.reminder.approval": "Approve soon: the post goes out {when} and still waits for approval.",
   "work.dismiss": "Done",
-  "channels.oauthNotConfigured": "Cadence is not registered with this network yet: set its client ID (X_CLIENT_ID or LINKEDIN_CLIENT_ID) and secret, or enter the tokens by hand.",
+  "channels.oauthNotConfigured": "Cadence is not registered with this network yet: set its client ID (X_CLIENT_ID, LINKEDIN_CLIENT_ID or FACEBOOK_APP_ID) and secret, or enter the tokens by hand.",
   "channels.oauthStateMismatch": "The connection could not be confirmed (it expired or was started elsewhere): try again.",
   "channels.oauthRefused": "The network did not grant access.",
   "channels.connect": "Connect with {network}",
   "channels.connected": "The channel is connected.",
+  "channels.oauthNoPage": "The Facebook account manages no page matching this channel (its page ID or name). Pages found:",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -473,9 +473,10 @@ export const fr: Catalogue = {
   "work.reminder.translation": "À traduire en {language} pour le {date} : la publication part le {when}.",
   "work.reminder.approval": "À approuver bientôt : la publication part le {when} et attend encore l'approbation.",
   "work.dismiss": "Fait",
-  "channels.oauthNotConfigured": "Cadence n'est pas encore enregistré auprès de ce réseau : définissez son ID client (X_CLIENT_ID ou LINKEDIN_CLIENT_ID) et son secret, ou entrez les jetons à la main.",
+  "channels.oauthNotConfigured": "Cadence n'est pas encore enregistré auprès de ce réseau : définissez son ID client (X_CLIENT_ID, LINKEDIN_CLIENT_ID ou FACEBOOK_APP_ID) et son secret, ou entrez les jetons à la main.",
   "channels.oauthStateMismatch": "La connexion n'a pas pu être confirmée (elle a expiré ou a été lancée ailleurs) : réessayez.",
   "channels.oauthRefused": "Le réseau n'a pas accordé l'accès.",
   "channels.connect": "Connecter avec {network}",
   "channels.connected": "Le canal est connecté.",
+  "channels.oauthNoPage": "Le compte Facebook ne gère aucune page correspondant à ce canal (son ID de page ou son nom). Pages trouvées :",
 };

@@ -473,9 +473,10 @@ export const nl: Catalogue = {
   "work.reminder.translation": "Te vertalen naar het {language} tegen {date}: het bericht vertrekt op {when}.",
   "work.reminder.approval": "Binnenkort goed te keuren: het bericht vertrekt op {when} en wacht nog op goedkeuring.",
   "work.dismiss": "Gedaan",
-  "channels.oauthNotConfigured": "Cadence is nog niet geregistreerd bij dit netwerk: stel de client-ID (X_CLIENT_ID of LINKEDIN_CLIENT_ID) en het geheim in, of vul de tokens met de hand in.",
+  "channels.oauthNotConfigured": "Cadence is nog niet geregistreerd bij dit netwerk: stel de client-ID (X_CLIENT_ID, LINKEDIN_CLIENT_ID of FACEBOOK_APP_ID) en het geheim in, of vul de tokens met de hand in.",
   "channels.oauthStateMismatch": "De verbinding kon niet bevestigd worden (ze is verlopen of elders gestart): probeer opnieuw.",
   "channels.oauthRefused": "Het netwerk gaf geen toegang.",
   "channels.connect": "Verbinden met {network}",
   "channels.connected": "Het kanaal is verbonden.",
+  "channels.oauthNoPage": "Het Facebook-account beheert geen pagina die bij dit kanaal past (pagina-ID of naam). Gevonden pagina's:",
 };

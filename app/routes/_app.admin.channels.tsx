@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     channels: await channelsForAdmin(context.app),
     fields: CREDENTIAL_FIELDS,
-    oauth: { x: oauthAvailable(context.app, "x"), linkedin: oauthAvailable(context.app, "linkedin") },
+    oauth: { x: oauthAvailable(context.app, "x"), linkedin: oauthAvailable(context.app, "linkedin"), facebook: oauthAvailable(context.app, "facebook") },
   };
 }
 
@@ -94,7 +94,7 @@ export default function Channels() {
                   {c.needsReconnect ? <p className="field-error">{t("channels.needsReconnect", { reason: c.reconnectReason ?? "" })}</p> : null}
                 </td>
                 <td>
-                  {(c.network === "x" && oauth.x) || (c.network === "linkedin" && oauth.linkedin) ? (
+                  {(c.network === "x" && oauth.x) || (c.network === "linkedin" && oauth.linkedin) || (c.network === "facebook" && oauth.facebook) ? (
                     <a className="button" href={`/admin/channels/${c.id}/connect`}>
                       {t("channels.connect", { network: t(`network.${c.network}` as MessageKey) })}
                     </a>

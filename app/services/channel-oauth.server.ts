@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import { z } from "zod";
 import { findChannelById, updateChannelRow } from "../../db/repositories/channels";
-import type { User } from "../../db/schema";
+import type { Channel, User } from "../../db/schema";
 import { errorText, httpCall } from "../channels/http.server";
 import type { OAuthClient } from "../config.server";
 import { can } from "../domain/permissions";
@@ -19,7 +19,7 @@ import { CALL_TIMEOUT_MS } from "./publishing.server";
  */
 
 function clientFor(ctx: AppContext, network: string): OAuthClient | null {
-  return network === "x" ? ctx.config.oauth.x : network === "linkedin" ? ctx.config.oauth.linkedin : null;
+  return network === "x" ? ctx.config.oauth.x : network === "linkedin" ? ctx.config.oauth.linkedin : network === "facebook" ? ctx.config.oauth.facebook : null;
 }
 
 export function oauthAvailable(ctx: AppContext, network: string): boolean {
@@ -75,6 +75,7 @@ export async function finishConnect(ctx: AppContext, user: User, request: Reques
   const channel = await findChannelById(ctx.db, saved.data.channelId);
   const client = channel ? clientFor(ctx, channel.network) : null;
   if (!channel || !client) return { ok: false, key: "error.notFound.body" };
+  if (client.facebookGraphUrl) return await finishFacebook(ctx, user, channel, client, code, fetchImpl);
   const form = new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri(ctx), code_verifier: saved.data.verifier, client_id: client.clientId });
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
   if (client.clientSecret && client.clientAuth === "basic") headers.authorization = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString("base64")}`;
@@ -103,6 +104,42 @@ export async function finishConnect(ctx: AppContext, user: User, request: Reques
       reconnected: true,
     });
     await audit(tx, actorOf(user), { action: "channel.connected", subjectType: "channel", subjectId: channel.id, after: { network: channel.network, via: "oauth" } });
+  });
+  return { ok: true, channelId: channel.id };
+}
+
+/**
+ * Facebook: the code gives a user token; it is exchanged for a long-lived one, and the page's own
+ * token (which does not expire when obtained so) is read from /me/accounts for the channel's page.
+ */
+async function finishFacebook(ctx: AppContext, user: User, channel: Channel, client: OAuthClient, code: string, fetchImpl: typeof fetch): Promise<{ ok: true; channelId: string } | { ok: false; key: MessageKey; detail?: string }> {
+  const graph = client.facebookGraphUrl!;
+  const get = async (path: string, query: Record<string, string>) => {
+    const r = await httpCall(fetchImpl, `${graph}${path}?${new URLSearchParams(query).toString()}`, {}, CALL_TIMEOUT_MS);
+    if (!r.ok) return { error: r.detail };
+    return r.response.status === 200 ? { json: r.json as Record<string, unknown> } : { error: errorText(r.json, r.body, `HTTP ${r.response.status}`) };
+  };
+  const short = await get("/oauth/access_token", { client_id: client.clientId, client_secret: client.clientSecret ?? "", redirect_uri: redirectUri(ctx), code });
+  if ("error" in short || typeof short.json.access_token !== "string") return { ok: false, key: "channels.oauthRefused", detail: "error" in short ? short.error : "" };
+  const long = await get("/oauth/access_token", { grant_type: "fb_exchange_token", client_id: client.clientId, client_secret: client.clientSecret ?? "", fb_exchange_token: short.json.access_token });
+  const userToken = !("error" in long) && typeof long.json.access_token === "string" ? long.json.access_token : short.json.access_token;
+  const accounts = await get("/me/accounts", { access_token: userToken, fields: "id,name,access_token" });
+  if ("error" in accounts) return { ok: false, key: "channels.oauthRefused", detail: accounts.error };
+  const previous = channel.credentials_encrypted ? (JSON.parse(decryptCredentials(ctx.config.credentialsKey, channel.id, channel.credentials_encrypted)) as Record<string, string>) : {};
+  const wanted = previous.pageId ?? channel.handle;
+  const pages = (accounts.json.data ?? []) as { id: string; name: string; access_token: string }[];
+  const page = pages.find((p) => p.id === wanted || p.name === wanted) ?? (pages.length === 1 ? pages[0] : undefined);
+  if (!page) return { ok: false, key: "channels.oauthNoPage", detail: pages.map((p) => `${p.name} (${p.id})`).join(", ") };
+  await ctx.db.transaction().execute(async (tx) => {
+    await updateChannelRow(tx, channel.id, channel.version, {
+      name: channel.name,
+      handle: channel.handle,
+      baseUrl: channel.base_url,
+      active: channel.active,
+      credentialsEncrypted: encryptCredentials(ctx.config.credentialsKey, channel.id, JSON.stringify({ ...previous, pageId: page.id, accessToken: page.access_token })),
+      reconnected: true,
+    });
+    await audit(tx, actorOf(user), { action: "channel.connected", subjectType: "channel", subjectId: channel.id, after: { network: "facebook", via: "oauth", page: page.id } });
   });
   return { ok: true, channelId: channel.id };
 }

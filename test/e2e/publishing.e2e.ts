@@ -164,4 +164,29 @@ describe("publishing in chromium", () => {
     await expectText(admin.getByRole("alert").first(), /La connexion n'a pas pu être confirmée/);
     await admin.context().close();
   });
+
+  it("an admin connects a Facebook page with Facebook Login: the page's own token is stored", async () => {
+    const config = ctx.config as { publicUrl: string; oauth: { facebook: unknown } };
+    config.publicUrl = server.url;
+    config.oauth.facebook = {
+      clientId: "cadence-app",
+      clientSecret: "cadence-app-secret",
+      authorizeUrl: `${fake.url}/facebook/dialog/oauth`,
+      tokenUrl: `${fake.url}/facebook/oauth/access_token`,
+      scope: "pages_show_list,pages_manage_posts,pages_read_engagement",
+      clientAuth: "form",
+      facebookGraphUrl: `${fake.url}/facebook`,
+    };
+    await t.db
+      .insertInto("channels")
+      .values({ network: "facebook", language: "fr", name: "Facebook FR", handle: "123", base_url: `${fake.url}/facebook`, credentials_encrypted: null })
+      .execute();
+    const admin = await as("admin@test.be");
+    await admin.goto(`${server.url}/admin/channels`);
+    await admin.getByTestId("channel-Facebook FR").getByRole("link", { name: "Connecter avec Facebook" }).click();
+    await admin.waitForURL(/\/admin\/channels\?connected=/);
+    await admin.getByTestId("channel-Facebook FR").getByRole("button", { name: "Tester la connexion" }).click();
+    await expectText(admin.getByTestId("channel-Facebook FR"), /Connecté en tant que Cadence FR/);
+    await admin.context().close();
+  });
 });

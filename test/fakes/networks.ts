@@ -56,6 +56,7 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
   const webhookIds = new Map<string, ReceivedPost>();
   const xRefreshTokens = new Set<string>(["x-refresh-1"]);
   const xCodes = new Map<string, { challenge: string; redirect: string }>();
+  const fbCodes = new Set<string>();
 
   const accept = (network: FakeNetwork, text: string, key: string | null): ReceivedPost => {
     const post = { network, text, key, at: Date.now(), id: randomUUID() };
@@ -168,6 +169,28 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
               return { status: 200, body: { uri: `at://did:plc:cadence/app.bsky.feed.post/${rkey}`, cid: "bafy", commit: { cid: "bafy", rev: "1" }, validationStatus: "valid" } };
             }
             case "facebook": {
+              const q = (name: string) => url.searchParams.get(name) ?? "";
+              if (path.endsWith("/dialog/oauth")) {
+                const code = `fb-code-${randomUUID().slice(0, 8)}`;
+                fbCodes.add(code);
+                const back = new URL(q("redirect_uri") || "http://invalid/");
+                back.searchParams.set("code", code);
+                back.searchParams.set("state", q("state"));
+                return { status: 302, body: {}, headers: { location: back.toString() } };
+              }
+              if (path.endsWith("/oauth/access_token")) {
+                if (q("client_id") !== "cadence-app" || q("client_secret") !== "cadence-app-secret") return { status: 400, body: { error: { message: "Error validating client secret.", type: "OAuthException", code: 1 } } };
+                if (q("grant_type") === "fb_exchange_token") return { status: 200, body: { access_token: "fb-user-long", token_type: "bearer", expires_in: 5_184_000 } };
+                if (!fbCodes.delete(q("code"))) return { status: 400, body: { error: { message: "This authorization code has been used.", type: "OAuthException", code: 100 } } };
+                return { status: 200, body: { access_token: "fb-user-short", token_type: "bearer", expires_in: 3600 } };
+              }
+              if (path.endsWith("/me/accounts")) {
+                if (q("access_token") !== "fb-user-long") return { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
+                return { status: 200, body: { data: [{ id: "123", name: "Cadence FR", access_token: "fb-token" }, { id: "456", name: "Autre page", access_token: "other" }] } };
+              }
+              if (req.method === "GET" && /\/facebook\/[^/]+$/.test(path)) {
+                return q("access_token") === "fb-token" ? { status: 200, body: { id: path.split("/").pop(), name: "Cadence FR" } } : { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
+              }
               if (json.access_token !== "fb-token") return { status: 400, body: { error: { message: "Error validating access token", type: "OAuthException", code: 190, error_subcode: 463 } } };
               const text = field("message");
               if (posts.some((p) => p.network === "facebook" && p.text === text)) return { status: 400, body: { error: { message: "Duplicate status message", type: "OAuthException", code: 506 } } };

@@ -153,6 +153,24 @@ describe("the networks' answers", () => {
     expect(fake.duplicates()).toEqual([]);
   });
 
+  it("a 5xx after X accepted the post: the retry gets X's duplicate answer, read as published and looked up — one post", async () => {
+    const x = await makeApiChannel(ctx, "x", "bilingual", `${fake.url}/x`, { accessToken: "x-token" });
+    const fb = await makeApiChannel(ctx, "facebook", "bilingual", `${fake.url}/facebook`, { pageId: "123", accessToken: "fb-token" });
+    const [id] = await makeScheduledItems(t.db, editor, approver, [x, fb], { count: 1, localDate: "2030-02-07" });
+    fake.fail("x", { status: 503, acceptThen: true, body: { title: "Service Unavailable", status: 503 } });
+    fake.fail("facebook", { status: 500, acceptThen: true, body: { error: { message: "An unknown error occurred", code: 1 } } });
+    await makeDueNow(t.db, [id!]);
+    const postsBefore = fake.posts.length;
+    const states = await publishUntilSettled([id!]);
+    expect(states.map((s) => s.state)).toEqual(["published", "published"]);
+    const received = fake.posts.slice(postsBefore);
+    expect(received.map((p) => p.network).sort()).toEqual(["facebook", "x"]);
+    const xState = states.find((s) => s.channel_id === x.id)!;
+    expect(xState.remote_url).toBe(`https://x.com/${x.handle}/status/${received.find((p) => p.network === "x")!.id}`);
+    const fbState = states.find((s) => s.channel_id === fb.id)!;
+    expect(fbState.remote_url).toBe(`https://www.facebook.com/123_${received.find((p) => p.network === "facebook")!.id}`);
+  });
+
   it("a 401 fails at once, marks the channel as needing reconnection, and holds its other publications", async () => {
     const mastodon = await makeApiChannel(ctx, "mastodon", "bilingual", `${fake.url}/mastodon`, { accessToken: "revoked" });
     const ids = await makeScheduledItems(t.db, editor, approver, [mastodon], { count: 2, localDate: "2030-02-03" });

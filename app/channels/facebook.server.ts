@@ -31,7 +31,15 @@ export const facebookAdapter: ChannelAdapter = {
     const detail = errorText(r.json, r.body, `HTTP ${status}`);
     if (status === 200 && j?.id) return { kind: "published", remoteId: j.id, remoteUrl: `https://www.facebook.com/${j.id}` };
     const code = j?.error?.code;
-    if (code === 506) return { kind: "published", remoteId: null, remoteUrl: `https://www.facebook.com/${pageId}` } satisfies PublishOutcome;
+    if (code === 506) {
+      // "Duplicate post": already on the page. It is looked up among the page's latest posts.
+      const base = (input.channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "");
+      const q = new URLSearchParams({ fields: "id,message", limit: "25", access_token: input.channel.credentials.accessToken ?? "" });
+      const list = await httpCall(deps.fetch, `${base}/${encodeURIComponent(pageId)}/published_posts?${q.toString()}`, {}, deps.timeoutMs);
+      const posts = list.ok && list.response.status === 200 ? ((list.json as { data?: { id: string; message?: string }[] } | null)?.data ?? []) : [];
+      const found = posts.find((p) => (p.message ?? "").trim() === input.text.trim());
+      return { kind: "published", remoteId: found?.id ?? null, remoteUrl: `https://www.facebook.com/${found?.id ?? pageId}` } satisfies PublishOutcome;
+    }
     if (code === 190 || code === 102) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
     if (code === 10 || (code !== undefined && code >= 200 && code <= 299)) return { kind: "failed", code: "permission", detail, reconnect: true };
     if (code === 4 || code === 17 || code === 32 || code === 613 || code === 341 || code === 80001 || status === 429)

@@ -1,6 +1,6 @@
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { refreshWithToken } from "./oauth-refresh.server";
-import { latest, parseResetHeader, type ChannelAdapter, type PublishOutcome } from "./types";
+import { latest, parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type PublishOutcome } from "./types";
 
 const DEFAULT_BASE = "https://api.x.com";
 
@@ -10,6 +10,28 @@ function resetOf(headers: Headers, now: Date): Date | undefined {
     headers.get("x-user-limit-24hour-remaining") === "0" ? parseResetHeader(headers.get("x-user-limit-24hour-reset"), "epoch", now) : undefined,
     headers.get("x-app-limit-24hour-remaining") === "0" ? parseResetHeader(headers.get("x-app-limit-24hour-reset"), "epoch", now) : undefined,
   );
+}
+
+/** Text as X keeps it: links become t.co links, so posts are compared without them. */
+function withoutLinks(text: string): string {
+  return text.replace(/https?:\/\/\S+/g, "").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * X said "duplicate content": the post is already on the account. It is looked up among the
+ * account's latest posts (GET /2/users/:id/tweets) to link to it; if not found, the account is linked.
+ */
+async function findExisting(channel: AdapterChannel, text: string, deps: AdapterDeps): Promise<PublishOutcome> {
+  const base = (channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "");
+  const headers = { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` };
+  const fallback: PublishOutcome = { kind: "published", remoteId: null, remoteUrl: `https://x.com/${channel.handle.replace(/^@/, "")}` };
+  const me = await httpCall(deps.fetch, `${base}/2/users/me`, { headers }, deps.timeoutMs);
+  const userId = me.ok && me.response.status === 200 ? (me.json as { data?: { id?: string } } | null)?.data?.id : undefined;
+  if (!userId) return fallback;
+  const list = await httpCall(deps.fetch, `${base}/2/users/${encodeURIComponent(userId)}/tweets?max_results=20`, { headers }, deps.timeoutMs);
+  const posts = list.ok && list.response.status === 200 ? ((list.json as { data?: { id: string; text: string }[] } | null)?.data ?? []) : [];
+  const found = posts.find((p) => withoutLinks(p.text) === withoutLinks(text));
+  return found ? { kind: "published", remoteId: found.id, remoteUrl: `https://x.com/${channel.handle.replace(/^@/, "") || "i/web"}/status/${found.id}` } : fallback;
 }
 
 /**
@@ -38,7 +60,7 @@ export const xAdapter: ChannelAdapter = {
     }
     if (status === 401) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
     if (status === 402) return { kind: "failed", code: "credits_depleted", detail };
-    if (status === 403 && /duplicate/i.test(detail)) return { kind: "published", remoteId: null, remoteUrl: `https://x.com/${input.channel.handle.replace(/^@/, "")}` } satisfies PublishOutcome;
+    if (status === 403 && /duplicate/i.test(detail)) return await findExisting(input.channel, text, deps);
     if (status === 403) return { kind: "failed", code: "permission", detail };
     if (status === 429) {
       const capped = /usage-capped/i.test(String((json as { type?: string } | null)?.type ?? ""));

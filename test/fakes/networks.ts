@@ -147,6 +147,11 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
               }
               if (req.headers.authorization !== "Bearer x-token") return { status: 401, body: { title: "Unauthorized", type: "about:blank", status: 401, detail: "Unauthorized" } };
               if (path.endsWith("/2/users/me")) return { status: 200, body: { data: { id: "1", name: "Cadence", username: "cadence" } } };
+              if (req.method === "GET" && path.endsWith("/2/users/1/tweets")) {
+                // X shortens links to t.co in what it returns.
+                const latest = posts.filter((p) => p.network === "x").slice(-20).reverse();
+                return { status: 200, body: { data: latest.map((p) => ({ id: p.id, text: p.text.replace(/https?:\/\/\S+/g, "https://t.co/abc123") })) } };
+              }
               const text = field("text");
               if (posts.some((p) => p.network === "x" && p.text === text))
                 return { status: 403, body: { detail: "You are not allowed to create a Tweet with duplicate content.", type: "about:blank", title: "Forbidden", status: 403 } };
@@ -187,6 +192,11 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
               if (path.endsWith("/me/accounts")) {
                 if (q("access_token") !== "fb-user-long") return { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
                 return { status: 200, body: { data: [{ id: "123", name: "Cadence FR", access_token: "fb-token" }, { id: "456", name: "Autre page", access_token: "other" }] } };
+              }
+              if (req.method === "GET" && path.endsWith("/published_posts")) {
+                if (q("access_token") !== "fb-token") return { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
+                const latest = posts.filter((p) => p.network === "facebook").slice(-25).reverse();
+                return { status: 200, body: { data: latest.map((p) => ({ id: `123_${p.id}`, message: p.text })) } };
               }
               if (req.method === "GET" && /\/facebook\/[^/]+$/.test(path)) {
                 return q("access_token") === "fb-token" ? { status: 200, body: { id: path.split("/").pop(), name: "Cadence FR" } } : { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };

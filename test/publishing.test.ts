@@ -292,7 +292,7 @@ describe("the crisis hold", () => {
     expect(after).toEqual([]);
     const items = await t.db.selectFrom("content_items").select(["id", "status", "version"]).where("id", "in", ids).execute();
     expect(items.every((i) => i.status === "held")).toBe(true);
-    const audit = await t.db.selectFrom("audit_events").select("action").where("action", "in", ["publishing.held", "publishing.released"]).execute();
+    const audit = await t.db.selectFrom("audit_events").select("action").where("action", "in", ["publishing.held", "publishing.released"]).orderBy("id").execute();
     expect(audit.map((a) => a.action)).toEqual(["publishing.held", "publishing.released"]);
 
     // The editor moves one to a new time: it is scheduled again, with its publications.
@@ -337,7 +337,7 @@ describe("a person's decision on a publication", () => {
     await t.db.updateTable("publications").set({ state: "failed" }).where("id", "=", p!.id).execute();
     expect(await actOnPublication(ctx, editor, p!.id, { action: "retry" })).toEqual({ ok: true });
     expect((await publicationStates(t.db, [id!]))[0]!.state).toBe("scheduled");
-    const actions = await t.db.selectFrom("audit_events").select("action").where("subject_id", "=", id!).execute();
+    const actions = await t.db.selectFrom("audit_events").select("action").where("subject_id", "=", id!).orderBy("id").execute();
     expect(actions.map((a) => a.action)).toEqual(["publication.confirmed", "publication.retried"]);
   });
 });

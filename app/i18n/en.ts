@@ -478,6 +478,12 @@ export const en = {
   "channels.connect": "Connect with {network}",
   "channels.connected": "The channel is connected.",
   "channels.oauthNoPage": "The Facebook account manages no page matching this channel (its page ID or name). Pages found:",
+  "history.publication.published": "Published on a channel",
+  "history.publication.failed": "Publishing failed on a channel",
+  "history.publication.unconfirmed": "Publishing to check on a channel",
+  "history.publication.confirmed": "Confirmed as published after checking by hand",
+  "history.publication.retried": "Publishing retried",
+  "history.publication.cancelled": "Publication cancelled",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -479,4 +479,10 @@ export const fr: Catalogue = {
   "channels.connect": "Connecter avec {network}",
   "channels.connected": "Le canal est connecté.",
   "channels.oauthNoPage": "Le compte Facebook ne gère aucune page correspondant à ce canal (son ID de page ou son nom). Pages trouvées :",
+  "history.publication.published": "Publiée sur un canal",
+  "history.publication.failed": "Échec de publication sur un canal",
+  "history.publication.unconfirmed": "Publication à vérifier sur un canal",
+  "history.publication.confirmed": "Confirmée comme publiée après vérification manuelle",
+  "history.publication.retried": "Publication relancée",
+  "history.publication.cancelled": "Publication annulée",
 };

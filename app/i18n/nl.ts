@@ -479,4 +479,10 @@ export const nl: Catalogue = {
   "channels.connect": "Verbinden met {network}",
   "channels.connected": "Het kanaal is verbonden.",
   "channels.oauthNoPage": "Het Facebook-account beheert geen pagina die bij dit kanaal past (pagina-ID of naam). Gevonden pagina's:",
+  "history.publication.published": "Gepubliceerd op een kanaal",
+  "history.publication.failed": "Publicatie mislukt op een kanaal",
+  "history.publication.unconfirmed": "Publicatie na te kijken op een kanaal",
+  "history.publication.confirmed": "Bevestigd als gepubliceerd na controle met de hand",
+  "history.publication.retried": "Publicatie opnieuw geprobeerd",
+  "history.publication.cancelled": "Publicatie geannuleerd",
 };

@@ -31,6 +31,12 @@ const KNOWN = new Set([
   "parity_exception.approved",
   "parity_exception.rejected",
   "parity_exception.withdrawn",
+  "publication.published",
+  "publication.failed",
+  "publication.unconfirmed",
+  "publication.confirmed",
+  "publication.retried",
+  "publication.cancelled",
 ]);
 
 export default function ItemHistory() {

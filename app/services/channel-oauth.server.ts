@@ -9,7 +9,7 @@ import { can } from "../domain/permissions";
 import type { MessageKey } from "../i18n";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
-import { decryptCredentials, encryptCredentials } from "./credentials-crypto.server";
+import { readChannelCredentials, sealChannelCredentials } from "./credentials-crypto.server";
 import { CALL_TIMEOUT_MS } from "./publishing.server";
 
 /**
@@ -84,9 +84,8 @@ export async function finishConnect(ctx: AppContext, user: User, request: Reques
   if (!r.ok) return { ok: false, key: "channels.oauthRefused", detail: r.detail };
   const j = r.json as { access_token?: string; refresh_token?: string; expires_in?: number } | null;
   if (r.response.status !== 200 || !j?.access_token) return { ok: false, key: "channels.oauthRefused", detail: errorText(r.json, r.body, `HTTP ${r.response.status}`) };
-  const previous = channel.credentials_encrypted ? (JSON.parse(decryptCredentials(ctx.config.credentialsKey, channel.id, channel.credentials_encrypted)) as Record<string, string>) : {};
   const credentials: Record<string, string> = {
-    ...previous,
+    ...readChannelCredentials(ctx.config.credentialsKey, channel),
     accessToken: j.access_token,
     ...(j.refresh_token ? { refreshToken: j.refresh_token } : {}),
     ...(j.expires_in ? { expiresAt: new Date(ctx.now().getTime() + j.expires_in * 1000).toISOString() } : {}),
@@ -94,16 +93,21 @@ export async function finishConnect(ctx: AppContext, user: User, request: Reques
     ...(client.clientSecret ? { clientSecret: client.clientSecret } : {}),
     ...(channel.network === "x" ? {} : { tokenUrl: client.tokenUrl }),
   };
+  return await storeConnection(ctx, user, channel, credentials, {});
+}
+
+/** Stores the credentials a connection obtained, clears "needs reconnecting", and audits it. */
+async function storeConnection(ctx: AppContext, user: User, channel: Channel, credentials: Record<string, string>, details: Record<string, string>): Promise<{ ok: true; channelId: string }> {
   await ctx.db.transaction().execute(async (tx) => {
     await updateChannelRow(tx, channel.id, channel.version, {
       name: channel.name,
       handle: channel.handle,
       baseUrl: channel.base_url,
       active: channel.active,
-      credentialsEncrypted: encryptCredentials(ctx.config.credentialsKey, channel.id, JSON.stringify(credentials)),
+      credentialsEncrypted: sealChannelCredentials(ctx.config.credentialsKey, channel.id, credentials),
       reconnected: true,
     });
-    await audit(tx, actorOf(user), { action: "channel.connected", subjectType: "channel", subjectId: channel.id, after: { network: channel.network, via: "oauth" } });
+    await audit(tx, actorOf(user), { action: "channel.connected", subjectType: "channel", subjectId: channel.id, after: { network: channel.network, via: "oauth", ...details } });
   });
   return { ok: true, channelId: channel.id };
 }
@@ -125,23 +129,12 @@ async function finishFacebook(ctx: AppContext, user: User, channel: Channel, cli
   const userToken = !("error" in long) && typeof long.json.access_token === "string" ? long.json.access_token : short.json.access_token;
   const accounts = await get("/me/accounts", { access_token: userToken, fields: "id,name,access_token" });
   if ("error" in accounts) return { ok: false, key: "channels.oauthRefused", detail: accounts.error };
-  const previous = channel.credentials_encrypted ? (JSON.parse(decryptCredentials(ctx.config.credentialsKey, channel.id, channel.credentials_encrypted)) as Record<string, string>) : {};
+  const previous = readChannelCredentials(ctx.config.credentialsKey, channel);
   const wanted = previous.pageId ?? channel.handle;
   const pages = (accounts.json.data ?? []) as { id: string; name: string; access_token: string }[];
   const page = pages.find((p) => p.id === wanted || p.name === wanted) ?? (pages.length === 1 ? pages[0] : undefined);
   if (!page) return { ok: false, key: "channels.oauthNoPage", detail: pages.map((p) => `${p.name} (${p.id})`).join(", ") };
-  await ctx.db.transaction().execute(async (tx) => {
-    await updateChannelRow(tx, channel.id, channel.version, {
-      name: channel.name,
-      handle: channel.handle,
-      baseUrl: channel.base_url,
-      active: channel.active,
-      credentialsEncrypted: encryptCredentials(ctx.config.credentialsKey, channel.id, JSON.stringify({ ...previous, pageId: page.id, accessToken: page.access_token })),
-      reconnected: true,
-    });
-    await audit(tx, actorOf(user), { action: "channel.connected", subjectType: "channel", subjectId: channel.id, after: { network: "facebook", via: "oauth", page: page.id } });
-  });
-  return { ok: true, channelId: channel.id };
+  return await storeConnection(ctx, user, channel, { ...previous, pageId: page.id, accessToken: page.access_token }, { page: page.id });
 }
 
 /** The header that clears the attempt's cookie once it is used. */

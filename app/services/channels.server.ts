@@ -7,8 +7,8 @@ import { can } from "../domain/permissions";
 import type { MessageKey } from "../i18n";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
-import { decryptCredentials, encryptCredentials } from "./credentials-crypto.server";
-import { adapterDeps } from "./publishing.server";
+import { readChannelCredentials, sealChannelCredentials } from "./credentials-crypto.server";
+import { adapterChannel, adapterDeps } from "./publishing.server";
 import { toFieldErrors, type FieldErrors } from "./validation.server";
 
 /** The credentials each network needs (entered once, encrypted at rest, never shown again). */
@@ -83,20 +83,20 @@ export async function saveChannel(ctx: AppContext, user: User, input: Record<str
   return await ctx.db.transaction().execute(async (tx): Promise<ChannelResult> => {
     if (!data.id) {
       const channel = await insertChannel(tx, { network: data.network, language: data.language, name: data.name, handle: data.handle, base_url: data.baseUrl || null, credentials_encrypted: null, active: data.active });
-      if (hasNew) await setChannelCredentials(tx, channel.id, encryptCredentials(ctx.config.credentialsKey, channel.id, JSON.stringify(typed)));
+      if (hasNew) await setChannelCredentials(tx, channel.id, sealChannelCredentials(ctx.config.credentialsKey, channel.id, typed));
       await audit(tx, actorOf(user), { action: "channel.created", subjectType: "channel", subjectId: channel.id, after: { network: data.network, language: data.language, name: data.name, credentials: hasNew ? "stored" : "none" } });
       return { ok: true, id: channel.id };
     }
     const before = await findChannelById(tx, data.id);
     if (!before) return { ok: false, errors: { _form: { key: "error.notFound.body" } } };
     // Fields typed in are merged into the stored ones, so one token can be replaced alone.
-    const merged = hasNew ? { ...(before.credentials_encrypted ? (JSON.parse(decryptCredentials(ctx.config.credentialsKey, before.id, before.credentials_encrypted)) as Record<string, string>) : {}), ...typed } : null;
+    const merged = hasNew ? { ...readChannelCredentials(ctx.config.credentialsKey, before), ...typed } : null;
     const updated = await updateChannelRow(tx, data.id, data.version ?? 0, {
       name: data.name,
       handle: data.handle,
       baseUrl: data.baseUrl || null,
       active: data.active,
-      ...(merged ? { credentialsEncrypted: encryptCredentials(ctx.config.credentialsKey, data.id, JSON.stringify(merged)), reconnected: true } : {}),
+      ...(merged ? { credentialsEncrypted: sealChannelCredentials(ctx.config.credentialsKey, data.id, merged), reconnected: true } : {}),
     });
     if (!updated) return { ok: false, errors: { _form: { key: "item.conflict" } } };
     await audit(tx, actorOf(user), {
@@ -116,7 +116,6 @@ export async function testChannelConnection(ctx: AppContext, user: User, channel
   if (!z.string().uuid().safeParse(channelId).success) return { ok: false, key: "error.notFound.body" };
   const channel: Channel | undefined = await findChannelById(ctx.db, channelId);
   if (!channel) return { ok: false, key: "error.notFound.body" };
-  const credentials = channel.credentials_encrypted ? (JSON.parse(decryptCredentials(ctx.config.credentialsKey, channel.id, channel.credentials_encrypted)) as Record<string, string>) : {};
-  const result = await adapterFor(channel.network).testConnection({ id: channel.id, network: channel.network, name: channel.name, handle: channel.handle, baseUrl: channel.base_url, credentials }, adapterDeps(ctx));
+  const result = await adapterFor(channel.network).testConnection(adapterChannel(ctx, channel), adapterDeps(ctx));
   return result.ok ? result : { ok: false, key: `publishError.${result.code}` as MessageKey, code: result.code, detail: result.detail };
 }

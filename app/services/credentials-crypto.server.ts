@@ -24,3 +24,13 @@ export function decryptCredentials(key: Buffer, channelId: string, stored: strin
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
 }
+
+/** A channel's stored credentials, decrypted ({} when none are stored). */
+export function readChannelCredentials(key: Buffer, channel: { id: string; credentials_encrypted: string | null }): Record<string, string> {
+  return channel.credentials_encrypted ? (JSON.parse(decryptCredentials(key, channel.id, channel.credentials_encrypted)) as Record<string, string>) : {};
+}
+
+/** Credentials sealed for one channel, as they are stored. */
+export function sealChannelCredentials(key: Buffer, channelId: string, credentials: Record<string, string>): string {
+  return encryptCredentials(key, channelId, JSON.stringify(credentials));
+}

@@ -19,7 +19,7 @@ import { adapterFor } from "../channels/registry.server";
 import type { AdapterChannel, AdapterDeps, AdapterNetwork, ErrorCode, PublishInput, PublishOutcome } from "../channels/types";
 import type { AppContext } from "./context.server";
 import { listChannels, setChannelCredentials } from "../../db/repositories/channels";
-import { decryptCredentials, encryptCredentials } from "./credentials-crypto.server";
+import { readChannelCredentials, sealChannelCredentials } from "./credentials-crypto.server";
 import { checkPublishable } from "./review.server";
 
 /** A claim older than this, still "sending", belongs to a process that died or hung. */
@@ -27,12 +27,9 @@ export const CLAIM_LEASE_MS = 90_000;
 /** Each network call is abandoned after this (its outcome is then unknown). */
 export const CALL_TIMEOUT_MS = 20_000;
 
-function adapterChannel(ctx: AppContext, channel: Channel): AdapterChannel {
-  let credentials: Record<string, string> = {};
-  if (channel.credentials_encrypted) {
-    credentials = JSON.parse(decryptCredentials(ctx.config.credentialsKey, channel.id, channel.credentials_encrypted)) as Record<string, string>;
-  }
-  return { id: channel.id, network: channel.network, name: channel.name, handle: channel.handle, baseUrl: channel.base_url, credentials };
+/** A channel as an adapter sees it, credentials decrypted. */
+export function adapterChannel(ctx: AppContext, channel: Channel): AdapterChannel {
+  return { id: channel.id, network: channel.network, name: channel.name, handle: channel.handle, baseUrl: channel.base_url, credentials: readChannelCredentials(ctx.config.credentialsKey, channel) };
 }
 
 export function adapterDeps(ctx: AppContext, fetchImpl: typeof fetch = fetch): AdapterDeps {
@@ -346,7 +343,7 @@ export async function refreshExpiringTokens(ctx: AppContext, options: { deps?: A
     if (!ac.credentials.refreshToken || Number.isNaN(expiresAt) || expiresAt > horizon) continue;
     const answer = await adapter.refresh(ac, deps);
     if (answer.ok) {
-      await setChannelCredentials(ctx.db, channel.id, encryptCredentials(ctx.config.credentialsKey, channel.id, JSON.stringify(answer.credentials)));
+      await setChannelCredentials(ctx.db, channel.id, sealChannelCredentials(ctx.config.credentialsKey, channel.id, answer.credentials));
       result.refreshed++;
       ctx.log.info("channel token refreshed", { channel: channel.id, network: channel.network });
     } else {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type PublishOutcome } from "./types";
 
@@ -76,7 +77,7 @@ export const blueskyAdapter: ChannelAdapter = {
     let s = await session(input.channel, deps);
     if (!isSession(s)) return s;
     const rkey = input.remoteKey ?? newTid(deps.now());
-    const text = input.link && !input.text.includes(input.link) ? `${input.text}\n${input.link}` : input.text;
+    const text = composeBody("bluesky", input.text, input.link);
     const links = [...text.matchAll(/https?:\/\/[^\s]+/g)].map((m) => m[0]);
     const facets = links
       .map((uri) => ({ uri, index: byteOffsets(text, uri) }))

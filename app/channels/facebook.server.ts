@@ -1,3 +1,4 @@
+import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import type { ChannelAdapter, PublishOutcome } from "./types";
 
@@ -22,7 +23,8 @@ export const facebookAdapter: ChannelAdapter = {
   network: "facebook",
   async publish(input, deps) {
     const pageId = input.channel.credentials.pageId ?? input.channel.handle;
-    const form = new URLSearchParams({ message: input.text, access_token: input.channel.credentials.accessToken ?? "" });
+    const message = composeBody("facebook", input.text, input.link);
+    const form = new URLSearchParams({ message, access_token: input.channel.credentials.accessToken ?? "" });
     if (input.link) form.set("link", input.link);
     const r = await httpCall(deps.fetch, `${(input.channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "")}/${encodeURIComponent(pageId)}/feed`, { method: "POST", body: form }, deps.timeoutMs);
     if (!r.ok) return withoutResponse(r);
@@ -37,7 +39,7 @@ export const facebookAdapter: ChannelAdapter = {
       const q = new URLSearchParams({ fields: "id,message", limit: "25", access_token: input.channel.credentials.accessToken ?? "" });
       const list = await httpCall(deps.fetch, `${base}/${encodeURIComponent(pageId)}/published_posts?${q.toString()}`, {}, deps.timeoutMs);
       const posts = list.ok && list.response.status === 200 ? ((list.json as { data?: { id: string; message?: string }[] } | null)?.data ?? []) : [];
-      const found = posts.find((p) => (p.message ?? "").trim() === input.text.trim());
+      const found = posts.find((p) => (p.message ?? "").trim() === message.trim());
       return { kind: "published", remoteId: found?.id ?? null, remoteUrl: `https://www.facebook.com/${found?.id ?? pageId}` } satisfies PublishOutcome;
     }
     if (code === 190 || code === 102) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };

@@ -1,4 +1,4 @@
-import { escapeLinkedInText } from "../domain/channel-text";
+import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { refreshWithToken } from "./oauth-refresh.server";
 import type { ChannelAdapter } from "./types";
@@ -26,7 +26,7 @@ export const linkedinAdapter: ChannelAdapter = {
     };
     const body = {
       author: input.channel.credentials.author ?? input.channel.handle,
-      commentary: escapeLinkedInText(input.link && !input.text.includes(input.link) ? `${input.text}\n\n${input.link}` : input.text),
+      commentary: composeBody("linkedin", input.text, input.link),
       visibility: "PUBLIC",
       distribution: { feedDistribution: "MAIN_FEED", targetEntities: [], thirdPartyDistributionChannels: [] },
       lifecycleState: "PUBLISHED",

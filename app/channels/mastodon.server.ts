@@ -1,3 +1,4 @@
+import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { parseResetHeader, type ChannelAdapter, type PublishOutcome } from "./types";
 
@@ -39,7 +40,7 @@ export const mastodonAdapter: ChannelAdapter = {
           "content-type": "application/json",
           "idempotency-key": input.idempotencyKey,
         },
-        body: JSON.stringify({ status: input.link && !input.text.includes(input.link) ? `${input.text}\n\n${input.link}` : input.text, visibility: "public", language: input.languages.length === 1 ? input.languages[0] : undefined }),
+        body: JSON.stringify({ status: composeBody("mastodon", input.text, input.link), visibility: "public", language: input.languages.length === 1 ? input.languages[0] : undefined }),
       },
       deps.timeoutMs,
     );

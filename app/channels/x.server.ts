@@ -1,3 +1,4 @@
+import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { refreshWithToken } from "./oauth-refresh.server";
 import { latest, parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type PublishOutcome } from "./types";
@@ -43,7 +44,7 @@ export const xAdapter: ChannelAdapter = {
   network: "x",
   async publish(input, deps) {
     const url = `${(input.channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "")}/2/tweets`;
-    const text = input.link && !input.text.includes(input.link) ? `${input.text} ${input.link}` : input.text;
+    const text = composeBody("x", input.text, input.link);
     const r = await httpCall(
       deps.fetch,
       url,

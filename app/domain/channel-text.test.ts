@@ -81,6 +81,12 @@ describe("LinkedIn: 3,000 characters after escaping the reserved ones", () => {
     expect(measureText("linkedin", "a".repeat(3000)).ok).toBe(true);
     expect(measureText("linkedin", `${"a".repeat(2999)}#`).ok).toBe(false);
   });
+
+  it("counts the link LinkedIn receives inside the commentary, escaped like the text", () => {
+    // "a" + blank line + the link with its "_" escaped: what the adapter sends.
+    expect(composeBody("linkedin", "a", "https://fin.belgium.be/a_b")).toBe("a\n\nhttps://fin.belgium.be/a\\_b");
+    expect(measureText("linkedin", "a", "https://fin.belgium.be/a_b").length).toBe(30);
+  });
 });
 
 describe("Facebook: 63,206 characters, URLs by their literal length", () => {

@@ -79,7 +79,7 @@ export function composeBody(network: TextNetwork, text: string, link: string | n
     case "bluesky":
       return hasLink ? `${clean}\n\n${link}` : clean;
     case "linkedin":
-      return escapeLinkedInText(clean);
+      return escapeLinkedInText(hasLink ? `${clean}\n\n${link}` : clean);
     default:
       return clean;
   }

@@ -69,6 +69,23 @@ export interface BatchCache {
   pairs?: Promise<Map<string, PairRows>>;
 }
 
+/**
+ * The network a channel publishes to. In demo mode a channel without credentials publishes to the
+ * local outbox: the demo publishes for real, without accounts on the networks.
+ */
+function networkOf(ctx: AppContext, channel: Channel): AdapterNetwork {
+  return ctx.config.demo && !channel.credentials_encrypted ? "outbox" : channel.network;
+}
+
+function channelOf(ctx: AppContext, cache: BatchCache, channelId: string): Promise<Channel | undefined> {
+  let row = cache.channels.get(channelId);
+  if (!row) {
+    row = findChannel(ctx.db, channelId);
+    cache.channels.set(channelId, row);
+  }
+  return row;
+}
+
 export function newBatchCache(): BatchCache {
   return { channels: new Map() };
 }
@@ -85,18 +102,10 @@ async function inputFor(
   if (check.item && !["scheduled", "published", "partly_failed", "failed"].includes(check.item.status)) return { refused: `item is ${check.item.status}` };
   const planned = check.texts.find((t) => t.channelId === claimed.channelId);
   if (!planned) return { refused: "channel no longer planned" };
-  let channelRow = cache.channels.get(claimed.channelId);
-  if (!channelRow) {
-    channelRow = findChannel(ctx.db, claimed.channelId);
-    cache.channels.set(claimed.channelId, channelRow);
-  }
-  const channel = await channelRow;
+  const channel = await channelOf(ctx, cache, claimed.channelId);
   if (!channel) return { refused: "channel deleted" };
-  // In demo mode a channel without credentials publishes to the local outbox: the demo publishes
-  // for real, without accounts on the networks.
-  const network: AdapterNetwork = ctx.config.demo && !channel.credentials_encrypted ? "outbox" : channel.network;
   return {
-    network,
+    network: networkOf(ctx, channel),
     input: {
       publicationId: claimed.id,
       idempotencyKey: claimed.idempotencyKey,
@@ -285,11 +294,12 @@ export async function recoverStuckPublications(ctx: AppContext, options: { deps?
   const me = `recovery-${process.pid}-${randomUUID().slice(0, 8)}`;
   const stuck = await listStuckSending(ctx.db, new Date(ctx.now().getTime() - (options.leaseMs ?? CLAIM_LEASE_MS)), 500);
   const result = { recovered: 0, unconfirmed: 0, rescheduled: 0 };
+  const cache = newBatchCache();
   for (const p of stuck) {
     if (!(await takeOverClaim(ctx.db, p.id, p.claimed_by, me, ctx.now()))) continue;
     const claimed = { id: p.id, contentItemId: p.content_item_id, channelId: p.channel_id, idempotencyKey: p.idempotency_key, remoteKey: p.remote_key, dueAt: p.due_at, deadlineAt: p.deadline_at, attempts: p.attempts };
-    const channel = await findChannel(ctx.db, p.channel_id);
-    const adapter = channel ? adapterFor(ctx.config.demo && !channel.credentials_encrypted ? "outbox" : channel.network) : null;
+    const channel = await channelOf(ctx, cache, p.channel_id);
+    const adapter = channel ? adapterFor(networkOf(ctx, channel)) : null;
     // Never called the network (crashed before sent_at was written): simply due again.
     if (!p.sent_at && channel) {
       await finishClaim(ctx.db, p.id, me, { state: "scheduled", nextAttemptAt: ctx.now(), errorCode: "outcome_unknown", error: "the scheduler stopped before calling the network" });
@@ -299,7 +309,7 @@ export async function recoverStuckPublications(ctx: AppContext, options: { deps?
     let verdict: "published" | "absent" | "unknown" = "unknown";
     let remote: { remoteId: string | null; remoteUrl: string | null } = { remoteId: null, remoteUrl: null };
     if (adapter?.check && channel) {
-      const built = await inputFor(ctx, claimed);
+      const built = await inputFor(ctx, claimed, cache);
       if (!("refused" in built)) {
         try {
           const checked = await adapter.check(built.input, deps);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { approvalRefusal, planningStatus, publishability, translationDeadline, variantState, wordDiff, type PairFacts, type VariantFacts } from "./pairing";
+import { approvalRefusal, awaitsApproval, planningStatus, publishability, translationDeadline, variantState, wordDiff, type PairFacts, type VariantFacts } from "./pairing";
 
 const SOURCE = "src-1";
 const v = (language: "fr" | "nl" | "de", status: VariantFacts["status"], extra: Partial<VariantFacts> = {}): VariantFacts => ({
@@ -144,5 +144,15 @@ describe("wordDiff", () => {
     expect(wordDiff("", "Nouveau texte")).toEqual([{ kind: "added", text: "Nouveau texte" }]);
     expect(wordDiff("Ancien", "")).toEqual([{ kind: "removed", text: "Ancien" }]);
     expect(wordDiff("Même texte", "Même texte")).toEqual([{ kind: "same", text: "Même texte" }]);
+  });
+});
+
+describe("awaitsApproval", () => {
+  it("is true when every required language is written and sent and one is not yet approved", () => {
+    expect(awaitsApproval(facts({ variants: [v("fr", "submitted"), v("nl", "submitted")] }), SOURCE)).toBe(true);
+    expect(awaitsApproval(facts({ variants: [v("fr", "approved"), v("nl", "submitted")] }), SOURCE)).toBe(true);
+    expect(awaitsApproval(facts(), SOURCE)).toBe(false);
+    expect(awaitsApproval(facts({ variants: [v("fr", "submitted")] }), SOURCE)).toBe(false);
+    expect(awaitsApproval(facts({ variants: [v("fr", "submitted"), v("nl", "submitted", { sourceHash: "old" })] }), SOURCE)).toBe(false);
   });
 });

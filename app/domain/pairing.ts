@@ -158,6 +158,12 @@ export function planningStatus(facts: PairFacts, sourceHash: string, options: { 
   return "awaiting_approval";
 }
 
+/** Whether an approver has something to do: every required language written and sent, one at least not yet approved. */
+export function awaitsApproval(facts: PairFacts, sourceHash: string): boolean {
+  const states = requiredLanguages(facts).map((l) => variantState(facts, l, sourceHash));
+  return states.every((s) => s === "submitted" || s === "approved") && states.some((s) => s === "submitted");
+}
+
 /** Statuses the preparation decides; the others (published, held, …) belong to publishing. */
 export const PLANNING_STATUSES: readonly string[] = ["draft", "in_translation", "awaiting_approval", "scheduled"];
 

@@ -24,6 +24,7 @@ import type { ContentItem, User } from "../../db/schema";
 import type { TextNetwork } from "../domain/channel-text";
 import {
   approvalRefusal,
+  awaitsApproval,
   contentFingerprintInput,
   planningStatus,
   PLANNING_STATUSES,
@@ -577,15 +578,12 @@ export interface ApprovalTask {
 export async function approverQueue(ctx: AppContext, user: User, range: { from?: Date; to?: Date } = {}): Promise<ApprovalTask[]> {
   const settings = await teamSettings(ctx.db);
   const rows = await listWorkItems(ctx.db, { from: range.from ?? ctx.now(), to: range.to, statuses: ["awaiting_approval"] });
+  // Rows come soonest first; an item waits for an approver when its languages do, or its exception does.
   return rows
     .filter((row) => {
       const { facts, sourceHash } = workFacts(row, settings);
-      const states = requiredLanguages(facts).map((l) => variantState(facts, l, sourceHash));
-      return states.every((s) => s === "submitted" || s === "approved") && states.some((s) => s === "submitted");
+      return row.exception?.status === "requested" || awaitsApproval(facts, sourceHash);
     })
-    .concat(rows.filter((row) => row.exception?.status === "requested"))
-    .filter((row, i, all) => all.findIndex((r) => r.id === row.id) === i)
-    .sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime())
     .map((row) => ({
       itemId: row.id,
       version: row.version,

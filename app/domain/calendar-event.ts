@@ -18,3 +18,13 @@ export interface CalendarEventData {
   /** The languages whose text is missing (empty or blank). */
   missing: ("fr" | "nl")[];
 }
+
+/** The languages of a pair whose text is missing (empty or blank). */
+export function missingLanguages(texts: { fr: string; nl: string }): ("fr" | "nl")[] {
+  return (["fr", "nl"] as const).filter((lang) => texts[lang].trim() === "");
+}
+
+/** The calendar's "missing a language" filter: "" shows all, "any" those missing one, "fr"/"nl" those missing that one. */
+export function passesMissingFilter(missing: readonly ("fr" | "nl")[], filter: "" | "any" | "fr" | "nl"): boolean {
+  return filter === "" || (filter === "any" ? missing.length > 0 : missing.includes(filter));
+}

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { listChannels } from "../../db/repositories/channels";
 import { channelDaysWithPosts, listCalendarEvents } from "../../db/repositories/calendar";
-import type { CalendarEventData } from "../domain/calendar-event";
+import { missingLanguages, passesMissingFilter, type CalendarEventData } from "../domain/calendar-event";
 import { listDayNotes } from "../../db/repositories/day-notes";
 import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
 import { calendarPeriod, type CalendarPeriod, type CalendarView } from "../domain/calendar-range";
@@ -71,7 +71,7 @@ export async function calendarData(ctx: AppContext, period: CalendarPeriod, filt
   const [channels, questions, events, channelDays, notes] = await Promise.all([
     listChannels(ctx.db),
     listRecurringQuestions(ctx.db),
-    listCalendarEvents(ctx.db, period, { channelIds: filters.channels, statuses: filters.statuses, tagSlugs: filters.tags, missing: filters.missing }, PREVIEW_CHARS),
+    listCalendarEvents(ctx.db, period, { channelIds: filters.channels, statuses: filters.statuses, tagSlugs: filters.tags }, PREVIEW_CHARS),
     channelDaysWithPosts(ctx.db, month),
     listDayNotes(ctx.db, period.firstDate, period.lastDate),
   ]);
@@ -88,7 +88,9 @@ export async function calendarData(ctx: AppContext, period: CalendarPeriod, filt
   return {
     period,
     filters,
-    eventsJson: JSON.stringify(events),
+    eventsJson: JSON.stringify(
+      events.map((e) => ({ ...e, missing: missingLanguages(e.texts) })).filter((e) => passesMissingFilter(e.missing, filters.missing)),
+    ),
     channels: activeChannels.map((c) => ({ id: c.id, name: c.name, network: c.network, language: c.language })),
     questions: questions.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl })),
     coverage: coverage.map(({ channelId, coveredDays, totalDays }) => ({ channelId, coveredDays, totalDays })),

@@ -6,15 +6,17 @@ export interface CalendarEventFilter {
   channelIds: string[];
   statuses: string[];
   tagSlugs: string[];
-  missing: "" | "any" | "fr" | "nl";
 }
+
+/** An event as stored; which languages are missing is the domain's call. */
+export type CalendarEventRow = Omit<CalendarEventData, "missing">;
 
 /**
  * The events scheduled in [start, end) that pass the filters, ordered by time, in one statement: a
  * range scan on content_items_scheduled_at_idx, then the texts, channels and tags as correlated
  * sub-selects on their primary keys (index-only for channels and tags).
  */
-export async function listCalendarEvents(db: Db, range: { start: Date; end: Date }, filter: CalendarEventFilter, previewChars: number): Promise<CalendarEventData[]> {
+export async function listCalendarEvents(db: Db, range: { start: Date; end: Date }, filter: CalendarEventFilter, previewChars: number): Promise<CalendarEventRow[]> {
   const channelFilter =
     filter.channelIds.length > 0
       ? sql`and exists (select 1 from content_item_channels f where f.content_item_id = i.id and f.channel_id = any(${filter.channelIds}::uuid[]))`
@@ -48,25 +50,17 @@ export async function listCalendarEvents(db: Db, range: { start: Date; end: Date
     where i.scheduled_at >= ${range.start} and i.scheduled_at < ${range.end} and i.status <> 'archived'
       ${channelFilter} ${statusFilter} ${tagFilter}
     order by i.scheduled_at, i.id`.execute(db);
-  const events: CalendarEventData[] = [];
-  for (const r of result.rows) {
-    const texts = { fr: r.fr ?? "", nl: r.nl ?? "" };
-    const missing = (["fr", "nl"] as const).filter((lang) => texts[lang] === "");
-    if (filter.missing === "any" ? missing.length === 0 : filter.missing !== "" && !missing.includes(filter.missing)) continue;
-    events.push({
-      id: r.id,
-      start: r.scheduled_at.toISOString(),
-      localDate: r.local_date,
-      localTime: r.local_time,
-      status: r.status,
-      version: r.version,
-      texts,
-      channelIds: r.channel_ids ? r.channel_ids.split(" ") : [],
-      tags: r.tags ? r.tags.split(" ") : [],
-      missing,
-    });
-  }
-  return events;
+  return result.rows.map((r) => ({
+    id: r.id,
+    start: r.scheduled_at.toISOString(),
+    localDate: r.local_date,
+    localTime: r.local_time,
+    status: r.status,
+    version: r.version,
+    texts: { fr: r.fr ?? "", nl: r.nl ?? "" },
+    channelIds: r.channel_ids ? r.channel_ids.split(" ") : [],
+    tags: r.tags ? r.tags.split(" ") : [],
+  }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema";
 
@@ -45,6 +45,11 @@ export function createPool(connectionString: string, options: DbOptions = {}): p
     client.on("error", (error) => process.emitWarning(`database connection lost: ${error.message}`));
   });
   return pool;
+}
+
+/** One round trip to the database (the health check). */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 export function createDb(connectionString: string, options: DbOptions = {}): Db {

@@ -2,7 +2,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { publishingMetrics } from "../services/publishing-admin.server";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { sql } from "kysely";
+import { pingDatabase } from "../../db/client";
 import fs from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -57,7 +57,7 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
 
   app.get("/healthz", async (_req, res) => {
     try {
-      await sql`select 1`.execute(ctx.db);
+      await pingDatabase(ctx.db);
       res.json({ status: "ok" });
     } catch (error) {
       ctx.log.warn("health check failed", { error });

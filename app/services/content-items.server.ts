@@ -4,6 +4,7 @@ import { listChannels } from "../../db/repositories/channels";
 import {
   countPublishedPublications,
   deleteItem as deleteItemRow,
+  findContentItem,
   findItemDetail,
   insertContentItem,
   lockItem,
@@ -15,6 +16,7 @@ import {
   upsertVariant,
   type ItemDetail,
 } from "../../db/repositories/content-items";
+import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
 import { findUserById } from "../../db/repositories/users";
 import type { Channel, ContentItem, ItemStatus, User } from "../../db/schema";
 import { measureText, type LengthCheck } from "../domain/channel-text";
@@ -100,7 +102,7 @@ export async function moveItem(ctx: AppContext, user: User, itemId: string, inpu
 }
 
 async function currentOf(ctx: AppContext, itemId: string) {
-  const item = await ctx.db.selectFrom("content_items").selectAll().where("id", "=", itemId).executeTakeFirst();
+  const item = await findContentItem(ctx.db, itemId);
   return item
     ? { id: item.id, localDate: item.local_date, localTime: item.local_time, version: item.version, status: item.status }
     : { id: itemId, localDate: "", localTime: "", version: 0, status: "" };
@@ -183,7 +185,7 @@ export async function saveItem(ctx: AppContext, user: User, itemId: string | nul
   const channels = await listChannels(ctx.db);
   const known = new Set(channels.filter((c) => c.active).map((c) => c.id));
   if (data.channelIds.some((id) => !known.has(id))) return { ok: false, errors: { channelIds: { key: "validation.channels" } } };
-  const questionIds = new Set((await ctx.db.selectFrom("recurring_questions").select("id").execute()).map((q) => q.id));
+  const questionIds = new Set((await listRecurringQuestions(ctx.db)).map((q) => q.id));
   if (data.tagIds.some((id) => !questionIds.has(id))) return { ok: false, errors: { tagIds: { key: "validation.invalid" } } };
   const checks = channelChecks(data, channels);
   const lengthProblems = checks.filter((c) => c.checks.some((check) => !check.ok && (check.length > check.limit || (check.bytes && check.bytes.length > check.bytes.limit))));

@@ -112,6 +112,10 @@ export async function findItemDetail(db: Db, id: string): Promise<ItemDetail | u
   };
 }
 
+export async function findContentItem(db: Db, id: string): Promise<ContentItem | undefined> {
+  return await db.selectFrom("content_items").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
 /** Locks the item row for the rest of the transaction, so a check-then-write cannot race another writer. */
 export async function lockItem(db: Db, id: string): Promise<ContentItem | undefined> {
   return await db.selectFrom("content_items").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();

@@ -76,7 +76,7 @@ export function PublicationsPanel({ publications, canManage }: { publications: P
             {publications.map((p) => (
               <tr key={p.id} data-testid={`publication-${p.network}`}>
                 <th scope="row">
-                  {p.channelName} <span className="hint">({p.languages})</span>
+                  {p.channelName} <span className="hint">({p.languages.split("+").map((l) => t(`language.${l as "fr" | "nl"}`)).join(" + ")})</span>
                 </th>
                 <td>
                   <span className={`publication-state publication-${p.state}`}>

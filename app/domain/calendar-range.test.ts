@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calendarPeriod } from "./calendar-range";
+import { calendarPeriod, reviewPeriod } from "./calendar-range";
 
 describe("calendarPeriod", () => {
   it("a month view covers whole Monday-to-Sunday weeks, in Brussels time", () => {
@@ -32,5 +32,23 @@ describe("calendarPeriod", () => {
   it("refuses a malformed anchor date", () => {
     expect(calendarPeriod("week", "2026-10", "2026-10-32")).toBeNull();
     expect(calendarPeriod("week", "2026-10", "yesterday")).toBeNull();
+  });
+});
+
+describe("reviewPeriod", () => {
+  // Tuesday 24 November 2026, 10:00 in Brussels.
+  const now = new Date("2026-11-24T09:00:00Z");
+  const days = (q: Parameters<typeof reviewPeriod>[0]) => {
+    const p = reviewPeriod(q, now);
+    return [p.from.toFormat("yyyy-MM-dd"), p.to.toFormat("yyyy-MM-dd")];
+  };
+  const none = { month: null, from: null, to: null, weeks: null };
+  it("reads a month, a range, a number of weeks, or this week", () => {
+    expect(days({ ...none, month: "2026-12" })).toEqual(["2026-12-01", "2027-01-01"]);
+    expect(days({ ...none, from: "2026-12-07", to: "2026-12-14" })).toEqual(["2026-12-07", "2026-12-14"]);
+    expect(days({ ...none, from: "2026-12-07", weeks: "2" })).toEqual(["2026-12-07", "2026-12-21"]);
+    expect(days(none)).toEqual(["2026-11-23", "2026-11-30"]);
+    expect(days({ ...none, from: "2026-12-01", to: "2027-06-01" })).toEqual(["2026-12-01", "2027-02-01"]);
+    expect(days({ ...none, month: "2026-13", from: "bad" })).toEqual(["2026-11-23", "2026-11-30"]);
   });
 });

@@ -64,3 +64,22 @@ export function calendarPeriod(view: CalendarView, month: string, anchor?: strin
     next: { month: next.toFormat("yyyy-MM"), anchorDate: fmt(next) },
   };
 }
+
+/**
+ * The period an approver reviews at once: a month ("2026-12"), or from a date with an exclusive end
+ * date or a number of weeks (1 to 6); this week by default; at most 62 days.
+ */
+export function reviewPeriod(q: { month: string | null; from: string | null; to: string | null; weeks: string | null }, now: Date): { from: DateTime; to: DateTime } {
+  const month = q.month;
+  if (month && /^\d{4}-\d{2}$/.test(month)) {
+    const start = DateTime.fromISO(`${month}-01`, { zone: BRUSSELS_ZONE });
+    if (start.isValid) return { from: start, to: start.plus({ months: 1 }) };
+  }
+  const today = DateTime.fromJSDate(now, { zone: BRUSSELS_ZONE }).startOf("week");
+  const fromParam = DateTime.fromISO(q.from ?? "", { zone: BRUSSELS_ZONE });
+  const from = fromParam.isValid ? fromParam.startOf("day") : today;
+  const toParam = DateTime.fromISO(q.to ?? "", { zone: BRUSSELS_ZONE });
+  const weeks = Math.min(Math.max(Number(q.weeks ?? "1") || 1, 1), 6);
+  const to = toParam.isValid && toParam > from ? toParam.startOf("day") : from.plus({ weeks });
+  return { from, to: to.diff(from, "days").days > 62 ? from.plus({ days: 62 }) : to };
+}

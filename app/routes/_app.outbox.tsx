@@ -34,7 +34,7 @@ export default function Outbox() {
         {messages.map((m) => (
           <li key={m.id} id={`message-${m.id}`} className="card" data-testid="outbox-message">
             <p className="comment-meta">
-              <strong>{m.channel}</strong> · {m.received} · {(m.payload.languages ?? []).join("+")}
+              <strong>{m.channel}</strong> · {m.received} · {(m.payload.languages ?? []).map((l) => t(`language.${l as "fr" | "nl"}`)).join(" + ")}
               {m.payload.itemId ? (
                 <>
                   {" "}

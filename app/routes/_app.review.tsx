@@ -1,7 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
-import { DateTime } from "luxon";
-import { BRUSSELS_ZONE } from "../domain/time/brussels";
+import { reviewPeriod } from "../domain/calendar-range";
 import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { approveItems, approverQueue } from "../services/review.server";
@@ -9,26 +8,12 @@ import { requirePermission } from "../services/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
-/** The period to review, from the URL: ?month=2026-12, or ?from=2026-12-07 with &to= (exclusive) or &weeks=N. */
-function periodOf(search: URLSearchParams, now: Date): { from: DateTime; to: DateTime } {
-  const month = search.get("month");
-  if (month && /^\d{4}-\d{2}$/.test(month)) {
-    const start = DateTime.fromISO(`${month}-01`, { zone: BRUSSELS_ZONE });
-    if (start.isValid) return { from: start, to: start.plus({ months: 1 }) };
-  }
-  const today = DateTime.fromJSDate(now, { zone: BRUSSELS_ZONE }).startOf("week");
-  const fromParam = DateTime.fromISO(search.get("from") ?? "", { zone: BRUSSELS_ZONE });
-  const from = fromParam.isValid ? fromParam.startOf("day") : today;
-  const toParam = DateTime.fromISO(search.get("to") ?? "", { zone: BRUSSELS_ZONE });
-  const weeks = Math.min(Math.max(Number(search.get("weeks") ?? "1") || 1, 1), 6);
-  const to = toParam.isValid && toParam > from ? toParam.startOf("day") : from.plus({ weeks });
-  return { from, to: to.diff(from, "days").days > 62 ? from.plus({ days: 62 }) : to };
-}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = context.app;
   const user = await requirePermission(ctx, request, "item.approve");
-  const { from, to } = periodOf(new URL(request.url).searchParams, ctx.now());
+  const search = new URL(request.url).searchParams;
+  const { from, to } = reviewPeriod({ month: search.get("month"), from: search.get("from"), to: search.get("to"), weeks: search.get("weeks") }, ctx.now());
   const queue = await approverQueue(ctx, user, { from: from.toJSDate(), to: to.toJSDate() });
   return {
     from: from.toFormat("yyyy-MM-dd"),

@@ -38,6 +38,15 @@ afterEach(async () => {
   await t.db.updateTable("publications").set({ state: "cancelled" }).where("state", "=", "scheduled").execute();
 });
 
+/** Runs one publisher for a while (to see what it does, or does not, send). */
+async function publishFor(ms: number, on: AppContext = ctx): Promise<void> {
+  const controller = new AbortController();
+  const run = runPublisher(on, { signal: controller.signal, maxSleepMs: 50 });
+  await new Promise((r) => setTimeout(r, ms));
+  controller.abort();
+  await run;
+}
+
 /** Runs one publisher until every publication of these items has settled (or the time runs out). */
 async function publishUntilSettled(itemIds: string[], options: Partial<PublisherOptions> & { timeoutMs?: number } = {}) {
   const controller = new AbortController();
@@ -176,11 +185,7 @@ describe("the networks' answers", () => {
     const ids = await makeScheduledItems(t.db, editor, approver, [mastodon], { count: 2, localDate: "2030-02-03" });
     await makeDueNow(t.db, [ids[0]!]);
     await makeDueNow(t.db, [ids[1]!], 1_000);
-    const controller = new AbortController();
-    const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 50 });
-    await new Promise((r) => setTimeout(r, 2_500));
-    controller.abort();
-    await run;
+    await publishFor(2_500);
     const [first, second] = [await publicationStates(t.db, [ids[0]!]), await publicationStates(t.db, [ids[1]!])];
     expect(first.map((s) => [s.state, s.last_error_code, s.last_error])).toEqual([["failed", "auth.invalid", "The access token is invalid"]]);
     expect(second.map((s) => s.state)).toEqual(["scheduled"]);
@@ -276,11 +281,7 @@ describe("the crisis hold", () => {
     expect(await holdPublishing(ctx, admin, { scope: "all", reason: "Incident national : tout est suspendu." })).toEqual({ ok: true });
     const ids = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 3, localDate: "2030-06-10" });
     await makeDueNow(t.db, ids);
-    const controller = new AbortController();
-    const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 50 });
-    await new Promise((r) => setTimeout(r, 800));
-    controller.abort();
-    await run;
+    await publishFor(800);
     const held = await publicationStates(t.db, ids);
     expect(held.every((s) => s.state === "scheduled")).toBe(true);
     expect(await t.db.selectFrom("outbox_messages").select("id").where("publication_id", "in", held.map((s) => s.id)).execute()).toEqual([]);
@@ -311,11 +312,7 @@ describe("the crisis hold", () => {
     expect(await holdPublishing(ctx, admin, { scope: "language", language: "nl", reason: "Vertaling in nazicht" })).toEqual({ ok: true });
     const ids = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 2, localDate: "2030-06-11" });
     await makeDueNow(t.db, ids);
-    const controller = new AbortController();
-    const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 50 });
-    await new Promise((r) => setTimeout(r, 800));
-    controller.abort();
-    await run;
+    await publishFor(800);
     const states = await publicationStates(t.db, ids);
     expect(states.filter((s) => s.channel_id === outboxFr.id).map((s) => s.state)).toEqual(["published", "published"]);
     expect(states.filter((s) => s.channel_id === outboxNl.id).map((s) => s.state)).toEqual(["scheduled", "scheduled"]);
@@ -352,11 +349,7 @@ describe("demo mode", () => {
       .executeTakeFirstOrThrow();
     const [id] = await makeScheduledItems(t.db, editor, approver, [x], { count: 1, localDate: "2030-06-13" });
     await makeDueNow(t.db, [id!]);
-    const controller = new AbortController();
-    const run = runPublisher(demo, { signal: controller.signal, maxSleepMs: 50 });
-    await new Promise((r) => setTimeout(r, 600));
-    controller.abort();
-    await run;
+    await publishFor(600, demo);
     const [p] = await publicationStates(t.db, [id!]);
     expect(p!.state).toBe("published");
     const message = await t.db.selectFrom("outbox_messages").select("payload").where("publication_id", "=", p!.id).executeTakeFirstOrThrow();

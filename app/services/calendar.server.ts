@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { listChannels } from "../../db/repositories/channels";
-import { channelDaysWithPosts, listCalendarEvents } from "../../db/repositories/calendar";
+import { channelDaysWithPosts, listCalendarEvents, type CalendarEventRow } from "../../db/repositories/calendar";
 import { missingLanguages, passesMissingFilter, type CalendarEventData } from "../domain/calendar-event";
 import { listDayNotes } from "../../db/repositories/day-notes";
 import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
@@ -65,6 +65,12 @@ const PREVIEW_CHARS = 80;
  * What the calendar shows for a period: its items (one event per FR/NL pair) after the filters,
  * the day notes, and for the month the coverage per channel and the empty channels per day.
  */
+/** The rows as events, each with its missing languages (set on the row itself: a month holds a thousand). */
+function withMissing(rows: CalendarEventRow[]): CalendarEventData[] {
+  for (const row of rows) (row as CalendarEventData).missing = missingLanguages(row.texts);
+  return rows as CalendarEventData[];
+}
+
 export async function calendarData(ctx: AppContext, period: CalendarPeriod, filters: CalendarFilters): Promise<CalendarData> {
   const month = brusselsMonthRange(period.month);
   if (!month) throw new Error(`not a month: ${period.month}`);
@@ -88,9 +94,7 @@ export async function calendarData(ctx: AppContext, period: CalendarPeriod, filt
   return {
     period,
     filters,
-    eventsJson: JSON.stringify(
-      events.map((e) => ({ ...e, missing: missingLanguages(e.texts) })).filter((e) => passesMissingFilter(e.missing, filters.missing)),
-    ),
+    eventsJson: JSON.stringify(withMissing(events).filter((e) => passesMissingFilter(e.missing, filters.missing))),
     channels: activeChannels.map((c) => ({ id: c.id, name: c.name, network: c.network, language: c.language })),
     questions: questions.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl })),
     coverage: coverage.map(({ channelId, coveredDays, totalDays }) => ({ channelId, coveredDays, totalDays })),

@@ -2,6 +2,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
 
 /** Columns the database fills in on insert. */
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
+/** Kept by the database itself (triggers): selected, never inserted or updated by the application. */
+type DatabaseKept<T> = ColumnType<T, never, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type UiLanguage = "fr" | "nl" | "en";
@@ -74,6 +76,11 @@ export interface ContentItemsTable {
   updated_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The calendar's read model, kept by triggers (migration 0006): never written by the application. */
+  preview_fr: DatabaseKept<string>;
+  preview_nl: DatabaseKept<string>;
+  channel_ids: DatabaseKept<string[]>;
+  tag_slugs: DatabaseKept<string[]>;
 }
 
 export interface VariantsTable {

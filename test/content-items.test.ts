@@ -3,6 +3,7 @@ import type { AppContext } from "../app/services/context.server";
 import { archiveItem, deleteItem, duplicateItem, itemHistory, moveItem, saveItem } from "../app/services/content-items.server";
 import { saveDayNote, deleteDayNote } from "../app/services/day-notes.server";
 import { calendarData, parseCalendarQuery, type CalendarEvent } from "../app/services/calendar.server";
+import { decodeCalendarEvents } from "../app/domain/calendar-event";
 import type { Channel, User } from "../db/schema";
 import { makeChannel, makeItem, makeUser } from "./factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
@@ -212,7 +213,7 @@ describe("day notes and the calendar's data", () => {
   });
 
   it("shows one event per item, filters by channel, status, tag and missing language, and counts coverage", async () => {
-    const events = (data: { eventsJson: string }) => JSON.parse(data.eventsJson) as CalendarEvent[];
+    const events = (data: { eventsJson: string }): CalendarEvent[] => decodeCalendarEvents(data.eventsJson);
     const lonely = await makeItem(t.db, editor, { localDate: "2027-02-03", fr: "  Tax-on-web ouvre  ", nl: null, channelIds: [xFr.id] });
     const paired = await makeItem(t.db, editor, { localDate: "2027-02-04", channelIds: [xFr.id, xNl.id], status: "scheduled" });
     const question = await t.db
@@ -239,12 +240,45 @@ describe("day notes and the calendar's data", () => {
     // The filters choose what is shown; the coverage still counts the whole month.
     expect(onlyMissing.coverage.find((c) => c.channelId === xNl.id)?.coveredDays).toBe(1);
     const scheduledNl = parseCalendarQuery("2027-02", new URLSearchParams(`status=scheduled&channel=${xNl.id}`))!;
-    expect(events(await calendarData(ctx, scheduledNl.period, scheduledNl.filters)).map((e) => e.id)).toEqual([paired.id]);
+    const scheduledOnNl = await calendarData(ctx, scheduledNl.period, scheduledNl.filters);
+    expect(events(scheduledOnNl).map((e) => e.id)).toEqual([paired.id]);
+    expect(scheduledOnNl.coverage).toEqual(all.coverage);
+    // The week view counts the month's coverage too, not only the week's.
+    const week = parseCalendarQuery("2027-02", new URLSearchParams("view=week&date=2027-02-10"))!;
+    expect((await calendarData(ctx, week.period, week.filters)).coverage).toEqual(all.coverage);
     const tagged = parseCalendarQuery("2027-02", new URLSearchParams("tag=refund-when"))!;
     expect(events(await calendarData(ctx, tagged.period, tagged.filters)).map((e) => e.id)).toEqual([paired.id]);
     // A channel id that is not one (a hand-edited URL) is dropped, not sent to PostgreSQL.
     const odd = parseCalendarQuery("2027-02", new URLSearchParams("channel=not-a-uuid&channel=' or 1=1"))!;
     expect(odd.filters.channels).toEqual([]);
     expect(events(await calendarData(ctx, odd.period, odd.filters)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("the calendar's copies of texts, channels and tags follow every change, whoever writes it", async () => {
+    const events = async () => {
+      const q = parseCalendarQuery("2027-03", new URLSearchParams())!;
+      return decodeCalendarEvents((await calendarData(ctx, q.period, q.filters)).eventsJson);
+    };
+    const item = await makeItem(t.db, editor, { localDate: "2027-03-10", fr: "Premier texte", nl: "Eerste tekst", channelIds: [xFr.id, xNl.id] });
+    const question = await t.db
+      .insertInto("recurring_questions")
+      .values({ slug: "myminfin-login", label_fr: "Connexion", label_nl: "Aanmelden", keywords_fr: [], keywords_nl: [], monthly_volume: 5 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await t.db.insertInto("item_tags").values({ content_item_id: item.id, recurring_question_id: question.id }).execute();
+    expect((await events()).find((e) => e.id === item.id)).toMatchObject({ texts: { fr: "Premier texte", nl: "Eerste tekst" }, tags: ["myminfin-login"] });
+
+    // A text changes; a long text is cut to its first 80 characters.
+    const long = "Votre déclaration ".repeat(10);
+    await t.db.updateTable("variants").set({ text: long }).where("content_item_id", "=", item.id).where("language", "=", "fr").execute();
+    await t.db.deleteFrom("variants").where("content_item_id", "=", item.id).where("language", "=", "nl").execute();
+    await t.db.deleteFrom("content_item_channels").where("content_item_id", "=", item.id).where("channel_id", "=", xNl.id).execute();
+    await t.db.updateTable("recurring_questions").set({ slug: "myminfin-sign-in" }).where("id", "=", question.id).execute();
+    const changed = (await events()).find((e) => e.id === item.id)!;
+    expect(changed.texts.fr).toBe(long.slice(0, 80).trim());
+    expect(changed).toMatchObject({ texts: { nl: "" }, missing: ["nl"], channelIds: [xFr.id], tags: ["myminfin-sign-in"] });
+
+    await t.db.deleteFrom("item_tags").where("content_item_id", "=", item.id).execute();
+    expect((await events()).find((e) => e.id === item.id)?.tags).toEqual([]);
   });
 });

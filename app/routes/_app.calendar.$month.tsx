@@ -5,7 +5,7 @@ import rbcStyles from "react-big-calendar/lib/css/react-big-calendar.css";
 import rbcDndStyles from "react-big-calendar/lib/addons/dragAndDrop/styles.css";
 import { useMemo } from "react";
 import { CadenceCalendar } from "../components/calendar/cadence-calendar";
-import type { CalendarEventData } from "../components/calendar/calendar-types";
+import { decodeCalendarEvents } from "../domain/calendar-event";
 import { DayNotesEditor } from "../components/calendar/day-notes-editor";
 import calendarStyles from "../components/calendar/calendar.css";
 import { StatusBadge } from "../components/status-badge";
@@ -30,8 +30,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(context.app, request, "plan.read");
   const query = parseCalendarQuery(params.month ?? "", new URL(request.url).searchParams);
   if (!query) throw new Response("Not Found", { status: 404 });
-  // The events come as one JSON string: a month can hold a thousand posts, and one string goes
-  // through Remix's turbo-stream and JSON.parse far faster than a thousand nested objects.
+  // The events come as one compact string (encodeCalendarEvents): a month can hold a thousand posts.
   const data = await calendarData(context.app, query.period, query.filters);
   return { ...data, canMove: can(user.roles, "item.move"), canWrite: can(user.roles, "item.write"), canWriteNotes: can(user.roles, "dayNote.write") };
 }
@@ -42,7 +41,7 @@ export default function CalendarPage() {
   const lang = useLang();
   const location = useLocation();
   const { period, filters } = data;
-  const events = useMemo(() => JSON.parse(data.eventsJson) as CalendarEventData[], [data.eventsJson]);
+  const events = useMemo(() => decodeCalendarEvents(data.eventsJson), [data.eventsJson]);
   // Where forms come back to: this view without the one-time messages.
   const hereParams = new URLSearchParams(location.search);
   hereParams.delete("item");

@@ -84,7 +84,8 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
   });
 
   const mode = ctx.config.production ? "production" : "development";
-  const getLoadContext = () => ({ app: ctx });
+  // A fresh scope per HTTP request: its loaders share what it looked up (the signed-in user).
+  const getLoadContext = () => ({ app: { ...ctx, requestScope: {} } });
   if (options.dev) {
     app.all("*", (req, res, next) => createRequestHandler({ build: loadLatestBuild(), mode, getLoadContext })(req, res, next));
   } else {

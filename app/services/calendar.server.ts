@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { listChannels } from "../../db/repositories/channels";
 import { channelDaysWithPosts, listCalendarEvents, type CalendarEventRow } from "../../db/repositories/calendar";
-import { missingLanguages, passesMissingFilter, type CalendarEventData } from "../domain/calendar-event";
+import { encodeCalendarEvents, missingLanguages, passesMissingFilter, type CalendarEventData } from "../domain/calendar-event";
 import { listDayNotes } from "../../db/repositories/day-notes";
 import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
 import { calendarPeriod, type CalendarPeriod, type CalendarView } from "../domain/calendar-range";
@@ -22,7 +22,7 @@ export type CalendarEvent = CalendarEventData;
 export interface CalendarData {
   period: CalendarPeriod;
   filters: CalendarFilters;
-  /** The events that pass the filters, as a JSON array of CalendarEvent, ready for the browser. */
+  /** The events that pass the filters, in their wire form (decodeCalendarEvents reads it). */
   eventsJson: string;
   channels: { id: string; name: string; network: string; language: string }[];
   questions: { id: string; slug: string; labelFr: string; labelNl: string }[];
@@ -58,35 +58,35 @@ export function parseCalendarQuery(month: string, search: URLSearchParams): { vi
   return { view: q.view, period, filters: { channels: q.channel, statuses: q.status, tags: q.tag, missing: q.missing } };
 }
 
-/** The calendar shows the first words; the editor has the whole text. */
-const PREVIEW_CHARS = 80;
-
-/**
- * What the calendar shows for a period: its items (one event per FR/NL pair) after the filters,
- * the day notes, and for the month the coverage per channel and the empty channels per day.
- */
-/** The rows as events, each with its missing languages (set on the row itself: a month holds a thousand). */
-function withMissing(rows: CalendarEventRow[]): CalendarEventData[] {
-  for (const row of rows) (row as CalendarEventData).missing = missingLanguages(row.texts);
-  return rows as CalendarEventData[];
+/** The rows that pass the "missing a language" filter (a domain rule, so not in the SQL). */
+function passingMissing(rows: CalendarEventRow[], filter: CalendarFilters["missing"]): CalendarEventRow[] {
+  return filter === "" ? rows : rows.filter((row) => passesMissingFilter(missingLanguages(row.texts), filter));
 }
 
+/**
+ * What the calendar shows for a period: its items (one event per FR/NL pair, with the first words of
+ * each text; the editor has the whole text) after the filters, the day notes, and for the month the
+ * coverage per channel and the empty channels per day.
+ */
 export async function calendarData(ctx: AppContext, period: CalendarPeriod, filters: CalendarFilters): Promise<CalendarData> {
   const month = brusselsMonthRange(period.month);
   if (!month) throw new Error(`not a month: ${period.month}`);
+  // Coverage counts every post of the month, whatever the filters show. When nothing is filtered
+  // and the period spans the month (the month view), the events are those posts: no second read.
+  const eventsAreTheMonth =
+    filters.channels.length === 0 && filters.statuses.length === 0 && filters.tags.length === 0 && period.start <= month.start && period.end >= month.end;
   const [channels, questions, events, channelDays, notes] = await Promise.all([
     listChannels(ctx.db),
     listRecurringQuestions(ctx.db),
-    listCalendarEvents(ctx.db, period, { channelIds: filters.channels, statuses: filters.statuses, tagSlugs: filters.tags }, PREVIEW_CHARS),
-    channelDaysWithPosts(ctx.db, month),
+    listCalendarEvents(ctx.db, period, { channelIds: filters.channels, statuses: filters.statuses, tagSlugs: filters.tags }),
+    eventsAreTheMonth ? null : channelDaysWithPosts(ctx.db, month),
     listDayNotes(ctx.db, period.firstDate, period.lastDate),
   ]);
   const activeChannels = channels.filter((c) => c.active);
-  // Coverage counts every post of the month, whatever the filters show.
   const coverage = channelCoverage(
     datesOfMonth(period.month),
     activeChannels.map((c) => c.id),
-    channelDays.map((d) => ({ localDate: d.localDate, channelIds: [d.channelId], status: d.status })),
+    channelDays ? channelDays.map((d) => ({ localDate: d.localDate, channelIds: [d.channelId], status: d.status })) : events,
   );
   const emptyByDate: Record<string, string[]> = {};
   for (const c of coverage) for (const date of c.emptyDates) (emptyByDate[date] ??= []).push(c.channelId);
@@ -94,7 +94,7 @@ export async function calendarData(ctx: AppContext, period: CalendarPeriod, filt
   return {
     period,
     filters,
-    eventsJson: JSON.stringify(withMissing(events).filter((e) => passesMissingFilter(e.missing, filters.missing))),
+    eventsJson: encodeCalendarEvents(passingMissing(events, filters.missing)),
     channels: activeChannels.map((c) => ({ id: c.id, name: c.name, network: c.network, language: c.language })),
     questions: questions.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl })),
     coverage: coverage.map(({ channelId, coveredDays, totalDays }) => ({ channelId, coveredDays, totalDays })),

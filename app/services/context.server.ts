@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client";
+import type { User } from "../../db/schema";
 import type { AppConfig } from "../config.server";
 import type { Logger } from "./logger.server";
 
@@ -9,6 +10,11 @@ export interface AppContext {
   log: Logger;
   /** The clock: services never call Date.now() themselves, so tests can set the time. */
   now: () => Date;
+  /**
+   * What one HTTP request has already looked up, shared by all its loaders (Remix gives each loader
+   * its own Request object, so the request itself cannot be the key). Absent outside a request.
+   */
+  requestScope?: { user?: Promise<User | null> };
 }
 
 declare module "@remix-run/node" {

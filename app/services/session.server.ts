@@ -45,14 +45,19 @@ export async function languageCookie(ctx: AppContext, lang: UiLanguage): Promise
 
 const usersByRequest = new WeakMap<Request, Promise<User | null>>();
 
-/** The signed-in user, looked up once per request however many loaders ask. */
+/** The signed-in user, looked up once per HTTP request however many loaders ask. */
 export function currentUser(ctx: AppContext, request: Request): Promise<User | null> {
+  if (ctx.requestScope) return (ctx.requestScope.user ??= lookUpUser(ctx, request));
   let user = usersByRequest.get(request);
   if (!user) {
-    user = sessionToken(ctx, request).then(async (token) => (token ? ((await userForSession(ctx, token)) ?? null) : null));
+    user = lookUpUser(ctx, request);
     usersByRequest.set(request, user);
   }
   return user;
+}
+
+function lookUpUser(ctx: AppContext, request: Request): Promise<User | null> {
+  return sessionToken(ctx, request).then(async (token) => (token ? ((await userForSession(ctx, token)) ?? null) : null));
 }
 
 /** The UI language: the user's setting, else the language cookie, else Accept-Language. */

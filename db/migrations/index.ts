@@ -4,6 +4,7 @@ import * as m0002 from "./0002_item_updated_by";
 import * as m0003 from "./0003_review";
 import * as m0004 from "./0004_publishing";
 import * as m0005 from "./0005_reminders";
+import * as m0006 from "./0006_calendar_read_model";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   "0003_review": m0003,
   "0004_publishing": m0004,
   "0005_reminders": m0005,
+  "0006_calendar_read_model": m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -13,51 +13,41 @@ export type CalendarEventRow = Omit<CalendarEventData, "missing">;
 
 /**
  * The events scheduled in [start, end) that pass the filters, ordered by time, in one statement: a
- * range scan on content_items_scheduled_at_idx, then the texts, channels and tags as correlated
- * sub-selects on their primary keys (index-only for channels and tags).
+ * range scan on content_items_scheduled_at_idx and nothing else. The first words of each text, the
+ * channels and the tags are the item's read-model columns, kept by triggers (migration 0006).
  */
-export async function listCalendarEvents(db: Db, range: { start: Date; end: Date }, filter: CalendarEventFilter, previewChars: number): Promise<CalendarEventRow[]> {
-  const channelFilter =
-    filter.channelIds.length > 0
-      ? sql`and exists (select 1 from content_item_channels f where f.content_item_id = i.id and f.channel_id = any(${filter.channelIds}::uuid[]))`
-      : sql``;
+export async function listCalendarEvents(db: Db, range: { start: Date; end: Date }, filter: CalendarEventFilter): Promise<CalendarEventRow[]> {
+  const channelFilter = filter.channelIds.length > 0 ? sql`and i.channel_ids && ${filter.channelIds}::uuid[]` : sql``;
   const statusFilter = filter.statuses.length > 0 ? sql`and i.status = any(${filter.statuses}::text[])` : sql``;
-  const tagFilter =
-    filter.tagSlugs.length > 0
-      ? sql`and exists (select 1 from item_tags f join recurring_questions q on q.id = f.recurring_question_id
-                        where f.content_item_id = i.id and q.slug = any(${filter.tagSlugs}::text[]))`
-      : sql``;
+  const tagFilter = filter.tagSlugs.length > 0 ? sql`and i.tag_slugs && ${filter.tagSlugs}::text[]` : sql``;
   const result = await sql<{
     id: string;
-    scheduled_at: Date;
+    start_ms: number;
     local_date: string;
     local_time: string;
     status: string;
     version: number;
-    fr: string | null;
-    nl: string | null;
-    channel_ids: string | null;
-    tags: string | null;
+    preview_fr: string;
+    preview_nl: string;
+    channel_ids: string;
+    tags: string;
   }>`
-    select i.id, i.scheduled_at, i.local_date, i.local_time, i.status, i.version,
-           (select btrim(left(v.text, ${previewChars})) from variants v where v.content_item_id = i.id and v.language = 'fr') as fr,
-           (select btrim(left(v.text, ${previewChars})) from variants v where v.content_item_id = i.id and v.language = 'nl') as nl,
-           -- lists as space-separated text: uuids and slugs hold no spaces, and text parses faster than arrays
-           (select string_agg(c.channel_id::text, ' ' order by c.channel_id) from content_item_channels c where c.content_item_id = i.id) as channel_ids,
-           (select string_agg(q.slug, ' ' order by q.slug) from item_tags t join recurring_questions q on q.id = t.recurring_question_id
-             where t.content_item_id = i.id) as tags
+    -- lists as space-separated text: uuids and slugs hold no spaces, and text parses faster than arrays
+    -- the instant as epoch milliseconds: a number to the driver, where a timestamptz is a date to parse
+    select i.id, (extract(epoch from i.scheduled_at) * 1000)::float8 as start_ms, i.local_date, i.local_time, i.status, i.version, i.preview_fr, i.preview_nl,
+           array_to_string(i.channel_ids, ' ') as channel_ids, array_to_string(i.tag_slugs, ' ') as tags
     from content_items i
     where i.scheduled_at >= ${range.start} and i.scheduled_at < ${range.end} and i.status <> 'archived'
       ${channelFilter} ${statusFilter} ${tagFilter}
     order by i.scheduled_at, i.id`.execute(db);
   return result.rows.map((r) => ({
     id: r.id,
-    start: r.scheduled_at.toISOString(),
+    start: r.start_ms,
     localDate: r.local_date,
     localTime: r.local_time,
     status: r.status,
     version: r.version,
-    texts: { fr: r.fr ?? "", nl: r.nl ?? "" },
+    texts: { fr: r.preview_fr, nl: r.preview_nl },
     channelIds: r.channel_ids ? r.channel_ids.split(" ") : [],
     tags: r.tags ? r.tags.split(" ") : [],
   }));
@@ -68,13 +58,9 @@ export async function listCalendarEvents(db: Db, range: { start: Date; end: Date
  * that has at least one post. A month has at most a few hundred of these, however many posts it holds.
  */
 export async function channelDaysWithPosts(db: Db, range: { start: Date; end: Date }): Promise<{ localDate: string; channelId: string; status: string }[]> {
-  const rows = await db
-    .selectFrom("content_items as i")
-    .innerJoin("content_item_channels as c", "c.content_item_id", "i.id")
-    .select(["i.local_date", "c.channel_id", "i.status"])
-    .distinct()
-    .where("i.scheduled_at", ">=", range.start)
-    .where("i.scheduled_at", "<", range.end)
-    .execute();
-  return rows.map((r) => ({ localDate: r.local_date, channelId: r.channel_id, status: r.status }));
+  const result = await sql<{ local_date: string; channel_id: string; status: string }>`
+    select distinct i.local_date, c.channel_id, i.status
+    from content_items i cross join lateral unnest(i.channel_ids) as c(channel_id)
+    where i.scheduled_at >= ${range.start} and i.scheduled_at < ${range.end}`.execute(db);
+  return result.rows.map((r) => ({ localDate: r.local_date, channelId: r.channel_id, status: r.status }));
 }

@@ -5,7 +5,7 @@ import { moveItem } from "../app/services/content-items.server";
 import { actOnPublication, holdPublishing, releaseHold } from "../app/services/publishing-admin.server";
 import { adapterDeps, recoverStuckPublications, refreshExpiringTokens, runPublisher, type PublisherOptions } from "../app/services/publishing.server";
 import { decryptCredentials } from "../app/services/credentials-crypto.server";
-import { claimDuePublications, markSent, setRemoteKey } from "../db/repositories/publications";
+import { claimDuePublications, finishPublishedMany, insertOutboxMessages, markSent, markSentMany, setRemoteKey } from "../db/repositories/publications";
 import type { Channel, User } from "../db/schema";
 import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
 import { makeUser } from "./factories";
@@ -97,6 +97,34 @@ describe("the publisher", () => {
     const rows = await t.db.selectFrom("outbox_messages").select("publication_id").where("publication_id", "in", states.map((s) => s.id)).execute();
     expect(rows).toHaveLength(300);
     expect(states.every((s) => s.attempts === 1)).toBe(true);
+  });
+
+  it("the grouped writes touch only claims their worker still owns, and a delivered key answers as a duplicate", async () => {
+    const ids = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 1, localDate: "2030-01-17" });
+    await makeDueNow(t.db, ids);
+    const [mine, taken] = await claimDuePublications(t.db, "grouped", new Date(Date.now() + 1_000), 2);
+    await t.db.updateTable("publications").set({ claimed_by: "recovery" }).where("id", "=", taken!.id).execute();
+    const at = new Date();
+    await markSentMany(t.db, [
+      { id: mine!.id, workerId: "grouped", sentAt: at, remoteKey: "rk-1" },
+      { id: taken!.id, workerId: "grouped", sentAt: at, remoteKey: "rk-2" },
+    ]);
+    expect(
+      await finishPublishedMany(t.db, [
+        { id: mine!.id, workerId: "grouped", remoteId: "1", remoteUrl: null, at },
+        { id: taken!.id, workerId: "grouped", remoteId: "2", remoteUrl: null, at },
+      ]),
+    ).toEqual([true, false]);
+    const rows = await t.db.selectFrom("publications").select(["id", "state", "sent_at", "remote_key"]).where("id", "in", [mine!.id, taken!.id]).execute();
+    expect(rows.find((r) => r.id === mine!.id)).toMatchObject({ state: "published", remote_key: "rk-1", sent_at: at });
+    expect(rows.find((r) => r.id === taken!.id)).toMatchObject({ state: "sending", remote_key: null, sent_at: null });
+
+    const message = { publicationId: mine!.id, channelId: outboxFr.id, idempotencyKey: `grouped-${mine!.id}`, payload: { text: "x" } };
+    const [first] = await insertOutboxMessages(t.db, [message]);
+    const again = await insertOutboxMessages(t.db, [message, { ...message, idempotencyKey: `grouped-${taken!.id}`, publicationId: taken!.id }]);
+    expect(again[0]).toEqual({ id: first!.id, duplicate: true });
+    expect(again[1]!.duplicate).toBe(false);
+    await t.db.updateTable("publications").set({ state: "cancelled" }).where("id", "=", taken!.id).execute();
   });
 
   it("re-checks the parity rule before sending: a half-approved item forced to scheduled sends nothing", async () => {

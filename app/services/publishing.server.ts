@@ -4,10 +4,13 @@ import {
   findChannel,
   findOutboxMessage,
   finishClaim,
+  finishPublishedMany,
   insertOutboxMessage,
+  insertOutboxMessages,
   listStuckSending,
   markChannelNeedsReconnect,
   markSent,
+  markSentMany,
   nextDueAt,
   takeOverClaim,
   type ClaimedPublication,
@@ -21,6 +24,7 @@ import type { AppContext } from "./context.server";
 import { listChannels, setChannelCredentials } from "../../db/repositories/channels";
 import { readChannelCredentials, sealChannelCredentials } from "./credentials-crypto.server";
 import { checkPublishable } from "./review.server";
+import { groupCommit } from "./group-commit";
 
 /** A claim older than this, still "sending", belongs to a process that died or hung. */
 export const CLAIM_LEASE_MS = 90_000;
@@ -32,13 +36,14 @@ export function adapterChannel(ctx: AppContext, channel: Channel): AdapterChanne
   return { id: channel.id, network: channel.network, name: channel.name, handle: channel.handle, baseUrl: channel.base_url, credentials: readChannelCredentials(ctx.config.credentialsKey, channel) };
 }
 
-export function adapterDeps(ctx: AppContext, fetchImpl: typeof fetch = fetch): AdapterDeps {
+export function adapterDeps(ctx: AppContext, fetchImpl: typeof fetch = fetch, options: { groupCommit?: boolean } = {}): AdapterDeps {
   return {
     fetch: fetchImpl,
     now: ctx.now,
     timeoutMs: CALL_TIMEOUT_MS,
     outbox: {
-      deliver: (message) => insertOutboxMessage(ctx.db, message),
+      // The publisher delivers a burst to the outbox in a few statements rather than one commit each.
+      deliver: options.groupCommit ? groupCommit((messages) => insertOutboxMessages(ctx.db, messages)) : (message) => insertOutboxMessage(ctx.db, message),
       find: async (key) => {
         const row = await findOutboxMessage(ctx.db, key);
         return row ? { id: Number(row.id) } : undefined;
@@ -86,6 +91,35 @@ function channelOf(ctx: AppContext, cache: BatchCache, channelId: string): Promi
   return row;
 }
 
+/**
+ * The two writes every publication makes around its network call. One statement each by default;
+ * the publisher groups them (group commit), so a burst of due publications is a few commits.
+ */
+export interface PublicationWrites {
+  markSent(id: string, workerId: string, sentAt: Date, remoteKey: string | null): Promise<void>;
+  finishPublished(id: string, workerId: string, outcome: { remoteId: string | null; remoteUrl: string | null; at: Date }): Promise<boolean>;
+}
+
+function singleWrites(ctx: AppContext): PublicationWrites {
+  return {
+    markSent: (id, workerId, sentAt, remoteKey) => markSent(ctx.db, id, workerId, sentAt, remoteKey),
+    finishPublished: (id, workerId, outcome) => finishClaim(ctx.db, id, workerId, { state: "published", ...outcome }),
+  };
+}
+
+function groupedWrites(ctx: AppContext): PublicationWrites {
+  const sent = groupCommit((rows: { id: string; workerId: string; sentAt: Date; remoteKey: string | null }[]) =>
+    markSentMany(ctx.db, rows).then(() => rows.map(() => undefined)),
+  );
+  const published = groupCommit((rows: { id: string; workerId: string; remoteId: string | null; remoteUrl: string | null; at: Date }[]) =>
+    finishPublishedMany(ctx.db, rows),
+  );
+  return {
+    markSent: (id, workerId, sentAt, remoteKey) => sent({ id, workerId, sentAt, remoteKey }),
+    finishPublished: (id, workerId, outcome) => published({ id, workerId, ...outcome }),
+  };
+}
+
 export function newBatchCache(): BatchCache {
   return { channels: new Map() };
 }
@@ -126,7 +160,15 @@ async function inputFor(
  * with its next attempt; an unknown outcome is retried only where the network can tell a second
  * call from a first (idempotency key, record key, outbox), else it is "unconfirmed" for a person.
  */
-export async function publishClaimed(ctx: AppContext, claimed: ClaimedPublication, workerId: string, deps: AdapterDeps, retryBaseMs = 30_000, cache?: BatchCache): Promise<PublishResult> {
+export async function publishClaimed(
+  ctx: AppContext,
+  claimed: ClaimedPublication,
+  workerId: string,
+  deps: AdapterDeps,
+  retryBaseMs = 30_000,
+  cache?: BatchCache,
+  writes: PublicationWrites = singleWrites(ctx),
+): Promise<PublishResult> {
   const now = ctx.now();
   if (now.getTime() > claimed.deadlineAt.getTime()) {
     return (await finishClaim(ctx.db, claimed.id, workerId, { state: "failed", errorCode: "deadline_passed", error: "the retry window closed before it could go out" })) ? "failed" : "lost";
@@ -139,7 +181,7 @@ export async function publishClaimed(ctx: AppContext, claimed: ClaimedPublicatio
   const input = built.input;
   // The record key (if the network lets us choose it) and the call's start, stored before the call.
   if (adapter.prepare && !input.remoteKey) input.remoteKey = adapter.prepare(input).remoteKey;
-  await markSent(ctx.db, claimed.id, workerId, ctx.now(), input.remoteKey);
+  await writes.markSent(claimed.id, workerId, ctx.now(), input.remoteKey);
   let outcome: PublishOutcome;
   try {
     outcome = await adapter.publish(input, deps);
@@ -147,7 +189,7 @@ export async function publishClaimed(ctx: AppContext, claimed: ClaimedPublicatio
     // A bug or an unexpected answer in an adapter: the call may have gone out.
     outcome = { kind: "unknown", code: "outcome_unknown", detail: error instanceof Error ? error.message : String(error) };
   }
-  return await record(ctx, claimed, workerId, built.network, outcome, retryBaseMs);
+  return await record(ctx, claimed, workerId, built.network, outcome, retryBaseMs, writes);
 }
 
 async function record(
@@ -157,13 +199,16 @@ async function record(
   network: AdapterNetwork,
   outcome: PublishOutcome,
   retryBaseMs: number,
+  writes: PublicationWrites,
 ): Promise<PublishResult> {
   const now = ctx.now();
   const adapter = adapterFor(network);
   const log = (result: string, extra: Record<string, unknown> = {}) =>
     ctx.log.info("publication", { publication: claimed.id, network, result, attempts: claimed.attempts, ...extra });
   if (outcome.kind === "published") {
-    const ok = await finishClaim(ctx.db, claimed.id, workerId, { state: "published", remoteId: outcome.remoteId, remoteUrl: outcome.remoteUrl, at: now });
+    const ok = workerId
+      ? await writes.finishPublished(claimed.id, workerId, { remoteId: outcome.remoteId, remoteUrl: outcome.remoteUrl, at: now })
+      : await finishClaim(ctx.db, claimed.id, null, { state: "published", remoteId: outcome.remoteId, remoteUrl: outcome.remoteUrl, at: now });
     log("published", { remoteId: outcome.remoteId });
     return ok ? "published" : "lost";
   }
@@ -210,7 +255,8 @@ export interface PublisherOptions {
 export async function runPublisher(ctx: AppContext, options: PublisherOptions): Promise<{ published: number; failed: number; retried: number; unconfirmed: number }> {
   const workerId = options.workerId ?? `publisher-${process.pid}-${randomUUID().slice(0, 8)}`;
   const concurrency = options.concurrency ?? 32;
-  const deps = options.deps ?? adapterDeps(ctx);
+  const deps = options.deps ?? adapterDeps(ctx, fetch, { groupCommit: true });
+  const writes = groupedWrites(ctx);
   const maxSleep = options.maxSleepMs ?? 1_000;
   const counts = { published: 0, failed: 0, retried: 0, unconfirmed: 0 };
   const inFlight = new Set<Promise<void>>();
@@ -237,7 +283,7 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
       ).catch(() => new Map<string, PairRows>());
     }
     for (const c of claimed) {
-      const task: Promise<void> = publishClaimed(ctx, c, workerId, deps, options.retryBaseMs, cache)
+      const task: Promise<void> = publishClaimed(ctx, c, workerId, deps, options.retryBaseMs, cache, writes)
         .then((result) => {
           if (result === "published") counts.published++;
           else if (result === "failed") counts.failed++;

@@ -161,6 +161,41 @@ export async function markSent(db: Db, id: string, workerId: string, sentAt: Dat
 }
 
 /**
+ * markSent for many claims in one statement (the publisher's group commit): each row is written only
+ * if its claim is still "sending" and owned by the given worker.
+ */
+export async function markSentMany(db: Db, rows: readonly { id: string; workerId: string; sentAt: Date; remoteKey: string | null }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    update publications p
+    set sent_at = v.sent_at, remote_key = coalesce(v.remote_key, p.remote_key)
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.workerId)}::text[], ${rows.map((r) => r.sentAt.toISOString())}::timestamptz[],
+                ${rows.map((r) => r.remoteKey)}::text[]) as v(id, worker_id, sent_at, remote_key)
+    where p.id = v.id and p.state = 'sending' and p.claimed_by = v.worker_id`.execute(db);
+}
+
+/**
+ * finishClaim(…, { state: "published" }) for many claims in one statement (the publisher's group
+ * commit). Returns, in order, whether each claim was still its worker's and is now published.
+ */
+export async function finishPublishedMany(
+  db: Db,
+  rows: readonly { id: string; workerId: string; remoteId: string | null; remoteUrl: string | null; at: Date }[],
+): Promise<boolean[]> {
+  if (rows.length === 0) return [];
+  const result = await sql<{ id: string }>`
+    update publications p
+    set state = 'published', remote_id = v.remote_id, remote_url = v.remote_url, published_at = v.at,
+        last_error = null, last_error_code = null, updated_at = now()
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.workerId)}::text[], ${rows.map((r) => r.remoteId)}::text[],
+                ${rows.map((r) => r.remoteUrl)}::text[], ${rows.map((r) => r.at.toISOString())}::timestamptz[]) as v(id, worker_id, remote_id, remote_url, at)
+    where p.id = v.id and p.state = 'sending' and p.claimed_by = v.worker_id
+    returning p.id`.execute(db);
+  const done = new Set(result.rows.map((r) => r.id));
+  return rows.map((r) => done.has(r.id));
+}
+
+/**
  * Ends a claim: published, failed, unconfirmed, or back to scheduled for a retry. Only the claim's
  * owner may end it (a recovered claim was taken over and is left alone).
  */
@@ -223,6 +258,34 @@ export async function insertOutboxMessage(db: Db, message: { publicationId: stri
   if (inserted) return { id: Number(inserted.id), duplicate: false };
   const existing = await db.selectFrom("outbox_messages").select("id").where("idempotency_key", "=", message.idempotencyKey).executeTakeFirstOrThrow();
   return { id: Number(existing.id), duplicate: true };
+}
+
+/** insertOutboxMessage for many messages in one statement; a key already there answers with its row. */
+export async function insertOutboxMessages(
+  db: Db,
+  messages: readonly { publicationId: string; channelId: string; idempotencyKey: string; payload: unknown }[],
+): Promise<{ id: number; duplicate: boolean }[]> {
+  if (messages.length === 0) return [];
+  const inserted = await db
+    .insertInto("outbox_messages")
+    .values(messages.map((m) => ({ publication_id: m.publicationId, channel_id: m.channelId, idempotency_key: m.idempotencyKey, payload: JSON.stringify(m.payload) })))
+    .onConflict((oc) => oc.column("idempotency_key").doNothing())
+    .returning(["id", "idempotency_key"])
+    .execute();
+  const fresh = new Map(inserted.map((r) => [r.idempotency_key, Number(r.id)]));
+  const missing = messages.filter((m) => !fresh.has(m.idempotencyKey)).map((m) => m.idempotencyKey);
+  const existing =
+    missing.length > 0 ? await db.selectFrom("outbox_messages").select(["id", "idempotency_key"]).where("idempotency_key", "in", missing).execute() : [];
+  const old = new Map(existing.map((r) => [r.idempotency_key, Number(r.id)]));
+  // A key twice in one batch: the first is delivered, the second answers as its duplicate.
+  const seen = new Set<string>();
+  return messages.map((m) => {
+    const first = fresh.has(m.idempotencyKey) && !seen.has(m.idempotencyKey);
+    seen.add(m.idempotencyKey);
+    const id = fresh.get(m.idempotencyKey) ?? old.get(m.idempotencyKey);
+    if (id === undefined) throw new Error(`outbox message ${m.idempotencyKey} neither inserted nor found`);
+    return { id, duplicate: !first };
+  });
 }
 
 export async function findOutboxMessage(db: Db, idempotencyKey: string) {

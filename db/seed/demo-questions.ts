@@ -15,8 +15,8 @@ export const demoQuestions: DemoQuestion[] = [
     slug: "remboursement-impot",
     fr: "Quand vais-je recevoir mon remboursement d'impôt ?",
     nl: "Wanneer krijg ik mijn belastingterugbetaling?",
-    keywordsFr: ["remboursement", "rembourser", "remboursé", "excédent"],
-    keywordsNl: ["terugbetaling", "terugbetalen", "terugbetaald", "teruggave"],
+    keywordsFr: ["remboursement", "rembourser", "remboursé", "excédent", "trop payé", "trop-perçu", "reverser", "restitution"],
+    keywordsNl: ["terugbetaling", "terugbetalen", "terugbetaald", "teruggave", "teruggestort", "teveel betaald", "geld terug"],
     volume: 18400,
   },
   {
@@ -31,8 +31,8 @@ export const demoQuestions: DemoQuestion[] = [
     slug: "declaration-tax-on-web",
     fr: "Comment remplir ma déclaration via Tax-on-web ?",
     nl: "Hoe vul ik mijn aangifte in via Tax-on-web?",
-    keywordsFr: ["déclaration", "tax-on-web", "remplir", "déclarer"],
-    keywordsNl: ["aangifte", "tax-on-web", "invullen", "aangeven"],
+    keywordsFr: ["déclaration", "tax-on-web", "remplir", "déclarer", "déclaration en ligne", "revenus en ligne"],
+    keywordsNl: ["aangifte", "tax-on-web", "invullen", "aangeven", "belastingaangifte", "online aangifte"],
     volume: 14100,
   },
   {
@@ -71,8 +71,8 @@ export const demoQuestions: DemoQuestion[] = [
     slug: "phishing",
     fr: "Ce message du SPF Finances est-il une arnaque ?",
     nl: "Is dit bericht van de FOD Financiën oplichting?",
-    keywordsFr: ["phishing", "hameçonnage", "arnaque", "faux message", "fraude"],
-    keywordsNl: ["phishing", "oplichting", "valse berichten", "fraude", "nepmail"],
+    keywordsFr: ["phishing", "hameçonnage", "arnaque", "faux message", "fraude", "escroquerie", "sms frauduleux", "données bancaires"],
+    keywordsNl: ["phishing", "oplichting", "oplichterij", "valse berichten", "fraude", "nepmail", "bankgegevens"],
     volume: 8900,
   },
   {
@@ -95,8 +95,8 @@ export const demoQuestions: DemoQuestion[] = [
     slug: "versements-anticipes",
     fr: "Quand faire mes versements anticipés ?",
     nl: "Wanneer moet ik mijn voorafbetalingen doen?",
-    keywordsFr: ["versements anticipés", "indépendant", "majoration"],
-    keywordsNl: ["voorafbetalingen", "zelfstandige", "vermeerdering"],
+    keywordsFr: ["versements anticipés", "indépendant", "majoration", "anticipation", "bonification"],
+    keywordsNl: ["voorafbetalingen", "vooraf betalen", "zelfstandige", "vermeerdering", "bonificatie"],
     volume: 3600,
   },
   {

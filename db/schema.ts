@@ -173,6 +173,15 @@ export interface RecurringQuestionsTable {
   updated_at: Timestamp;
 }
 
+export interface QuestionVolumesTable {
+  recurring_question_id: string;
+  /** `yyyy-MM`. */
+  month: string;
+  count: number;
+  imported_by: string | null;
+  imported_at: Timestamp;
+}
+
 export interface ItemTagsTable {
   content_item_id: string;
   recurring_question_id: string;
@@ -258,6 +267,7 @@ export interface Database {
   reminders: RemindersTable;
   recurring_questions: RecurringQuestionsTable;
   item_tags: ItemTagsTable;
+  question_volumes: QuestionVolumesTable;
   day_notes: DayNotesTable;
   audit_events: AuditEventsTable;
 }

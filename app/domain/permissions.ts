@@ -14,7 +14,8 @@ export type Action =
   | "publication.manage"
   | "users.manage"
   | "channels.manage"
-  | "settings.manage";
+  | "settings.manage"
+  | "questions.manage";
 
 const matrix: Record<Action, readonly Role[]> = {
   "plan.read": ["admin", "editor", "translator", "approver", "viewer"],
@@ -28,6 +29,7 @@ const matrix: Record<Action, readonly Role[]> = {
   "users.manage": ["admin"],
   "channels.manage": ["admin"],
   "settings.manage": ["admin"],
+  "questions.manage": ["admin"],
 };
 
 export function isRole(value: unknown): value is Role {

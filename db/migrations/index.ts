@@ -5,6 +5,7 @@ import * as m0003 from "./0003_review";
 import * as m0004 from "./0004_publishing";
 import * as m0005 from "./0005_reminders";
 import * as m0006 from "./0006_calendar_read_model";
+import * as m0007 from "./0007_question_volumes";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   "0004_publishing": m0004,
   "0005_reminders": m0005,
   "0006_calendar_read_model": m0006,
+  "0007_question_volumes": m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,3 +1,7 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../app/services/context.server";
 import {
@@ -15,6 +19,8 @@ import { parseCsv } from "../app/domain/csv";
 import type { User } from "../db/schema";
 import { makeChannel, makeItem, makeUser } from "./factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
+
+const CLI_SECRETS = { SESSION_SECRET: "cli-test-session-secret-that-is-long-enough-0123", CREDENTIALS_KEY: Buffer.alloc(32, 3).toString("base64") };
 
 let t: TestDatabase;
 let ctx: AppContext;
@@ -170,4 +176,40 @@ describe("the month's coverage and the suggestions", () => {
     expect(nl.ok && nl.result).toMatchObject({ lang: "nl", suggestions: [{ slug: "myminfin-login" }] });
     expect(await suggestTags(ctx, { text: 42, lang: "de" })).toMatchObject({ ok: false, errors: { text: {}, lang: { key: "questions.error.lang" } } });
   });
+});
+
+describe("the command line", () => {
+  const run = (script: string, args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ["--import", "tsx", path.resolve(script), ...args], { env: { ...process.env, DATABASE_URL: t.url, CADENCE_DEMO: "false", ...CLI_SECRETS } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it("questions:import imports a file, and refuses a bad one listing its errors; tags:suggest prints the API's JSON", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-questions-"));
+    const good = path.join(dir, "questions.json");
+    fs.writeFileSync(good, JSON.stringify([{ slug: "cli-question", fr: "Déclaration d'impôt en ligne", nl: "Belastingaangifte online", keywords_fr: ["déclaration"], keywords_nl: ["aangifte"] }]));
+    const imported = await run("db/cli/questions-import.ts", [good]);
+    expect(imported.stdout).toMatch(/1 questions added, 0 updated/);
+    expect(imported.code).toBe(0);
+
+    const bad = path.join(dir, "bad.csv");
+    fs.writeFileSync(bad, "slug,fr,nl,keywords_fr,keywords_nl\nBAD SLUG,,Ja,a,b\n");
+    const refused = await run("db/cli/questions-import.ts", [bad]);
+    expect(refused.code).toBe(65);
+    expect(refused.stderr).toMatch(/row 2, slug: Lowercase letters/);
+    expect(refused.stderr).toMatch(/row 2, fr: /);
+
+    const suggested = await run("db/cli/tags-suggest.ts", ["--lang", "nl", "Alle aangiftes zijn binnen"]);
+    expect(suggested.code).toBe(0);
+    const json = JSON.parse(suggested.stdout) as { lang: string; confident: boolean; suggestions: { slug: string; score: number; matched: string[] }[] };
+    expect(json.lang).toBe("nl");
+    expect(json.suggestions.map((s) => s.slug)).toContain("cli-question");
+    expect(json.suggestions.find((s) => s.slug === "cli-question")?.matched).toEqual(["aangiftes"]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 });

@@ -3,6 +3,7 @@ import { useMemo, useState } from "react";
 import { measureText, type TextNetwork } from "../domain/channel-text";
 import { bilingualText, languagesForChannel } from "../domain/item-schedule";
 import { resolveLocalTime } from "../domain/time/brussels";
+import { buildQuestionIndex, suggestQuestions, type QuestionSuggestion } from "../domain/question-match";
 import type { MessageKey } from "../i18n";
 import { useLang, useT } from "../i18n/react";
 
@@ -36,7 +37,9 @@ export function ItemEditor(props: {
   initial: EditorValues;
   version?: number;
   channels: { id: string; name: string; network: string; language: string }[];
-  questions: { id: string; labelFr: string; labelNl: string }[];
+  questions: { id: string; slug: string; labelFr: string; labelNl: string; keywordsFr: string[]; keywordsNl: string[] }[];
+  /** For a new item on an empty day: the questions to cover first, with when they were last covered. */
+  gapQuestions?: { id: string; daysSince: number | null; volume: number }[];
   errors: EditorErrors;
   back: string;
   readOnly: boolean;
@@ -46,6 +49,25 @@ export function ItemEditor(props: {
   const busy = useNavigation().state === "submitting";
   const [v, setV] = useState<EditorValues>(props.initial);
   const set = <K extends keyof EditorValues>(key: K, value: EditorValues[K]) => setV((old) => ({ ...old, [key]: value }));
+  // The questions the texts answer, as they are typed: both languages, the best score per question.
+  const questionIndex = useMemo(() => buildQuestionIndex(props.questions), [props.questions]);
+  const questionById = useMemo(() => new Map(props.questions.map((q) => [q.id, q])), [props.questions]);
+  const suggestions = useMemo(() => {
+    const best = new Map<string, QuestionSuggestion & { confident: boolean }>();
+    for (const [text, l] of [
+      [v.frText, "fr"],
+      [v.nlText, "nl"],
+    ] as const) {
+      if (text.trim() === "") continue;
+      const result = suggestQuestions(questionIndex, text, l);
+      result.suggestions.forEach((s, i) => {
+        const confident = i === 0 && result.confident;
+        const previous = best.get(s.id);
+        if (!previous || s.score > previous.score) best.set(s.id, { ...s, matched: [...new Set([...(previous?.matched ?? []), ...s.matched])], confident: confident || !!previous?.confident });
+      });
+    }
+    return [...best.values()].sort((a, b) => b.score - a.score || (a.slug < b.slug ? -1 : 1)).slice(0, 3);
+  }, [questionIndex, v.frText, v.nlText]);
   const toggle = (key: "channelIds" | "tagIds", id: string, on: boolean) =>
     setV((old) => ({ ...old, [key]: on ? [...old[key], id] : old[key].filter((x) => x !== id) }));
   const resolved = resolveLocalTime(v.localDate, v.localTime);
@@ -176,6 +198,59 @@ export function ItemEditor(props: {
 
       <fieldset className="field tags-field" disabled={props.readOnly}>
         <legend>{t("item.field.tags")}</legend>
+        {!props.readOnly ? (
+          <section className="tag-suggestions" aria-labelledby="suggest-title">
+            <h3 id="suggest-title">{t("suggest.title")}</h3>
+            <p className="hint">{t("suggest.hint")}</p>
+            {suggestions.length === 0 ? <p className="hint">{t("suggest.none")}</p> : null}
+            <ul className="suggestions" aria-live="polite" data-testid="tag-suggestions">
+              {suggestions.map((s) => {
+                const q = questionById.get(s.id)!;
+                const tagged = v.tagIds.includes(s.id);
+                return (
+                  <li key={s.id}>
+                    <strong>{lang === "nl" ? q.labelNl : q.labelFr}</strong>
+                    {s.confident ? <span className="badge">{t("suggest.confident")}</span> : null}
+                    <span className="hint">{t("suggest.matched", { words: s.matched.join(", ") })}</span>
+                    {tagged ? (
+                      <span className="form-ok">✓ {t("suggest.tagged")}</span>
+                    ) : (
+                      <button type="button" className="link-button" onClick={() => toggle("tagIds", s.id, true)} aria-label={`${t("suggest.add")}: ${lang === "nl" ? q.labelNl : q.labelFr}`}>
+                        {t("suggest.add")}
+                      </button>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+            {props.gapQuestions && props.gapQuestions.length > 0 ? (
+              <>
+                <h3>{t("gap.title")}</h3>
+                <ul className="suggestions" data-testid="gap-questions">
+                  {props.gapQuestions.map((g) => {
+                    const q = questionById.get(g.id);
+                    if (!q) return null;
+                    return (
+                      <li key={g.id}>
+                        <strong>{lang === "nl" ? q.labelNl : q.labelFr}</strong>
+                        <span className="hint">
+                          {g.daysSince === null ? t("gap.never") : t("gap.days", { days: g.daysSince })} · {t("gap.volume", { volume: g.volume })}
+                        </span>
+                        {v.tagIds.includes(g.id) ? (
+                          <span className="form-ok">✓ {t("suggest.tagged")}</span>
+                        ) : (
+                          <button type="button" className="link-button" onClick={() => toggle("tagIds", g.id, true)} aria-label={`${t("suggest.add")}: ${lang === "nl" ? q.labelNl : q.labelFr}`}>
+                            {t("suggest.add")}
+                          </button>
+                        )}
+                      </li>
+                    );
+                  })}
+                </ul>
+              </>
+            ) : null}
+          </section>
+        ) : null}
         {props.questions.map((q) => (
           <label key={q.id} className="checkbox">
             <input type="checkbox" name="tagIds" value={q.id} checked={v.tagIds.includes(q.id)} onChange={(e) => toggle("tagIds", q.id, e.target.checked)} /> {lang === "nl" ? q.labelNl : q.labelFr}

@@ -580,6 +580,11 @@ export const en = {
   "gap.days": "last covered {days} days ago",
   "gap.volume": "{volume} citizen questions a month",
   "gap.offer": "Questions to cover",
+  "api.error.method": "Use POST for this address",
+  "api.error.unauthenticated": "Sign in first",
+  "api.error.json": "The body must be JSON (Content-Type: application/json)",
+  "api.error.tooLarge": "The request is too large",
+  "api.error.invalid": "The request is not valid",
 } as const;
 
 export type MessageKey = keyof typeof en;

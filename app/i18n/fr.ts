@@ -581,4 +581,9 @@ export const fr: Catalogue = {
   "gap.days": "couverte il y a {days} jours",
   "gap.volume": "{volume} questions de citoyens par mois",
   "gap.offer": "Questions à couvrir",
+  "api.error.method": "Utilisez POST pour cette adresse",
+  "api.error.unauthenticated": "Connectez-vous d'abord",
+  "api.error.json": "Le corps doit être du JSON (Content-Type: application/json)",
+  "api.error.tooLarge": "La requête est trop volumineuse",
+  "api.error.invalid": "La requête n'est pas valide",
 };

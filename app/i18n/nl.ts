@@ -581,4 +581,9 @@ export const nl: Catalogue = {
   "gap.days": "{days} dagen geleden behandeld",
   "gap.volume": "{volume} vragen van burgers per maand",
   "gap.offer": "Te behandelen vragen",
+  "api.error.method": "Gebruik POST voor dit adres",
+  "api.error.unauthenticated": "Meld u eerst aan",
+  "api.error.json": "De inhoud moet JSON zijn (Content-Type: application/json)",
+  "api.error.tooLarge": "Het verzoek is te groot",
+  "api.error.invalid": "Het verzoek is ongeldig",
 };

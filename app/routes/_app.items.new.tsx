@@ -3,6 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ItemEditor, type EditorValues } from "../components/item-editor";
 import { useT } from "../i18n/react";
 import { editorOptions, handleItemAction } from "../services/item-form.server";
+import { gapQuestions } from "../services/questions.server";
 import { requirePermission, safeRedirectTarget } from "../services/session.server";
 import { editorValuesFrom } from "../components/editor-values";
 
@@ -12,9 +13,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(context.app, request, "item.write");
   const url = new URL(request.url);
   const date = url.searchParams.get("date");
+  const validDate = date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : "";
+  // Opened from an empty day of the calendar: the questions to cover first.
+  const gaps = validDate && url.searchParams.get("gap") ? await gapQuestions(context.app, validDate) : [];
   return {
     ...(await editorOptions(context.app)),
-    date: date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : "",
+    gapQuestions: gaps.map((g) => ({ id: g.id, daysSince: g.daysSince, volume: g.volume })),
+    date: validDate,
     back: safeRedirectTarget(url.searchParams.get("back"), "/calendar"),
   };
 }
@@ -34,7 +39,7 @@ export default function NewItem() {
   return (
     <div className="item-page">
       <h1>{t("item.new.title")}</h1>
-      <ItemEditor key={JSON.stringify(failed?.values ?? {})} initial={initial} channels={data.channels} questions={data.questions} errors={failed?.errors ?? {}} back={data.back} readOnly={false} />
+      <ItemEditor key={JSON.stringify(failed?.values ?? {})} initial={initial} channels={data.channels} questions={data.questions} gapQuestions={data.gapQuestions} errors={failed?.errors ?? {}} back={data.back} readOnly={false} />
     </div>
   );
 }

@@ -58,6 +58,6 @@ export async function editorOptions(ctx: AppContext) {
   const [channels, questions] = await Promise.all([listChannels(ctx.db, { activeOnly: true }), listRecurringQuestions(ctx.db, { activeOnly: true })]);
   return {
     channels: channels.map((c) => ({ id: c.id, name: c.name, network: c.network, language: c.language })),
-    questions: questions.map((q) => ({ id: q.id, labelFr: q.label_fr, labelNl: q.label_nl })),
+    questions: questions.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl, keywordsFr: q.keywords_fr, keywordsNl: q.keywords_nl })),
   };
 }

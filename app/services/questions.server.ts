@@ -18,7 +18,7 @@ import { buildQuestionIndex, suggestQuestions, type MatchLanguage, type Suggesti
 import { questionCoverage, rankGapQuestions, type QuestionCoverageRow } from "../domain/question-coverage";
 import { brusselsMonthRange, resolveLocalTime } from "../domain/time/brussels";
 import type { MessageKey } from "../i18n";
-import { actorOf, audit } from "./audit.server";
+import { actorOf, audit, type Actor } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { toFieldErrors, type FieldErrors } from "./validation.server";
 
@@ -149,6 +149,11 @@ export type ImportResult = { ok: true; created: number; updated: number } | { ok
  */
 export async function importQuestions(ctx: AppContext, user: User, input: { format: "json" | "csv"; content: string }): Promise<ImportResult> {
   if (!can(user.roles, "questions.manage")) return { ok: false, errors: [{ row: 0, field: "", key: "error.forbidden.body" }] };
+  return await importQuestionsAs(ctx, actorOf(user), input);
+}
+
+/** The same import for an operator at the command line (`npm run questions:import`), audited under `actor`. */
+export async function importQuestionsAs(ctx: AppContext, actor: Actor, input: { format: "json" | "csv"; content: string }): Promise<ImportResult> {
   const parsed = input.format === "json" ? parseQuestionsJson(input.content) : parseQuestionsCsv(input.content);
   if (!parsed.ok) return parsed;
   return await ctx.db.transaction().execute(async (tx) => {
@@ -167,7 +172,7 @@ export async function importQuestions(ctx: AppContext, user: User, input: { form
         url_nl: row.url_nl ?? null,
       });
     }
-    await audit(tx, actorOf(user), {
+    await audit(tx, actor, {
       action: "questions.imported",
       subjectType: "recurring_question",
       subjectId: null,
@@ -325,6 +330,23 @@ export function coverageCsv(rows: readonly QuestionCoverageRow[], separator: ","
     rows.map((r) => [r.slug, r.labelFr, r.labelNl, r.volume, r.volumeShare.toFixed(4), r.planned.fr, r.planned.nl, r.published.fr, r.published.nl, r.postShare.toFixed(4), r.flagged ? "yes" : "no"]),
     separator,
   );
+}
+
+/** The whole list, for the questions page. */
+export async function listQuestions(ctx: AppContext) {
+  return (await listRecurringQuestions(ctx.db)).map((q) => ({
+    id: q.id,
+    slug: q.slug,
+    labelFr: q.label_fr,
+    labelNl: q.label_nl,
+    keywordsFr: q.keywords_fr,
+    keywordsNl: q.keywords_nl,
+    urlFr: q.url_fr,
+    urlNl: q.url_nl,
+    volume: q.monthly_volume,
+    active: q.active,
+    version: q.version,
+  }));
 }
 
 /** The active questions in the matching engine's shape. */

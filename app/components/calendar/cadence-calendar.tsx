@@ -259,7 +259,21 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
       return (
         <div className="cal-date-header">
           <span className="cal-date-number">{label}</span>
-          {!isOffRange ? (
+          {!isOffRange && names.length > 0 && props.canWrite ? (
+            // An empty channel-day offers a new post there, with the citizen questions to cover first.
+            <a
+              className="coverage-gap"
+              href={`/items/new?date=${local}&gap=1&back=${encodeURIComponent(props.here)}`}
+              title={`${t("calendar.day.empty", { channels: names.join(", ") })} — ${t("gap.offer")}`}
+              data-testid={`gap-${local}`}
+            >
+              {`○${names.length}`}
+              <span className="visually-hidden">
+                {" "}
+                {t("calendar.day.empty", { channels: names.join(", ") })} — {t("gap.offer")}
+              </span>
+            </a>
+          ) : !isOffRange ? (
             <span
               className={`coverage-gap ${names.length === 0 ? "full" : ""}`}
               title={names.length === 0 ? t("calendar.day.full") : t("calendar.day.empty", { channels: names.join(", ") })}
@@ -277,7 +291,7 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
         </div>
       );
     },
-    [props.emptyByDate, channelById, notesByDate, t]
+    [props.emptyByDate, props.canWrite, props.here, channelById, notesByDate, t]
   );
 
   const grid = useMemo(() => (props.view === "month" ? monthGridEvents(events) : { shown: events, hiddenByDate: new Map<string, number>() }), [events, props.view]);

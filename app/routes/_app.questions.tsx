@@ -305,7 +305,7 @@ export default function Questions() {
             <Form method="post" encType="multipart/form-data">
               <label htmlFor="volumes-file">{t("questions.import.file")}</label>{" "}
               <input id="volumes-file" name="file" type="file" accept=".csv,text/csv" aria-describedby="volumes-hint" />
-              <label className="checkbox">
+              <label className="checkbox upload-option">
                 <input type="checkbox" name="redact" /> {t("questions.volumes.redact")}
               </label>
               <button type="submit" name="intent" value="volumes" disabled={busy}>

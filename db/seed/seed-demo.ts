@@ -8,7 +8,7 @@ import { insertAuditEvent } from "../repositories/audit-events";
 import { insertChannel } from "../repositories/channels";
 import { insertContentItem } from "../repositories/content-items";
 import { insertDayNote } from "../repositories/day-notes";
-import { tagItem, upsertRecurringQuestion } from "../repositories/recurring-questions";
+import { tagItem, upsertQuestionVolumes, upsertRecurringQuestion } from "../repositories/recurring-questions";
 import { findUserByEmail, insertUser } from "../repositories/users";
 import type { ChannelLanguage, ItemStatus, Network, Role, UiLanguage, VariantStatus } from "../schema";
 import { demoQuestions } from "./demo-questions";
@@ -95,6 +95,14 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
     const today = local.toFormat("yyyy-MM-dd");
     // The current month and the next one: the team plans a month ahead.
     const months = [local, local.plus({ months: 1 })];
+    // The contact center's counts for last month and this one (the usual volume, give or take).
+    await upsertQuestionVolumes(
+      tx,
+      [local.minus({ months: 1 }), local].flatMap((m, i) =>
+        demoQuestions.map((q, k) => ({ questionId: questionIds.get(q.slug)!, month: m.toFormat("yyyy-MM"), count: Math.round(q.volume * (0.85 + ((k * 7 + i * 3) % 10) / 30)) })),
+      ),
+      users.get("admin") ?? editorId,
+    );
     for (const m of months) {
       for (const note of demoDayNotes[m.month] ?? []) {
         await insertDayNote(tx, { local_date: `${m.toFormat("yyyy-MM")}-${String(note.day).padStart(2, "0")}`, text_fr: note.fr, text_nl: note.nl, author_id: editorId });

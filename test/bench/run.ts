@@ -1,10 +1,12 @@
 // npm run bench [-- name…]: runs every benchmark (or those named) one after the other.
 import * as calendar from "./calendar.bench";
 import * as publishing from "./publishing.bench";
+import * as questions from "./questions.bench";
 import * as timeRules from "./time-rules.bench";
 
 const benchmarks: Record<string, { run: () => Promise<void> }> = {
   "time-rules": timeRules,
+  questions,
   calendar,
   publishing,
 };

@@ -36,6 +36,7 @@ const EXPECTED_TABLES = [
   "parity_exceptions",
   "publications",
   "publishing_holds",
+  "question_volumes",
   "recurring_questions",
   "reminders",
   "sessions",

@@ -16,8 +16,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const validDate = date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : "";
   // Opened from an empty day of the calendar: the questions to cover first.
   const gaps = validDate && url.searchParams.get("gap") ? await gapQuestions(context.app, validDate) : [];
+  const options = await editorOptions(context.app);
+  // …and the channels that are empty that day, ticked.
+  const wanted = new Set(url.searchParams.getAll("channel"));
   return {
-    ...(await editorOptions(context.app)),
+    ...options,
+    channelIds: options.channels.filter((c) => wanted.has(c.id)).map((c) => c.id),
     gapQuestions: gaps.map((g) => ({ id: g.id, daysSince: g.daysSince, volume: g.volume })),
     date: validDate,
     back: safeRedirectTarget(url.searchParams.get("back"), "/calendar"),
@@ -35,7 +39,7 @@ export default function NewItem() {
   const t = useT();
   const initial: EditorValues = failed
     ? editorValuesFrom(failed.values)
-    : { ...editorValuesFrom({}), localDate: data.date, localTime: "09:00" };
+    : { ...editorValuesFrom({}), localDate: data.date, localTime: "09:00", channelIds: data.channelIds };
   return (
     <div className="item-page">
       <h1>{t("item.new.title")}</h1>

@@ -76,10 +76,13 @@ describe("recurring questions in chromium", () => {
     const page = await signedIn("editor@test.be");
     await page.goto(`${server.url}/calendar/2030-06`);
     await page.getByTestId("gap-2030-06-25").click();
-    await page.waitForURL(/\/items\/new\?date=2030-06-25&gap=1/);
+    await page.waitForURL(/\/items\/new\?date=2030-06-25&gap=1&channel=/);
     const gaps = page.getByTestId("gap-questions");
     // Never covered, the largest volume first: the refund question.
     await expectText(gaps.locator("li").first(), /belastingterugbetaling/);
+    // The day's empty channels come ticked.
+    expect(await page.getByRole("checkbox", { name: /X FR/ }).isChecked()).toBe(true);
+    expect(await page.getByRole("checkbox", { name: /X NL/ }).isChecked()).toBe(true);
     await gaps.locator("li").first().getByRole("button").click();
     expect(await page.getByRole("checkbox", { name: "Wanneer krijg ik mijn belastingterugbetaling?" }).isChecked()).toBe(true);
     await page.context().close();

@@ -263,7 +263,7 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
             // An empty channel-day offers a new post there, with the citizen questions to cover first.
             <a
               className="coverage-gap"
-              href={`/items/new?date=${local}&gap=1&back=${encodeURIComponent(props.here)}`}
+              href={`/items/new?date=${local}&gap=1${empty.map((id) => `&channel=${id}`).join("")}&back=${encodeURIComponent(props.here)}`}
               title={`${t("calendar.day.empty", { channels: names.join(", ") })} — ${t("gap.offer")}`}
               data-testid={`gap-${local}`}
             >

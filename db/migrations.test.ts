@@ -26,6 +26,7 @@ async function functions(): Promise<string[]> {
 
 const EXPECTED_TABLES = [
   "audit_events",
+  "calendar_feeds",
   "channels",
   "content_item_channels",
   "content_items",

@@ -182,6 +182,19 @@ export interface QuestionVolumesTable {
   imported_at: Timestamp;
 }
 
+export interface CalendarFeedsTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  channel_ids: Defaulted<string[]>;
+  statuses: Defaulted<string[]>;
+  language: "fr" | "nl";
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
 export interface ItemTagsTable {
   content_item_id: string;
   recurring_question_id: string;
@@ -268,6 +281,7 @@ export interface Database {
   recurring_questions: RecurringQuestionsTable;
   item_tags: ItemTagsTable;
   question_volumes: QuestionVolumesTable;
+  calendar_feeds: CalendarFeedsTable;
   day_notes: DayNotesTable;
   audit_events: AuditEventsTable;
 }

@@ -94,6 +94,10 @@ async function waitSettled(itemIds: string[], timeoutMs: number): Promise<void> 
   }
 }
 
+async function publishedCount(itemIds: string[]): Promise<number> {
+  return (await publicationStates(t.db, itemIds)).filter((s) => s.state === "published").length;
+}
+
 /** After the processes are gone: what a restarted scheduler's recovery and publisher do. */
 async function finishInProcess(itemIds: string[]): Promise<void> {
   await recoverStuckPublications(ctx, { leaseMs: 0 });
@@ -120,11 +124,16 @@ async function expectEachOnce(itemIds: string[]) {
 describe("scheduler processes", () => {
   it("a burst of 500 publications survives kill -9 at random moments: nothing lost, stuck or sent twice", async () => {
     const ids = await makeScheduledItems(t.db, editor, approver, [outbox, mastodon], { count: 250, localDate: "2030-04-01" });
-    // Due over eight seconds from now, so that the kills land while publications are going out.
-    for (let group = 0; group < 25; group++) await makeDueNow(t.db, ids.slice(group * 10, group * 10 + 10), 2_500 + group * 250);
+    // Due over twelve seconds from now, so that the kills land while publications are going out.
+    for (let group = 0; group < 25; group++) await makeDueNow(t.db, ids.slice(group * 10, group * 10 + 10), 2_500 + group * 400);
     let child = startScheduler();
     for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 1_500 + Math.random() * 1_500));
+      // Each scheduler is killed once it has sent something, at a random moment after that: a
+      // start-up slower than the burst (a busy machine) must not leave the kills landing on idle processes.
+      const before = await publishedCount(ids);
+      const until = Date.now() + 15_000;
+      while ((await publishedCount(ids)) < before + 10 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, Math.random() * 400));
       await kill(child);
       child = startScheduler();
     }

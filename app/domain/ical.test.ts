@@ -20,7 +20,7 @@ const item = (over: Partial<FeedItem>): FeedItem => ({
 });
 
 function parse(text: string) {
-  const calendar = new ICAL.Component(ICAL.parse(text));
+  const calendar = new ICAL.Component(ICAL.parse(text) as unknown[]);
   const zone = calendar.getFirstSubcomponent("vtimezone")!;
   ICAL.TimezoneService.register(zone);
   return calendar.getAllSubcomponents("vevent").map((v) => new ICAL.Event(v));

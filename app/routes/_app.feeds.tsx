@@ -20,7 +20,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(context.app, request, "plan.read");
   const form = await request.formData();
   if (form.get("intent") === "revoke") {
-    await revokeFeed(context.app, user, String(form.get("id") ?? ""));
+    const id = form.get("id");
+    await revokeFeed(context.app, user, typeof id === "string" ? id : "");
     throw redirect("/feeds?revoked=1");
   }
   const values = formToObject(form, ["channelIds", "statuses"]);

@@ -17,6 +17,7 @@ const envSchema = z.object({
     .optional(),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   PUBLIC_URL: z.string().url("must be a URL such as https://cadence.example.be").optional(),
   X_CLIENT_ID: z.string().min(1).optional(),
   X_CLIENT_SECRET: z.string().min(1).optional(),
@@ -60,6 +61,8 @@ export interface AppConfig {
   logLevel: "debug" | "info" | "warn" | "error";
   /** The address people reach Cadence at (OAuth redirects come back to it). */
   publicUrl: string;
+  /** API requests per token (or signed-in user) per minute, per web process. */
+  apiRateLimitPerMinute: number;
   oauth: { x: OAuthClient | null; linkedin: OAuthClient | null; facebook: OAuthClient | null };
 }
 
@@ -106,6 +109,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     credentialsKey: Buffer.from(credentialsKey, "base64"),
     sessionTtlHours: e.SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
+    apiRateLimitPerMinute: e.API_RATE_LIMIT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     oauth: {
       x: e.X_CLIENT_ID

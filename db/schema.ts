@@ -195,6 +195,17 @@ export interface CalendarFeedsTable {
   revoked_at: Date | null;
 }
 
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  scope: "read" | "write";
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
 export interface ItemTagsTable {
   content_item_id: string;
   recurring_question_id: string;
@@ -282,6 +293,7 @@ export interface Database {
   item_tags: ItemTagsTable;
   question_volumes: QuestionVolumesTable;
   calendar_feeds: CalendarFeedsTable;
+  api_tokens: ApiTokensTable;
   day_notes: DayNotesTable;
   audit_events: AuditEventsTable;
 }

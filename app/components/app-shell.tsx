@@ -60,6 +60,7 @@ export function AppShell({ user, holds = [], children }: { user: ShellUser; hold
           <NavLink to="/reports/questions">{t("nav.questionCoverage")}</NavLink>
           <NavLink to="/questions">{t("nav.questions")}</NavLink>
           <NavLink to="/feeds">{t("nav.feeds")}</NavLink>
+          <NavLink to="/tokens">{t("nav.tokens")}</NavLink>
           {isAdmin ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/channels">{t("nav.channels")}</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/settings">{t("nav.settings")}</NavLink> : null}

@@ -7,6 +7,7 @@ import * as m0005 from "./0005_reminders";
 import * as m0006 from "./0006_calendar_read_model";
 import * as m0007 from "./0007_question_volumes";
 import * as m0008 from "./0008_calendar_feeds";
+import * as m0009 from "./0009_api_tokens";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   "0006_calendar_read_model": m0006,
   "0007_question_volumes": m0007,
   "0008_calendar_feeds": m0008,
+  "0009_api_tokens": m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

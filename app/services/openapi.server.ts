@@ -1,0 +1,214 @@
+/** The API's OpenAPI 3.1 description, served at /api/v1/openapi.json and checked against real answers by test/api.test.ts. */
+
+const text = {
+  type: ["object", "null"],
+  required: ["text", "link", "alt"],
+  properties: { text: { type: "string" }, link: { type: ["string", "null"] }, alt: { type: ["string", "null"] } },
+  additionalProperties: false,
+};
+const textInput = { type: ["object", "null"], properties: { text: { type: "string" }, link: { type: ["string", "null"] }, alt: { type: ["string", "null"] } }, additionalProperties: false };
+const status = { type: "string", enum: ["draft", "in_translation", "awaiting_approval", "scheduled", "published", "partly_failed", "failed", "held", "archived"] };
+const date = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "A Brussels date" };
+const time = { type: "string", pattern: "^\\d{2}:\\d{2}$", description: "A Brussels wall-clock time" };
+
+const schemas = {
+  Item: {
+    type: "object",
+    required: ["id", "version", "status", "localDate", "localTime", "occurrence", "scheduledAt", "sourceLanguage", "texts", "channelIds", "tags", "updatedAt"],
+    additionalProperties: false,
+    properties: {
+      id: { type: "string", format: "uuid" },
+      version: { type: "integer", minimum: 1, description: "Send it back with a change: a change made meanwhile answers 409." },
+      status,
+      localDate: date,
+      localTime: time,
+      occurrence: { type: "string", enum: ["first", "second"], description: "Which 02:30 on the night the clocks go back" },
+      scheduledAt: { type: "string", format: "date-time" },
+      sourceLanguage: { type: "string", enum: ["fr", "nl"] },
+      texts: { type: "object", required: ["fr", "nl"], additionalProperties: false, properties: { fr: text, nl: text } },
+      channelIds: { type: "array", items: { type: "string", format: "uuid" } },
+      tags: { type: "array", items: { type: "string" }, description: "Slugs of recurring questions" },
+      updatedAt: { type: "string", format: "date-time" },
+    },
+  },
+  ItemInput: {
+    type: "object",
+    required: ["localDate", "localTime", "texts", "channelIds"],
+    additionalProperties: false,
+    properties: {
+      version: { type: "integer", minimum: 1, description: "Required to change an item (PATCH)" },
+      localDate: date,
+      localTime: time,
+      occurrence: { type: "string", enum: ["first", "second"] },
+      sourceLanguage: { type: "string", enum: ["fr", "nl"], default: "fr" },
+      texts: { type: "object", additionalProperties: false, properties: { fr: textInput, nl: textInput } },
+      channelIds: { type: "array", items: { type: "string", format: "uuid" }, minItems: 1 },
+      tags: { type: "array", items: { type: "string" } },
+    },
+  },
+  ItemList: {
+    type: "object",
+    required: ["items", "truncated"],
+    additionalProperties: false,
+    properties: { items: { type: "array", items: { $ref: "#/components/schemas/Item" } }, truncated: { type: "boolean", description: "More than 2,000 items: narrow the range" } },
+  },
+  Move: {
+    type: "object",
+    required: ["localDate", "localTime", "version"],
+    additionalProperties: false,
+    properties: { localDate: date, localTime: time, version: { type: "integer", minimum: 1 }, occurrence: { type: "string", enum: ["first", "second"] } },
+  },
+  PublicationList: {
+    type: "object",
+    required: ["publications"],
+    additionalProperties: false,
+    properties: {
+      publications: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["id", "channelId", "channelName", "network", "languages", "state", "dueAt", "sentAt", "publishedAt", "remoteUrl", "attempts", "errorCode", "error"],
+          additionalProperties: false,
+          properties: {
+            id: { type: "string", format: "uuid" },
+            channelId: { type: "string", format: "uuid" },
+            channelName: { type: "string" },
+            network: { type: "string" },
+            languages: { type: "string", enum: ["fr", "nl", "de", "fr+nl"] },
+            state: { type: "string", enum: ["scheduled", "sending", "published", "failed", "unconfirmed", "cancelled"] },
+            dueAt: { type: "string", format: "date-time" },
+            sentAt: { type: ["string", "null"], format: "date-time" },
+            publishedAt: { type: ["string", "null"], format: "date-time" },
+            remoteUrl: { type: ["string", "null"] },
+            attempts: { type: "integer" },
+            errorCode: { type: ["string", "null"] },
+            error: { type: ["string", "null"] },
+          },
+        },
+      },
+    },
+  },
+  QuestionList: {
+    type: "object",
+    required: ["questions"],
+    additionalProperties: false,
+    properties: {
+      questions: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["slug", "fr", "nl", "keywords_fr", "keywords_nl", "volume", "url_fr", "url_nl", "active"],
+          additionalProperties: false,
+          properties: {
+            slug: { type: "string" },
+            fr: { type: "string" },
+            nl: { type: "string" },
+            keywords_fr: { type: "array", items: { type: "string" } },
+            keywords_nl: { type: "array", items: { type: "string" } },
+            volume: { type: "integer" },
+            url_fr: { type: ["string", "null"] },
+            url_nl: { type: ["string", "null"] },
+            active: { type: "boolean" },
+          },
+        },
+      },
+    },
+  },
+  SuggestInput: { type: "object", required: ["text", "lang"], properties: { text: { type: "string", maxLength: 20000 }, lang: { type: "string", enum: ["fr", "nl"] } } },
+  Suggestions: {
+    type: "object",
+    required: ["lang", "confident", "suggestions"],
+    additionalProperties: false,
+    properties: {
+      lang: { type: "string", enum: ["fr", "nl"] },
+      confident: { type: "boolean" },
+      suggestions: {
+        type: "array",
+        maxItems: 3,
+        items: {
+          type: "object",
+          required: ["id", "slug", "score", "matched"],
+          additionalProperties: false,
+          properties: { id: { type: "string" }, slug: { type: "string" }, score: { type: "number" }, matched: { type: "array", items: { type: "string" } } },
+        },
+      },
+    },
+  },
+  Problem: {
+    type: "object",
+    required: ["type", "title", "status"],
+    properties: {
+      type: { type: "string" },
+      title: { type: "string", description: "In the caller's language" },
+      status: { type: "integer" },
+      errors: { type: "array", items: { type: "object", required: ["field", "detail"], properties: { field: { type: "string" }, detail: { type: "string" } } } },
+    },
+  },
+};
+
+const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } });
+const ok = (schema: string, description = "OK") => ({ description, content: { "application/json": { schema: { $ref: `#/components/schemas/${schema}` } } } });
+const common = { "401": problem("No token, or an unknown or revoked one"), "403": problem("The token's user may not do this, or the token can only read"), "429": problem("Too many requests (see Retry-After)") };
+const withBody = { "400": problem("The body is not valid JSON"), "413": problem("The body is too large"), "415": problem("The body is not application/json") };
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Cadence API",
+      version: "1",
+      description:
+        "The bilingual content plan: items (FR/NL pairs), their publications and the recurring citizen questions. Authenticate with a personal token (`Authorization: Bearer cad_…`) created at /tokens; a read token can only read. The same permissions and validation as the web app apply. Errors are RFC 9457 problem details in the user's language. Rate limited per token (RateLimit-* headers).",
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } }, schemas },
+    paths: {
+      "/api/v1/items": {
+        get: {
+          summary: "Items of a range of Brussels dates (at most 93 days)",
+          parameters: [
+            { name: "from", in: "query", required: true, schema: date },
+            { name: "to", in: "query", required: true, schema: date },
+            { name: "channel", in: "query", schema: { type: "array", items: { type: "string", format: "uuid" } }, style: "form", explode: true },
+            { name: "status", in: "query", schema: { type: "array", items: status }, style: "form", explode: true },
+            { name: "tag", in: "query", schema: { type: "array", items: { type: "string" } }, style: "form", explode: true },
+          ],
+          responses: { "200": ok("ItemList"), "422": problem("A missing or invalid parameter"), ...common },
+        },
+        post: {
+          summary: "Create an item (a draft)",
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ItemInput" } } } },
+          responses: { "201": ok("Item", "Created"), "422": problem("Invalid: one entry per field"), ...withBody, ...common },
+        },
+      },
+      "/api/v1/items/{id}": {
+        get: { summary: "One item", parameters: [idParam], responses: { "200": ok("Item"), "404": problem("No such item"), ...common } },
+        patch: {
+          summary: "Change an item (send the version you read)",
+          parameters: [idParam],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ItemInput" } } } },
+          responses: { "200": ok("Item"), "404": problem("No such item"), "409": problem("Changed by someone else since that version"), "422": problem("Invalid"), ...withBody, ...common },
+        },
+      },
+      "/api/v1/items/{id}/move": {
+        post: {
+          summary: "Move an item to another Brussels date and time",
+          parameters: [idParam],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Move" } } } },
+          responses: { "200": ok("Item"), "404": problem("No such item"), "409": problem("Changed since that version"), "422": problem("Refused: in the past, in the DST gap (with a proposal), or published"), ...withBody, ...common },
+        },
+      },
+      "/api/v1/items/{id}/publications": { get: { summary: "An item's publications per channel", parameters: [idParam], responses: { "200": ok("PublicationList"), "404": problem("No such item"), ...common } } },
+      "/api/v1/questions": { get: { summary: "The recurring citizen questions", responses: { "200": ok("QuestionList"), ...common } } },
+      "/api/v1/tags/suggest": {
+        post: {
+          summary: "The questions a text answers",
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/SuggestInput" } } } },
+          responses: { "200": ok("Suggestions"), "422": problem("Invalid text or language"), ...withBody, ...common },
+        },
+      },
+    },
+  };
+}

@@ -38,6 +38,11 @@ export default function Plan() {
     <div className="plan-page">
       <div className="page-heading">
         <h1>{t("plan.title", { month: monthLabel })}</h1>
+        <p className="plan-spreadsheet">
+          {t("plan.export.title")}: <a href={`/plan/export?month=${plan.month}&format=xlsx`}>{t("plan.export.xlsx")}</a> ·{" "}
+          <a href={`/plan/export?month=${plan.month}&format=csv`}>{t("plan.export.csv")}</a> ·{" "}
+          <a href={`/plan/export?month=${plan.month}&format=csv&sep=semicolon`}>{t("plan.export.csvSemicolon")}</a> · <Link to="/plan/import">{t("plan.import.link")}</Link>
+        </p>
         <nav className="month-nav" aria-label={monthLabel}>
           <Link to={`/plan?month=${plan.previousMonth}`} rel="prev">
             ← {t("plan.previous")}

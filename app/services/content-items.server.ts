@@ -174,7 +174,7 @@ const REVIEWED: ItemStatus[] = ["awaiting_approval", "scheduled", "held"];
  * Texts over a channel's limit are saved as work in progress but block scheduling: a scheduled item
  * cannot be saved with one. Changing the text of a reviewed item withdraws its approval.
  */
-export async function saveItem(ctx: AppContext, user: User, itemId: string | null, input: unknown): Promise<SaveResult> {
+export async function saveItem(ctx: AppContext, user: User, itemId: string | null, input: unknown, options: { inTransaction?: boolean } = {}): Promise<SaveResult> {
   if (!can(user.roles, "item.write")) return { ok: false, errors: { _form: { key: "error.forbidden.body" } } };
   const parsed = itemFormSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
@@ -190,7 +190,9 @@ export async function saveItem(ctx: AppContext, user: User, itemId: string | nul
   const checks = channelChecks(data, channels);
   const lengthProblems = checks.filter((c) => c.checks.some((check) => !check.ok && (check.length > check.limit || (check.bytes && check.bytes.length > check.bytes.limit))));
 
-  return await ctx.db.transaction().execute(async (tx): Promise<SaveResult> => {
+  // Inside a caller's transaction (a spreadsheet import writes all its rows or none), or in its own.
+  const run = <T>(work: (tx: typeof ctx.db) => Promise<T>): Promise<T> => (options.inTransaction ? work(ctx.db) : ctx.db.transaction().execute(work));
+  return await run(async (tx): Promise<SaveResult> => {
     const existing = itemId ? await lockItem(tx, itemId) : undefined;
     if (itemId && !existing) return { ok: false, errors: { _form: { key: "error.notFound.body" } } };
     const status = existing?.status ?? "draft";

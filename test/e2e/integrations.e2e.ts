@@ -16,8 +16,13 @@ let browser: Browser;
 beforeAll(async () => {
   t = await createTestDatabase();
   const ctx = testContext(t.db);
-  const r = await createUser(ctx, { id: null, label: "test" }, { email: "viewer@test.be", displayName: "Viewer", password: "correct horse battery", roles: ["viewer"], uiLanguage: "en" });
-  if (!r.ok) throw new Error("user");
+  for (const [email, roles] of [
+    ["viewer@test.be", ["viewer"]],
+    ["editor@test.be", ["editor"]],
+  ] as const) {
+    const r = await createUser(ctx, { id: null, label: "test" }, { email, displayName: email, password: "correct horse battery", roles: [...roles], uiLanguage: "en" });
+    if (!r.ok) throw new Error("user");
+  }
   await makeChannel(t.db, "x", "fr", "X FR");
   server = await startTestServer(ctx);
   browser = await launchBrowser();
@@ -28,7 +33,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-describe("calendar feeds in chromium", () => {
+describe("calendar feeds, API tokens and the spreadsheet import in chromium", () => {
   it("a viewer creates a feed, reads its address once, subscribes, and revokes it; no serious axe violation", async () => {
     const page = await newSignedInPage(await browser.newContext(), server.url, "viewer@test.be", "correct horse battery");
     await page.goto(`${server.url}/feeds`);
@@ -45,6 +50,27 @@ describe("calendar feeds in chromium", () => {
     await page.getByRole("button", { name: "Revoke: My plan" }).click();
     await expectText(page.getByRole("status").first(), /revoked/);
     expect((await fetch(address.replace(/^https?:\/\/[^/]+/, server.url))).status).toBe(404);
+    await page.context().close();
+  });
+
+  it("an editor creates an API token that works once copied; the token and import pages have no serious axe violation", async () => {
+    const page = await newSignedInPage(await browser.newContext(), server.url, "editor@test.be", "correct horse battery");
+    const violations: Record<string, string[]> = {};
+    for (const path of ["/tokens", "/plan/import"]) {
+      await page.goto(`${server.url}${path}`);
+      const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+      violations[path] = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
+    }
+    expect(violations).toEqual({ "/tokens": [], "/plan/import": [] });
+    await page.goto(`${server.url}/tokens`);
+    await page.getByLabel("Name (what it is for)").fill("Intranet");
+    await page.getByRole("button", { name: "Create the token" }).click();
+    const token = await page.getByTestId("token-value").inputValue();
+    const r = await fetch(`${server.url}/api/v1/questions`, { headers: { authorization: `Bearer ${token}` } });
+    expect(r.status).toBe(200);
+    await page.getByRole("button", { name: "Revoke: Intranet" }).click();
+    await expectText(page.getByRole("status").first(), /revoked/);
+    expect((await fetch(`${server.url}/api/v1/questions`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     await page.context().close();
   });
 });

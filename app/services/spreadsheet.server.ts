@@ -32,7 +32,10 @@ export async function planRows(ctx: AppContext, month: string): Promise<PlanRow[
     date: i.local_date,
     time: i.local_time,
     occurrence: i.occurrence === "second" ? "second" : "",
-    channels: i.channel_ids.map((id) => channelName.get(id) ?? id).join(LIST),
+    channels: i.channel_ids
+      .map((id) => channelName.get(id) ?? id)
+      .sort((a, b) => a.localeCompare(b))
+      .join(LIST),
     fr_text: i.fr_text ?? "",
     nl_text: i.nl_text ?? "",
     fr_link: i.fr_link ?? "",

@@ -1,9 +1,6 @@
 import { z } from "zod";
-import { listChannels } from "../../db/repositories/channels";
-import { channelDaysWithPosts, listCalendarEvents, type CalendarEventRow } from "../../db/repositories/calendar";
+import { calendarSideData, channelDaysWithPosts, listCalendarEvents, type CalendarEventRow } from "../../db/repositories/calendar";
 import { encodeCalendarEvents, missingLanguages, passesMissingFilter, type CalendarEventData } from "../domain/calendar-event";
-import { listDayNotes } from "../../db/repositories/day-notes";
-import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
 import { calendarPeriod, type CalendarPeriod, type CalendarView } from "../domain/calendar-range";
 import { channelCoverage } from "../domain/coverage";
 import { brusselsMonthRange, datesOfMonth } from "../domain/time/brussels";
@@ -75,17 +72,14 @@ export async function calendarData(ctx: AppContext, period: CalendarPeriod, filt
   // and the period spans the month (the month view), the events are those posts: no second read.
   const eventsAreTheMonth =
     filters.channels.length === 0 && filters.statuses.length === 0 && filters.tags.length === 0 && period.start <= month.start && period.end >= month.end;
-  const [channels, questions, events, channelDays, notes] = await Promise.all([
-    listChannels(ctx.db),
-    listRecurringQuestions(ctx.db),
+  const [side, events, channelDays] = await Promise.all([
+    calendarSideData(ctx.db, period.firstDate, period.lastDate),
     listCalendarEvents(ctx.db, period, { channelIds: filters.channels, statuses: filters.statuses, tagSlugs: filters.tags }),
     eventsAreTheMonth ? null : channelDaysWithPosts(ctx.db, month),
-    listDayNotes(ctx.db, period.firstDate, period.lastDate),
   ]);
-  const activeChannels = channels.filter((c) => c.active);
   const coverage = channelCoverage(
     datesOfMonth(period.month),
-    activeChannels.map((c) => c.id),
+    side.channels.map((c) => c.id),
     channelDays ? channelDays.map((d) => ({ localDate: d.localDate, channelIds: [d.channelId], status: d.status })) : events,
   );
   const emptyByDate: Record<string, string[]> = {};
@@ -95,10 +89,10 @@ export async function calendarData(ctx: AppContext, period: CalendarPeriod, filt
     period,
     filters,
     eventsJson: encodeCalendarEvents(passingMissing(events, filters.missing)),
-    channels: activeChannels.map((c) => ({ id: c.id, name: c.name, network: c.network, language: c.language })),
-    questions: questions.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl })),
+    channels: side.channels,
+    questions: side.questions,
     coverage: coverage.map(({ channelId, coveredDays, totalDays }) => ({ channelId, coveredDays, totalDays })),
     emptyByDate,
-    dayNotes: notes.map((n) => ({ id: n.id, localDate: n.local_date, textFr: n.text_fr, textNl: n.text_nl, version: n.version })),
+    dayNotes: side.dayNotes,
   };
 }

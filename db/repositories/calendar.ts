@@ -64,3 +64,29 @@ export async function channelDaysWithPosts(db: Db, range: { start: Date; end: Da
     where i.scheduled_at >= ${range.start} and i.scheduled_at < ${range.end}`.execute(db);
   return result.rows.map((r) => ({ localDate: r.local_date, channelId: r.channel_id, status: r.status }));
 }
+
+export interface CalendarSideData {
+  channels: { id: string; name: string; network: string; language: string }[];
+  questions: { id: string; slug: string; labelFr: string; labelNl: string }[];
+  dayNotes: { id: string; localDate: string; textFr: string; textNl: string; version: number }[];
+}
+
+/**
+ * What the calendar shows beside its events, in one round trip: the active channels, the recurring
+ * questions (for the tag filter) and the day notes of [fromDate, toDate].
+ */
+export async function calendarSideData(db: Db, fromDate: string, toDate: string): Promise<CalendarSideData> {
+  const result = await sql<{ data: CalendarSideData }>`
+    select json_build_object(
+      'channels', coalesce((select json_agg(json_build_object('id', c.id, 'name', c.name, 'network', c.network, 'language', c.language)
+                                            order by c.network, c.language, c.name)
+                            from channels c where c.active), '[]'),
+      'questions', coalesce((select json_agg(json_build_object('id', q.id, 'slug', q.slug, 'labelFr', q.label_fr, 'labelNl', q.label_nl)
+                                             order by q.monthly_volume desc, q.slug)
+                             from recurring_questions q), '[]'),
+      'dayNotes', coalesce((select json_agg(json_build_object('id', n.id, 'localDate', n.local_date, 'textFr', n.text_fr, 'textNl', n.text_nl, 'version', n.version)
+                                            order by n.local_date, n.created_at)
+                            from day_notes n where n.local_date between ${fromDate}::date and ${toDate}::date), '[]')
+    ) as data`.execute(db);
+  return result.rows[0]!.data;
+}

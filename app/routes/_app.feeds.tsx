@@ -1,6 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useFieldErrors } from "../components/field-errors";
+import { OneTimeSecret, RevokeCell } from "../components/one-time-secret";
 import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { createFeed, feedChannels, listFeeds, revokeFeed } from "../services/feeds.server";
@@ -48,13 +49,7 @@ export default function Feeds() {
           {t("feeds.revokedDone")}
         </p>
       ) : null}
-      {result?.ok ? (
-        <div role="status" className="card">
-          <p>{t("feeds.created")}</p>
-          <label htmlFor="feed-url">{t("feeds.address")}</label>
-          <input id="feed-url" readOnly value={result.url} onFocus={(e) => e.currentTarget.select()} className="feed-url" data-testid="feed-url" />
-        </div>
-      ) : null}
+      {result?.ok ? <OneTimeSecret message={t("feeds.created")} label={t("feeds.address")} value={result.url} testId="feed-url" /> : null}
 
       <section className="card" aria-labelledby="new-feed">
         <h2 id="new-feed">{t("feeds.new")}</h2>
@@ -118,16 +113,7 @@ export default function Feeds() {
                   </td>
                   <td>{f.lastUsedAt ? new Date(f.lastUsedAt).toLocaleString() : t("feeds.never")}</td>
                   <td>
-                    {f.revokedAt ? (
-                      t("feeds.revoked")
-                    ) : (
-                      <Form method="post">
-                        {t("feeds.active")} <input type="hidden" name="id" value={f.id} />
-                        <button type="submit" name="intent" value="revoke" className="link-button" aria-label={`${t("feeds.revoke")}: ${f.name}`}>
-                          {t("feeds.revoke")}
-                        </button>
-                      </Form>
-                    )}
+                    <RevokeCell id={f.id} name={f.name} revoked={!!f.revokedAt} activeLabel={t("feeds.active")} revokedLabel={t("feeds.revoked")} revokeLabel={t("feeds.revoke")} />
                   </td>
                 </tr>
               ))}

@@ -1,6 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useFieldErrors } from "../components/field-errors";
+import { OneTimeSecret, RevokeCell } from "../components/one-time-secret";
 import { useT } from "../i18n/react";
 import { createApiToken, listTokens, revokeTokenOf } from "../services/api.server";
 import { requirePermission } from "../services/session.server";
@@ -42,13 +43,7 @@ export default function Tokens() {
           {t("tokens.revokedDone")}
         </p>
       ) : null}
-      {result?.ok ? (
-        <div role="status" className="card">
-          <p>{t("tokens.created")}</p>
-          <label htmlFor="token-value">{t("tokens.token")}</label>
-          <input id="token-value" readOnly value={result.token} onFocus={(e) => e.currentTarget.select()} className="feed-url" data-testid="token-value" />
-        </div>
-      ) : null}
+      {result?.ok ? <OneTimeSecret message={t("tokens.created")} label={t("tokens.token")} value={result.token} testId="token-value" /> : null}
       <section className="card" aria-labelledby="new-token">
         <h2 id="new-token">{t("tokens.new")}</h2>
         <Form method="post">
@@ -90,16 +85,7 @@ export default function Tokens() {
                   <td>{t(k.scope === "write" ? "tokens.scope.write" : "tokens.scope.read")}</td>
                   <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : t("feeds.never")}</td>
                   <td>
-                    {k.revokedAt ? (
-                      t("feeds.revoked")
-                    ) : (
-                      <Form method="post">
-                        {t("feeds.active")} <input type="hidden" name="id" value={k.id} />
-                        <button type="submit" name="intent" value="revoke" className="link-button" aria-label={`${t("tokens.revoke")}: ${k.name}`}>
-                          {t("tokens.revoke")}
-                        </button>
-                      </Form>
-                    )}
+                    <RevokeCell id={k.id} name={k.name} revoked={!!k.revokedAt} activeLabel={t("feeds.active")} revokedLabel={t("feeds.revoked")} revokeLabel={t("tokens.revoke")} />
                   </td>
                 </tr>
               ))}

@@ -332,33 +332,19 @@ export function coverageCsv(rows: readonly QuestionCoverageRow[], separator: ","
   );
 }
 
+/** A stored question in the matching engine's shape (camelCase, what the browser also gets). */
+function matchable(q: RecurringQuestion) {
+  return { id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl, keywordsFr: q.keywords_fr, keywordsNl: q.keywords_nl };
+}
+
 /** The whole list, for the questions page. */
 export async function listQuestions(ctx: AppContext) {
-  return (await listRecurringQuestions(ctx.db)).map((q) => ({
-    id: q.id,
-    slug: q.slug,
-    labelFr: q.label_fr,
-    labelNl: q.label_nl,
-    keywordsFr: q.keywords_fr,
-    keywordsNl: q.keywords_nl,
-    urlFr: q.url_fr,
-    urlNl: q.url_nl,
-    volume: q.monthly_volume,
-    active: q.active,
-    version: q.version,
-  }));
+  return (await listRecurringQuestions(ctx.db)).map((q) => ({ ...matchable(q), urlFr: q.url_fr, urlNl: q.url_nl, volume: q.monthly_volume, active: q.active, version: q.version }));
 }
 
 /** The active questions in the matching engine's shape. */
 export async function matchableQuestions(ctx: AppContext) {
-  return (await listRecurringQuestions(ctx.db, { activeOnly: true })).map((q) => ({
-    id: q.id,
-    slug: q.slug,
-    labelFr: q.label_fr,
-    labelNl: q.label_nl,
-    keywordsFr: q.keywords_fr,
-    keywordsNl: q.keywords_nl,
-  }));
+  return (await listRecurringQuestions(ctx.db, { activeOnly: true })).map(matchable);
 }
 
 const suggestInput = z.object({

@@ -1,6 +1,6 @@
 import { Form, NavLink, useFetcher, useLocation } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
-import { isRole } from "../domain/permissions";
+import { can, isRole } from "../domain/permissions";
 import { UI_LANGUAGES } from "../i18n";
 import { useLang, useT } from "../i18n/react";
 
@@ -24,6 +24,7 @@ export function AppShell({ user, holds = [], children }: { user: ShellUser; hold
   const location = useLocation();
   const here = location.pathname + location.search;
   const isAdmin = user.roles.includes("admin");
+  const canAudit = can(user.roles.filter(isRole), "audit.read");
   const hasWork = user.roles.some((r) => r === "editor" || r === "translator" || r === "approver");
   // What waits for this person, fetched after the page is drawn and again after each navigation.
   const counts = useFetcher<{ translate: number; approve: number; rejected: number }>();
@@ -61,6 +62,7 @@ export function AppShell({ user, holds = [], children }: { user: ShellUser; hold
           <NavLink to="/questions">{t("nav.questions")}</NavLink>
           <NavLink to="/feeds">{t("nav.feeds")}</NavLink>
           <NavLink to="/tokens">{t("nav.tokens")}</NavLink>
+          {canAudit ? <NavLink to="/audit">{t("nav.audit")}</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/channels">{t("nav.channels")}</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/settings">{t("nav.settings")}</NavLink> : null}

@@ -15,7 +15,8 @@ export type Action =
   | "users.manage"
   | "channels.manage"
   | "settings.manage"
-  | "questions.manage";
+  | "questions.manage"
+  | "audit.read";
 
 const matrix: Record<Action, readonly Role[]> = {
   "plan.read": ["admin", "editor", "translator", "approver", "viewer"],
@@ -30,6 +31,7 @@ const matrix: Record<Action, readonly Role[]> = {
   "channels.manage": ["admin"],
   "settings.manage": ["admin"],
   "questions.manage": ["admin"],
+  "audit.read": ["admin", "approver"],
 };
 
 export function isRole(value: unknown): value is Role {

@@ -37,3 +37,32 @@ export async function listAuditEventsForSubject(db: Db, subjectType: string, sub
     .orderBy("id")
     .execute();
 }
+
+export interface AuditFilter {
+  actorId?: string;
+  subjectId?: string;
+  /** An action, or its family ("item." matches item.created, item.moved…). */
+  action?: string;
+  from?: Date;
+  to?: Date;
+  /** Events older than this id (the next page). */
+  beforeId?: number;
+}
+
+/** Audit events, newest first, by person, subject, action and period; at most `limit`. */
+export async function listAuditEvents(db: Db, filter: AuditFilter, limit: number): Promise<AuditEvent[]> {
+  let q = db.selectFrom("audit_events").selectAll();
+  if (filter.actorId) q = q.where("actor_id", "=", filter.actorId);
+  if (filter.subjectId) q = q.where("subject_id", "=", filter.subjectId);
+  if (filter.action) q = filter.action.endsWith(".") ? q.where("action", "like", `${filter.action.replace(/[%_\\]/g, "\\$&")}%`) : q.where("action", "=", filter.action);
+  if (filter.from) q = q.where("occurred_at", ">=", filter.from);
+  if (filter.to) q = q.where("occurred_at", "<", filter.to);
+  if (filter.beforeId) q = q.where("id", "<", filter.beforeId);
+  return await q.orderBy("id", "desc").limit(limit).execute();
+}
+
+/** The actions recorded so far, for the page's filter. */
+export async function listAuditActions(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom("audit_events").select("action").distinct().orderBy("action").execute();
+  return rows.map((r) => r.action);
+}

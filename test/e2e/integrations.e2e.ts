@@ -19,6 +19,7 @@ beforeAll(async () => {
   for (const [email, roles] of [
     ["viewer@test.be", ["viewer"]],
     ["editor@test.be", ["editor"]],
+    ["admin@test.be", ["admin"]],
   ] as const) {
     const r = await createUser(ctx, { id: null, label: "test" }, { email, displayName: email, password: "correct horse battery", roles: [...roles], uiLanguage: "en" });
     if (!r.ok) throw new Error("user");
@@ -71,6 +72,18 @@ describe("calendar feeds, API tokens and the spreadsheet import in chromium", ()
     await page.getByRole("button", { name: "Revoke: Intranet" }).click();
     await expectText(page.getByRole("status").first(), /revoked/);
     expect((await fetch(`${server.url}/api/v1/questions`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    await page.context().close();
+  });
+
+  it("the audit page filters from the keyboard and has no serious axe violation", async () => {
+    const page = await newSignedInPage(await browser.newContext(), server.url, "admin@test.be", "correct horse battery");
+    await page.goto(`${server.url}/audit`);
+    await page.getByLabel("Action").selectOption("user.created");
+    await page.getByRole("button", { name: "Filter" }).press("Enter");
+    await page.waitForURL(/action=user\.created/);
+    await expectText(page.getByTestId("audit-events"), /user\.created/);
+    const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
     await page.context().close();
   });
 });

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningWebServer } from "../app/server/web.server";
+import { SYSTEM_ACTOR } from "../app/services/audit.server";
+import type { AppContext } from "../app/services/context.server";
+import { moveItem } from "../app/services/content-items.server";
+import { createUser } from "../app/services/users.server";
+import type { User } from "../db/schema";
+import { makeChannel, makeItem } from "./factories";
+import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
+import { Browserless, startTestServer } from "./setup/web";
+
+let t: TestDatabase;
+let ctx: AppContext;
+let server: RunningWebServer;
+const users: Record<string, User> = {};
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  ctx = testContext(t.db, { now: () => new Date("2030-05-01T08:00:00Z") });
+  for (const [key, roles] of [
+    ["admin", ["admin"]],
+    ["editor", ["editor"]],
+    ["approver", ["approver"]],
+  ] as const) {
+    const r = await createUser(ctx, SYSTEM_ACTOR, { email: `${key}@test.be`, displayName: `The ${key}`, password: "correct horse battery", roles: [...roles], uiLanguage: "en" });
+    if (!r.ok) throw new Error("user");
+    users[key] = r.user;
+  }
+  server = await startTestServer(ctx);
+});
+afterAll(async () => {
+  await server?.close();
+  await t?.drop();
+});
+
+/** The events table of an audit page (the filters above it list every action). */
+const table = (html: string) => html.slice(html.indexOf('data-testid="audit-events"'), html.indexOf("</table>"));
+
+async function signedIn(key: string) {
+  const client = new Browserless(server.url, { "accept-language": "en" });
+  expect((await client.request("/login", { form: { email: `${key}@test.be`, password: "correct horse battery", redirectTo: "" } })).status).toBe(302);
+  return client;
+}
+
+describe("the audit page", () => {
+  it("answers who did what to an item and when, filtered by item, person, action family and period; editors may not read it", async () => {
+    const channel = await makeChannel(t.db, "x", "fr");
+    const item = await makeItem(t.db, users.editor!, { localDate: "2030-06-10", channelIds: [channel.id] });
+    expect((await moveItem(ctx, users.editor!, item.id, { localDate: "2030-06-11", localTime: "10:00", version: "1" })).ok).toBe(true);
+
+    const admin = await signedIn("admin");
+    const byItem = await admin.request(`/audit?item=${item.id}`);
+    expect(byItem.status).toBe(200);
+    expect(table(byItem.text)).toContain("item.moved");
+    expect(table(byItem.text)).toContain("The editor");
+    expect(table(byItem.text)).not.toContain("user.created");
+
+    const byPerson = await admin.request(`/audit?person=${users.editor!.id}&action=item.`);
+    expect(table(byPerson.text)).toContain("item.moved");
+    expect(table(byPerson.text)).not.toContain("user.created");
+
+    expect((await admin.request("/audit?from=2000-01-01&to=2000-01-31")).text).toContain("No event matches.");
+    // A malformed filter is dropped, never an error.
+    expect((await admin.request("/audit?person=nope&from=31-12-2030&before=-1&action=%3Cscript%3E")).status).toBe(200);
+
+    expect((await (await signedIn("approver")).request("/audit")).status).toBe(200);
+    expect((await (await signedIn("editor")).request("/audit")).status).toBe(403);
+  });
+});

@@ -181,4 +181,25 @@ describe("interface language", () => {
     expect(editor.ui_language).toBe("en");
     await client.request("/language", { form: { lang: "fr", redirectTo: "/plan" } });
   });
+
+  it("refuses a state-changing request from another site, in the user's language, and changes nothing", async () => {
+    const client = new Browserless(server.url, { "accept-language": "nl" });
+    await signIn(client, "editor@test.be");
+    const cookie = `cadence_session=${client.cookie("cadence_session")}`;
+    const before = await t.db.selectFrom("users").select("ui_language").where("email", "=", "editor@test.be").executeTakeFirstOrThrow();
+    for (const origin of ["https://evil.example", undefined]) {
+      const r = await fetch(`${server.url}/language`, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded", "accept-language": "nl", ...(origin ? { origin } : {}) },
+        body: "lang=en",
+        redirect: "manual",
+      });
+      expect(r.status).toBe(403);
+      expect(await r.text()).toMatch(/kwam niet van een pagina van Cadence/);
+    }
+    // A Referer from this site is enough when a browser sends no Origin.
+    const viaReferer = await fetch(`${server.url}/logout`, { method: "POST", headers: { cookie, referer: `${server.url}/plan` }, redirect: "manual" });
+    expect(viaReferer.status).toBe(302);
+    expect((await t.db.selectFrom("users").select("ui_language").where("email", "=", "editor@test.be").executeTakeFirstOrThrow()).ui_language).toBe(before.ui_language);
+  });
 });

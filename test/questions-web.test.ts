@@ -40,7 +40,7 @@ async function signedIn(email: string): Promise<Browserless> {
 const suggest = (client: Browserless | null, body: string, contentType = "application/json") =>
   fetch(`${server.url}/api/v1/tags/suggest`, {
     method: "POST",
-    headers: { "content-type": contentType, "accept-language": "en", ...(client ? { cookie: `cadence_session=${client.cookie("cadence_session")}` } : {}) },
+    headers: { "content-type": contentType, "accept-language": "en", origin: server.url, ...(client ? { cookie: `cadence_session=${client.cookie("cadence_session")}` } : {}) },
     body,
   });
 

@@ -685,6 +685,7 @@ export const en = {
   "audit.before": "Before",
   "audit.after": "After",
   "audit.older": "Older events",
+  "error.origin": "This request did not come from a Cadence page, so it was refused and nothing was changed. Reload the page and try again.",
 } as const;
 
 export type MessageKey = keyof typeof en;

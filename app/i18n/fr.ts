@@ -686,4 +686,5 @@ export const fr: Catalogue = {
   "audit.before": "Avant",
   "audit.after": "Après",
   "audit.older": "Événements plus anciens",
+  "error.origin": "Cette requête ne vient pas d'une page de Cadence : elle a été refusée et rien n'a été modifié. Rechargez la page et réessayez.",
 };

@@ -686,4 +686,5 @@ export const nl: Catalogue = {
   "audit.before": "Voor",
   "audit.after": "Na",
   "audit.older": "Oudere gebeurtenissen",
+  "error.origin": "Dit verzoek kwam niet van een pagina van Cadence: het werd geweigerd en er werd niets gewijzigd. Laad de pagina opnieuw en probeer nog eens.",
 };

@@ -9,6 +9,15 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../db/local-data";
 import type { AppContext } from "../services/context.server";
+import { negotiateLanguage, translator } from "../i18n";
+
+function safeOrigin(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
 
 export const BUILD_PATH = path.join(PROJECT_ROOT, "build", "index.cjs");
 
@@ -51,6 +60,18 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     res.setHeader("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'");
     if (ctx.config.production) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     next();
+  });
+  // A state-changing request made with the session cookie must come from Cadence's own pages: its
+  // Origin (or, failing that, its Referer) is this site. With SameSite=Lax cookies, this closes
+  // the cross-site forms that Lax still lets through. API calls with a bearer token carry no cookie.
+  const allowedOrigins = new Set([new URL(ctx.config.publicUrl).origin]);
+  app.use((req, res, next) => {
+    if (["GET", "HEAD", "OPTIONS"].includes(req.method) || /^Bearer\s/i.test(req.headers.authorization ?? "")) return next();
+    const claimed = req.headers.origin ?? (req.headers.referer ? safeOrigin(req.headers.referer) : undefined);
+    const own = `${req.protocol}://${req.headers.host ?? ""}`;
+    if (claimed && (claimed === own || allowedOrigins.has(claimed))) return next();
+    ctx.log.warn("cross-origin request refused", { method: req.method, path: req.path, origin: claimed ?? null });
+    res.status(403).type("text/plain; charset=utf-8").send(`${translator(negotiateLanguage(req.headers["accept-language"]))("error.origin")}\n`);
   });
   app.use("/build", express.static(path.join(PROJECT_ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(PROJECT_ROOT, "public"), { maxAge: "1h" }));

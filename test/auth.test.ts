@@ -202,4 +202,19 @@ describe("interface language", () => {
     expect(viaReferer.status).toBe(302);
     expect((await t.db.selectFrom("users").select("ui_language").where("email", "=", "editor@test.be").executeTakeFirstOrThrow()).ui_language).toBe(before.ui_language);
   });
+
+  it("throttles sign-in after five failures on an account, with the right password too, and says when to come back", async () => {
+    await createUser(ctx, SYSTEM, { email: "target@test.be", displayName: "Target", password: "correct horse battery", roles: ["viewer"], uiLanguage: "en" });
+    const client = new Browserless(server.url, { "accept-language": "en" });
+    for (let i = 0; i < 5; i++) expect((await signIn(client, "TARGET@test.be", `wrong password ${i}!`)).status).toBe(200);
+    const blocked = await signIn(client, "target@test.be");
+    expect(blocked.status).toBe(429);
+    expect(blocked.text).toContain("Too many failed attempts");
+    expect(client.cookie("cadence_session")).toBeUndefined();
+    // Another account from another address is not affected.
+    expect((await signIn(new Browserless(server.url, { "x-forwarded-for": "10.0.0.9" }), "editor@test.be")).status).toBe(302);
+    const failures = await t.db.selectFrom("audit_events").select("after").where("action", "=", "auth.sign_in_failed").where("actor_label", "ilike", "target@test.be").execute();
+    expect(failures).toHaveLength(5);
+    expect(failures.every((f) => (f.after as { address?: string } | null)?.address)).toBe(true);
+  });
 });

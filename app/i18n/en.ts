@@ -686,6 +686,7 @@ export const en = {
   "audit.after": "After",
   "audit.older": "Older events",
   "error.origin": "This request did not come from a Cadence page, so it was refused and nothing was changed. Reload the page and try again.",
+  "login.throttled": "Too many failed attempts. For your account's safety, try again in {minutes} minutes.",
 } as const;
 
 export type MessageKey = keyof typeof en;

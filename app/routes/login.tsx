@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { UI_LANGUAGES } from "../i18n";
@@ -25,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = signInSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return { failed: true as const };
   const result = await signIn(ctx, parsed.data);
-  if (!result.ok) return { failed: true as const };
+  if (!result.ok) return result.retryAfterMinutes ? json({ failed: true as const, throttled: result.retryAfterMinutes }, { status: 429 }) : { failed: true as const };
   throw redirect(safeRedirectTarget(parsed.data.redirectTo), {
     headers: { "Set-Cookie": await commitSessionCookie(ctx, result.sessionToken, result.expiresAt) },
   });
@@ -46,7 +46,7 @@ export default function Login() {
         {params.get("signedOut") ? <p role="status">{t("login.signedOut")}</p> : null}
         {actionData?.failed ? (
           <p role="alert" className="form-error" id="login-error">
-            {t("login.failed")}
+            {"throttled" in actionData && actionData.throttled ? t("login.throttled", { minutes: actionData.throttled }) : t("login.failed")}
           </p>
         ) : null}
         <Form method="post" aria-describedby={actionData?.failed ? "login-error" : undefined}>

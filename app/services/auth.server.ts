@@ -1,12 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
 import { deleteExpiredSessions, deleteSession, findSessionUser, insertSession } from "../../db/repositories/sessions";
+import { countRecentFailedSignIns } from "../../db/repositories/audit-events";
 import { findUserByEmail } from "../../db/repositories/users";
 import type { User } from "../../db/schema";
 import { audit } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { verifyAgainstDummy, verifyPassword } from "./passwords.server";
 
-export type SignInResult = { ok: true; user: User; sessionToken: string; expiresAt: Date } | { ok: false };
+export type SignInResult = { ok: true; user: User; sessionToken: string; expiresAt: Date } | { ok: false; retryAfterMinutes?: number };
+
+/** Sign-in is refused for a while after this many failures in the window: per account, and per address. */
+export const THROTTLE = { windowMinutes: 15, perAccount: 5, perAddress: 20 };
 
 function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -17,6 +21,14 @@ function hashToken(token: string): string {
  * answer, same time). Success opens a fresh session: the token is random and only its hash is stored.
  */
 export async function signIn(ctx: AppContext, input: { email: string; password: string }): Promise<SignInResult> {
+  // Guessing is slowed down: after repeated failures on an account, or from an address, sign-in
+  // waits out the window — whether the account exists or not, and even with the right password.
+  const address = ctx.requestScope?.address ?? null;
+  const recent = await countRecentFailedSignIns(ctx.db, input.email.slice(0, 320), address, THROTTLE.windowMinutes);
+  if (recent.account >= THROTTLE.perAccount || recent.address >= THROTTLE.perAddress) {
+    await verifyAgainstDummy(input.password);
+    return { ok: false, retryAfterMinutes: THROTTLE.windowMinutes };
+  }
   const user = await findUserByEmail(ctx.db, input.email);
   const valid = user?.password_hash && user.active ? await verifyPassword(user.password_hash, input.password) : false;
   if (!user || !user.password_hash || !user.active) await verifyAgainstDummy(input.password);
@@ -25,6 +37,7 @@ export async function signIn(ctx: AppContext, input: { email: string; password: 
       action: "auth.sign_in_failed",
       subjectType: "user",
       subjectId: user?.id ?? null,
+      ...(address ? { after: { address } } : {}),
     });
     return { ok: false };
   }

@@ -14,7 +14,7 @@ export interface AppContext {
    * What one HTTP request has already looked up, shared by all its loaders (Remix gives each loader
    * its own Request object, so the request itself cannot be the key). Absent outside a request.
    */
-  requestScope?: { user?: Promise<User | null> };
+  requestScope?: { user?: Promise<User | null>; address?: string };
 }
 
 declare module "@remix-run/node" {

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "../client";
 import type { AuditEvent } from "../schema";
 
@@ -65,4 +66,18 @@ export async function listAuditEvents(db: Db, filter: AuditFilter, limit: number
 export async function listAuditActions(db: Db): Promise<string[]> {
   const rows = await db.selectFrom("audit_events").select("action").distinct().orderBy("action").execute();
   return rows.map((r) => r.action);
+}
+
+/** Failed sign-ins in the last `minutes` (audit time): for this account (as typed, case-folded) and from this address. */
+export async function countRecentFailedSignIns(db: Db, account: string, address: string | null, minutes: number): Promise<{ account: number; address: number }> {
+  const row = await db
+    .selectFrom("audit_events")
+    .select((eb) => [
+      eb.fn.countAll<string>().filterWhere(sql<boolean>`lower(actor_label) = ${account.toLowerCase()}`).as("account"),
+      eb.fn.countAll<string>().filterWhere(sql<boolean>`${address !== null} and "after"->>'address' = ${address ?? ""}`).as("address"),
+    ])
+    .where("action", "=", "auth.sign_in_failed")
+    .where("occurred_at", ">=", sql<Date>`now() - make_interval(mins => ${minutes})`)
+    .executeTakeFirstOrThrow();
+  return { account: Number(row.account), address: Number(row.address) };
 }

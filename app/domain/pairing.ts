@@ -164,6 +164,9 @@ export function awaitsApproval(facts: PairFacts, sourceHash: string): boolean {
   return states.every((s) => s === "submitted" || s === "approved") && states.some((s) => s === "submitted");
 }
 
+/** The statuses an item can show on the calendar (every one but archived), in the order filters list them. */
+export const CALENDAR_STATUSES = ["draft", "in_translation", "awaiting_approval", "scheduled", "published", "partly_failed", "failed", "held"] as const;
+
 /** Statuses the preparation decides; the others (published, held, …) belong to publishing. */
 export const PLANNING_STATUSES: readonly string[] = ["draft", "in_translation", "awaiting_approval", "scheduled"];
 

@@ -15,6 +15,7 @@ import { localeOf } from "../i18n";
 import { useLang, useT } from "../i18n/react";
 import { calendarData, parseCalendarQuery } from "../services/calendar.server";
 import { requirePermission } from "../services/session.server";
+import { CALENDAR_STATUSES } from "../domain/pairing";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: rbcStyles },
@@ -24,7 +25,6 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
-const STATUSES = ["draft", "in_translation", "awaiting_approval", "scheduled", "published", "partly_failed", "failed", "held"] as const;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(context.app, request, "plan.read");
@@ -126,7 +126,7 @@ export default function CalendarPage() {
           </fieldset>
           <fieldset>
             <legend>{t("calendar.filter.status")}</legend>
-            {STATUSES.map((s) => (
+            {CALENDAR_STATUSES.map((s) => (
               <label key={s} className="checkbox">
                 <input type="checkbox" name="status" value={s} defaultChecked={filters.statuses.includes(s)} /> {t(`status.${s}`)}
               </label>
@@ -171,7 +171,7 @@ export default function CalendarPage() {
       </section>
 
       <ul className="status-legend" aria-label={t("calendar.legend")}>
-        {STATUSES.map((s) => (
+        {CALENDAR_STATUSES.map((s) => (
           <li key={s}>
             <StatusBadge status={s} />
           </li>

@@ -7,10 +7,10 @@ import { useT } from "../i18n/react";
 import { createFeed, feedChannels, listFeeds, revokeFeed } from "../services/feeds.server";
 import { requirePermission } from "../services/session.server";
 import { formToObject } from "../services/validation.server";
+import { CALENDAR_STATUSES } from "../domain/pairing";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
-const STATUSES = ["draft", "in_translation", "awaiting_approval", "scheduled", "published", "partly_failed", "failed", "held"] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(context.app, request, "plan.read");
@@ -76,7 +76,7 @@ export default function Feeds() {
           </fieldset>
           <fieldset className="field">
             <legend>{t("feeds.field.statuses")}</legend>
-            {STATUSES.map((s) => (
+            {CALENDAR_STATUSES.map((s) => (
               <label key={s} className="checkbox">
                 <input type="checkbox" name="statuses" value={s} /> {t(`status.${s}` as MessageKey)}
               </label>

@@ -4,7 +4,7 @@ import { useFieldErrors } from "../components/field-errors";
 import { can } from "../domain/permissions";
 import type { MessageKey } from "../i18n";
 import { useLang, useT } from "../i18n/react";
-import { importQuestionVolumes, importQuestions, listQuestions, saveQuestion, type ImportError, type VolumeFinding } from "../services/questions.server";
+import { importQuestionVolumes, importQuestions, listQuestions, questionFileFormat, saveQuestion, type ImportError, type VolumeFinding } from "../services/questions.server";
 import { requirePermission } from "../services/session.server";
 import { formToObject } from "../services/validation.server";
 
@@ -41,8 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (content === null) return json<ActionData>({ intent: "upload", error: "questions.import.noFile" }, { status: 400 });
     if (intent === "import") {
       const file = form.get("file") as File;
-      const format = /\.json$/i.test(file.name) || content.trimStart().startsWith("[") ? "json" : "csv";
-      const result = await importQuestions(context.app, user, { format, content });
+      const result = await importQuestions(context.app, user, { format: questionFileFormat(file.name, content), content });
       if (!result.ok) return json<ActionData>({ intent: "import", errors: result.errors }, { status: 400 });
       throw redirect(`/questions?imported=${result.created}-${result.updated}`);
     }

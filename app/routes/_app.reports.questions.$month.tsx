@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
-import { BRUSSELS_ZONE, brusselsMonthRange } from "../domain/time/brussels";
+import { BRUSSELS_ZONE, brusselsMonthRange, shiftMonth } from "../domain/time/brussels";
 import { localeOf } from "../i18n";
 import { useLang, useT } from "../i18n/react";
 import { monthQuestionCoverage } from "../services/questions.server";
@@ -14,8 +14,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const month = params.month ?? "";
   const rows = brusselsMonthRange(month) ? await monthQuestionCoverage(context.app, month) : null;
   if (!rows) throw new Response("Not Found", { status: 404 });
-  const m = DateTime.fromISO(`${month}-01`, { zone: BRUSSELS_ZONE });
-  return { month, rows, previous: m.minus({ months: 1 }).toFormat("yyyy-MM"), next: m.plus({ months: 1 }).toFormat("yyyy-MM") };
+  return { month, rows, previous: shiftMonth(month, -1), next: shiftMonth(month, 1) };
 }
 
 const percent = (share: number, locale: string) => share.toLocaleString(locale, { style: "percent", maximumFractionDigits: 1 });

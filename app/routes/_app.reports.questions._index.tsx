@@ -1,10 +1,9 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { DateTime } from "luxon";
-import { BRUSSELS_ZONE } from "../domain/time/brussels";
+import { brusselsMonthOf } from "../domain/time/brussels";
 import { requirePermission } from "../services/session.server";
 
 /** /reports/questions opens the current Brussels month. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(context.app, request, "plan.read");
-  throw redirect(`/reports/questions/${DateTime.fromJSDate(context.app.now(), { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM")}`);
+  throw redirect(`/reports/questions/${brusselsMonthOf(context.app.now())}`);
 }

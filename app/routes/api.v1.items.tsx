@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { apiListItems, apiSaveItem } from "../services/api-items.server";
-import { methodNotAllowed, readJson, withApi } from "../services/api.server";
+import { methodNotAllowed, withApi, withJsonApi } from "../services/api.server";
 
 /** GET /api/v1/items?from&to[&channel][&status][&tag] — the items of a range. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -10,8 +10,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** POST /api/v1/items — a new item (a draft), with the editor's rules. */
 export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return methodNotAllowed(request, "GET, POST");
-  return await withApi(context.app, request, { action: "item.write", write: true }, async (caller) => {
-    const body = await readJson(request, caller.lang);
-    return body.ok ? await apiSaveItem(context.app, caller, null, body.body) : body.response;
-  });
+  return await withJsonApi(context.app, request, { action: "item.write", write: true }, (caller, body) => apiSaveItem(context.app, caller, null, body));
 }

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { apiJson, invalid, methodNotAllowed, readJson, withApi } from "../services/api.server";
+import { apiJson, invalid, methodNotAllowed, withJsonApi } from "../services/api.server";
 import { suggestTags } from "../services/questions.server";
 
 /**
@@ -8,10 +8,8 @@ import { suggestTags } from "../services/questions.server";
  */
 export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return methodNotAllowed(request, "POST");
-  return await withApi(context.app, request, { action: "plan.read", write: false }, async (caller) => {
-    const body = await readJson(request, caller.lang);
-    if (!body.ok) return body.response;
-    const result = await suggestTags(context.app, body.body);
+  return await withJsonApi(context.app, request, { action: "plan.read", write: false }, async (caller, body) => {
+    const result = await suggestTags(context.app, body);
     if (!result.ok) return invalid(caller.lang, result.errors);
     const { lang, confident, suggestions } = result.result;
     return apiJson({ lang, confident, suggestions });

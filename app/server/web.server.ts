@@ -105,7 +105,8 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
   });
 
   const mode = ctx.config.production ? "production" : "development";
-  // A fresh scope per HTTP request: its loaders share what it looked up (the signed-in user).
+  // A fresh scope per HTTP request: its loaders share what it looked up (the signed-in user), and
+  // the client's address (behind the loopback proxy, as it forwards it) is known to sign-in.
   const getLoadContext = (req: express.Request) => ({ app: { ...ctx, requestScope: { address: req.ip } } });
   if (options.dev) {
     app.all("*", (req, res, next) => createRequestHandler({ build: loadLatestBuild(), mode, getLoadContext })(req, res, next));

@@ -1,12 +1,15 @@
 import { z } from "zod";
-import { listItemsForApi } from "../../db/repositories/api-items";
+import { findContentItem, listItemsWithTexts } from "../../db/repositories/content-items";
 import { listItemPublications } from "../../db/repositories/publications";
 import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
+import { CALENDAR_STATUSES } from "../domain/pairing";
 import { resolveLocalTime } from "../domain/time/brussels";
 import { itemDetail, moveItem, saveItem } from "./content-items.server";
 import type { ApiCaller } from "./api.server";
 import { apiJson, invalid, problem } from "./api.server";
 import type { AppContext } from "./context.server";
+import { questionsInFileForm } from "./questions.server";
+import { UUID_PATTERN } from "./validation.server";
 
 /** An item as the API shows it. */
 export interface ApiItem {
@@ -29,15 +32,14 @@ interface ApiText {
   alt: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_DAYS = 93;
 const MAX_ITEMS = 2_000;
 
 const listQuery = z.object({
   from: z.string({ message: "validation.required" }).refine((d) => resolveLocalTime(d, "12:00").ok, "validation.date"),
   to: z.string({ message: "validation.required" }).refine((d) => resolveLocalTime(d, "12:00").ok, "validation.date"),
-  channel: z.array(z.string().regex(UUID, "validation.invalid")).max(50),
-  status: z.array(z.enum(["draft", "in_translation", "awaiting_approval", "scheduled", "published", "partly_failed", "failed", "held"], { message: "validation.invalid" })).max(10),
+  channel: z.array(z.string().regex(UUID_PATTERN, "validation.invalid")).max(50),
+  status: z.array(z.enum(CALENDAR_STATUSES, { message: "validation.invalid" })).max(10),
   tag: z.array(z.string().max(80)).max(20),
 });
 
@@ -56,7 +58,7 @@ export async function apiListItems(ctx: AppContext, caller: ApiCaller, url: URL)
   if (!from.ok || !to.ok) return invalid(caller.lang, { from: { key: "validation.date" } });
   const end = new Date(to.scheduledAt.getTime() + 86_400_000);
   if (end <= from.scheduledAt || end.getTime() - from.scheduledAt.getTime() > MAX_DAYS * 86_400_000) return invalid(caller.lang, { to: { key: "api.error.range", params: { max: MAX_DAYS } } });
-  const rows = await listItemsForApi(ctx.db, { start: from.scheduledAt, end }, { channelIds: q.data.channel, statuses: q.data.status, tagSlugs: q.data.tag }, MAX_ITEMS + 1);
+  const rows = await listItemsWithTexts(ctx.db, { start: from.scheduledAt, end }, { channelIds: q.data.channel, statuses: q.data.status, tagSlugs: q.data.tag }, MAX_ITEMS + 1);
   const items: ApiItem[] = rows.slice(0, MAX_ITEMS).map((r) => ({
     id: r.id,
     version: r.version,
@@ -78,10 +80,9 @@ export async function apiListItems(ctx: AppContext, caller: ApiCaller, url: URL)
 }
 
 async function itemOf(ctx: AppContext, id: string): Promise<ApiItem | null> {
-  if (!UUID.test(id)) return null;
+  if (!UUID_PATTERN.test(id)) return null;
   const detail = await itemDetail(ctx, id);
   if (!detail) return null;
-  const slugs = new Map((await listRecurringQuestions(ctx.db)).map((q) => [q.id, q.slug]));
   const text = (lang: "fr" | "nl"): ApiText | null => {
     const v = detail.variants.find((x) => x.language === lang);
     return v ? { text: v.text, link: v.linkUrl, alt: v.imageAlt } : null;
@@ -97,7 +98,7 @@ async function itemOf(ctx: AppContext, id: string): Promise<ApiItem | null> {
     sourceLanguage: detail.item.source_language,
     texts: { fr: text("fr"), nl: text("nl") },
     channelIds: detail.channelIds,
-    tags: detail.tagIds.map((tid) => slugs.get(tid) ?? tid).sort(),
+    tags: detail.item.tag_slugs,
     updatedAt: detail.item.updated_at.toISOString(),
   };
 }
@@ -123,7 +124,7 @@ const itemBody = z
 
 /** POST /api/v1/items and PATCH /api/v1/items/:id (with `version`): the same rules as the editor. */
 export async function apiSaveItem(ctx: AppContext, caller: ApiCaller, id: string | null, body: unknown): Promise<Response> {
-  if (id !== null && !UUID.test(id)) return problem(caller.lang, 404, "api.error.notFound");
+  if (id !== null && !UUID_PATTERN.test(id)) return problem(caller.lang, 404, "api.error.notFound");
   const parsed = itemBody.safeParse(body);
   if (!parsed.success) return invalid(caller.lang, Object.fromEntries(parsed.error.issues.map((i) => [i.path.join(".") || "_body", { key: "validation.invalid" as const }])));
   const b = parsed.data;
@@ -160,7 +161,7 @@ const moveBody = z.object({ localDate: z.string(), localTime: z.string(), versio
 
 /** POST /api/v1/items/:id/move {localDate, localTime, version}: the calendar's move, with its checks. */
 export async function apiMoveItem(ctx: AppContext, caller: ApiCaller, id: string, body: unknown): Promise<Response> {
-  if (!UUID.test(id)) return problem(caller.lang, 404, "api.error.notFound");
+  if (!UUID_PATTERN.test(id)) return problem(caller.lang, 404, "api.error.notFound");
   const parsed = moveBody.safeParse(body);
   if (!parsed.success) return invalid(caller.lang, Object.fromEntries(parsed.error.issues.map((i) => [i.path.join(".") || "_body", { key: "validation.invalid" as const }])));
   const result = await moveItem(ctx, caller.user, id, parsed.data);
@@ -173,7 +174,7 @@ export async function apiMoveItem(ctx: AppContext, caller: ApiCaller, id: string
 }
 
 export async function apiItemPublications(ctx: AppContext, caller: ApiCaller, id: string): Promise<Response> {
-  if (!UUID.test(id) || !(await itemDetail(ctx, id))) return problem(caller.lang, 404, "api.error.notFound");
+  if (!UUID_PATTERN.test(id) || !(await findContentItem(ctx.db, id))) return problem(caller.lang, 404, "api.error.notFound");
   const rows = await listItemPublications(ctx.db, id);
   return apiJson({
     publications: rows.map((p) => ({
@@ -195,8 +196,5 @@ export async function apiItemPublications(ctx: AppContext, caller: ApiCaller, id
 }
 
 export async function apiQuestions(ctx: AppContext): Promise<Response> {
-  const rows = await listRecurringQuestions(ctx.db);
-  return apiJson({
-    questions: rows.map((q) => ({ slug: q.slug, fr: q.label_fr, nl: q.label_nl, keywords_fr: q.keywords_fr, keywords_nl: q.keywords_nl, volume: q.monthly_volume, url_fr: q.url_fr, url_nl: q.url_nl, active: q.active })),
-  });
+  return apiJson({ questions: await questionsInFileForm(ctx) });
 }

@@ -1,13 +1,13 @@
-import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { insertApiToken, listApiTokens, revokeApiToken, touchApiToken } from "../../db/repositories/api-tokens";
 import { findUserById } from "../../db/repositories/users";
 import type { User } from "../../db/schema";
 import { can, isRole, type Action } from "../domain/permissions";
-import { negotiateLanguage, translator, type MessageKey, type UiLanguage } from "../i18n";
+import { isUiLanguage, negotiateLanguage, translator, type MessageKey, type UiLanguage } from "../i18n";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { currentUser, requestLanguage } from "./session.server";
+import { hashSecretToken, newSecretToken } from "./secret-tokens.server";
 import { toFieldErrors, type FieldErrors } from "./validation.server";
 
 /** Who calls the API: a personal token's owner (read or write scope), or the signed-in user in the browser. */
@@ -18,7 +18,6 @@ export interface ApiCaller {
 }
 
 const TOKEN_PREFIX = "cad_";
-const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
 
 // ---- tokens ----
 
@@ -35,9 +34,9 @@ const tokenInput = z.object({
 export async function createApiToken(ctx: AppContext, user: User, input: unknown): Promise<{ ok: true; id: string; token: string } | { ok: false; errors: FieldErrors }> {
   const parsed = tokenInput.safeParse(input);
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
+  const { token, hash } = newSecretToken(TOKEN_PREFIX);
   const id = await ctx.db.transaction().execute(async (tx) => {
-    const row = await insertApiToken(tx, { userId: user.id, name: parsed.data.name, tokenHash: hashOf(token), scope: parsed.data.scope });
+    const row = await insertApiToken(tx, { userId: user.id, name: parsed.data.name, tokenHash: hash, scope: parsed.data.scope });
     await audit(tx, actorOf(user), { action: "api_token.created", subjectType: "api_token", subjectId: row.id, after: { name: parsed.data.name, scope: parsed.data.scope } });
     return row.id;
   });
@@ -103,7 +102,7 @@ export function apiJson(data: unknown, status = 200, headers: Record<string, str
 }
 
 /** The JSON body of a request, or the problem to answer. */
-export async function readJson(request: Request, lang: UiLanguage): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
+async function readJson(request: Request, lang: UiLanguage): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
   if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) return { ok: false, response: problem(lang, 415, "api.error.json") };
   const raw = await request.text();
   if (raw.length > 200_000) return { ok: false, response: problem(lang, 413, "api.error.tooLarge") };
@@ -131,10 +130,10 @@ export async function withApi(
     let key: string;
     if (authorization) {
       const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? "";
-      const row = token.startsWith(TOKEN_PREFIX) && token.length < 200 ? await touchApiToken(ctx.db, hashOf(token)) : undefined;
+      const row = token.startsWith(TOKEN_PREFIX) && token.length < 200 ? await touchApiToken(ctx.db, hashSecretToken(token)) : undefined;
       const user = row ? await findUserById(ctx.db, row.user_id) : undefined;
       if (!row || !user || !user.active) return problem(lang, 401, "api.error.token", {}, { "WWW-Authenticate": 'Bearer realm="cadence", error="invalid_token"' });
-      lang = user.ui_language === "nl" || user.ui_language === "fr" || user.ui_language === "en" ? user.ui_language : lang;
+      if (isUiLanguage(user.ui_language)) lang = user.ui_language;
       caller = { user, scope: row.scope, lang };
       key = `token:${row.id}`;
     } else {
@@ -161,4 +160,17 @@ export async function withApi(
 /** 405 with the methods this address answers. */
 export function methodNotAllowed(request: Request, allow: string): Response {
   return problem(negotiateLanguage(request.headers.get("accept-language")), 405, "api.error.method", {}, { Allow: allow });
+}
+
+/** withApi for a request whose JSON body the handler needs: read and checked before the handler runs. */
+export async function withJsonApi(
+  ctx: AppContext,
+  request: Request,
+  options: { action: Action; write: boolean },
+  handler: (caller: ApiCaller, body: unknown) => Promise<Response>,
+): Promise<Response> {
+  return await withApi(ctx, request, options, async (caller) => {
+    const body = await readJson(request, caller.lang);
+    return body.ok ? await handler(caller, body.body) : body.response;
+  });
 }

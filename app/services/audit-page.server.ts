@@ -4,9 +4,10 @@ import { listAuditActions, listAuditEvents } from "../../db/repositories/audit-e
 import { listUsers } from "../../db/repositories/users";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import type { AppContext } from "./context.server";
+import { UUID_PATTERN } from "./validation.server";
 
 const PAGE = 100;
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const uuid = z.string().regex(UUID_PATTERN);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** The audit page's filters from its URL; anything malformed is dropped rather than refused. */

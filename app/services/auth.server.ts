@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
 import { deleteExpiredSessions, deleteSession, findSessionUser, insertSession } from "../../db/repositories/sessions";
 import { countRecentFailedSignIns } from "../../db/repositories/audit-events";
 import { findUserByEmail } from "../../db/repositories/users";
@@ -6,15 +5,12 @@ import type { User } from "../../db/schema";
 import { audit } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { verifyAgainstDummy, verifyPassword } from "./passwords.server";
+import { hashSecretToken, newSecretToken } from "./secret-tokens.server";
 
 export type SignInResult = { ok: true; user: User; sessionToken: string; expiresAt: Date } | { ok: false; retryAfterMinutes?: number };
 
 /** Sign-in is refused for a while after this many failures in the window: per account, and per address. */
 export const THROTTLE = { windowMinutes: 15, perAccount: 5, perAddress: 20 };
-
-function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
 
 /**
  * E-mail and password sign-in. A failure says nothing about whether the e-mail exists (same
@@ -47,18 +43,18 @@ export async function signIn(ctx: AppContext, input: { email: string; password: 
 }
 
 export async function openSession(ctx: AppContext, userId: string): Promise<{ token: string; expiresAt: Date }> {
-  const token = randomBytes(32).toString("base64url");
+  const { token, hash } = newSecretToken();
   const expiresAt = new Date(ctx.now().getTime() + ctx.config.sessionTtlHours * 3600_000);
-  await insertSession(ctx.db, { idHash: hashToken(token), userId, expiresAt });
+  await insertSession(ctx.db, { idHash: hash, userId, expiresAt });
   return { token, expiresAt };
 }
 
 export async function userForSession(ctx: AppContext, token: string): Promise<User | undefined> {
-  return await findSessionUser(ctx.db, hashToken(token), ctx.now());
+  return await findSessionUser(ctx.db, hashSecretToken(token), ctx.now());
 }
 
 export async function signOut(ctx: AppContext, token: string, user: User | undefined): Promise<void> {
-  await deleteSession(ctx.db, hashToken(token));
+  await deleteSession(ctx.db, hashSecretToken(token));
   if (user) {
     await audit(ctx.db, { id: user.id, label: user.display_name }, { action: "auth.signed_out", subjectType: "user", subjectId: user.id });
   }

@@ -5,6 +5,7 @@ import { calendarPeriod, type CalendarPeriod, type CalendarView } from "../domai
 import { channelCoverage } from "../domain/coverage";
 import { brusselsMonthRange, datesOfMonth } from "../domain/time/brussels";
 import type { AppContext } from "./context.server";
+import { UUID_PATTERN } from "./validation.server";
 
 export interface CalendarFilters {
   channels: string[];
@@ -28,13 +29,12 @@ export interface CalendarData {
   dayNotes: { id: string; localDate: string; textFr: string; textNl: string; version: number }[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const querySchema = z.object({
   view: z.enum(["month", "week", "agenda"]).catch("month"),
   date: z.string().max(10).optional(),
   // Channel ids are UUIDs: anything else in the URL matches no channel and is dropped.
-  channel: z.array(z.string()).transform((ids) => ids.filter((id) => UUID.test(id))),
+  channel: z.array(z.string()).transform((ids) => ids.filter((id) => UUID_PATTERN.test(id))),
   status: z.array(z.string().max(32)).max(20),
   tag: z.array(z.string().max(120)).max(50),
   missing: z.enum(["", "any", "fr", "nl"]).catch(""),

@@ -26,7 +26,7 @@ import { actorOf, audit } from "./audit.server";
 import { updateItemStatus } from "../../db/repositories/review";
 import { settleStatus, sourceHashOf } from "./review.server";
 import type { AppContext } from "./context.server";
-import { toFieldErrors, type FieldErrors } from "./validation.server";
+import { toFieldErrors, type FieldErrors, UUID_PATTERN } from "./validation.server";
 
 /** Who changed an item last and when, for a refused move or save. */
 export interface ConflictInfo {
@@ -122,7 +122,7 @@ const optionalUrl = z
   .transform((s) => (s ?? "").trim())
   .refine((s) => s === "" || /^https?:\/\/[^\s]+$/i.test(s), "validation.url");
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "validation.invalid");
+const uuid = z.string().regex(UUID_PATTERN, "validation.invalid");
 
 export const itemFormSchema = z.object({
   version: z.coerce.number().int().min(1).optional(),

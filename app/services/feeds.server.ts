@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { feedItems, findLiveFeed, insertCalendarFeed, listCalendarFeeds, revokeCalendarFeed, touchCalendarFeed } from "../../db/repositories/calendar-feeds";
+import { findLiveFeed, insertCalendarFeed, listCalendarFeeds, revokeCalendarFeed, touchCalendarFeed } from "../../db/repositories/calendar-feeds";
 import { listChannels } from "../../db/repositories/channels";
+import { listItemsWithTexts } from "../../db/repositories/content-items";
 import { listDayNotes } from "../../db/repositories/day-notes";
 import type { User } from "../../db/schema";
 import { buildCalendarFeed } from "../domain/ical";
@@ -11,9 +11,10 @@ import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { translator, type MessageKey } from "../i18n";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
+import { hashSecretToken, newSecretToken } from "./secret-tokens.server";
 import { toFieldErrors, type FieldErrors } from "./validation.server";
+import { CALENDAR_STATUSES } from "../domain/pairing";
 
-const STATUSES = ["draft", "in_translation", "awaiting_approval", "scheduled", "published", "partly_failed", "failed", "held"] as const;
 
 const feedInput = z.object({
   name: z
@@ -22,11 +23,9 @@ const feedInput = z.object({
     .transform((s) => s.normalize("NFC").trim())
     .pipe(z.string().min(1, "validation.required")),
   channelIds: z.array(z.string().uuid("validation.invalid")).max(50),
-  statuses: z.array(z.enum(STATUSES, { message: "validation.invalid" })).max(STATUSES.length),
+  statuses: z.array(z.enum(CALENDAR_STATUSES, { message: "validation.invalid" })).max(CALENDAR_STATUSES.length),
   language: z.enum(["fr", "nl"], { message: "validation.invalid" }),
 });
-
-const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
 
 export type CreateFeedResult = { ok: true; id: string; token: string } | { ok: false; errors: FieldErrors };
 
@@ -35,9 +34,9 @@ export async function createFeed(ctx: AppContext, user: User, input: unknown): P
   if (!can(user.roles, "plan.read")) return { ok: false, errors: { _form: { key: "error.forbidden.body" } } };
   const parsed = feedInput.safeParse(input);
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const token = randomBytes(32).toString("base64url");
+  const { token, hash } = newSecretToken();
   const id = await ctx.db.transaction().execute(async (tx) => {
-    const feed = await insertCalendarFeed(tx, { userId: user.id, name: parsed.data.name, tokenHash: hashOf(token), channelIds: parsed.data.channelIds, statuses: parsed.data.statuses, language: parsed.data.language });
+    const feed = await insertCalendarFeed(tx, { userId: user.id, name: parsed.data.name, tokenHash: hash, channelIds: parsed.data.channelIds, statuses: parsed.data.statuses, language: parsed.data.language });
     await audit(tx, actorOf(user), { action: "feed.created", subjectType: "calendar_feed", subjectId: feed.id, after: { name: parsed.data.name, channelIds: parsed.data.channelIds, statuses: parsed.data.statuses, language: parsed.data.language } });
     return feed.id;
   });
@@ -77,15 +76,17 @@ export async function revokeFeed(ctx: AppContext, user: User, id: string): Promi
  */
 export async function feedCalendar(ctx: AppContext, token: string): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const feed = await findLiveFeed(ctx.db, hashOf(token));
+  const feed = await findLiveFeed(ctx.db, hashSecretToken(token));
   if (!feed || !feed.active || !can(feed.roles.filter(isRole), "plan.read")) return null;
   const now = DateTime.fromJSDate(ctx.now(), { zone: BRUSSELS_ZONE });
   const from = now.minus({ months: 1 }).startOf("month");
   const to = now.plus({ months: 6 }).endOf("month");
-  const [items, notes] = await Promise.all([
-    feedItems(ctx.db, { start: from.toJSDate(), end: to.toJSDate() }, { channelIds: feed.channel_ids, statuses: feed.statuses }),
+  const [items, notes, channels] = await Promise.all([
+    listItemsWithTexts(ctx.db, { start: from.toJSDate(), end: to.toJSDate() }, { channelIds: feed.channel_ids, statuses: feed.statuses, tagSlugs: [] }, 5_000),
     listDayNotes(ctx.db, from.toFormat("yyyy-MM-dd"), to.toFormat("yyyy-MM-dd")),
+    listChannels(ctx.db),
   ]);
+  const channelName = new Map(channels.map((c) => [c.id, c.name]));
   await touchCalendarFeed(ctx.db, feed.id);
   const t = translator(feed.language);
   return buildCalendarFeed(
@@ -98,9 +99,9 @@ export async function feedCalendar(ctx: AppContext, token: string): Promise<stri
       status: i.status,
       version: i.version,
       updatedAt: i.updated_at,
-      textFr: i.text_fr ?? "",
-      textNl: i.text_nl ?? "",
-      channelNames: i.channel_names,
+      textFr: i.fr_text ?? "",
+      textNl: i.nl_text ?? "",
+      channelNames: i.channel_ids.map((id) => channelName.get(id) ?? id).sort((a, b) => a.localeCompare(b)),
       tags: i.tag_slugs,
     })),
     notes.map((n) => ({ id: n.id, localDate: n.local_date, textFr: n.text_fr, textNl: n.text_nl, version: n.version })),

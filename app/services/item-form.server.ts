@@ -1,8 +1,8 @@
 import { redirect } from "@remix-run/node";
 import type { User } from "../../db/schema";
 import { listChannels } from "../../db/repositories/channels";
-import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
 import type { AppContext } from "./context.server";
+import { matchableQuestions } from "./questions.server";
 import { archiveItem, deleteItem, duplicateItem, saveItem } from "./content-items.server";
 import { safeRedirectTarget } from "./session.server";
 import { formToObject, type FieldErrors } from "./validation.server";
@@ -55,9 +55,10 @@ export async function handleItemAction(ctx: AppContext, user: User, itemId: stri
 }
 
 export async function editorOptions(ctx: AppContext) {
-  const [channels, questions] = await Promise.all([listChannels(ctx.db, { activeOnly: true }), listRecurringQuestions(ctx.db, { activeOnly: true })]);
+  const [channels, questions] = await Promise.all([listChannels(ctx.db, { activeOnly: true }), matchableQuestions(ctx)]);
   return {
     channels: channels.map((c) => ({ id: c.id, name: c.name, network: c.network, language: c.language })),
-    questions: questions.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl, keywordsFr: q.keywords_fr, keywordsNl: q.keywords_nl })),
+    // With their keywords: the editor suggests tags as the text is typed.
+    questions,
   };
 }

@@ -3,7 +3,7 @@ import { listItemsInRange } from "../../db/repositories/content-items";
 import { listDayNotes } from "../../db/repositories/day-notes";
 import { listTagsForItems } from "../../db/repositories/recurring-questions";
 import { channelCoverage } from "../domain/coverage";
-import { brusselsMonthOf, brusselsMonthRange, datesOfMonth } from "../domain/time/brussels";
+import { brusselsMonthOf, brusselsMonthRange, datesOfMonth, shiftMonth } from "../domain/time/brussels";
 import type { AppContext } from "./context.server";
 
 export interface MonthPlan {
@@ -23,12 +23,6 @@ export interface MonthPlan {
   }[];
   dayNotes: { id: string; localDate: string; textFr: string; textNl: string }[];
   coverage: { channelId: string; coveredDays: number; totalDays: number; emptyDates: string[] }[];
-}
-
-function shiftMonth(month: string, delta: number): string {
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  const index = y * 12 + (m - 1) + delta;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
 }
 
 /** The current Brussels month, `yyyy-MM`. */

@@ -14,7 +14,7 @@ import type { RecurringQuestion, User } from "../../db/schema";
 import { parseCsv, toCsv } from "../domain/csv";
 import { findPersonalData, type PersonalDataKind } from "../domain/personal-data";
 import { can } from "../domain/permissions";
-import { buildQuestionIndex, suggestQuestions, type MatchLanguage, type SuggestionResult } from "../domain/question-match";
+import { buildQuestionIndex, suggestQuestions, type MatchLanguage, type QuestionIndex, type SuggestionResult } from "../domain/question-match";
 import { questionCoverage, rankGapQuestions, type QuestionCoverageRow } from "../domain/question-coverage";
 import { brusselsMonthRange, resolveLocalTime } from "../domain/time/brussels";
 import type { MessageKey } from "../i18n";
@@ -132,13 +132,31 @@ function toFileRow(q: RecurringQuestion): QuestionFileRow {
   return { slug: q.slug, fr: q.label_fr, nl: q.label_nl, keywords_fr: q.keywords_fr, keywords_nl: q.keywords_nl, volume: q.monthly_volume, url_fr: q.url_fr, url_nl: q.url_nl };
 }
 
+/** Every question in the import's own form, with its active flag (the API's answer). */
+export async function questionsInFileForm(ctx: AppContext): Promise<(QuestionFileRow & { active: boolean })[]> {
+  return (await listRecurringQuestions(ctx.db)).map((q) => ({ ...toFileRow(q), active: q.active }));
+}
+
 export async function exportQuestionsJson(ctx: AppContext): Promise<string> {
   return `${JSON.stringify((await listRecurringQuestions(ctx.db)).map(toFileRow), null, 2)}\n`;
 }
 
 export async function exportQuestionsCsv(ctx: AppContext, separator: "," | ";" = ","): Promise<string> {
-  const rows = (await listRecurringQuestions(ctx.db)).map((q) => [q.slug, q.label_fr, q.label_nl, q.keywords_fr.join(" | "), q.keywords_nl.join(" | "), q.monthly_volume, q.url_fr, q.url_nl]);
+  const rows = (await listRecurringQuestions(ctx.db)).map((q) => {
+    const row = toFileRow(q);
+    return CSV_COLUMNS.map((column) => {
+      const value = row[column];
+      return Array.isArray(value) ? value.join(" | ") : value;
+    });
+  });
   return toCsv(CSV_COLUMNS, rows, separator);
+}
+
+/** Which form a file of questions is in: by its name, else by its first character. */
+export function questionFileFormat(name: string, content: string): "json" | "csv" {
+  if (/\.json$/i.test(name)) return "json";
+  if (/\.csv$/i.test(name)) return "csv";
+  return content.trimStart().startsWith("[") ? "json" : "csv";
 }
 
 export type ImportResult = { ok: true; created: number; updated: number } | { ok: false; errors: ImportError[] };
@@ -290,7 +308,7 @@ export async function importQuestionVolumes(ctx: AppContext, user: User, input: 
     const questionId = byKey.get(fold(questionCell));
     if (!questionId) errors.push({ row, field: "question", key: "questions.error.unknownQuestion", params: { value: questionCell.slice(0, 80) } });
     const month = cells[mCol]?.trim() ?? "";
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || !resolveLocalTime(`${month}-01`, "12:00").ok) errors.push({ row, field: "month", key: "questions.error.month" });
+    if (!brusselsMonthRange(month)) errors.push({ row, field: "month", key: "questions.error.month" });
     const count = (cells[cCol] ?? "").trim().replace(/[\s.]/g, "");
     if (!/^\d{1,8}$/.test(count)) errors.push({ row, field: "count", key: "questions.error.volume" });
     if (questionId && /^\d{1,8}$/.test(count)) rows.set(`${questionId} ${month}`, { questionId, month, count: Number(count) });
@@ -313,15 +331,18 @@ export async function importQuestionVolumes(ctx: AppContext, user: User, input: 
   return { ok: true, imported: values.length, months, removed: personalData };
 }
 
+/** The active questions with their volume for a month: the contact center's count, else their usual volume. */
+async function activeQuestionsWithVolume(ctx: AppContext, month: string) {
+  const [questions, volumes] = await Promise.all([listRecurringQuestions(ctx.db, { activeOnly: true }), volumesForMonth(ctx.db, month)]);
+  return questions.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl, volume: volumes.get(q.id) ?? q.monthly_volume }));
+}
+
 /** The month's coverage of the citizens' questions (active questions), for the report and its CSV. */
 export async function monthQuestionCoverage(ctx: AppContext, month: string): Promise<QuestionCoverageRow[] | null> {
   const range = brusselsMonthRange(month);
   if (!range) return null;
-  const [questions, volumes, counts] = await Promise.all([listRecurringQuestions(ctx.db, { activeOnly: true }), volumesForMonth(ctx.db, month), questionPostCounts(ctx.db, range)]);
-  return questionCoverage(
-    questions.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl, volume: volumes.get(q.id) ?? q.monthly_volume })),
-    counts,
-  );
+  const [questions, counts] = await Promise.all([activeQuestionsWithVolume(ctx, month), questionPostCounts(ctx.db, range)]);
+  return questionCoverage(questions, counts);
 }
 
 export function coverageCsv(rows: readonly QuestionCoverageRow[], separator: "," | ";" = ","): string {
@@ -347,6 +368,17 @@ export async function matchableQuestions(ctx: AppContext) {
   return (await listRecurringQuestions(ctx.db, { activeOnly: true })).map(matchable);
 }
 
+/**
+ * The matching index of the active questions, built again only when one of them changed (their ids
+ * and versions say so): building it stems every keyword, which costs far more than a suggestion.
+ */
+let cachedIndex: { key: string; index: QuestionIndex } | null = null;
+function questionIndexOf(questions: readonly RecurringQuestion[]): QuestionIndex {
+  const key = questions.map((q) => `${q.id}:${q.version}`).join(" ");
+  if (cachedIndex?.key !== key) cachedIndex = { key, index: buildQuestionIndex(questions.map(matchable)) };
+  return cachedIndex.index;
+}
+
 const suggestInput = z.object({
   text: z.string({ message: "validation.required" }).max(20_000, "validation.tooLong"),
   lang: z.enum(["fr", "nl"], { message: "questions.error.lang" }),
@@ -356,7 +388,7 @@ const suggestInput = z.object({
 export async function suggestTags(ctx: AppContext, input: unknown): Promise<{ ok: true; result: SuggestionResult & { lang: MatchLanguage } } | { ok: false; errors: FieldErrors }> {
   const parsed = suggestInput.safeParse(input);
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const index = buildQuestionIndex(await matchableQuestions(ctx));
+  const index = questionIndexOf(await listRecurringQuestions(ctx.db, { activeOnly: true }));
   return { ok: true, result: { lang: parsed.data.lang, ...suggestQuestions(index, parsed.data.text, parsed.data.lang) } };
 }
 
@@ -365,11 +397,6 @@ export async function gapQuestions(ctx: AppContext, date: string, limit = 3) {
   const day = resolveLocalTime(date, "00:00");
   if (!day.ok) return [];
   const month = date.slice(0, 7);
-  const [questions, volumes, last] = await Promise.all([listRecurringQuestions(ctx.db, { activeOnly: true }), volumesForMonth(ctx.db, month), lastCoveredDates(ctx.db, new Date(day.scheduledAt.getTime() + 86_400_000))]);
-  return rankGapQuestions(
-    questions.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl, volume: volumes.get(q.id) ?? q.monthly_volume })),
-    last,
-    date,
-    limit,
-  );
+  const [questions, last] = await Promise.all([activeQuestionsWithVolume(ctx, month), lastCoveredDates(ctx.db, new Date(day.scheduledAt.getTime() + 86_400_000))]);
+  return rankGapQuestions(questions, last, date, limit);
 }

@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { listItemsForApi } from "../../db/repositories/api-items";
+import { listItemsWithTexts } from "../../db/repositories/content-items";
 import { listChannels } from "../../db/repositories/channels";
 import { findItemDetail } from "../../db/repositories/content-items";
 import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
@@ -24,7 +24,7 @@ export type PlanRow = Record<(typeof PLAN_COLUMNS)[number], string>;
 export async function planRows(ctx: AppContext, month: string): Promise<PlanRow[] | null> {
   const range = brusselsMonthRange(month);
   if (!range) return null;
-  const [items, channels] = await Promise.all([listItemsForApi(ctx.db, range, { channelIds: [], statuses: [], tagSlugs: [] }, 10_000), listChannels(ctx.db)]);
+  const [items, channels] = await Promise.all([listItemsWithTexts(ctx.db, range, { channelIds: [], statuses: [], tagSlugs: [] }, 10_000), listChannels(ctx.db)]);
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
   return items.map((i) => ({
     id: i.id,

@@ -10,6 +10,9 @@ export interface FieldError {
 
 export type FieldErrors = Record<string, FieldError>;
 
+/** A UUID as the database writes them: anything else in a URL or a body matches no row. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const KNOWN_KEYS = new Set<string>(Object.keys(en));
 
 /** Turns zod issues into one error per field: schemas name catalogue keys as their messages. */

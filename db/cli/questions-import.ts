@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { loadConfig } from "../../app/config.server";
 import { translator } from "../../app/i18n";
 import { createLogger } from "../../app/services/logger.server";
-import { importQuestionsAs } from "../../app/services/questions.server";
+import { importQuestionsAs, questionFileFormat } from "../../app/services/questions.server";
 import { migrateToLatest } from "../migrate";
 import { fail, withDatabase } from "./with-database";
 
@@ -24,7 +24,7 @@ try {
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error), 78);
 }
-const format = /\.csv$/i.test(file) ? "csv" : "json";
+const format = questionFileFormat(file, content);
 const t = translator("en");
 const result = await withDatabase(async (db) => {
   await migrateToLatest(db);

@@ -35,29 +35,3 @@ export async function findLiveFeed(db: Db, tokenHash: string) {
 export async function touchCalendarFeed(db: Db, id: string): Promise<void> {
   await db.updateTable("calendar_feeds").set({ last_used_at: sql<Date>`now()` }).where("id", "=", id).execute();
 }
-
-/** The items of a feed's window, with their full texts, channel names and tags (not archived). */
-export async function feedItems(db: Db, range: { start: Date; end: Date }, filter: { channelIds: string[]; statuses: string[] }) {
-  let q = db
-    .selectFrom("content_items as i")
-    .select((eb) => [
-      "i.id",
-      "i.scheduled_at",
-      "i.local_date",
-      "i.local_time",
-      "i.occurrence",
-      "i.status",
-      "i.version",
-      "i.updated_at",
-      "i.tag_slugs",
-      eb.selectFrom("variants as v").select("v.text").whereRef("v.content_item_id", "=", "i.id").where("v.language", "=", "fr").as("text_fr"),
-      eb.selectFrom("variants as v").select("v.text").whereRef("v.content_item_id", "=", "i.id").where("v.language", "=", "nl").as("text_nl"),
-      sql<string[]>`array(select c.name from channels c where c.id = any(i.channel_ids) order by c.name)`.as("channel_names"),
-    ])
-    .where("i.scheduled_at", ">=", range.start)
-    .where("i.scheduled_at", "<", range.end)
-    .where("i.status", "<>", "archived");
-  if (filter.channelIds.length > 0) q = q.where(sql<boolean>`i.channel_ids && ${filter.channelIds}::uuid[]`);
-  if (filter.statuses.length > 0) q = q.where("i.status", "in", filter.statuses as never[]);
-  return await q.orderBy("i.scheduled_at").limit(5_000).execute();
-}

@@ -155,6 +155,13 @@ export function brusselsMonthRange(month: string): { start: Date; end: Date } | 
   return { start: start.toJSDate(), end: start.plus({ months: 1 }).toJSDate() };
 }
 
+/** The month `delta` months after (or before) a `yyyy-MM` month. */
+export function shiftMonth(month: string, delta: number): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + delta;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
 /** The Brussels month `yyyy-MM` that contains an instant. */
 export function brusselsMonthOf(instant: Date): string {
   return DateTime.fromJSDate(instant, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM");

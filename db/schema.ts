@@ -31,6 +31,8 @@ export interface UsersTable {
   ui_language: Defaulted<UiLanguage>;
   roles: Defaulted<Role[]>;
   password_hash: string | null;
+  /** The identity provider's subject for single sign-on users (migration 0010). */
+  oidc_subject: string | null;
   active: Defaulted<boolean>;
   version: Defaulted<number>;
   created_at: Timestamp;
@@ -134,6 +136,9 @@ export interface PublicationsTable {
   claimed_at: Date | null;
   sent_at: Date | null;
   last_error_code: string | null;
+  /** The exact text and link sent, stored when the call starts (migration 0010). */
+  sent_text: string | null;
+  sent_link: string | null;
 }
 
 export interface PublishingHoldsTable {

@@ -83,6 +83,9 @@ describe("the publisher", () => {
     }
     const fr = messages.find((m) => (m.payload as { languages: string[] }).languages[0] === "fr")!.payload as { text: string };
     expect(fr.text).toMatch(/^Publication de test \d+ : votre déclaration en ligne\.$/);
+    // The exact text each publication sent is kept for the archive.
+    const sent = await t.db.selectFrom("publications").select(["id", "sent_text"]).where("id", "in", states.map((s) => s.id)).execute();
+    for (const m of messages) expect(sent.find((p) => p.id === m.publication_id)!.sent_text).toBe((m.payload as { text: string }).text);
   });
 
   it("two publishers on the same burst never send a publication twice", async () => {
@@ -106,8 +109,8 @@ describe("the publisher", () => {
     await t.db.updateTable("publications").set({ claimed_by: "recovery" }).where("id", "=", taken!.id).execute();
     const at = new Date();
     await markSentMany(t.db, [
-      { id: mine!.id, workerId: "grouped", sentAt: at, remoteKey: "rk-1" },
-      { id: taken!.id, workerId: "grouped", sentAt: at, remoteKey: "rk-2" },
+      { id: mine!.id, workerId: "grouped", sentAt: at, remoteKey: "rk-1", text: "mine", link: null },
+      { id: taken!.id, workerId: "grouped", sentAt: at, remoteKey: "rk-2", text: "taken", link: null },
     ]);
     expect(
       await finishPublishedMany(t.db, [
@@ -188,6 +191,12 @@ describe("the networks' answers", () => {
     const states = await publishUntilSettled([id!]);
     expect(states.map((s) => [s.state, s.attempts])).toEqual([["published", 3]]);
     expect(fake.duplicates()).toEqual([]);
+    // Every outcome is an audit event on the item, written with the outcome itself.
+    const events = await t.db.selectFrom("audit_events").select(["action", "actor_label", "after"]).where("subject_id", "=", id!).where("action", "like", "publication.%").orderBy("id").execute();
+    expect(events.map((e) => e.action)).toEqual(["publication.retry_scheduled", "publication.retry_scheduled", "publication.published"]);
+    expect(events.every((e) => e.actor_label === "publisher")).toBe(true);
+    expect(events[0]!.after).toMatchObject({ publication: states[0]!.id, channel: x.id, state: "scheduled", errorCode: "network.server" });
+    expect(events[2]!.after).toMatchObject({ state: "published", remoteId: expect.any(String), remoteUrl: states[0]!.remote_url });
   });
 
   it("a 5xx after X accepted the post: the retry gets X's duplicate answer, read as published and looked up — one post", async () => {
@@ -217,6 +226,8 @@ describe("the networks' answers", () => {
     const [first, second] = [await publicationStates(t.db, [ids[0]!]), await publicationStates(t.db, [ids[1]!])];
     expect(first.map((s) => [s.state, s.last_error_code, s.last_error])).toEqual([["failed", "auth.invalid", "The access token is invalid"]]);
     expect(second.map((s) => s.state)).toEqual(["scheduled"]);
+    const failed = await t.db.selectFrom("audit_events").select(["action", "after"]).where("subject_id", "=", ids[0]!).where("action", "like", "publication.%").execute();
+    expect(failed).toEqual([{ action: "publication.failed", after: expect.objectContaining({ errorCode: "auth.invalid", error: "The access token is invalid" }) }]);
     const channel = await t.db.selectFrom("channels").select(["needs_reconnect", "reconnect_reason"]).where("id", "=", mastodon.id).executeTakeFirstOrThrow();
     expect(channel).toEqual({ needs_reconnect: true, reconnect_reason: "auth.invalid: The access token is invalid" });
   });
@@ -279,7 +290,7 @@ describe("recovery after a crash during the call", () => {
     const byItem = new Map(claimed.map((c) => [c.contentItemId, c]));
     const deps = adapterDeps(ctx);
     for (const item of [sentToBluesky!, neverReachedBluesky!]) await setRemoteKey(t.db, byItem.get(item)!.id, "dead-process", `3kcadence${item.slice(0, 4)}`);
-    for (const c of claimed) await markSent(t.db, c.id, "dead-process", new Date());
+    for (const c of claimed) await markSent(t.db, { id: c.id, workerId: "dead-process", sentAt: new Date(), remoteKey: null, text: null, link: null });
     const { blueskyAdapter } = await import("../app/channels/bluesky.server");
     const { xAdapter } = await import("../app/channels/x.server");
     const channelOf = (ch: Channel, creds: Record<string, string>) => ({ id: ch.id, network: ch.network, name: ch.name, handle: ch.handle, baseUrl: ch.base_url, credentials: creds }) as const;

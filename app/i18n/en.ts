@@ -687,6 +687,8 @@ export const en = {
   "audit.older": "Older events",
   "error.origin": "This request did not come from a Cadence page, so it was refused and nothing was changed. Reload the page and try again.",
   "login.throttled": "Too many failed attempts. For your account's safety, try again in {minutes} minutes.",
+  "history.publication.retry_scheduled": "Publishing will be retried on a channel",
+  "history.actor.publisher": "Publisher (automatic)",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -688,4 +688,6 @@ export const fr: Catalogue = {
   "audit.older": "Événements plus anciens",
   "error.origin": "Cette requête ne vient pas d'une page de Cadence : elle a été refusée et rien n'a été modifié. Rechargez la page et réessayez.",
   "login.throttled": "Trop de tentatives échouées. Pour la sécurité de votre compte, réessayez dans {minutes} minutes.",
+  "history.publication.retry_scheduled": "Publication réessayée plus tard sur un canal",
+  "history.actor.publisher": "Publication automatique",
 };

@@ -688,4 +688,6 @@ export const nl: Catalogue = {
   "audit.older": "Oudere gebeurtenissen",
   "error.origin": "Dit verzoek kwam niet van een pagina van Cadence: het werd geweigerd en er werd niets gewijzigd. Laad de pagina opnieuw en probeer nog eens.",
   "login.throttled": "Te veel mislukte pogingen. Voor de veiligheid van uw account: probeer opnieuw over {minutes} minuten.",
+  "history.publication.retry_scheduled": "Publicatie wordt later opnieuw geprobeerd op een kanaal",
+  "history.actor.publisher": "Automatische publicatie",
 };

@@ -37,7 +37,11 @@ const KNOWN = new Set([
   "publication.confirmed",
   "publication.retried",
   "publication.cancelled",
+  "publication.retry_scheduled",
 ]);
+
+/** The publisher's outcomes say why: the network's error, as recorded with the outcome. */
+const WITH_ERROR = new Set(["publication.failed", "publication.unconfirmed", "publication.retry_scheduled"]);
 
 export default function ItemHistory() {
   const { events, back } = useLoaderData<typeof loader>();
@@ -49,7 +53,9 @@ export default function ItemHistory() {
       const a = e.after as { localDate?: string; localTime?: string } | null;
       return t("history.item.moved", { from: `${b?.localDate ?? ""} ${b?.localTime ?? ""}`, to: `${a?.localDate ?? ""} ${a?.localTime ?? ""}` });
     }
-    return KNOWN.has(e.action) ? t(`history.${e.action}` as MessageKey) : t("history.other", { action: e.action });
+    if (!KNOWN.has(e.action)) return t("history.other", { action: e.action });
+    const error = WITH_ERROR.has(e.action) ? (e.after as { error?: string } | null)?.error : undefined;
+    return error ? `${t(`history.${e.action}` as MessageKey)}: ${error}` : t(`history.${e.action}` as MessageKey);
   };
   return (
     <div className="item-history">
@@ -71,7 +77,7 @@ export default function ItemHistory() {
                 <td>
                   <time dateTime={e.at}>{DateTime.fromISO(e.at, { zone: BRUSSELS_ZONE }).setLocale(locale).toFormat("d LLL yyyy HH:mm")}</time>
                 </td>
-                <td>{e.actor}</td>
+                <td>{e.actor === "publisher" && !e.actorId ? t("history.actor.publisher") : e.actor}</td>
                 <td>{describe(e)}</td>
               </tr>
             ))}

@@ -403,5 +403,5 @@ export async function itemDetail(ctx: AppContext, itemId: string): Promise<ItemD
 
 export async function itemHistory(ctx: AppContext, itemId: string) {
   const events = await listAuditEventsForSubject(ctx.db, "content_item", itemId);
-  return events.map((e) => ({ id: e.id, action: e.action, actor: e.actor_label, at: e.occurred_at.toISOString(), before: e.before, after: e.after }));
+  return events.map((e) => ({ id: e.id, action: e.action, actor: e.actor_label, actorId: e.actor_id, at: e.occurred_at.toISOString(), before: e.before, after: e.after }));
 }

@@ -11,6 +11,7 @@ import {
   markChannelNeedsReconnect,
   markSent,
   markSentMany,
+  type SentCall,
   nextDueAt,
   takeOverClaim,
   type ClaimedPublication,
@@ -96,26 +97,26 @@ function channelOf(ctx: AppContext, cache: BatchCache, channelId: string): Promi
  * the publisher groups them (group commit), so a burst of due publications is a few commits.
  */
 export interface PublicationWrites {
-  markSent(id: string, workerId: string, sentAt: Date, remoteKey: string | null): Promise<void>;
+  markSent(call: SentCall): Promise<void>;
   finishPublished(id: string, workerId: string, outcome: { remoteId: string | null; remoteUrl: string | null; at: Date }): Promise<boolean>;
 }
 
 function singleWrites(ctx: AppContext): PublicationWrites {
   return {
-    markSent: (id, workerId, sentAt, remoteKey) => markSent(ctx.db, id, workerId, sentAt, remoteKey),
+    markSent: (call) => markSent(ctx.db, call),
     finishPublished: (id, workerId, outcome) => finishClaim(ctx.db, id, workerId, { state: "published", ...outcome }),
   };
 }
 
 function groupedWrites(ctx: AppContext): PublicationWrites {
-  const sent = groupCommit((rows: { id: string; workerId: string; sentAt: Date; remoteKey: string | null }[]) =>
+  const sent = groupCommit((rows: SentCall[]) =>
     markSentMany(ctx.db, rows).then(() => rows.map(() => undefined)),
   );
   const published = groupCommit((rows: { id: string; workerId: string; remoteId: string | null; remoteUrl: string | null; at: Date }[]) =>
     finishPublishedMany(ctx.db, rows),
   );
   return {
-    markSent: (id, workerId, sentAt, remoteKey) => sent({ id, workerId, sentAt, remoteKey }),
+    markSent: sent,
     finishPublished: (id, workerId, outcome) => published({ id, workerId, ...outcome }),
   };
 }
@@ -181,7 +182,7 @@ export async function publishClaimed(
   const input = built.input;
   // The record key (if the network lets us choose it) and the call's start, stored before the call.
   if (adapter.prepare && !input.remoteKey) input.remoteKey = adapter.prepare(input).remoteKey;
-  await writes.markSent(claimed.id, workerId, ctx.now(), input.remoteKey);
+  await writes.markSent({ id: claimed.id, workerId, sentAt: ctx.now(), remoteKey: input.remoteKey, text: input.text, link: input.link });
   let outcome: PublishOutcome;
   try {
     outcome = await adapter.publish(input, deps);

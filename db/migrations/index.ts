@@ -8,6 +8,7 @@ import * as m0006 from "./0006_calendar_read_model";
 import * as m0007 from "./0007_question_volumes";
 import * as m0008 from "./0008_calendar_feeds";
 import * as m0009 from "./0009_api_tokens";
+import * as m0010 from "./0010_governance";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   "0007_question_volumes": m0007,
   "0008_calendar_feeds": m0008,
   "0009_api_tokens": m0009,
+  "0010_governance": m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -150,13 +150,24 @@ export async function setRemoteKey(db: Db, id: string, workerId: string, remoteK
 }
 
 /** Records the call's start (and the record key chosen for it, if any) before the call. */
-export async function markSent(db: Db, id: string, workerId: string, sentAt: Date, remoteKey: string | null = null): Promise<void> {
+export interface SentCall {
+  id: string;
+  workerId: string;
+  sentAt: Date;
+  remoteKey: string | null;
+  /** The exact text and link the call sends (kept for the archive). */
+  text: string | null;
+  link: string | null;
+}
+
+/** Records the call's start and what it sends; only the claim's owner may, while it is "sending". */
+export async function markSent(db: Db, call: SentCall): Promise<void> {
   await db
     .updateTable("publications")
-    .set({ sent_at: sentAt, ...(remoteKey ? { remote_key: remoteKey } : {}) })
-    .where("id", "=", id)
+    .set({ sent_at: call.sentAt, sent_text: call.text, sent_link: call.link, ...(call.remoteKey ? { remote_key: call.remoteKey } : {}) })
+    .where("id", "=", call.id)
     .where("state", "=", "sending")
-    .where("claimed_by", "=", workerId)
+    .where("claimed_by", "=", call.workerId)
     .execute();
 }
 
@@ -164,13 +175,14 @@ export async function markSent(db: Db, id: string, workerId: string, sentAt: Dat
  * markSent for many claims in one statement (the publisher's group commit): each row is written only
  * if its claim is still "sending" and owned by the given worker.
  */
-export async function markSentMany(db: Db, rows: readonly { id: string; workerId: string; sentAt: Date; remoteKey: string | null }[]): Promise<void> {
+export async function markSentMany(db: Db, rows: readonly SentCall[]): Promise<void> {
   if (rows.length === 0) return;
   await sql`
     update publications p
-    set sent_at = v.sent_at, remote_key = coalesce(v.remote_key, p.remote_key)
+    set sent_at = v.sent_at, remote_key = coalesce(v.remote_key, p.remote_key), sent_text = v.sent_text, sent_link = v.sent_link
     from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.workerId)}::text[], ${rows.map((r) => r.sentAt.toISOString())}::timestamptz[],
-                ${rows.map((r) => r.remoteKey)}::text[]) as v(id, worker_id, sent_at, remote_key)
+                ${rows.map((r) => r.remoteKey)}::text[], ${rows.map((r) => r.text)}::text[], ${rows.map((r) => r.link)}::text[])
+      as v(id, worker_id, sent_at, remote_key, sent_text, sent_link)
     where p.id = v.id and p.state = 'sending' and p.claimed_by = v.worker_id`.execute(db);
 }
 

@@ -63,6 +63,7 @@ export function AppShell({ user, holds = [], children }: { user: ShellUser; hold
           <NavLink to="/feeds">{t("nav.feeds")}</NavLink>
           <NavLink to="/tokens">{t("nav.tokens")}</NavLink>
           {canAudit ? <NavLink to="/audit">{t("nav.audit")}</NavLink> : null}
+          {canAudit ? <NavLink to="/archive">{t("nav.archive")}</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/channels">{t("nav.channels")}</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/settings">{t("nav.settings")}</NavLink> : null}

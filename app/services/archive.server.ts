@@ -1,0 +1,242 @@
+import { DateTime } from "luxon";
+import {
+  listArchiveExceptions,
+  listArchiveItems,
+  listArchiveTags,
+  listArchiveVariants,
+  listManualConfirmations,
+  listPublishedBetween,
+} from "../../db/repositories/archive";
+import { toCsv } from "../domain/csv";
+import { BRUSSELS_ZONE, brusselsMonthRange } from "../domain/time/brussels";
+import { audit, type Actor } from "./audit.server";
+import type { AppContext } from "./context.server";
+
+/** The archive's format version: raised whenever a field changes meaning or goes away. */
+export const ARCHIVE_FORMAT_VERSION = 1;
+
+const brussels = (d: Date | null | undefined): string | null => (d ? DateTime.fromJSDate(d, { zone: BRUSSELS_ZONE }).toISO() : null);
+
+export interface ArchivedVariant {
+  language: string;
+  text: string;
+  link: string | null;
+  imageAlt: string | null;
+  translatedBy: string | null;
+  translatedAt: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
+}
+
+export interface ArchivedException {
+  language: string;
+  reason: string;
+  status: string;
+  requestedBy: string;
+  requestedAt: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionComment: string | null;
+}
+
+export interface ArchivedPublication {
+  id: string;
+  channel: { id: string; name: string; network: string; handle: string; language: string };
+  languages: string;
+  publishedAt: string | null;
+  /** The exact text and link sent to the network (null only for publications older than this record). */
+  text: string | null;
+  link: string | null;
+  remoteId: string | null;
+  remoteUrl: string | null;
+  attempts: number;
+  /** Set when a person confirmed, after checking by hand, that it went out. */
+  confirmedBy: { name: string; at: string | null } | null;
+}
+
+export interface ArchivedItem {
+  id: string;
+  scheduledAt: string | null;
+  sourceLanguage: string;
+  author: { name: string; email: string };
+  tags: string[];
+  variants: ArchivedVariant[];
+  exceptions: ArchivedException[];
+  publications: ArchivedPublication[];
+}
+
+export interface MonthArchive {
+  format: "cadence-archive";
+  version: number;
+  month: string;
+  timeZone: string;
+  generatedAt: string | null;
+  generatedBy: string;
+  publicationCount: number;
+  items: ArchivedItem[];
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+/**
+ * What was published in a Brussels month (by the instant it went out): for each item, its texts per
+ * language with who wrote, translated and approved them, its one-language exceptions, and each
+ * publication with the exact text sent, the channel, the time and the network's id and address.
+ * Null for a month that is not `yyyy-MM`.
+ */
+export async function monthArchive(ctx: AppContext, month: string, generatedBy: Actor): Promise<MonthArchive | null> {
+  const range = brusselsMonthRange(month);
+  if (!range) return null;
+  const publications = await listPublishedBetween(ctx.db, range.start, range.end);
+  const itemIds = [...new Set(publications.map((p) => p.content_item_id))];
+  const [items, variants, exceptions, tags, confirmations] = await Promise.all([
+    listArchiveItems(ctx.db, itemIds),
+    listArchiveVariants(ctx.db, itemIds),
+    listArchiveExceptions(ctx.db, itemIds),
+    listArchiveTags(ctx.db, itemIds),
+    listManualConfirmations(ctx.db, itemIds),
+  ]);
+  const itemById = new Map(items.map((i) => [i.id, i]));
+  const variantsOf = groupBy(variants, (v) => v.content_item_id);
+  const exceptionsOf = groupBy(exceptions, (e) => e.content_item_id);
+  const tagsOf = groupBy(tags, (t) => t.content_item_id);
+  const confirmedBy = new Map<string, { name: string; at: string | null }>();
+  for (const c of confirmations) {
+    const publication = (c.after as { publication?: unknown } | null)?.publication;
+    if (typeof publication === "string") confirmedBy.set(publication, { name: c.actor_label, at: brussels(c.occurred_at) });
+  }
+  const publicationsOf = groupBy(publications, (p) => p.content_item_id);
+  const archived: ArchivedItem[] = itemIds.map((id) => {
+    const item = itemById.get(id);
+    return {
+      id,
+      scheduledAt: brussels(item?.scheduled_at),
+      sourceLanguage: item?.source_language ?? "",
+      author: { name: item?.author_name ?? "", email: item?.author_email ?? "" },
+      tags: (tagsOf.get(id) ?? []).map((t) => t.slug),
+      variants: (variantsOf.get(id) ?? []).map((v) => ({
+        language: v.language,
+        text: v.text,
+        link: v.link_url,
+        imageAlt: v.image_alt,
+        translatedBy: v.translated_by,
+        translatedAt: brussels(v.translated_at),
+        approvedBy: v.approved_by,
+        approvedAt: brussels(v.approved_at),
+      })),
+      exceptions: (exceptionsOf.get(id) ?? []).map((e) => ({
+        language: e.language,
+        reason: e.reason,
+        status: e.status,
+        requestedBy: e.requested_by,
+        requestedAt: brussels(e.requested_at),
+        decidedBy: e.decided_by,
+        decidedAt: brussels(e.decided_at),
+        decisionComment: e.decision_comment,
+      })),
+      publications: (publicationsOf.get(id) ?? []).map((p) => ({
+        id: p.id,
+        channel: { id: p.channel_id, name: p.channel_name, network: p.channel_network, handle: p.channel_handle, language: p.channel_language },
+        languages: p.languages,
+        publishedAt: brussels(p.published_at),
+        text: p.sent_text,
+        link: p.sent_link,
+        remoteId: p.remote_id,
+        remoteUrl: p.remote_url,
+        attempts: p.attempts,
+        confirmedBy: confirmedBy.get(p.id) ?? null,
+      })),
+    };
+  });
+  return {
+    format: "cadence-archive",
+    version: ARCHIVE_FORMAT_VERSION,
+    month,
+    timeZone: BRUSSELS_ZONE.name,
+    generatedAt: brussels(ctx.now()),
+    generatedBy: generatedBy.label,
+    publicationCount: publications.length,
+    items: archived,
+  };
+}
+
+/** The CSV's columns, stable across versions (new columns are added at the end). */
+export const ARCHIVE_CSV_COLUMNS = [
+  "published_at",
+  "item_id",
+  "publication_id",
+  "channel",
+  "network",
+  "handle",
+  "channel_language",
+  "languages",
+  "sent_text",
+  "sent_link",
+  "remote_id",
+  "remote_url",
+  "scheduled_at",
+  "author",
+  "text_fr",
+  "text_nl",
+  "translated_by_fr",
+  "translated_by_nl",
+  "approved_by_fr",
+  "approved_at_fr",
+  "approved_by_nl",
+  "approved_at_nl",
+  "exceptions",
+  "confirmed_by",
+  "tags",
+] as const;
+
+/** The archive as CSV: one line per publication, the item's people and texts repeated on each. */
+export function archiveCsv(archive: MonthArchive, separator: "," | ";" = ","): string {
+  const rows = archive.items.flatMap((item) => {
+    const v = (language: string) => item.variants.find((x) => x.language === language);
+    const exceptions = item.exceptions.map((e) => `${e.language}: ${e.status} (${e.reason}; ${e.requestedBy}${e.decidedBy ? ` / ${e.decidedBy}` : ""})`).join(" | ");
+    return item.publications.map((p) => ({ at: p.publishedAt ? DateTime.fromISO(p.publishedAt).toMillis() : 0, cells: [
+      p.publishedAt,
+      item.id,
+      p.id,
+      p.channel.name,
+      p.channel.network,
+      p.channel.handle,
+      p.channel.language,
+      p.languages,
+      p.text,
+      p.link,
+      p.remoteId,
+      p.remoteUrl,
+      item.scheduledAt,
+      item.author.name,
+      v("fr")?.text,
+      v("nl")?.text,
+      v("fr")?.translatedBy,
+      v("nl")?.translatedBy,
+      v("fr")?.approvedBy,
+      v("fr")?.approvedAt,
+      v("nl")?.approvedBy,
+      v("nl")?.approvedAt,
+      exceptions,
+      p.confirmedBy ? `${p.confirmedBy.name} (${p.confirmedBy.at ?? ""})` : "",
+      item.tags.join(" "),
+    ] }));
+  });
+  // In the order they went out (by instant: the local times of the autumn night repeat an hour).
+  rows.sort((a, b) => a.at - b.at || String(a.cells[3]).localeCompare(String(b.cells[3])));
+  return toCsv(ARCHIVE_CSV_COLUMNS, rows.map((r) => r.cells), separator);
+}
+
+/** Records that a person took the month's archive (who handed what to the archives, and when). */
+export async function recordArchiveExport(ctx: AppContext, actor: Actor, archive: MonthArchive, format: "json" | "csv"): Promise<void> {
+  await audit(ctx.db, actor, { action: "archive.exported", subjectType: "archive", subjectId: archive.month, after: { format, publications: archive.publicationCount } });
+}

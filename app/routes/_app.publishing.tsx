@@ -8,6 +8,7 @@ import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { holdPublishing, markChannelReconnected, publishingHealth, releaseHold } from "../services/publishing-admin.server";
 import { requirePermission } from "../services/session.server";
+import { refusalStatus } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
@@ -38,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const id = typeof form.id === "string" ? form.id : "";
   const result =
     form.intent === "hold" ? await holdPublishing(ctx, user, form) : form.intent === "release" ? await releaseHold(ctx, user, id) : await markChannelReconnected(ctx, user, id);
-  if (!result.ok) return json({ ok: false as const, key: result.key, values: form }, { status: 400 });
+  if (!result.ok) return json({ ok: false as const, key: result.key, values: form }, { status: refusalStatus(result.key) });
   return json({ ok: true as const, intent: typeof form.intent === "string" ? form.intent : "", rescheduled: result.rescheduleItems?.length ?? 0 });
 }
 

@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import type { MessageKey } from "../i18n";
 import {
   addComment,
@@ -11,6 +11,7 @@ import {
   withdrawException,
 } from "../services/review.server";
 import { requireUser } from "../services/session.server";
+import { refusedJson } from "../services/validation.server";
 
 /**
  * The review forms of an item page post here: submit, approve, reject, German on/off, exceptions,
@@ -47,7 +48,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   })();
   if (!result.ok) {
     const problem = "problems" in result && result.problems?.[0] ? result.problems[0].key : undefined;
-    return json({ ok: false as const, key: problem ?? result.key, params: "params" in result ? result.params : undefined }, { status: 400 });
+    return refusedJson(user, problem ?? result.key, "params" in result ? result.params : undefined);
   }
   const back = new URL(`/items/${id}`, "http://local");
   const from = new URL(request.url).searchParams.get("back");

@@ -3,6 +3,7 @@ import { publishingMetrics } from "../services/publishing-admin.server";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { pingDatabase } from "../../db/client";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -10,6 +11,22 @@ import path from "node:path";
 import { PROJECT_ROOT } from "../../db/local-data";
 import type { AppContext } from "../services/context.server";
 import { negotiateLanguage, translator } from "../i18n";
+
+/** The Content-Security-Policy of every response: scripts from Cadence itself or with the nonce only. */
+export function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
 
 function safeOrigin(url: string): string | undefined {
   try {
@@ -57,7 +74,11 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("X-Frame-Options", "DENY");
     res.setHeader("Referrer-Policy", "same-origin");
-    res.setHeader("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'");
+    // No inline script runs but Remix's own, which carry this response's nonce; styles may be inline
+    // (the calendar positions its events with style attributes).
+    const nonce = randomBytes(16).toString("base64");
+    res.locals.cspNonce = nonce;
+    res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce));
     if (ctx.config.production) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     next();
   });
@@ -107,7 +128,10 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
   const mode = ctx.config.production ? "production" : "development";
   // A fresh scope per HTTP request: its loaders share what it looked up (the signed-in user), and
   // the client's address (behind the loopback proxy, as it forwards it) is known to sign-in.
-  const getLoadContext = (req: express.Request) => ({ app: { ...ctx, requestScope: { address: req.ip } } });
+  const getLoadContext = (req: express.Request, res: express.Response) => ({
+    app: { ...ctx, requestScope: { address: req.ip } },
+    cspNonce: typeof res.locals.cspNonce === "string" ? res.locals.cspNonce : undefined,
+  });
   if (options.dev) {
     app.all("*", (req, res, next) => createRequestHandler({ build: loadLatestBuild(), mode, getLoadContext })(req, res, next));
   } else {

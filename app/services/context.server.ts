@@ -20,5 +20,7 @@ export interface AppContext {
 declare module "@remix-run/node" {
   interface AppLoadContext {
     app: AppContext;
+    /** This response's Content-Security-Policy nonce (web requests only). */
+    cspNonce?: string;
   }
 }

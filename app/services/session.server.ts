@@ -1,7 +1,7 @@
 import { createCookie, redirect, type Cookie } from "@remix-run/node";
 import type { User } from "../../db/schema";
 import { can, type Action } from "../domain/permissions";
-import { isUiLanguage, negotiateLanguage, type UiLanguage } from "../i18n";
+import { isUiLanguage, negotiateLanguage, translator, type UiLanguage } from "../i18n";
 import { userForSession } from "./auth.server";
 import type { AppContext } from "./context.server";
 
@@ -84,7 +84,9 @@ export async function requireUser(ctx: AppContext, request: Request): Promise<Us
 export async function requirePermission(ctx: AppContext, request: Request, action: Action): Promise<User> {
   const user = await requireUser(ctx, request);
   if (!can(user.roles, action)) {
-    throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+    // Pages show their translated 403 page; a download or a script's request gets the message itself.
+    const t = translator(isUiLanguage(user.ui_language) ? user.ui_language : "en");
+    throw new Response(`${t("error.forbidden.body")}\n`, { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
   return user;
 }

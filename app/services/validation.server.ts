@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { MessageKey } from "../i18n";
+import { isUiLanguage, translator, type MessageKey } from "../i18n";
 import { en } from "../i18n/en";
 
 /** A field's error as a catalogue key plus its parameters, translated by the route in the user's language. */
@@ -39,4 +39,18 @@ export function formToObject(form: FormData, arrayFields: readonly string[] = []
   }
   for (const key of arrayFields) out[key] ??= [];
   return out;
+}
+
+/** The HTTP status of a refused action: 403 when the role does not allow it, 404 when the thing is gone, else 400. */
+export function refusalStatus(key: string | undefined): 400 | 403 | 404 {
+  return key === "error.forbidden.body" ? 403 : key === "error.notFound.body" ? 404 : 400;
+}
+
+/**
+ * A refused action as JSON for the pages' scripts: the message key (the page shows it in place), the
+ * message itself in the user's language, and the status that says why (403, 404 or 400).
+ */
+export function refusedJson(user: { ui_language: string }, key: MessageKey, params?: Record<string, string | number>, extra: Record<string, unknown> = {}): Response {
+  const lang = isUiLanguage(user.ui_language) ? user.ui_language : "en";
+  return Response.json({ ok: false, key, params, message: translator(lang)(key, params), ...extra }, { status: refusalStatus(key) });
 }

@@ -68,4 +68,46 @@ describe("the app shell in chromium", () => {
     expect(new URL(page.url()).pathname).toBe("/login");
     await context.close();
   });
+
+  it("runs under a Content-Security-Policy without inline scripts: Remix's carry the nonce, an injected one is refused", async () => {
+    const context = await browser.newContext({ locale: "en-GB", extraHTTPHeaders: { "Accept-Language": "en-GB,en;q=0.9" } });
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    const response = await page.goto(`${server.url}/login`);
+    const policy = response!.headers()["content-security-policy"]!;
+    expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'/);
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain("unsafe-inline'; script");
+    expect(response!.headers()["x-content-type-options"]).toBe("nosniff");
+    const nonce = /'nonce-([^']+)'/.exec(policy)![1]!;
+    const html = await response!.text();
+    const inline = [...html.matchAll(/<script(?![^>]*\ssrc=)([^>]*)>/g)];
+    expect(inline.length).toBeGreaterThan(0);
+    for (const [, attributes] of inline) expect(attributes).toContain(`nonce="${nonce}"`);
+    // The page is hydrated (Remix's scripts ran): signing in goes through client-side navigation.
+    await page.getByLabel("E-mail address").fill("editor@demo.cadence.test");
+    await page.getByLabel("Password").fill("demo-editor-cadence");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/calendar\/\d{4}-\d{2}$/);
+    await page.waitForSelector(".rbc-calendar");
+    // Nothing of Cadence's own was refused on the way.
+    expect(violations).toEqual([]);
+    // A script injected into the page without the nonce does not run.
+    const ran = await page.evaluate(async () => {
+      const w = window as unknown as { injected?: boolean };
+      const refused = new Promise<boolean>((resolve) => {
+        document.addEventListener("securitypolicyviolation", () => resolve(true), { once: true });
+        setTimeout(() => resolve(false), 2_000);
+      });
+      const s = document.createElement("script");
+      s.textContent = "window.injected = true";
+      document.body.appendChild(s);
+      return { injected: w.injected === true, refused: await refused };
+    });
+    expect(ran).toEqual({ injected: false, refused: true });
+    await context.close();
+  });
 });

@@ -711,6 +711,9 @@ export const en = {
   "archive.withException": "one-language exception",
   "archive.history": "history",
   "archive.open": "Open",
+  "error.badForm": "The form could not be read: send it again from Cadence's page.",
+  "error.badAddress": "This address is not valid.",
+  "api.error.controlCharacters": "Text fields may not contain control characters.",
 } as const;
 
 export type MessageKey = keyof typeof en;

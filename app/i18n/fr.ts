@@ -712,4 +712,7 @@ export const fr: Catalogue = {
   "archive.withException": "exception unilingue",
   "archive.history": "historique",
   "archive.open": "Ouvrir",
+  "error.badForm": "Le formulaire n'a pas pu être lu : envoyez-le à nouveau depuis la page de Cadence.",
+  "error.badAddress": "Cette adresse n'est pas valide.",
+  "api.error.controlCharacters": "Les champs de texte ne peuvent pas contenir de caractères de contrôle.",
 };

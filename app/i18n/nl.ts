@@ -712,4 +712,7 @@ export const nl: Catalogue = {
   "archive.withException": "uitzondering in één taal",
   "archive.history": "geschiedenis",
   "archive.open": "Openen",
+  "error.badForm": "Het formulier kon niet worden gelezen: verstuur het opnieuw vanaf de pagina van Cadence.",
+  "error.badAddress": "Dit adres is niet geldig.",
+  "api.error.controlCharacters": "Tekstvelden mogen geen controletekens bevatten.",
 };

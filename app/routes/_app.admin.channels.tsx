@@ -6,7 +6,7 @@ import { useT } from "../i18n/react";
 import { oauthAvailable } from "../services/channel-oauth.server";
 import { CREDENTIAL_FIELDS, channelsForAdmin, saveChannel, testChannelConnection } from "../services/channels.server";
 import { requirePermission } from "../services/session.server";
-import { formToObject } from "../services/validation.server";
+import { formToObject , readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
@@ -23,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(context.app, request, "channels.manage");
-  const form = formToObject(await request.formData());
+  const form = formToObject(await readForm(request));
   if (form.intent === "test") {
     const result = await testChannelConnection(context.app, user, typeof form.id === "string" ? form.id : "");
     return json({ kind: "test" as const, id: form.id, result });

@@ -4,7 +4,7 @@ import { useFieldErrors } from "../components/field-errors";
 import { useT } from "../i18n/react";
 import { requirePermission } from "../services/session.server";
 import { teamSettings, updateTeamSettings } from "../services/settings.server";
-import { formToObject } from "../services/validation.server";
+import { formToObject , readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
@@ -15,7 +15,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(context.app, request, "settings.manage");
-  const form = formToObject(await request.formData());
+  const form = formToObject(await readForm(request));
   const result = await updateTeamSettings(context.app, user, form);
   if (!result.ok) return json({ errors: result.errors, values: form }, { status: 400 });
   throw redirect("/admin/settings?saved=1");

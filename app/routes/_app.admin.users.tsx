@@ -5,7 +5,7 @@ import { UI_LANGUAGES, isUiLanguage, type MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { requirePermission } from "../services/session.server";
 import { allUsers, createUser } from "../services/users.server";
-import { formToObject, type FieldErrors } from "../services/validation.server";
+import { formToObject, type FieldErrors , readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
@@ -21,7 +21,7 @@ type ActionData = { ok: true; createdName: string } | { ok: false; errors: Field
 
 export async function action({ request, context }: ActionFunctionArgs): Promise<ActionData> {
   const actor = await requirePermission(context.app, request, "users.manage");
-  const values = formToObject(await request.formData(), ["roles"]);
+  const values = formToObject(await readForm(request), ["roles"]);
   const result = await createUser(context.app, { id: actor.id, label: actor.display_name }, values);
   if (!result.ok) {
     const { password: _omit, ...safeValues } = values;

@@ -6,7 +6,7 @@ import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { createFeed, feedChannels, listFeeds, revokeFeed } from "../services/feeds.server";
 import { requirePermission } from "../services/session.server";
-import { formToObject } from "../services/validation.server";
+import { formToObject , readForm } from "../services/validation.server";
 import { CALENDAR_STATUSES } from "../domain/pairing";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(context.app, request, "plan.read");
-  const form = await request.formData();
+  const form = await readForm(request);
   if (form.get("intent") === "revoke") {
     const id = form.get("id");
     await revokeFeed(context.app, user, typeof id === "string" ? id : "");

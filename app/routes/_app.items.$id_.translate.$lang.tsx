@@ -1,3 +1,4 @@
+import { readForm } from "../services/validation.server";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useFieldErrors } from "../components/field-errors";
@@ -21,7 +22,7 @@ const str = (v: FormDataEntryValue | undefined): string => (typeof v === "string
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requirePermission(context.app, request, "variant.translate");
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const back = safeRedirectTarget(form.back, "/work");
   const result = await saveTranslation(context.app, user, params.id ?? "", params.lang ?? "", form);
   if (result.ok) throw redirect(`/items/${params.id ?? ""}?review=${form.submit === "1" ? "submit" : "saved"}&back=${encodeURIComponent(back)}#review`);

@@ -1,3 +1,4 @@
+import { readForm } from "../services/validation.server";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { MessageKey } from "../i18n";
@@ -20,7 +21,7 @@ type ActionData = { error: MessageKey } | { errors: PlanImportError[] } | { prev
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(context.app, request, "item.write");
   if (Number(request.headers.get("content-length") ?? 0) > MAX_UPLOAD) return json<ActionData>({ error: "questions.import.tooLarge" }, { status: 413 });
-  const form = await request.formData();
+  const form = await readForm(request);
   let grid: string[][] | null = null;
   if (form.get("intent") === "confirm") {
     try {

@@ -8,7 +8,7 @@ import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { holdPublishing, markChannelReconnected, publishingHealth, releaseHold } from "../services/publishing-admin.server";
 import { requirePermission } from "../services/session.server";
-import { refusalStatus } from "../services/validation.server";
+import { refusalStatus , readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
@@ -35,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const ctx = context.app;
   const user = await requirePermission(ctx, request, "plan.read");
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const id = typeof form.id === "string" ? form.id : "";
   const result =
     form.intent === "hold" ? await holdPublishing(ctx, user, form) : form.intent === "release" ? await releaseHold(ctx, user, id) : await markChannelReconnected(ctx, user, id);

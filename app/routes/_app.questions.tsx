@@ -6,7 +6,7 @@ import type { MessageKey } from "../i18n";
 import { useLang, useT } from "../i18n/react";
 import { importQuestionVolumes, importQuestions, listQuestions, questionFileFormat, saveQuestion, type ImportError, type VolumeFinding } from "../services/questions.server";
 import { requirePermission } from "../services/session.server";
-import { formToObject } from "../services/validation.server";
+import { formToObject , readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
@@ -34,7 +34,7 @@ async function uploadedText(form: FormData): Promise<string | null> {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(context.app, request, "questions.manage");
   if (Number(request.headers.get("content-length") ?? 0) > MAX_UPLOAD) return json<ActionData>({ intent: "upload", error: "questions.import.tooLarge" }, { status: 413 });
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "import" || intent === "volumes") {
     const content = await uploadedText(form);

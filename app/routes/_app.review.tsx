@@ -1,3 +1,4 @@
+import { readForm } from "../services/validation.server";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { reviewPeriod } from "../domain/calendar-range";
@@ -28,7 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const ctx = context.app;
   const user = await requirePermission(ctx, request, "item.approve");
-  const form = await request.formData();
+  const form = await readForm(request);
   const shown = form
     .getAll("item")
     .map(String)

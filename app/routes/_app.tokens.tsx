@@ -5,7 +5,7 @@ import { OneTimeSecret, RevokeCell } from "../components/one-time-secret";
 import { useT } from "../i18n/react";
 import { createApiToken, listTokens, revokeTokenOf } from "../services/api.server";
 import { requirePermission } from "../services/session.server";
-import { formToObject } from "../services/validation.server";
+import { formToObject , readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
@@ -16,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(context.app, request, "plan.read");
-  const form = await request.formData();
+  const form = await readForm(request);
   if (form.get("intent") === "revoke") {
     const id = form.get("id");
     await revokeTokenOf(context.app, user, typeof id === "string" ? id : "");

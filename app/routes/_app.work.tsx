@@ -1,3 +1,4 @@
+import { readForm } from "../services/validation.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
@@ -37,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const id = form.get("reminder");
   await dismissMyReminder(context.app, user, typeof id === "string" ? id : "");
   return { ok: true };

@@ -1,3 +1,4 @@
+import { readForm } from "../services/validation.server";
 import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { deleteDayNote, saveDayNote } from "../services/day-notes.server";
 import { requirePermission, safeRedirectTarget } from "../services/session.server";
@@ -9,7 +10,7 @@ import { requirePermission, safeRedirectTarget } from "../services/session.serve
 export async function action({ request, context }: ActionFunctionArgs) {
   const ctx = context.app;
   const user = await requirePermission(ctx, request, "dayNote.write");
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const back = safeRedirectTarget(form.back, "/calendar");
   const result = form.intent === "delete" ? await deleteDayNote(ctx, user, typeof form.id === "string" ? form.id : "") : await saveDayNote(ctx, user, form);
   if (!result.ok) return json({ ok: false as const, errors: result.errors }, { status: 400 });

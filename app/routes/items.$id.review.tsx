@@ -11,7 +11,7 @@ import {
   withdrawException,
 } from "../services/review.server";
 import { requireUser } from "../services/session.server";
-import { refusedJson } from "../services/validation.server";
+import { refusedJson , readForm } from "../services/validation.server";
 
 /**
  * The review forms of an item page post here: submit, approve, reject, German on/off, exceptions,
@@ -22,7 +22,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const ctx = context.app;
   const user = await requireUser(ctx, request);
   const id = params.id ?? "";
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const version = Number(form.version);
   const result = await (async () => {
     switch (form.intent) {

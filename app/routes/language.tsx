@@ -1,3 +1,4 @@
+import { readForm } from "../services/validation.server";
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { setUserLanguage } from "../services/users.server";
@@ -12,7 +13,7 @@ export function loader() {
 /** Sets the interface language: in the profile of a signed-in user, and in a cookie for the sign-in page. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const ctx = context.app;
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const parsed = schema.safeParse(form);
   const back = safeRedirectTarget(form.redirectTo);
   if (!parsed.success) throw redirect(back);

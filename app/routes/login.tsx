@@ -1,3 +1,4 @@
+import { readForm } from "../services/validation.server";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -22,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const ctx = context.app;
-  const parsed = signInSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = signInSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return { failed: true as const };
   const result = await signIn(ctx, parsed.data);
   if (!result.ok) return result.retryAfterMinutes ? json({ failed: true as const, throttled: result.retryAfterMinutes }, { status: 429 }) : { failed: true as const };

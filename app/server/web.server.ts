@@ -62,13 +62,19 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     // Server-Timing: how long the server took until it answered (loaders done, headers out), for
     // the browser's developer tools and for `npm run bench`.
     const started = process.hrtime.bigint();
     const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => express.Response;
     res.writeHead = ((...args: unknown[]) => {
-      if (!res.headersSent) res.setHeader("Server-Timing", `app;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}`);
+      if (!res.headersSent) {
+        res.setHeader("Server-Timing", `app;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}`);
+        // Answered before the body was read (refused early: 401, 403, 405…): this connection
+        // closes after the answer, so the client does not send its next request into a socket
+        // that still holds the unread rest of this body.
+        if (!req.complete) res.setHeader("Connection", "close");
+      }
       return writeHead(...args);
     }) as typeof res.writeHead;
     res.setHeader("X-Content-Type-Options", "nosniff");
@@ -81,6 +87,15 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce));
     if (ctx.config.production) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     next();
+  });
+  // An address whose percent-encoding is broken (%ZZ, %FF, a cut sequence) reaches nothing: a 400.
+  app.use((req, res, next) => {
+    try {
+      decodeURIComponent(req.path);
+      next();
+    } catch {
+      res.status(400).type("text/plain; charset=utf-8").send(`${translator(negotiateLanguage(req.headers["accept-language"]))("error.badAddress")}\n`);
+    }
   });
   // A state-changing request made with the session cookie must come from Cadence's own pages: its
   // Origin (or, failing that, its Referer) is this site. With SameSite=Lax cookies, this closes

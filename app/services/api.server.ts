@@ -8,7 +8,7 @@ import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { currentUser, requestLanguage } from "./session.server";
 import { hashSecretToken, newSecretToken } from "./secret-tokens.server";
-import { toFieldErrors, type FieldErrors } from "./validation.server";
+import { CONTROL_CHARACTERS, toFieldErrors, type FieldErrors } from "./validation.server";
 
 /** Who calls the API: a personal token's owner (read or write scope), or the signed-in user in the browser. */
 export interface ApiCaller {
@@ -106,11 +106,29 @@ async function readJson(request: Request, lang: UiLanguage): Promise<{ ok: true;
   if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) return { ok: false, response: problem(lang, 415, "api.error.json") };
   const raw = await request.text();
   if (raw.length > 200_000) return { ok: false, response: problem(lang, 413, "api.error.tooLarge") };
+  let body: unknown;
   try {
-    return { ok: true, body: JSON.parse(raw) };
+    body = JSON.parse(raw);
   } catch {
     return { ok: false, response: problem(lang, 400, "api.error.json") };
   }
+  // Control characters (NUL and the like) are refused where they are, field by field.
+  const fields = fieldsWithControlCharacters(body);
+  if (fields.length > 0) return { ok: false, response: invalid(lang, Object.fromEntries(fields.map((f) => [f, { key: "api.error.controlCharacters" as const }]))) };
+  return { ok: true, body };
+}
+
+/** The paths (`texts.fr.text`, `tags.2`) of the strings in a JSON value that hold control characters. */
+function fieldsWithControlCharacters(value: unknown, path = "", found: string[] = [], depth = 0): string[] {
+  if (found.length >= 20 || depth > 20) return found;
+  if (typeof value === "string") {
+    if (CONTROL_CHARACTERS.test(value)) found.push(path || "body");
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => fieldsWithControlCharacters(v, path ? `${path}.${i}` : String(i), found, depth + 1));
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) fieldsWithControlCharacters(v, path ? `${path}.${k}` : k, found, depth + 1);
+  }
+  return found;
 }
 
 /**

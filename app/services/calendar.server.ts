@@ -5,7 +5,7 @@ import { calendarPeriod, type CalendarPeriod, type CalendarView } from "../domai
 import { channelCoverage } from "../domain/coverage";
 import { brusselsMonthRange, datesOfMonth } from "../domain/time/brussels";
 import type { AppContext } from "./context.server";
-import { UUID_PATTERN } from "./validation.server";
+import { CONTROL_CHARACTERS, UUID_PATTERN } from "./validation.server";
 
 export interface CalendarFilters {
   channels: string[];
@@ -32,11 +32,12 @@ export interface CalendarData {
 
 const querySchema = z.object({
   view: z.enum(["month", "week", "agenda"]).catch("month"),
-  date: z.string().max(10).optional(),
+  date: z.string().max(10).optional().catch(undefined),
   // Channel ids are UUIDs: anything else in the URL matches no channel and is dropped.
   channel: z.array(z.string()).transform((ids) => ids.filter((id) => UUID_PATTERN.test(id))),
-  status: z.array(z.string().max(32)).max(20),
-  tag: z.array(z.string().max(120)).max(50),
+  // A status or tag that cannot be one (too long, control characters) matches nothing: dropped.
+  status: z.array(z.string()).transform((list) => list.filter((s) => s.length <= 32 && !CONTROL_CHARACTERS.test(s))),
+  tag: z.array(z.string()).transform((list) => list.filter((s) => s.length <= 120 && !CONTROL_CHARACTERS.test(s))),
   missing: z.enum(["", "any", "fr", "nl"]).catch(""),
 });
 

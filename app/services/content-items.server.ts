@@ -63,6 +63,7 @@ export const moveSchema = z.object({
  */
 export async function moveItem(ctx: AppContext, user: User, itemId: string, input: unknown): Promise<MoveResult> {
   if (!can(user.roles, "item.move")) return { ok: false, error: "forbidden" };
+  if (!UUID_PATTERN.test(itemId)) return { ok: false, error: "not_found" };
   const parsed = moveSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: "refused", refusal: { reason: "invalid" }, current: await currentOf(ctx, itemId) };
   const target = parsed.data;
@@ -102,7 +103,7 @@ export async function moveItem(ctx: AppContext, user: User, itemId: string, inpu
 }
 
 async function currentOf(ctx: AppContext, itemId: string) {
-  const item = await findContentItem(ctx.db, itemId);
+  const item = UUID_PATTERN.test(itemId) ? await findContentItem(ctx.db, itemId) : undefined;
   return item
     ? { id: item.id, localDate: item.local_date, localTime: item.local_time, version: item.version, status: item.status }
     : { id: itemId, localDate: "", localTime: "", version: 0, status: "" };
@@ -398,10 +399,11 @@ export async function archiveItem(ctx: AppContext, user: User, itemId: string, v
 }
 
 export async function itemDetail(ctx: AppContext, itemId: string): Promise<ItemDetail | undefined> {
-  return await findItemDetail(ctx.db, itemId);
+  return UUID_PATTERN.test(itemId) ? await findItemDetail(ctx.db, itemId) : undefined;
 }
 
 export async function itemHistory(ctx: AppContext, itemId: string) {
+  if (!UUID_PATTERN.test(itemId)) return [];
   const events = await listAuditEventsForSubject(ctx.db, "content_item", itemId);
   return events.map((e) => ({ id: e.id, action: e.action, actor: e.actor_label, actorId: e.actor_id, at: e.occurred_at.toISOString(), before: e.before, after: e.after }));
 }

@@ -5,7 +5,7 @@ import type { AppContext } from "./context.server";
 import { matchableQuestions } from "./questions.server";
 import { archiveItem, deleteItem, duplicateItem, saveItem } from "./content-items.server";
 import { safeRedirectTarget } from "./session.server";
-import { formToObject, type FieldErrors } from "./validation.server";
+import { formToObject, type FieldErrors , readForm } from "./validation.server";
 
 export interface ItemActionFailure {
   errors: FieldErrors;
@@ -25,7 +25,7 @@ function withFlag(back: string, flag: string, value: string): string {
  * the submitted values, so nothing typed is lost.
  */
 export async function handleItemAction(ctx: AppContext, user: User, itemId: string | null, request: Request): Promise<ItemActionFailure> {
-  const form = formToObject(await request.formData(), ["channelIds", "tagIds"]);
+  const form = formToObject(await readForm(request), ["channelIds", "tagIds"]);
   const back = safeRedirectTarget(form.back, "/calendar");
   switch (form.intent) {
     case "duplicate": {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { isUiLanguage, translator, type MessageKey } from "../i18n";
+import { isUiLanguage, negotiateLanguage, translator, type MessageKey } from "../i18n";
 import { en } from "../i18n/en";
 
 /** A field's error as a catalogue key plus its parameters, translated by the route in the user's language. */
@@ -53,4 +53,30 @@ export function refusalStatus(key: string | undefined): 400 | 403 | 404 {
 export function refusedJson(user: { ui_language: string }, key: MessageKey, params?: Record<string, string | number>, extra: Record<string, unknown> = {}): Response {
   const lang = isUiLanguage(user.ui_language) ? user.ui_language : "en";
   return Response.json({ ok: false, key, params, message: translator(lang)(key, params), ...extra }, { status: refusalStatus(key) });
+}
+
+/**
+ * Control characters no one types: NUL to US except tab, line feed and carriage return, and DEL.
+ * PostgreSQL refuses NUL in text, and the others would travel invisibly into posts.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const ALL_CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTERS.source, "g");
+
+/**
+ * A form's fields, for every action: a body that is not a form (wrong content type, broken
+ * encoding) is a 400 that says so in the reader's language, never a 500; invisible control
+ * characters (pasted from other programs) are removed from what was typed.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    const t = translator(negotiateLanguage(request.headers.get("Accept-Language")));
+    throw new Response(`${t("error.badForm")}\n`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
+  const clean = new FormData();
+  for (const [name, value] of form) clean.append(name.replace(ALL_CONTROL_CHARACTERS, ""), typeof value === "string" ? value.replace(ALL_CONTROL_CHARACTERS, "") : value);
+  return clean;
 }

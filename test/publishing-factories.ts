@@ -28,15 +28,15 @@ export async function makeScheduledItems(
   author: User,
   approver: User,
   channels: Channel[],
-  options: { count: number; localDate: string; localTime?: string; occurrence?: "first" | "second" },
+  options: { count: number; localDate: string; localTime?: string; occurrence?: "first" | "second"; texts?: { fr: string; nl: string } },
 ): Promise<string[]> {
   const resolved = resolveLocalTime(options.localDate, options.localTime ?? "10:00", { occurrence: options.occurrence });
   if (!resolved.ok) throw new Error("bad time");
   const ids: string[] = [];
   for (let i = 0; i < options.count; i++) {
     const tag = `${++n}`;
-    const fr = { text: `Publication de test ${tag} : votre déclaration en ligne.`, link_url: null, image_alt: null };
-    const nl = { text: `Testbericht ${tag}: uw aangifte online.`, link_url: null, image_alt: null };
+    const fr = { text: options.texts?.fr ?? `Publication de test ${tag} : votre déclaration en ligne.`, link_url: null, image_alt: null };
+    const nl = { text: options.texts?.nl ?? `Testbericht ${tag}: uw aangifte online.`, link_url: null, image_alt: null };
     const item = await db
       .insertInto("content_items")
       .values({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Role } from "./domain/permissions";
 import { dataDirectory, loadOrCreateLocalSecrets, type Env } from "../db/local-data";
 
 const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -31,7 +32,35 @@ const envSchema = z.object({
   FACEBOOK_APP_SECRET: z.string().min(1).optional(),
   FACEBOOK_OAUTH_AUTHORIZE_URL: z.string().url().default("https://www.facebook.com/v21.0/dialog/oauth"),
   FACEBOOK_GRAPH_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
+  OIDC_ISSUER: z.string().url("must be the identity provider's issuer URL").optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPES: z.string().min(1).default("openid email profile"),
+  OIDC_ROLES_CLAIM: z.string().min(1).default("roles"),
+  OIDC_ROLE_MAP: z
+    .string()
+    .regex(/^\s*[^=,]+=(admin|editor|translator|approver|viewer)\s*(,\s*[^=,]+=(admin|editor|translator|approver|viewer)\s*)*$/, "must read like cadence-editors=editor,cadence-admins=admin")
+    .optional(),
+  OIDC_NAME: z.string().min(1).max(60).optional(),
+  OIDC_CREATE_USERS: booleanFlag.default(true),
+  PASSWORD_SIGN_IN: booleanFlag.default(true),
 });
+
+/** Single sign-on with the administration's identity provider (OpenID Connect, code flow with PKCE). */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | null;
+  scopes: string;
+  /** Where the roles are in the claims: a name, or a dotted path such as realm_access.roles. */
+  rolesClaim: string;
+  /** The provider's values and the Cadence role each gives; null: the values are the role names. */
+  roleMap: Record<string, Role> | null;
+  /** What the sign-in button names ("Sign in with …"); null: "your organisation's account". */
+  name: string | null;
+  /** Whether a person the provider vouches for, with a role, gets an account at first sign-in. */
+  createUsers: boolean;
+}
 
 /** An OAuth 2.0 client Cadence is registered as with a network (authorization code with PKCE). */
 export interface OAuthClient {
@@ -64,6 +93,9 @@ export interface AppConfig {
   /** API requests per token (or signed-in user) per minute, per web process. */
   apiRateLimitPerMinute: number;
   oauth: { x: OAuthClient | null; linkedin: OAuthClient | null; facebook: OAuthClient | null };
+  oidc: OidcConfig | null;
+  /** False when everyone signs in through the identity provider. */
+  passwordSignIn: boolean;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +127,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     const local = loadOrCreateLocalSecrets(dataDir);
     sessionSecret ??= local.sessionSecret;
     credentialsKey ??= local.credentialsKey;
+  }
+  if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) throw new ConfigError("Invalid configuration:\n  OIDC_CLIENT_ID: required with OIDC_ISSUER");
+  if (!e.PASSWORD_SIGN_IN && !e.OIDC_ISSUER) {
+    throw new ConfigError("Invalid configuration:\n  PASSWORD_SIGN_IN: can be false only with single sign-on (OIDC_ISSUER), or nobody could sign in");
   }
   return {
     nodeEnv: e.NODE_ENV,
@@ -131,5 +167,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
             }
           : null,
     },
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID
+        ? {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET ?? null,
+            scopes: e.OIDC_SCOPES,
+            rolesClaim: e.OIDC_ROLES_CLAIM,
+            roleMap: e.OIDC_ROLE_MAP
+              ? (Object.fromEntries(e.OIDC_ROLE_MAP.split(",").map((pair) => pair.split("=").map((side) => side.trim()) as [string, Role])))
+              : null,
+            name: e.OIDC_NAME ?? null,
+            createUsers: e.OIDC_CREATE_USERS,
+          }
+        : null,
+    passwordSignIn: e.PASSWORD_SIGN_IN,
   };
 }

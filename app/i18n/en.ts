@@ -714,6 +714,20 @@ export const en = {
   "error.badForm": "The form could not be read: send it again from Cadence's page.",
   "error.badAddress": "This address is not valid.",
   "api.error.controlCharacters": "Text fields may not contain control characters.",
+  "sso.off": "Single sign-on is not set up.",
+  "sso.unreachable": "The identity provider cannot be reached. Try again in a moment.",
+  "sso.expired": "The sign-in took too long or was started elsewhere. Start again.",
+  "sso.denied": "The identity provider did not sign you in.",
+  "sso.failed": "The identity provider's answer could not be verified. Start again.",
+  "sso.noEmail": "The identity provider did not give your e-mail address.",
+  "sso.conflict": "This e-mail address is already linked to another account of the identity provider. Ask an administrator.",
+  "sso.inactive": "Your Cadence account is deactivated. Ask an administrator.",
+  "sso.noRole": "Your organisation has not given you a role in Cadence. Ask your administrator to add you to a Cadence group.",
+  "sso.unknown": "You do not have a Cadence account yet. Ask an administrator.",
+  "login.sso": "Sign in with {name}",
+  "login.ssoDefaultName": "your organisation's account",
+  "login.or": "or with your Cadence password",
+  "login.passwordOff": "Password sign-in is switched off: sign in with your organisation's account.",
 } as const;
 
 export type MessageKey = keyof typeof en;

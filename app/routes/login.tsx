@@ -18,11 +18,18 @@ const signInSchema = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await currentUser(context.app, request);
   if (user) throw redirect(safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")));
-  return { demo: context.app.config.demo };
+  const { oidc, passwordSignIn, demo } = context.app.config;
+  return { demo: demo && passwordSignIn, sso: oidc ? { name: oidc.name } : null, passwordSignIn };
 }
+
+/** The reasons single sign-on can come back with (anything else in the address is ignored). */
+const SSO_MESSAGES = ["sso.off", "sso.unreachable", "sso.expired", "sso.denied", "sso.failed", "sso.noEmail", "sso.conflict", "sso.inactive", "sso.noRole", "sso.unknown"] as const;
+type SsoMessage = (typeof SSO_MESSAGES)[number];
+const isSsoMessage = (v: string | null): v is SsoMessage => (SSO_MESSAGES as readonly (string | null)[]).includes(v);
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const ctx = context.app;
+  if (!ctx.config.passwordSignIn) return json({ failed: true as const, passwordOff: true as const }, { status: 403 });
   const parsed = signInSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return { failed: true as const };
   const result = await signIn(ctx, parsed.data);
@@ -35,9 +42,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Login() {
   const t = useT();
   const lang = useLang();
-  const { demo } = useLoaderData<typeof loader>();
+  const { demo, sso, passwordSignIn } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
+  const ssoMessage = params.get("sso");
   const busy = useNavigation().state === "submitting";
   return (
     <main id="main" className="login-page">
@@ -45,11 +53,29 @@ export default function Login() {
         <p className="brand-name">{t("app.name")}</p>
         <h1>{t("login.title")}</h1>
         {params.get("signedOut") ? <p role="status">{t("login.signedOut")}</p> : null}
-        {actionData?.failed ? (
-          <p role="alert" className="form-error" id="login-error">
-            {"throttled" in actionData && actionData.throttled ? t("login.throttled", { minutes: actionData.throttled }) : t("login.failed")}
+        {isSsoMessage(ssoMessage) ? (
+          <p role="alert" className="form-error">
+            {t(ssoMessage)}
           </p>
         ) : null}
+        {actionData?.failed ? (
+          <p role="alert" className="form-error" id="login-error">
+            {"passwordOff" in actionData
+              ? t("login.passwordOff")
+              : "throttled" in actionData && actionData.throttled
+                ? t("login.throttled", { minutes: actionData.throttled })
+                : t("login.failed")}
+          </p>
+        ) : null}
+        {sso ? (
+          <p>
+            <a className="button sso-button" href={`/login/sso${params.get("redirectTo") ? `?redirectTo=${encodeURIComponent(params.get("redirectTo") ?? "")}` : ""}`}>
+              {t("login.sso", { name: sso.name ?? t("login.ssoDefaultName") })}
+            </a>
+          </p>
+        ) : null}
+        {sso && passwordSignIn ? <p className="hint">{t("login.or")}</p> : null}
+        {passwordSignIn ? (
         <Form method="post" aria-describedby={actionData?.failed ? "login-error" : undefined}>
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
           <label htmlFor="email">{t("login.email")}</label>
@@ -60,6 +86,7 @@ export default function Login() {
             {t("login.submit")}
           </button>
         </Form>
+        ) : null}
         {demo ? <p className="hint">{t("login.demoHint")}</p> : null}
         <Form method="post" action="/language" className="language-switcher" reloadDocument>
           <input type="hidden" name="redirectTo" value={`/login${params.toString() ? `?${params.toString()}` : ""}`} />

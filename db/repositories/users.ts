@@ -50,3 +50,18 @@ export async function updateUserRoles(db: Db, id: string, roles: Role[]): Promis
     .where("id", "=", id)
     .execute();
 }
+
+/** The user an identity provider's subject was linked to at their first single sign-on. */
+export async function findUserByOidcSubject(db: Db, subject: string): Promise<User | undefined> {
+  return await db.selectFrom("users").selectAll().where("oidc_subject", "=", subject).executeTakeFirst();
+}
+
+/** After a single sign-on: the subject linked, and the roles and name the provider gives. */
+export async function updateUserFromProvider(db: Db, id: string, change: { oidcSubject: string; roles: Role[]; displayName: string }): Promise<User> {
+  return await db
+    .updateTable("users")
+    .set((eb) => ({ oidc_subject: change.oidcSubject, roles: change.roles, display_name: change.displayName, updated_at: sql<Date>`now()`, version: eb("version", "+", 1) }))
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

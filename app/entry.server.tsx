@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
@@ -41,4 +41,13 @@ export default function handleRequest(request: Request, status: number, headers:
     );
     setTimeout(abort, ABORT_DELAY_MS);
   });
+}
+
+/**
+ * What went wrong in a loader or an action: one JSON log line (secrets scrubbed by the logger),
+ * with the path, never the query. The person sees the translated error page, never this.
+ */
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  context.app.log.error("request failed", { method: request.method, path: new URL(request.url).pathname, error });
 }

@@ -13,4 +13,21 @@ describe("structured logs", () => {
     expect(entry.nested).toEqual({ accessToken: "[redacted]", sessionCookie: "[redacted]" });
     expect(lines[0]).not.toContain("hunter2");
   });
+
+  it("finds secrets inside text: bearer tokens, feed addresses, secret query parameters, long random runs", () => {
+    const lines: string[] = [];
+    const log = createLogger({ write: (l) => lines.push(l) });
+    const token = "cad_Qm9vbS1ib29tLXRoaXMtaXMtYS1zZWNyZXQtdG9rZW4tMTIz";
+    log.warn("cross-origin request refused", { path: `/feeds/${token}/calendar.ics`, header: `Bearer ${token}` });
+    log.error(`request to https://id.fin.test/token?code=abc123&state=s failed`, { error: new Error(`invalid grant for ${token}`) });
+    log.info("publication", { publication: "e73d1179-8a4d-4461-b3c7-e6075e8fb027", remoteUrl: "https://x.com/SPFFinances/status/1865000000000000000" });
+    const all = lines.join("\n");
+    expect(all).not.toContain(token);
+    expect(all).not.toContain("Qm9vbS1ib29t");
+    expect(all).not.toContain("abc123");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ path: "/feeds/[redacted]/calendar.ics", header: "Bearer [redacted]" });
+    expect(JSON.parse(lines[1]!).msg).toBe("request to https://id.fin.test/token?code=[redacted]&state=[redacted] failed");
+    // Ordinary identifiers stay readable.
+    expect(JSON.parse(lines[2]!)).toMatchObject({ publication: "e73d1179-8a4d-4461-b3c7-e6075e8fb027", remoteUrl: "https://x.com/SPFFinances/status/1865000000000000000" });
+  });
 });

@@ -4,6 +4,7 @@ import type { RunningWebServer } from "../app/server/web.server";
 import { createApiToken } from "../app/services/api.server";
 import { SYSTEM_ACTOR } from "../app/services/audit.server";
 import type { AppContext } from "../app/services/context.server";
+import { createLogger } from "../app/services/logger.server";
 import { createUser } from "../app/services/users.server";
 import { makeApiChannel, makeScheduledItems } from "./publishing-factories";
 import { makeItem } from "./factories";
@@ -32,6 +33,8 @@ let token: string;
 let readToken: string;
 let itemId: string;
 let publicationId: string;
+/** The server's error log lines: a 5xx is reported with the error behind it. */
+const errorLines: string[] = [];
 
 /** A small deterministic generator (mulberry32), so a failing run can be replayed with its seed. */
 function generator(seed: number) {
@@ -216,7 +219,7 @@ function body(g: ReturnType<typeof generator>, kind: Target["kind"]): { contentT
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  ctx = testContext(t.db, { now: () => new Date("2030-04-20T08:00:00Z") });
+  ctx = { ...testContext(t.db, { now: () => new Date("2030-04-20T08:00:00Z") }), log: createLogger({ level: "error", write: (line) => errorLines.push(line) }) };
   ctx.config = { ...ctx.config, apiRateLimitPerMinute: 100_000 };
   const created = await createUser(ctx, SYSTEM_ACTOR, {
     email: "everyone@fuzz.test",
@@ -291,7 +294,7 @@ describe("hostile and malformed requests", () => {
         text = `${String(error)} ${String((error as { cause?: unknown }).cause)}`;
       }
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      if (status >= 500) fiveHundreds.push(`#${i} ${target.method} ${path.slice(0, 120)} → ${status} ${text.slice(0, 120)} (after ${previous})`);
+      if (status >= 500) fiveHundreds.push(`#${i} ${target.method} ${path.slice(0, 120)} → ${status} (after ${previous}) body ${typeof b.data === "string" ? b.data.slice(0, 300) : "bytes"}: ${errorLines.at(-1)?.slice(0, 600) ?? text.slice(0, 120)}`);
       previous = `${target.method} ${path.slice(0, 80)} ${b.contentType ?? ""} ${typeof b.data === "string" ? b.data.length : b.data?.length ?? 0} → ${status}`;
       if (status >= 400 && (await writes()) !== before) writtenWhenRefused.push(`#${i} ${target.method} ${path.slice(0, 120)} → ${status}`);
     }

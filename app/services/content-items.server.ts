@@ -324,6 +324,7 @@ export type SimpleResult = { ok: true; id?: string } | { ok: false; key: "error.
 /** A copy of an item as a new draft on another date, same time, same texts, channels and tags. */
 export async function duplicateItem(ctx: AppContext, user: User, itemId: string, localDate: string): Promise<SimpleResult> {
   if (!can(user.roles, "item.write")) return { ok: false, key: "error.forbidden.body" };
+  if (!UUID_PATTERN.test(itemId)) return { ok: false, key: "error.notFound.body" };
   const source = await findItemDetail(ctx.db, itemId);
   if (!source) return { ok: false, key: "error.notFound.body" };
   const decision = decideSchedule({ now: ctx.now(), status: "draft", localDate, localTime: source.item.local_time });
@@ -368,6 +369,7 @@ export async function duplicateItem(ctx: AppContext, user: User, itemId: string,
 /** Deletes an item that never went out; what was published can only be archived. */
 export async function deleteItem(ctx: AppContext, user: User, itemId: string, version: number): Promise<SimpleResult> {
   if (!can(user.roles, "item.write")) return { ok: false, key: "error.forbidden.body" };
+  if (!UUID_PATTERN.test(itemId)) return { ok: false, key: "error.notFound.body" };
   return await ctx.db.transaction().execute(async (tx): Promise<SimpleResult> => {
     const item = await lockItem(tx, itemId);
     if (!item) return { ok: false, key: "error.notFound.body" };
@@ -387,6 +389,7 @@ export async function deleteItem(ctx: AppContext, user: User, itemId: string, ve
 
 export async function archiveItem(ctx: AppContext, user: User, itemId: string, version: number): Promise<SimpleResult> {
   if (!can(user.roles, "item.write")) return { ok: false, key: "error.forbidden.body" };
+  if (!UUID_PATTERN.test(itemId)) return { ok: false, key: "error.notFound.body" };
   return await ctx.db.transaction().execute(async (tx): Promise<SimpleResult> => {
     const item = await lockItem(tx, itemId);
     if (!item) return { ok: false, key: "error.notFound.body" };

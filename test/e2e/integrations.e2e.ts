@@ -84,6 +84,15 @@ describe("calendar feeds, API tokens and the spreadsheet import in chromium", ()
     await expectText(page.getByTestId("audit-events"), /user\.created/);
     const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
     expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    // The archive: a month picked from the keyboard; its page has no serious violation either.
+    await page.getByRole("link", { name: "Archive" }).click();
+    await page.waitForURL(/\/archive\/\d{4}-\d{2}$/);
+    await page.getByLabel("Month", { exact: true }).fill("2030-05");
+    await page.getByRole("button", { name: "Show" }).press("Enter");
+    await page.waitForURL(/\/archive\/2030-05$/);
+    await expectText(page.getByTestId("archive-summary"), /0 publications of 0 posts/);
+    const archiveAxe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    expect(archiveAxe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
     await page.context().close();
   });
 });

@@ -8,15 +8,14 @@ import { ARCHIVE_CSV_COLUMNS, monthArchive, type MonthArchive } from "../app/ser
 import { actorOf, SYSTEM_ACTOR } from "../app/services/audit.server";
 import type { AppContext } from "../app/services/context.server";
 import { actOnPublication } from "../app/services/publishing-admin.server";
-import { runPublisher } from "../app/services/publishing.server";
 import { syncPublications } from "../app/services/publication-plan.server";
 import { checkPublishable } from "../app/services/review.server";
 import { createUser } from "../app/services/users.server";
 import type { Channel, User } from "../db/schema";
 import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
-import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates } from "./publishing-factories";
+import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates, publishUntilSettled } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
-import { Browserless, startTestServer } from "./setup/web";
+import { signedInClient, startTestServer } from "./setup/web";
 
 let t: TestDatabase;
 let ctx: AppContext;
@@ -64,16 +63,7 @@ beforeAll(async () => {
   await syncPublications(t.db, check.item!, variants, check.texts);
   fake.fail("x", { status: 403, body: { title: "Forbidden", detail: "You are not permitted to perform this action.", status: 403 } });
   await makeDueNow(t.db, itemIds);
-  const controller = new AbortController();
-  const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 50 });
-  const until = Date.now() + 15_000;
-  while (Date.now() < until) {
-    const states = await publicationStates(t.db, itemIds);
-    if (states.every((s) => !["scheduled", "sending"].includes(s.state))) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  controller.abort();
-  await run;
+  await publishUntilSettled(ctx, itemIds);
   const xPublication = (await publicationStates(t.db, [itemIds[3]!]))[0]!;
   expect(xPublication.state).toBe("failed");
   expect(await actOnPublication(ctx, users.editor!, xPublication.id, { action: "confirm", remoteUrl: "https://x.com/cadence/status/42" })).toEqual({ ok: true });
@@ -88,11 +78,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function signedIn(key: string) {
-  const client = new Browserless(server.url, { "accept-language": "en" });
-  expect((await client.request("/login", { form: { email: `${key}@test.be`, password: "correct horse battery", redirectTo: "" } })).status).toBe(302);
-  return client;
-}
+const signedIn = (key: string) => signedInClient(server.url, `${key}@test.be`, "correct horse battery");
 
 describe("the archive export of a month", () => {
   it("holds every publication of the month with the exact text the network received, the channel, time, remote id and URL, and the people", async () => {

@@ -5,10 +5,9 @@ import { SYSTEM_ACTOR } from "../app/services/audit.server";
 import type { AppContext } from "../app/services/context.server";
 import { createFeed } from "../app/services/feeds.server";
 import { createLogger } from "../app/services/logger.server";
-import { runPublisher } from "../app/services/publishing.server";
 import { createUser } from "../app/services/users.server";
 import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
-import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates } from "./publishing-factories";
+import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates, publishUntilSettled } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 import { Browserless, startTestServer } from "./setup/web";
 
@@ -76,11 +75,7 @@ describe("the logs", () => {
     fake.fail("x", { status: 401, body: { title: "Unauthorized", detail: "Unauthorized", status: 401 } });
     const [item] = await makeScheduledItems(t.db, user, user, [x], { count: 1, localDate: "2030-02-03" });
     await makeDueNow(t.db, [item!]);
-    const controller = new AbortController();
-    const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 50 });
-    for (let i = 0; i < 100 && (await publicationStates(t.db, [item!]))[0]?.state !== "failed"; i++) await new Promise((r) => setTimeout(r, 50));
-    controller.abort();
-    await run;
+    await publishUntilSettled(ctx, [item!]);
     expect((await publicationStates(t.db, [item!]))[0]?.state).toBe("failed");
 
     expect(lines.length).toBeGreaterThanOrEqual(2);

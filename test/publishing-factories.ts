@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { resolveLocalTime } from "../app/domain/time/brussels";
 import { encryptCredentials } from "../app/services/credentials-crypto.server";
 import { syncPublications } from "../app/services/publication-plan.server";
+import { runPublisher } from "../app/services/publishing.server";
 import { checkPublishable, contentHashOf, sourceHashOf } from "../app/services/review.server";
 import type { AppContext } from "../app/services/context.server";
 import type { Db } from "../db/client";
@@ -94,4 +95,21 @@ export async function publicationStates(db: Db, itemIds: string[]) {
     .where("content_item_id", "in", itemIds)
     .where("state", "!=", "cancelled")
     .execute();
+}
+
+/** Runs one publisher until every publication of these items has left "scheduled" and "sending" (or the time runs out). */
+export async function publishUntilSettled(ctx: AppContext, itemIds: string[], timeoutMs = 15_000): Promise<void> {
+  const controller = new AbortController();
+  const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 50 });
+  try {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const states = await publicationStates(ctx.db, itemIds);
+      if (states.length > 0 && states.every((s) => !["scheduled", "sending"].includes(s.state))) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    controller.abort();
+    await run;
+  }
 }

@@ -4,7 +4,7 @@ import type { RunningWebServer } from "../app/server/web.server";
 import { SYSTEM_ACTOR } from "../app/services/audit.server";
 import type { AppContext } from "../app/services/context.server";
 import { createUser } from "../app/services/users.server";
-import { startOidcProvider, type RunningProvider } from "./fakes/oidc-provider";
+import { ssoSettingsFor, startOidcProvider, type RunningProvider } from "./fakes/oidc-provider";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 import { Browserless, startTestServer } from "./setup/web";
 
@@ -26,16 +26,7 @@ beforeAll(async () => {
   ctx.config = {
     ...ctx.config,
     publicUrl: server.url,
-    oidc: {
-      issuer: provider.issuer,
-      clientId: provider.clientId,
-      clientSecret: provider.clientSecret,
-      scopes: "openid email profile groups",
-      rolesClaim: "groups",
-      roleMap: { "cadence-editors": "editor", "cadence-approvers": "approver", "cadence-admins": "admin" },
-      name: "FinID",
-      createUsers: true,
-    },
+    oidc: ssoSettingsFor(provider),
   };
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../../app/server/web.server";
 import type { AppContext } from "../../app/services/context.server";
-import { startOidcProvider, type RunningProvider } from "../fakes/oidc-provider";
+import { ssoSettingsFor, startOidcProvider, type RunningProvider } from "../fakes/oidc-provider";
 import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
 import { startTestServer } from "../setup/web";
 import { launchBrowser } from "./browser";
@@ -25,16 +25,7 @@ beforeAll(async () => {
     ...ctx.config,
     publicUrl: server.url,
     passwordSignIn: false,
-    oidc: {
-      issuer: provider.issuer,
-      clientId: provider.clientId,
-      clientSecret: provider.clientSecret,
-      scopes: "openid email profile groups",
-      rolesClaim: "groups",
-      roleMap: { "cadence-editors": "editor", "cadence-approvers": "approver" },
-      name: "FinID",
-      createUsers: true,
-    },
+    oidc: ssoSettingsFor(provider),
   };
   browser = await launchBrowser();
 });

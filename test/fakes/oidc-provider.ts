@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
+import type { OidcConfig } from "../../app/config.server";
 
 /**
  * A real OpenID Connect provider on a free loopback port (the `oidc-provider` package), standing in
@@ -61,5 +62,19 @@ export async function startOidcProvider(redirectUri: string, accounts: Record<st
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** Cadence's single sign-on settings for this provider: roles from `groups` through the test role map. */
+export function ssoSettingsFor(provider: RunningProvider): OidcConfig {
+  return {
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    scopes: "openid email profile groups",
+    rolesClaim: "groups",
+    roleMap: { "cadence-editors": "editor", "cadence-approvers": "approver", "cadence-admins": "admin" },
+    name: "FinID",
+    createUsers: true,
   };
 }

@@ -45,3 +45,11 @@ export class Browserless {
     this.cookies.set(name, value);
   }
 }
+
+/** A client signed in with a password (the sign-in answered with its redirect). */
+export async function signedInClient(baseUrl: string, email: string, password: string, headers: Record<string, string> = { "accept-language": "en" }): Promise<Browserless> {
+  const client = new Browserless(baseUrl, headers);
+  const r = await client.request("/login", { form: { email, password, redirectTo: "" } });
+  if (r.status !== 302) throw new Error(`sign-in of ${email} answered ${r.status}`);
+  return client;
+}

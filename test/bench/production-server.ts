@@ -21,7 +21,8 @@ export async function startProductionServer(
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.resolve("app/cli/start.ts"), "--only=web"],
+    // BENCH_SERVER_FLAGS: extra Node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+    [...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean), "--import", "tsx", path.resolve("app/cli/start.ts"), "--only=web"],
     {
       env: {
         ...process.env,

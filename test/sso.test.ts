@@ -6,7 +6,7 @@ import type { AppContext } from "../app/services/context.server";
 import { createUser } from "../app/services/users.server";
 import { ssoSettingsFor, startOidcProvider, type RunningProvider } from "./fakes/oidc-provider";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
-import { Browserless, startTestServer } from "./setup/web";
+import { Browserless, signedInClient, startTestServer } from "./setup/web";
 
 let t: TestDatabase;
 let ctx: AppContext;
@@ -128,6 +128,12 @@ describe("single sign-on with OpenID Connect (local provider)", () => {
     expect(new URL(landed).pathname).toBe("/plan");
     const user = await t.db.selectFrom("users").selectAll().where("id", "=", created.user.id).executeTakeFirstOrThrow();
     expect(user).toMatchObject({ roles: ["admin", "approver"], oidc_subject: "jan", display_name: "Jan Dubois" });
+    // The administrators see who signs in through the provider.
+    const admin = await createUser(ctx, SYSTEM_ACTOR, { email: "admin@fin.test", displayName: "Admin", password: "correct horse battery", roles: ["admin"], uiLanguage: "en" });
+    if (!admin.ok) throw new Error("admin");
+    const page = await (await signedInClient(server.url, "admin@fin.test", "correct horse battery")).request("/admin/users");
+    expect(page.text).toMatch(/Jan Dubois<\/td>.*?Identity provider<\/td>/s);
+    expect(page.text).toContain("take its roles and name at each sign-in");
     const synced = await t.db.selectFrom("audit_events").select(["before", "after"]).where("action", "=", "user.roles_synced").where("subject_id", "=", user.id).executeTakeFirstOrThrow();
     expect(synced).toEqual({ before: { roles: ["viewer"] }, after: { roles: ["admin", "approver"] } });
   });

@@ -728,6 +728,10 @@ export const en = {
   "login.ssoDefaultName": "your organisation's account",
   "login.or": "or with your Cadence password",
   "login.passwordOff": "Password sign-in is switched off: sign in with your organisation's account.",
+  "users.column.signIn": "Sign-in",
+  "users.signIn.sso": "Identity provider",
+  "users.signIn.password": "Password",
+  "users.ssoHint": "Accounts that sign in with the identity provider take its roles and name at each sign-in: change their groups there.",
 } as const;
 
 export type MessageKey = keyof typeof en;

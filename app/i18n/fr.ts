@@ -729,4 +729,8 @@ export const fr: Catalogue = {
   "login.ssoDefaultName": "le compte de votre organisation",
   "login.or": "ou avec votre mot de passe Cadence",
   "login.passwordOff": "La connexion par mot de passe est désactivée : connectez-vous avec le compte de votre organisation.",
+  "users.column.signIn": "Connexion",
+  "users.signIn.sso": "Fournisseur d'identité",
+  "users.signIn.password": "Mot de passe",
+  "users.ssoHint": "Les comptes qui se connectent avec le fournisseur d'identité en reprennent les rôles et le nom à chaque connexion : modifiez leurs groupes là-bas.",
 };

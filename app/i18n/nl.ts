@@ -729,4 +729,8 @@ export const nl: Catalogue = {
   "login.ssoDefaultName": "de account van uw organisatie",
   "login.or": "of met uw Cadence-wachtwoord",
   "login.passwordOff": "Aanmelden met een wachtwoord is uitgeschakeld: meld u aan met de account van uw organisatie.",
+  "users.column.signIn": "Aanmelding",
+  "users.signIn.sso": "Identiteitsprovider",
+  "users.signIn.password": "Wachtwoord",
+  "users.ssoHint": "Accounts die zich aanmelden via de identiteitsprovider nemen bij elke aanmelding diens rollen en naam over: wijzig hun groepen daar.",
 };

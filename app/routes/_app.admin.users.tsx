@@ -13,7 +13,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(context.app, request, "users.manage");
   const users = await allUsers(context.app);
   return {
-    users: users.map((u) => ({ id: u.id, displayName: u.display_name, email: u.email, roles: u.roles, uiLanguage: u.ui_language, active: u.active })),
+    users: users.map((u) => ({ id: u.id, displayName: u.display_name, email: u.email, roles: u.roles, uiLanguage: u.ui_language, active: u.active, sso: u.oidc_subject !== null })),
+    ssoOn: context.app.config.oidc !== null,
   };
 }
 
@@ -31,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
 }
 
 export default function AdminUsers() {
-  const { users } = useLoaderData<typeof loader>();
+  const { users, ssoOn } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useT();
   const busy = useNavigation().state === "submitting";
@@ -66,6 +67,7 @@ export default function AdminUsers() {
             <th scope="col">{t("users.column.roles")}</th>
             <th scope="col">{t("users.column.language")}</th>
             <th scope="col">{t("users.column.active")}</th>
+            <th scope="col">{t("users.column.signIn")}</th>
           </tr>
         </thead>
         <tbody>
@@ -76,10 +78,12 @@ export default function AdminUsers() {
               <td>{u.roles.map((r) => (isRole(r) ? t(`role.${r}`) : r)).join(", ")}</td>
               <td>{isUiLanguage(u.uiLanguage) ? t(`lang.${u.uiLanguage}`) : u.uiLanguage}</td>
               <td>{u.active ? t("users.active.yes") : t("users.active.no")}</td>
+              <td>{u.sso ? t("users.signIn.sso") : t("users.signIn.password")}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {ssoOn ? <p className="hint">{t("users.ssoHint")}</p> : null}
 
       <section aria-labelledby="create-user-title" className="card">
         <h2 id="create-user-title">{t("users.create.title")}</h2>

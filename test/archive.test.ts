@@ -5,17 +5,17 @@ import { parseCsv } from "../app/domain/csv";
 import { brusselsMonthOf } from "../app/domain/time/brussels";
 import type { RunningWebServer } from "../app/server/web.server";
 import { ARCHIVE_CSV_COLUMNS, monthArchive, type MonthArchive } from "../app/services/archive.server";
-import { actorOf, SYSTEM_ACTOR } from "../app/services/audit.server";
+import { actorOf } from "../app/services/audit.server";
 import type { AppContext } from "../app/services/context.server";
 import { actOnPublication } from "../app/services/publishing-admin.server";
 import { syncPublications } from "../app/services/publication-plan.server";
 import { checkPublishable } from "../app/services/review.server";
-import { createUser } from "../app/services/users.server";
 import type { Channel, User } from "../db/schema";
 import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates, publishUntilSettled } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 import { signedInClient, startTestServer } from "./setup/web";
+import { makePasswordUser } from "./factories";
 
 let t: TestDatabase;
 let ctx: AppContext;
@@ -39,9 +39,7 @@ beforeAll(async () => {
     ["approver", ["approver"]],
     ["viewer", ["viewer"]],
   ] as const) {
-    const r = await createUser(ctx, SYSTEM_ACTOR, { email: `${key}@test.be`, displayName: `The ${key}`, password: "correct horse battery", roles: [...roles], uiLanguage: "en" });
-    if (!r.ok) throw new Error("user");
-    users[key] = r.user;
+    users[key] = await makePasswordUser(ctx, { email: `${key}@test.be`, displayName: `The ${key}`, roles });
   }
   outboxFr = await makeApiChannel(ctx, "outbox", "fr", null, {});
   outboxNl = await makeApiChannel(ctx, "outbox", "nl", null, {});

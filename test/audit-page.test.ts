@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../app/server/web.server";
-import { SYSTEM_ACTOR } from "../app/services/audit.server";
 import type { AppContext } from "../app/services/context.server";
 import { moveItem } from "../app/services/content-items.server";
-import { createUser } from "../app/services/users.server";
 import type { User } from "../db/schema";
-import { makeChannel, makeItem } from "./factories";
+import { makeChannel, makeItem, makePasswordUser, TEST_PASSWORD } from "./factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
-import { Browserless, startTestServer } from "./setup/web";
+import { signedInClient, startTestServer } from "./setup/web";
 
 let t: TestDatabase;
 let ctx: AppContext;
@@ -22,9 +20,7 @@ beforeAll(async () => {
     ["editor", ["editor"]],
     ["approver", ["approver"]],
   ] as const) {
-    const r = await createUser(ctx, SYSTEM_ACTOR, { email: `${key}@test.be`, displayName: `The ${key}`, password: "correct horse battery", roles: [...roles], uiLanguage: "en" });
-    if (!r.ok) throw new Error("user");
-    users[key] = r.user;
+    users[key] = await makePasswordUser(ctx, { email: `${key}@test.be`, displayName: `The ${key}`, roles });
   }
   server = await startTestServer(ctx);
 });
@@ -36,11 +32,7 @@ afterAll(async () => {
 /** The events table of an audit page (the filters above it list every action). */
 const table = (html: string) => html.slice(html.indexOf('data-testid="audit-events"'), html.indexOf("</table>"));
 
-async function signedIn(key: string) {
-  const client = new Browserless(server.url, { "accept-language": "en" });
-  expect((await client.request("/login", { form: { email: `${key}@test.be`, password: "correct horse battery", redirectTo: "" } })).status).toBe(302);
-  return client;
-}
+const signedIn = (key: string) => signedInClient(server.url, `${key}@test.be`, TEST_PASSWORD);
 
 describe("the audit page", () => {
   it("answers who did what to an item and when, filtered by item, person, action family and period; editors may not read it", async () => {

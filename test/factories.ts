@@ -2,10 +2,29 @@ import type { Db } from "../db/client";
 import { insertChannel } from "../db/repositories/channels";
 import { insertContentItem } from "../db/repositories/content-items";
 import { insertUser } from "../db/repositories/users";
-import type { ChannelLanguage, ItemStatus, Network, Role, User } from "../db/schema";
+import type { ChannelLanguage, ItemStatus, Network, Role, UiLanguage, User } from "../db/schema";
+import { SYSTEM_ACTOR } from "../app/services/audit.server";
+import type { AppContext } from "../app/services/context.server";
+import { createUser } from "../app/services/users.server";
 import { resolveLocalTime } from "../app/domain/time/brussels";
 
 let counter = 0;
+
+/** The password of the users tests sign in with. */
+export const TEST_PASSWORD = "correct horse battery";
+
+/**
+ * A user who signs in with a password, created through the app's own service (password hashed,
+ * creation audited). Display name: the e-mail; interface: English; password: TEST_PASSWORD.
+ */
+export async function makePasswordUser(
+  ctx: AppContext,
+  input: { email: string; roles: readonly Role[]; displayName?: string; password?: string; uiLanguage?: UiLanguage },
+): Promise<User> {
+  const r = await createUser(ctx, SYSTEM_ACTOR, { displayName: input.email, password: TEST_PASSWORD, uiLanguage: "en", ...input, roles: [...input.roles] });
+  if (!r.ok) throw new Error(`cannot create ${input.email}: ${JSON.stringify(r.errors)}`);
+  return r.user;
+}
 
 /** A user with the given roles (no password: services are called directly). */
 export async function makeUser(db: Db, roles: Role[], name = `User ${++counter}`): Promise<User> {

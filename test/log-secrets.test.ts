@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../app/server/web.server";
 import { createApiToken, revokeTokenOf } from "../app/services/api.server";
-import { SYSTEM_ACTOR } from "../app/services/audit.server";
 import type { AppContext } from "../app/services/context.server";
 import { createFeed } from "../app/services/feeds.server";
 import { createLogger } from "../app/services/logger.server";
-import { createUser } from "../app/services/users.server";
 import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates, publishUntilSettled } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 import { Browserless, startTestServer } from "./setup/web";
+import { makePasswordUser } from "./factories";
 
 /**
  * Every log line the web app and the publisher write while people sign in (right and wrong), use
@@ -39,9 +38,7 @@ afterAll(async () => {
 
 describe("the logs", () => {
   it("never hold a secret", async () => {
-    const created = await createUser(ctx, SYSTEM_ACTOR, { email: "logs@test.be", displayName: "Logs", password: PASSWORD, roles: ["editor", "approver"], uiLanguage: "en" });
-    if (!created.ok) throw new Error("user");
-    const user = created.user;
+    const user = await makePasswordUser(ctx, { email: "logs@test.be", displayName: "Logs", password: PASSWORD, roles: ["editor", "approver"] });
     const secrets: string[] = [PASSWORD, ctx.config.sessionSecret, ctx.config.credentialsKey.toString("base64")];
 
     const client = new Browserless(server.url);

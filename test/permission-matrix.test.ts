@@ -3,14 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { can, ROLES, type Action, type Role } from "../app/domain/permissions";
 import type { RunningWebServer } from "../app/server/web.server";
 import { createApiToken } from "../app/services/api.server";
-import { SYSTEM_ACTOR } from "../app/services/audit.server";
 import type { AppContext } from "../app/services/context.server";
-import { createUser } from "../app/services/users.server";
 import type { User } from "../db/schema";
-import { makeChannel, makeItem } from "./factories";
+import { makeChannel, makeItem, makePasswordUser } from "./factories";
 import { makeApiChannel, makeScheduledItems } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
-import { Browserless, startTestServer } from "./setup/web";
+import { Browserless, signedInClient, startTestServer } from "./setup/web";
 
 /**
  * Walks the whole permission matrix: every role × every action, over the web (the forms and pages
@@ -91,27 +89,22 @@ beforeAll(async () => {
   t = await createTestDatabase();
   ctx = testContext(t.db, { now: () => new Date("2030-04-20T08:00:00Z") });
   for (const role of ROLES) {
-    const r = await createUser(ctx, SYSTEM_ACTOR, { email: `${role}@matrix.test`, displayName: `The ${role}`, password: PASSWORD, roles: [role], uiLanguage: "en" });
-    if (!r.ok) throw new Error("user");
-    users[role] = r.user;
-    const token = await createApiToken(ctx, r.user, { name: "matrix", scope: "write" });
+    users[role] = await makePasswordUser(ctx, { email: `${role}@matrix.test`, displayName: `The ${role}`, password: PASSWORD, roles: [role] });
+    const token = await createApiToken(ctx, users[role], { name: "matrix", scope: "write" });
     if (!token.ok) throw new Error("token");
     tokens[role] = token.token;
   }
   // Written by someone outside the matrix, so that "four eyes" never decides an answer.
-  const author = await createUser(ctx, SYSTEM_ACTOR, { email: "author@matrix.test", displayName: "The author", password: PASSWORD, roles: ["editor"], uiLanguage: "en" });
-  if (!author.ok) throw new Error("user");
+  const author = await makePasswordUser(ctx, { email: "author@matrix.test", displayName: "The author", password: PASSWORD, roles: ["editor"] });
   const channel = await makeChannel(t.db, "x", "bilingual");
-  itemId = (await makeItem(t.db, author.user, { localDate: "2030-05-12", channelIds: [channel.id] })).id;
+  itemId = (await makeItem(t.db, author, { localDate: "2030-05-12", channelIds: [channel.id] })).id;
   const outbox = await makeApiChannel(ctx, "outbox", "bilingual", null, {});
-  const [scheduled] = await makeScheduledItems(t.db, author.user, users.approver, [outbox], { count: 1, localDate: "2030-05-13" });
+  const [scheduled] = await makeScheduledItems(t.db, author, users.approver, [outbox], { count: 1, localDate: "2030-05-13" });
   const publication = await t.db.selectFrom("publications").select("id").where("content_item_id", "=", scheduled!).executeTakeFirstOrThrow();
   publicationId = publication.id;
   server = await startTestServer(ctx);
   for (const role of ROLES) {
-    clients[role] = new Browserless(server.url, { "accept-language": "en" });
-    const signIn = await clients[role].request("/login", { form: { email: `${role}@matrix.test`, password: PASSWORD, redirectTo: "" } });
-    if (signIn.status !== 302) throw new Error(`sign-in of ${role}: ${signIn.status}`);
+    clients[role] = await signedInClient(server.url, `${role}@matrix.test`, PASSWORD);
   }
 });
 afterAll(async () => {

@@ -3,7 +3,8 @@ import type { AppContext } from "../app/services/context.server";
 import { SYSTEM_ACTOR } from "../app/services/audit.server";
 import { createUser } from "../app/services/users.server";
 import type { RunningWebServer } from "../app/server/web.server";
-import { Browserless, startTestServer } from "./setup/web";
+import { Browserless, signedInClient, startTestServer } from "./setup/web";
+import { TEST_PASSWORD } from "./factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 
 let t: TestDatabase;
@@ -30,12 +31,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function signedIn(email: string): Promise<Browserless> {
-  const client = new Browserless(server.url, { "accept-language": "en" });
-  const r = await client.request("/login", { form: { email, password: "correct horse battery", redirectTo: "" } });
-  expect(r.status).toBe(302);
-  return client;
-}
+const signedIn = (email: string) => signedInClient(server.url, email, TEST_PASSWORD);
 
 const suggest = (client: Browserless | null, body: string, contentType = "application/json") =>
   fetch(`${server.url}/api/v1/tags/suggest`, {

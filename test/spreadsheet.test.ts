@@ -2,11 +2,10 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../app/server/web.server";
 import type { AppContext } from "../app/services/context.server";
-import { createUser } from "../app/services/users.server";
 import { importPlan, planCsv, planRows, planXlsx, readPlanFile, PLAN_COLUMNS } from "../app/services/spreadsheet.server";
 import { parseCsv } from "../app/domain/csv";
 import type { Channel, User } from "../db/schema";
-import { makeChannel, makeItem, makeUser } from "./factories";
+import { makeChannel, makeItem, makePasswordUser, makeUser } from "./factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 import { Browserless, startTestServer } from "./setup/web";
 
@@ -28,8 +27,7 @@ beforeAll(async () => {
   for (let day = 1; day <= 5; day++) {
     await makeItem(t.db, editor, { localDate: `2030-06-0${day}`, localTime: "09:00", fr: `Texte du jour ${day}, avec « guillemets » ; et virgules`, nl: `Tekst van dag ${day}`, channelIds: [xFr.id, xNl.id] });
   }
-  const r = await createUser(ctx, { id: null, label: "test" }, { email: "sheet@test.be", displayName: "Sheet", password: "correct horse battery", roles: ["editor"], uiLanguage: "en" });
-  if (!r.ok) throw new Error("user");
+  await makePasswordUser(ctx, { email: "sheet@test.be", displayName: "Sheet", roles: ["editor"] });
   server = await startTestServer(ctx);
 });
 afterAll(async () => {

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../app/config.server";
 import type { RunningWebServer } from "../app/server/web.server";
-import { SYSTEM_ACTOR } from "../app/services/audit.server";
 import type { AppContext } from "../app/services/context.server";
-import { createUser } from "../app/services/users.server";
 import { ssoSettingsFor, startOidcProvider, type RunningProvider } from "./fakes/oidc-provider";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 import { Browserless, signedInClient, startTestServer } from "./setup/web";
+import { makePasswordUser, TEST_PASSWORD } from "./factories";
 
 let t: TestDatabase;
 let ctx: AppContext;
@@ -122,16 +121,14 @@ describe("single sign-on with OpenID Connect (local provider)", () => {
   });
 
   it("links an existing account by e-mail and makes its roles the provider's, recording the change", async () => {
-    const created = await createUser(ctx, SYSTEM_ACTOR, { email: "Jan.Dubois@fin.test", displayName: "J. Dubois", password: "correct horse battery", roles: ["viewer"], uiLanguage: "fr" });
-    if (!created.ok) throw new Error("user");
+    const created = await makePasswordUser(ctx, { email: "Jan.Dubois@fin.test", displayName: "J. Dubois", roles: ["viewer"], uiLanguage: "fr" });
     const { landed } = await signInThroughProvider("jan");
     expect(new URL(landed).pathname).toBe("/plan");
-    const user = await t.db.selectFrom("users").selectAll().where("id", "=", created.user.id).executeTakeFirstOrThrow();
+    const user = await t.db.selectFrom("users").selectAll().where("id", "=", created.id).executeTakeFirstOrThrow();
     expect(user).toMatchObject({ roles: ["admin", "approver"], oidc_subject: "jan", display_name: "Jan Dubois" });
     // The administrators see who signs in through the provider.
-    const admin = await createUser(ctx, SYSTEM_ACTOR, { email: "admin@fin.test", displayName: "Admin", password: "correct horse battery", roles: ["admin"], uiLanguage: "en" });
-    if (!admin.ok) throw new Error("admin");
-    const page = await (await signedInClient(server.url, "admin@fin.test", "correct horse battery")).request("/admin/users");
+    await makePasswordUser(ctx, { email: "admin@fin.test", displayName: "Admin", roles: ["admin"] });
+    const page = await (await signedInClient(server.url, "admin@fin.test", TEST_PASSWORD)).request("/admin/users");
     expect(page.text).toMatch(/Jan Dubois<\/td>.*?Identity provider<\/td>/s);
     expect(page.text).toContain("take its roles and name at each sign-in");
     const synced = await t.db.selectFrom("audit_events").select(["before", "after"]).where("action", "=", "user.roles_synced").where("subject_id", "=", user.id).executeTakeFirstOrThrow();

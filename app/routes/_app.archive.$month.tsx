@@ -4,7 +4,7 @@ import { DateTime } from "luxon";
 import { BRUSSELS_ZONE, shiftMonth } from "../domain/time/brussels";
 import { localeOf } from "../i18n";
 import { useLang, useT } from "../i18n/react";
-import { monthArchive } from "../services/archive.server";
+import { monthArchive, publicationsInOrder } from "../services/archive.server";
 import { actorOf } from "../services/audit.server";
 import { requirePermission } from "../services/session.server";
 
@@ -14,21 +14,18 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(context.app, request, "audit.read");
   const archive = await monthArchive(context.app, params.month ?? "", actorOf(user));
   if (!archive) throw new Response("Not Found", { status: 404 });
-  const publications = archive.items.flatMap((item) =>
-    item.publications.map((p) => ({
-      id: p.id,
-      itemId: item.id,
-      at: p.publishedAt,
-      channel: p.channel.name,
-      languages: p.languages,
-      text: p.text ?? "",
-      remoteUrl: p.remoteUrl,
-      author: item.author.name,
-      approvers: [...new Set(item.variants.map((v) => v.approvedBy).filter((a): a is string => !!a))].join(", "),
-      exceptions: item.exceptions.length,
-    })),
-  );
-  publications.sort((a, b) => (a.at && b.at ? DateTime.fromISO(a.at).toMillis() - DateTime.fromISO(b.at).toMillis() : 0));
+  const publications = publicationsInOrder(archive).map(({ item, publication: p }) => ({
+    id: p.id,
+    itemId: item.id,
+    at: p.publishedAt,
+    channel: p.channel.name,
+    languages: p.languages,
+    text: p.text ?? "",
+    remoteUrl: p.remoteUrl,
+    author: item.author.name,
+    approvers: [...new Set(item.variants.map((v) => v.approvedBy).filter((a): a is string => !!a))].join(", "),
+    exceptions: item.exceptions.length,
+  }));
   return { month: archive.month, items: archive.items.length, publications };
 }
 

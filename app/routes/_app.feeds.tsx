@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useFieldErrors } from "../components/field-errors";
-import { OneTimeSecret, RevokeCell } from "../components/one-time-secret";
+import { OneTimeSecret, SecretsTable } from "../components/one-time-secret";
 import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { createFeed, feedChannels, listFeeds, revokeFeed } from "../services/feeds.server";
@@ -93,32 +93,16 @@ export default function Feeds() {
         {feeds.length === 0 ? (
           <p className="hint">{t("feeds.none")}</p>
         ) : (
-          <table className="work-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("feeds.col.name")}</th>
-                <th scope="col">{t("feeds.col.filters")}</th>
-                <th scope="col">{t("feeds.col.lastUsed")}</th>
-                <th scope="col">{t("feeds.col.state")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {feeds.map((f) => (
-                <tr key={f.id}>
-                  <td>{f.name}</td>
-                  <td>
-                    {t(`language.${f.language}` as MessageKey)} ·{" "}
-                    {f.channelIds.length > 0 ? f.channelIds.map((id) => channelName.get(id) ?? "?").join(", ") : t("feeds.all")} ·{" "}
-                    {f.statuses.length > 0 ? f.statuses.map((s) => t(`status.${s}` as MessageKey)).join(", ") : t("feeds.all")}
-                  </td>
-                  <td>{f.lastUsedAt ? new Date(f.lastUsedAt).toLocaleString() : t("feeds.never")}</td>
-                  <td>
-                    <RevokeCell id={f.id} name={f.name} revoked={!!f.revokedAt} activeLabel={t("feeds.active")} revokedLabel={t("feeds.revoked")} revokeLabel={t("feeds.revoke")} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <SecretsTable
+            columns={{ name: t("feeds.col.name"), detail: t("feeds.col.filters"), lastUsed: t("feeds.col.lastUsed"), state: t("feeds.col.state") }}
+            revokeLabel={t("feeds.revoke")}
+            rows={feeds.map((f) => ({
+              ...f,
+              detail: `${t(`language.${f.language}` as MessageKey)} · ${
+                f.channelIds.length > 0 ? f.channelIds.map((id) => channelName.get(id) ?? "?").join(", ") : t("feeds.all")
+              } · ${f.statuses.length > 0 ? f.statuses.map((s) => t(`status.${s}` as MessageKey)).join(", ") : t("feeds.all")}`,
+            }))}
+          />
         )}
       </section>
     </div>

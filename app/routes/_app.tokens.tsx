@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useFieldErrors } from "../components/field-errors";
-import { OneTimeSecret, RevokeCell } from "../components/one-time-secret";
+import { OneTimeSecret, SecretsTable } from "../components/one-time-secret";
 import { useT } from "../i18n/react";
 import { createApiToken, listTokens, revokeTokenOf } from "../services/api.server";
 import { requirePermission } from "../services/session.server";
@@ -69,28 +69,11 @@ export default function Tokens() {
         {tokens.length === 0 ? (
           <p className="hint">{t("tokens.none")}</p>
         ) : (
-          <table className="work-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("tokens.col.name")}</th>
-                <th scope="col">{t("tokens.col.scope")}</th>
-                <th scope="col">{t("tokens.col.lastUsed")}</th>
-                <th scope="col">{t("tokens.col.state")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>{t(k.scope === "write" ? "tokens.scope.write" : "tokens.scope.read")}</td>
-                  <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : t("feeds.never")}</td>
-                  <td>
-                    <RevokeCell id={k.id} name={k.name} revoked={!!k.revokedAt} activeLabel={t("feeds.active")} revokedLabel={t("feeds.revoked")} revokeLabel={t("tokens.revoke")} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <SecretsTable
+            columns={{ name: t("tokens.col.name"), detail: t("tokens.col.scope"), lastUsed: t("tokens.col.lastUsed"), state: t("tokens.col.state") }}
+            revokeLabel={t("tokens.revoke")}
+            rows={tokens.map((k) => ({ ...k, detail: t(k.scope === "write" ? "tokens.scope.write" : "tokens.scope.read") }))}
+          />
         )}
       </section>
     </div>

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../db/local-data";
 import type { AppContext } from "../services/context.server";
-import { negotiateLanguage, translator } from "../i18n";
+import { negotiateLanguage, translator, type MessageKey } from "../i18n";
 
 /** The Content-Security-Policy of every response: scripts from Cadence itself or with the nonce only. */
 export function contentSecurityPolicy(nonce: string): string {
@@ -26,6 +26,11 @@ export function contentSecurityPolicy(nonce: string): string {
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
+}
+
+/** Refused before Remix: one translated line of plain text, in the language the browser asks for. */
+function sendRefusal(req: express.Request, res: express.Response, status: number, key: MessageKey): void {
+  res.status(status).type("text/plain; charset=utf-8").send(`${translator(negotiateLanguage(req.headers["accept-language"]))(key)}\n`);
 }
 
 function safeOrigin(url: string): string | undefined {
@@ -94,7 +99,7 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
       decodeURIComponent(req.path);
       next();
     } catch {
-      res.status(400).type("text/plain; charset=utf-8").send(`${translator(negotiateLanguage(req.headers["accept-language"]))("error.badAddress")}\n`);
+      sendRefusal(req, res, 400, "error.badAddress");
     }
   });
   // A state-changing request made with the session cookie must come from Cadence's own pages: its
@@ -107,7 +112,7 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     const own = `${req.protocol}://${req.headers.host ?? ""}`;
     if (claimed && (claimed === own || allowedOrigins.has(claimed))) return next();
     ctx.log.warn("cross-origin request refused", { method: req.method, path: req.path, origin: claimed ?? null });
-    res.status(403).type("text/plain; charset=utf-8").send(`${translator(negotiateLanguage(req.headers["accept-language"]))("error.origin")}\n`);
+    sendRefusal(req, res, 403, "error.origin");
   });
   app.use("/build", express.static(path.join(PROJECT_ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(PROJECT_ROOT, "public"), { maxAge: "1h" }));

@@ -198,12 +198,23 @@ export const ARCHIVE_CSV_COLUMNS = [
   "tags",
 ] as const;
 
+/**
+ * Every publication of the archive with its item, in the order they went out: by instant (the local
+ * times of the autumn night repeat an hour), then by channel, as the month's query read them.
+ */
+export function publicationsInOrder(archive: MonthArchive): { item: ArchivedItem; publication: ArchivedPublication }[] {
+  return archive.items
+    .flatMap((item) => item.publications.map((publication) => ({ item, publication, at: publication.publishedAt ? DateTime.fromISO(publication.publishedAt).toMillis() : 0 })))
+    .sort((a, b) => a.at - b.at || a.publication.channel.name.localeCompare(b.publication.channel.name))
+    .map(({ item, publication }) => ({ item, publication }));
+}
+
 /** The archive as CSV: one line per publication, the item's people and texts repeated on each. */
 export function archiveCsv(archive: MonthArchive, separator: "," | ";" = ","): string {
-  const rows = archive.items.flatMap((item) => {
+  const rows = publicationsInOrder(archive).map(({ item, publication: p }) => {
     const v = (language: string) => item.variants.find((x) => x.language === language);
     const exceptions = item.exceptions.map((e) => `${e.language}: ${e.status} (${e.reason}; ${e.requestedBy}${e.decidedBy ? ` / ${e.decidedBy}` : ""})`).join(" | ");
-    return item.publications.map((p) => ({ at: p.publishedAt ? DateTime.fromISO(p.publishedAt).toMillis() : 0, cells: [
+    return [
       p.publishedAt,
       item.id,
       p.id,
@@ -229,11 +240,9 @@ export function archiveCsv(archive: MonthArchive, separator: "," | ";" = ","): s
       exceptions,
       p.confirmedBy ? `${p.confirmedBy.name} (${p.confirmedBy.at ?? ""})` : "",
       item.tags.join(" "),
-    ] }));
+    ];
   });
-  // In the order they went out (by instant: the local times of the autumn night repeat an hour).
-  rows.sort((a, b) => a.at - b.at || String(a.cells[3]).localeCompare(String(b.cells[3])));
-  return toCsv(ARCHIVE_CSV_COLUMNS, rows.map((r) => r.cells), separator);
+  return toCsv(ARCHIVE_CSV_COLUMNS, rows, separator);
 }
 
 /** Records that a person took the month's archive (who handed what to the archives, and when). */

@@ -1,7 +1,8 @@
 import { createCookie, redirect, type Cookie } from "@remix-run/node";
 import type { User } from "../../db/schema";
 import { can, type Action } from "../domain/permissions";
-import { isUiLanguage, negotiateLanguage, translator, type UiLanguage } from "../i18n";
+import { isUiLanguage, negotiateLanguage, type UiLanguage } from "../i18n";
+import { languageOf, plainRefusal } from "./validation.server";
 import { userForSession } from "./auth.server";
 import type { AppContext } from "./context.server";
 
@@ -85,8 +86,7 @@ export async function requirePermission(ctx: AppContext, request: Request, actio
   const user = await requireUser(ctx, request);
   if (!can(user.roles, action)) {
     // Pages show their translated 403 page; a download or a script's request gets the message itself.
-    const t = translator(isUiLanguage(user.ui_language) ? user.ui_language : "en");
-    throw new Response(`${t("error.forbidden.body")}\n`, { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw plainRefusal(languageOf(user), 403, "error.forbidden.body");
   }
   return user;
 }

@@ -106,9 +106,8 @@ export async function finishSignIn(ctx: AppContext, request: Request, language: 
     claims = { ...(tokens.claims() ?? {}) };
     // Some providers put e-mail and groups in the UserInfo answer only.
     if ((!claims.email || claimAt(claims, settings.rolesClaim) === undefined) && configuration.serverMetadata().userinfo_endpoint) {
-      const info = await oidc.fetchUserInfo(configuration, tokens.access_token, String(claims.sub));
-      claims = { ...info, ...claims };
-      for (const [k, v] of Object.entries(info)) if (claims[k] === undefined) claims[k] = v;
+      // The ID token's own claims win; UserInfo fills what it left out.
+      claims = { ...(await oidc.fetchUserInfo(configuration, tokens.access_token, String(claims.sub))), ...claims };
     }
   } catch (error) {
     // No token, code or verifier in the log: the library's message and code only.

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { isUiLanguage, negotiateLanguage, translator, type MessageKey } from "../i18n";
+import { isUiLanguage, negotiateLanguage, translator, type MessageKey, type UiLanguage } from "../i18n";
 import { en } from "../i18n/en";
 
 /** A field's error as a catalogue key plus its parameters, translated by the route in the user's language. */
@@ -51,8 +51,17 @@ export function refusalStatus(key: string | undefined): 400 | 403 | 404 {
  * message itself in the user's language, and the status that says why (403, 404 or 400).
  */
 export function refusedJson(user: { ui_language: string }, key: MessageKey, params?: Record<string, string | number>, extra: Record<string, unknown> = {}): Response {
-  const lang = isUiLanguage(user.ui_language) ? user.ui_language : "en";
-  return Response.json({ ok: false, key, params, message: translator(lang)(key, params), ...extra }, { status: refusalStatus(key) });
+  return Response.json({ ok: false, key, params, message: translator(languageOf(user))(key, params), ...extra }, { status: refusalStatus(key) });
+}
+
+/** A signed-in person's interface language (English for a value the catalogue does not know). */
+export function languageOf(user: { ui_language: string }): UiLanguage {
+  return isUiLanguage(user.ui_language) ? user.ui_language : "en";
+}
+
+/** A refusal as one translated line of plain text: for downloads, scripts and anything not a page. */
+export function plainRefusal(lang: UiLanguage, status: number, key: MessageKey): Response {
+  return new Response(`${translator(lang)(key)}\n`, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
 /**
@@ -73,8 +82,7 @@ export async function readForm(request: Request): Promise<FormData> {
   try {
     form = await request.formData();
   } catch {
-    const t = translator(negotiateLanguage(request.headers.get("Accept-Language")));
-    throw new Response(`${t("error.badForm")}\n`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw plainRefusal(negotiateLanguage(request.headers.get("Accept-Language")), 400, "error.badForm");
   }
   const clean = new FormData();
   for (const [name, value] of form) clean.append(name.replace(ALL_CONTROL_CHARACTERS, ""), typeof value === "string" ? value.replace(ALL_CONTROL_CHARACTERS, "") : value);

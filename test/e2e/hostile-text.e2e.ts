@@ -2,14 +2,13 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../../app/server/web.server";
 import { brusselsMonthOf } from "../../app/domain/time/brussels";
-import { SYSTEM_ACTOR } from "../../app/services/audit.server";
 import type { AppContext } from "../../app/services/context.server";
-import { createUser } from "../../app/services/users.server";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publishUntilSettled } from "../publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
 import { startTestServer } from "../setup/web";
 import { launchBrowser } from "./browser";
 import { newSignedInPage } from "./helpers";
+import { makePasswordUser } from "../factories";
 
 // A post whose text is markup: it must show as the characters typed, everywhere, and never run.
 const FR = `<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> Déclaration`;
@@ -24,12 +23,11 @@ let itemId: string;
 beforeAll(async () => {
   t = await createTestDatabase();
   ctx = testContext(t.db, { demo: true });
-  const editor = await createUser(ctx, SYSTEM_ACTOR, { email: "editor@xss.test", displayName: "Editor", password: "correct horse battery", roles: ["editor", "admin"], uiLanguage: "en" });
-  const approver = await createUser(ctx, SYSTEM_ACTOR, { email: "approver@xss.test", displayName: "Approver", password: "correct horse battery", roles: ["approver"], uiLanguage: "en" });
-  if (!editor.ok || !approver.ok) throw new Error("users");
+  const editor = await makePasswordUser(ctx, { email: "editor@xss.test", displayName: "Editor", roles: ["editor", "admin"] });
+  const approver = await makePasswordUser(ctx, { email: "approver@xss.test", displayName: "Approver", roles: ["approver"] });
   const fr = await makeApiChannel(ctx, "outbox", "fr", null, {});
   const nl = await makeApiChannel(ctx, "outbox", "nl", null, {});
-  [itemId] = (await makeScheduledItems(t.db, editor.user, approver.user, [fr, nl], { count: 1, localDate: "2030-05-13", texts: { fr: FR, nl: NL } })) as [string];
+  [itemId] = (await makeScheduledItems(t.db, editor, approver, [fr, nl], { count: 1, localDate: "2030-05-13", texts: { fr: FR, nl: NL } })) as [string];
   await makeDueNow(t.db, [itemId]);
   await publishUntilSettled(ctx, [itemId]);
   server = await startTestServer(ctx);

@@ -2,8 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../../app/server/web.server";
-import { createUser } from "../../app/services/users.server";
-import { makeChannel } from "../factories";
+import { makeChannel, makePasswordUser } from "../factories";
 import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
 import { startTestServer } from "../setup/web";
 import { launchBrowser } from "./browser";
@@ -21,8 +20,7 @@ beforeAll(async () => {
     ["editor@test.be", ["editor"]],
     ["admin@test.be", ["admin"]],
   ] as const) {
-    const r = await createUser(ctx, { id: null, label: "test" }, { email, displayName: email, password: "correct horse battery", roles: [...roles], uiLanguage: "en" });
-    if (!r.ok) throw new Error("user");
+    await makePasswordUser(ctx, { email, roles });
   }
   await makeChannel(t.db, "x", "fr", "X FR");
   server = await startTestServer(ctx);

@@ -2,9 +2,8 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../../app/server/web.server";
-import { createUser } from "../../app/services/users.server";
 import { demoQuestions } from "../../db/seed/demo-questions";
-import { makeChannel } from "../factories";
+import { makeChannel, makePasswordUser } from "../factories";
 import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
 import { startTestServer } from "../setup/web";
 import { launchBrowser } from "./browser";
@@ -23,8 +22,7 @@ beforeAll(async () => {
     ["editor@test.be", ["editor"], "nl"],
     ["admin@test.be", ["admin"], "en"],
   ] as const) {
-    const r = await createUser(ctx, { id: null, label: "test" }, { email, displayName: email, password: PASSWORD, roles: [...roles], uiLanguage });
-    if (!r.ok) throw new Error("user");
+    await makePasswordUser(ctx, { email, password: PASSWORD, roles, uiLanguage });
   }
   await t.db
     .insertInto("recurring_questions")

@@ -12,11 +12,13 @@ import { moveRefusalMessage } from "./move-message";
 import { requestMove } from "./move-request";
 import { STATUS_ICONS } from "../status-badge";
 import { monthGridEvents } from "./month-grid";
+import { fastLocalizer } from "./fast-localizer";
 
 // Every time on screen is Brussels time, whatever the browser's zone: luxon's default zone is what
 // react-big-calendar's luxon localizer works in.
 Settings.defaultZone = BRUSSELS_ZONE;
-const localizer = luxonLocalizer(DateTime, { firstDayOfWeek: 1 });
+// With its comparisons by day answered from remembered starts of day (fast-localizer.ts).
+const localizer = fastLocalizer(luxonLocalizer(DateTime, { firstDayOfWeek: 1 }), BRUSSELS_ZONE);
 
 // Under "type": "module" the addon arrives as a module object.
 type DndFactory = <E extends object>(c: ComponentType<CalendarProps<E>>) => ComponentType<CalendarProps<E> & withDragAndDropProps<E>>;

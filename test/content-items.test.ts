@@ -4,6 +4,7 @@ import { archiveItem, deleteItem, duplicateItem, itemHistory, moveItem, saveItem
 import { saveDayNote, deleteDayNote } from "../app/services/day-notes.server";
 import { calendarData, parseCalendarQuery, type CalendarEvent } from "../app/services/calendar.server";
 import { decodeCalendarEvents } from "../app/domain/calendar-event";
+import { MONTH_CELL_LIMIT } from "../app/domain/month-grid";
 import type { Channel, User } from "../db/schema";
 import { makeChannel, makeItem, makeUser } from "./factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
@@ -252,6 +253,49 @@ describe("day notes and the calendar's data", () => {
     const odd = parseCalendarQuery("2027-02", new URLSearchParams("channel=not-a-uuid&channel=' or 1=1"))!;
     expect(odd.filters.channels).toEqual([]);
     expect(events(await calendarData(ctx, odd.period, odd.filters)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("the month view gets the first ten posts of a full day and counts the rest; the week view, the agenda and the missing filter get them all", async () => {
+    const events = (data: { eventsJson: string }): CalendarEvent[] => decodeCalendarEvents(data.eventsJson);
+    // 14 posts on 8 April 2027, written in reverse order of time; the last one, the latest, goes to
+    // LinkedIn only and lacks its Dutch text. 3 posts on 9 April.
+    const full: { id: string }[] = [];
+    for (let i = 13; i >= 0; i--) {
+      full[i] = await makeItem(t.db, editor, { localDate: "2027-04-08", localTime: `${String(8 + i).padStart(2, "0")}:15`, channelIds: i === 13 ? [li.id] : [xFr.id], nl: i === 13 ? null : undefined });
+    }
+    const next = [];
+    for (let i = 0; i < 3; i++) next.push(await makeItem(t.db, editor, { localDate: "2027-04-09", localTime: `1${i}:00`, channelIds: [xNl.id] }));
+
+    const month = parseCalendarQuery("2027-04", new URLSearchParams())!;
+    const data = await calendarData(ctx, month.period, month.filters);
+    const byDate = (list: CalendarEvent[], date: string) => list.filter((e) => e.localDate === date).map((e) => e.id);
+    expect(MONTH_CELL_LIMIT).toBe(10);
+    expect(byDate(events(data), "2027-04-08")).toEqual(full.slice(0, 10).map((e) => e.id));
+    expect(byDate(events(data), "2027-04-09")).toEqual(next.map((e) => e.id));
+    expect(data.hiddenByDate).toEqual({ "2027-04-08": 4 });
+    expect(data.total).toBe(17);
+    // What was not sent still counts: LinkedIn has a post on 8 April, the 14th of the day.
+    expect(data.emptyByDate["2027-04-08"] ?? []).not.toContain(li.id);
+    expect(data.coverage.find((c) => c.channelId === li.id)?.coveredDays).toBe(1);
+
+    // A filter applies before the first ten are chosen.
+    const onLinkedIn = parseCalendarQuery("2027-04", new URLSearchParams(`channel=${li.id}`))!;
+    const linkedIn = await calendarData(ctx, onLinkedIn.period, onLinkedIn.filters);
+    expect(events(linkedIn).map((e) => e.id)).toEqual([full[13]!.id]);
+    expect(linkedIn).toMatchObject({ hiddenByDate: {}, total: 1 });
+    // "Missing a language" is decided on every post: the 14th is found.
+    const missingNl = parseCalendarQuery("2027-04", new URLSearchParams("missing=nl"))!;
+    const missing = await calendarData(ctx, missingNl.period, missingNl.filters);
+    expect(events(missing).map((e) => e.id)).toEqual([full[13]!.id]);
+    expect(missing).toMatchObject({ hiddenByDate: {}, total: 1 });
+
+    // The week view and the agenda list every post.
+    for (const search of ["view=week&date=2027-04-08", "view=agenda"]) {
+      const q = parseCalendarQuery("2027-04", new URLSearchParams(search))!;
+      const listed = await calendarData(ctx, q.period, q.filters);
+      expect(byDate(events(listed), "2027-04-08"), search).toEqual(full.map((e) => e.id));
+      expect(listed, search).toMatchObject({ hiddenByDate: {}, total: 17 });
+    }
   });
 
   it("the calendar's copies of texts, channels and tags follow every change, whoever writes it", async () => {

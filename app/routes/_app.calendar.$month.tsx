@@ -30,7 +30,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(context.app, request, "plan.read");
   const query = parseCalendarQuery(params.month ?? "", new URL(request.url).searchParams);
   if (!query) throw new Response("Not Found", { status: 404 });
-  // The events come as one compact string (encodeCalendarEvents): a month can hold a thousand posts.
+  // The events come as one compact string (encodeCalendarEvents): a month can hold a thousand posts,
+  // of which the month view gets the first ten of each day (what its cells can draw) and a count of the rest.
   const data = await calendarData(context.app, query.period, query.filters);
   return { ...data, canMove: can(user.roles, "item.move"), canWrite: can(user.roles, "item.write"), canWriteNotes: can(user.roles, "dayNote.write") };
 }
@@ -111,7 +112,7 @@ export default function CalendarPage() {
 
       <details className="calendar-filters" open={filtered}>
         <summary>
-          {t("calendar.filters")} · {t("calendar.showing", { count: events.length })}
+          {t("calendar.filters")} · {t("calendar.showing", { count: data.total })}
         </summary>
         <Form method="get" className="filters-form">
           {period.view !== "month" ? <input type="hidden" name="view" value={period.view} /> : null}
@@ -186,6 +187,8 @@ export default function CalendarPage() {
         firstDate={period.firstDate}
         lastDate={period.lastDate}
         events={events}
+        hiddenByDate={data.hiddenByDate}
+        total={data.total}
         channels={data.channels}
         questions={data.questions}
         emptyByDate={data.emptyByDate}

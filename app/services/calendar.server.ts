@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { calendarSideData, channelDaysWithPosts, listCalendarEvents, type CalendarEventRow } from "../../db/repositories/calendar";
+import { calendarSideData, channelDaysWithPosts, listCalendarEvents, listMonthGridEvents, type CalendarEventRow } from "../../db/repositories/calendar";
 import { encodeCalendarEvents, missingLanguages, passesMissingFilter, type CalendarEventData } from "../domain/calendar-event";
 import { calendarPeriod, type CalendarPeriod, type CalendarView } from "../domain/calendar-range";
 import { channelCoverage } from "../domain/coverage";
+import { MONTH_CELL_LIMIT } from "../domain/month-grid";
 import { brusselsMonthRange, datesOfMonth } from "../domain/time/brussels";
 import type { AppContext } from "./context.server";
 import { CONTROL_CHARACTERS, UUID_PATTERN } from "./validation.server";
@@ -20,8 +21,15 @@ export type CalendarEvent = CalendarEventData;
 export interface CalendarData {
   period: CalendarPeriod;
   filters: CalendarFilters;
-  /** The events that pass the filters, in their wire form (decodeCalendarEvents reads it). */
+  /**
+   * The events that pass the filters, in their wire form (decodeCalendarEvents reads it). The month
+   * view gets the first MONTH_CELL_LIMIT of each day (no cell shows more); `hiddenByDate` counts the rest.
+   */
   eventsJson: string;
+  /** Per Brussels date, the posts that pass the filters but were left out of `eventsJson`. */
+  hiddenByDate: Record<string, number>;
+  /** How many posts of the period pass the filters, sent or not. */
+  total: number;
   channels: { id: string; name: string; network: string; language: string }[];
   questions: { id: string; slug: string; labelFr: string; labelNl: string }[];
   coverage: { channelId: string; coveredDays: number; totalDays: number }[];
@@ -69,19 +77,33 @@ function passingMissing(rows: CalendarEventRow[], filter: CalendarFilters["missi
 export async function calendarData(ctx: AppContext, period: CalendarPeriod, filters: CalendarFilters): Promise<CalendarData> {
   const month = brusselsMonthRange(period.month);
   if (!month) throw new Error(`not a month: ${period.month}`);
-  // Coverage counts every post of the month, whatever the filters show. When nothing is filtered
-  // and the period spans the month (the month view), the events are those posts: no second read.
+  const eventFilter = { channelIds: filters.channels, statuses: filters.statuses, tagSlugs: filters.tags };
+  // The month grid reads only what its cells can draw, with a count of the rest. "Missing a
+  // language" is the domain's rule, not SQL's: with that filter, every post of the period is read.
+  const gridOnly = period.view === "month" && filters.missing === "";
+  // Coverage counts every post of the month, whatever the filters show. When every post of the month
+  // is read anyway (week and agenda views of the whole month, unfiltered), no second read.
   const eventsAreTheMonth =
-    filters.channels.length === 0 && filters.statuses.length === 0 && filters.tags.length === 0 && period.start <= month.start && period.end >= month.end;
-  const [side, events, channelDays] = await Promise.all([
+    !gridOnly && filters.channels.length === 0 && filters.statuses.length === 0 && filters.tags.length === 0 && period.start <= month.start && period.end >= month.end;
+  const [side, read, channelDays] = await Promise.all([
     calendarSideData(ctx.db, period.firstDate, period.lastDate),
-    listCalendarEvents(ctx.db, period, { channelIds: filters.channels, statuses: filters.statuses, tagSlugs: filters.tags }),
+    gridOnly ? listMonthGridEvents(ctx.db, period, eventFilter, MONTH_CELL_LIMIT) : listCalendarEvents(ctx.db, period, eventFilter).then((events) => ({ events, totalsByDate: null })),
     eventsAreTheMonth ? null : channelDaysWithPosts(ctx.db, month),
   ]);
+  const events = passingMissing(read.events, filters.missing);
+  const hiddenByDate: Record<string, number> = {};
+  let total = events.length;
+  if (read.totalsByDate) {
+    total = 0;
+    for (const [date, count] of read.totalsByDate) {
+      total += count;
+      if (count > MONTH_CELL_LIMIT) hiddenByDate[date] = count - MONTH_CELL_LIMIT;
+    }
+  }
   const coverage = channelCoverage(
     datesOfMonth(period.month),
     side.channels.map((c) => c.id),
-    channelDays ? channelDays.map((d) => ({ localDate: d.localDate, channelIds: [d.channelId], status: d.status })) : events,
+    channelDays ? channelDays.map((d) => ({ localDate: d.localDate, channelIds: [d.channelId], status: d.status })) : read.events,
   );
   const emptyByDate: Record<string, string[]> = {};
   for (const c of coverage) for (const date of c.emptyDates) (emptyByDate[date] ??= []).push(c.channelId);
@@ -89,7 +111,9 @@ export async function calendarData(ctx: AppContext, period: CalendarPeriod, filt
   return {
     period,
     filters,
-    eventsJson: encodeCalendarEvents(passingMissing(events, filters.missing)),
+    eventsJson: encodeCalendarEvents(events),
+    hiddenByDate,
+    total,
     channels: side.channels,
     questions: side.questions,
     coverage: coverage.map(({ channelId, coveredDays, totalDays }) => ({ channelId, coveredDays, totalDays })),

@@ -11,36 +11,34 @@ export interface CalendarEventFilter {
 /** An event as stored; which languages are missing is the domain's call. */
 export type CalendarEventRow = Omit<CalendarEventData, "missing">;
 
-/**
- * The events scheduled in [start, end) that pass the filters, ordered by time, in one statement: a
- * range scan on content_items_scheduled_at_idx and nothing else. The first words of each text, the
- * channels and the tags are the item's read-model columns, kept by triggers (migration 0006).
- */
-export async function listCalendarEvents(db: Db, range: { start: Date; end: Date }, filter: CalendarEventFilter): Promise<CalendarEventRow[]> {
+interface EventRecord {
+  id: string;
+  start_ms: number;
+  local_date: string;
+  local_time: string;
+  status: string;
+  version: number;
+  preview_fr: string;
+  preview_nl: string;
+  channel_ids: string;
+  tags: string;
+}
+
+// Lists as space-separated text: uuids and slugs hold no spaces, and text parses faster than arrays.
+// The instant as epoch milliseconds: a number to the driver, where a timestamptz is a date to parse.
+const EVENT_COLUMNS = sql`i.id, (extract(epoch from i.scheduled_at) * 1000)::float8 as start_ms, i.local_date, i.local_time, i.status, i.version,
+  i.preview_fr, i.preview_nl, array_to_string(i.channel_ids, ' ') as channel_ids, array_to_string(i.tag_slugs, ' ') as tags`;
+
+/** The items scheduled in [start, end) that pass the filters (archived ones never do). */
+function eventConditions(range: { start: Date; end: Date }, filter: CalendarEventFilter) {
   const channelFilter = filter.channelIds.length > 0 ? sql`and i.channel_ids && ${filter.channelIds}::uuid[]` : sql``;
   const statusFilter = filter.statuses.length > 0 ? sql`and i.status = any(${filter.statuses}::text[])` : sql``;
   const tagFilter = filter.tagSlugs.length > 0 ? sql`and i.tag_slugs && ${filter.tagSlugs}::text[]` : sql``;
-  const result = await sql<{
-    id: string;
-    start_ms: number;
-    local_date: string;
-    local_time: string;
-    status: string;
-    version: number;
-    preview_fr: string;
-    preview_nl: string;
-    channel_ids: string;
-    tags: string;
-  }>`
-    -- lists as space-separated text: uuids and slugs hold no spaces, and text parses faster than arrays
-    -- the instant as epoch milliseconds: a number to the driver, where a timestamptz is a date to parse
-    select i.id, (extract(epoch from i.scheduled_at) * 1000)::float8 as start_ms, i.local_date, i.local_time, i.status, i.version, i.preview_fr, i.preview_nl,
-           array_to_string(i.channel_ids, ' ') as channel_ids, array_to_string(i.tag_slugs, ' ') as tags
-    from content_items i
-    where i.scheduled_at >= ${range.start} and i.scheduled_at < ${range.end} and i.status <> 'archived'
-      ${channelFilter} ${statusFilter} ${tagFilter}
-    order by i.scheduled_at, i.id`.execute(db);
-  return result.rows.map((r) => ({
+  return sql`i.scheduled_at >= ${range.start} and i.scheduled_at < ${range.end} and i.status <> 'archived' ${channelFilter} ${statusFilter} ${tagFilter}`;
+}
+
+function toEventRow(r: EventRecord): CalendarEventRow {
+  return {
     id: r.id,
     start: r.start_ms,
     localDate: r.local_date,
@@ -50,7 +48,48 @@ export async function listCalendarEvents(db: Db, range: { start: Date; end: Date
     texts: { fr: r.preview_fr, nl: r.preview_nl },
     channelIds: r.channel_ids ? r.channel_ids.split(" ") : [],
     tags: r.tags ? r.tags.split(" ") : [],
-  }));
+  };
+}
+
+/**
+ * The events scheduled in [start, end) that pass the filters, ordered by time, in one statement: a
+ * range scan on content_items_scheduled_at_idx and nothing else. The first words of each text, the
+ * channels and the tags are the item's read-model columns, kept by triggers (migration 0006).
+ */
+export async function listCalendarEvents(db: Db, range: { start: Date; end: Date }, filter: CalendarEventFilter): Promise<CalendarEventRow[]> {
+  const result = await sql<EventRecord>`
+    select ${EVENT_COLUMNS}
+    from content_items i
+    where ${eventConditions(range, filter)}
+    order by i.scheduled_at, i.id`.execute(db);
+  return result.rows.map(toEventRow);
+}
+
+/**
+ * What a month grid draws: of the events that pass the filters, the first `perDay` of each Brussels
+ * date by time (then id), and how many each date holds in all. Same range scan as
+ * listCalendarEvents; the posts a cell could never show stay in the database, counted.
+ */
+export async function listMonthGridEvents(
+  db: Db,
+  range: { start: Date; end: Date },
+  filter: CalendarEventFilter,
+  perDay: number
+): Promise<{ events: CalendarEventRow[]; totalsByDate: Map<string, number> }> {
+  const result = await sql<EventRecord & { day_total: number }>`
+    select ${EVENT_COLUMNS}, i.day_total
+    from (
+      select i.id, i.scheduled_at, i.local_date, i.local_time, i.status, i.version, i.preview_fr, i.preview_nl, i.channel_ids, i.tag_slugs,
+             row_number() over (partition by i.local_date order by i.scheduled_at, i.id) as day_rank,
+             (count(*) over (partition by i.local_date))::int as day_total
+      from content_items i
+      where ${eventConditions(range, filter)}
+    ) i
+    where i.day_rank <= ${perDay}
+    order by i.scheduled_at, i.id`.execute(db);
+  const totalsByDate = new Map<string, number>();
+  for (const r of result.rows) totalsByDate.set(r.local_date, r.day_total);
+  return { events: result.rows.map(toEventRow), totalsByDate };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { useNavigate, useRevalidator } from "@remix-run/react";
 import { DateTime, Settings } from "luxon";
-import { useCallback, useEffect, useMemo, useRef, useState, type ComponentType } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ComponentType } from "react";
 import { Calendar, luxonLocalizer, type CalendarProps, type DateHeaderProps, type EventProps, type ShowMoreProps } from "react-big-calendar";
 import withDragAndDropModule, { type EventInteractionArgs, type withDragAndDropProps } from "react-big-calendar/lib/addons/dragAndDrop";
 import { localeOf, type MessageKey, type UiLanguage } from "../../i18n";
@@ -11,7 +11,7 @@ import { ItemPanel } from "./item-panel";
 import { moveRefusalMessage } from "./move-message";
 import { requestMove } from "./move-request";
 import { STATUS_ICONS } from "../status-badge";
-import { monthGridEvents } from "./month-grid";
+import { monthGridEvents } from "../../domain/month-grid";
 import { fastLocalizer } from "./fast-localizer";
 
 // Every time on screen is Brussels time, whatever the browser's zone: luxon's default zone is what
@@ -71,6 +71,10 @@ export interface CadenceCalendarProps {
   firstDate: string;
   lastDate: string;
   events: CalendarEventData[];
+  /** Per Brussels date, the posts the server left out of `events` (the month grid gets the first of each day). */
+  hiddenByDate: Record<string, number>;
+  /** How many posts of the period pass the filters, in `events` or not. */
+  total: number;
   channels: CalendarChannel[];
   questions: CalendarQuestion[];
   emptyByDate: Record<string, string[]>;
@@ -114,8 +118,13 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
   const timeOf = useCallback((iso: string) => DateTime.fromISO(iso, { zone: BRUSSELS_ZONE }).setLocale(culture).toFormat("HH:mm"), [culture]);
   const dayLabel = useCallback((date: string) => DateTime.fromISO(date, { zone: BRUSSELS_ZONE }).setLocale(culture).toFormat("cccc d LLLL"), [culture]);
 
-  const describe = useCallback(
-    (e: CalendarEventData) => {
+  // An event's description is asked for twice per draw (its label and its tooltip) and every draw
+  // redraws the grid: remembered per event data, which only a change to that event replaces.
+  const describe = useMemo(() => {
+    const descriptions = new WeakMap<CalendarEventData, string>();
+    return (e: CalendarEventData) => {
+      const known = descriptions.get(e);
+      if (known !== undefined) return known;
       const parts = [
         `${e.localTime}`,
         t(`status.${e.status}` as MessageKey),
@@ -134,10 +143,11 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
             list: e.tags.map((s) => questionLabel.get(s) ?? s).join(", "),
           })
         );
-      return parts.join(" — ");
-    },
-    [t, props.lang, channelById, questionLabel]
-  );
+      const description = parts.join(" — ");
+      descriptions.set(e, description);
+      return description;
+    };
+  }, [t, props.lang, channelById, questionLabel]);
 
   const move = useCallback(
     async (itemId: string, localDate: string, localTime: string, occurrence?: string) => {
@@ -188,8 +198,11 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
     [move]
   );
 
-  const EventContent = useCallback(
-    ({ event }: EventProps<CalEvent>) => {
+  // react-big-calendar redraws every post of the grid whenever one changes (a drop, a move); each
+  // post's content is drawn again only if that post changed. A change of language, channels or view
+  // gives a new component, which draws them all.
+  const EventContent = useMemo(() => {
+    const Content = ({ event }: EventProps<CalEvent>) => {
       const e = event.data;
       const inner = (
         <>
@@ -242,9 +255,9 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
           {inner}
         </span>
       );
-    },
-    [channelById, describe, props.view]
-  );
+    };
+    return memo(Content, (before, after) => before.event === after.event && before.title === after.title);
+  }, [channelById, describe, props.view]);
 
   const notesByDate = useMemo(() => {
     const map = new Map<string, string[]>();
@@ -297,12 +310,15 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
   );
 
   const grid = useMemo(() => (props.view === "month" ? monthGridEvents(events) : { shown: events, hiddenByDate: new Map<string, number>() }), [events, props.view]);
-  const hiddenByDate = grid.hiddenByDate;
+  const gridHidden = grid.hiddenByDate;
+  const serverHidden = props.hiddenByDate;
 
   // "+N more" as a cell with a real button: react-big-calendar's own button sits directly in role="row".
   const ShowMore = useCallback(
     ({ count: countInGrid, slotDate }: ShowMoreProps<CalEvent>) => {
-      const count = countInGrid + (hiddenByDate.get(DateTime.fromJSDate(slotDate, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd")) ?? 0);
+      // What the cell could not fit, what the grid left out, and what the server did not send.
+      const date = DateTime.fromJSDate(slotDate, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd");
+      const count = countInGrid + (gridHidden.get(date) ?? 0) + (serverHidden[date] ?? 0);
       return (
         <span role="cell" className="cal-show-more-cell">
           <button
@@ -310,16 +326,14 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
             className="rbc-button-link rbc-show-more"
             aria-label={t("calendar.moreLabel", {
               count,
-              date: dayLabel(DateTime.fromJSDate(slotDate, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd")),
+              date: dayLabel(date),
             })}
             onClick={() =>
               navigate(
                 `?${new URLSearchParams({
                   ...Object.fromEntries(new URL(props.here, "http://x").searchParams),
                   view: "week",
-                  date: DateTime.fromJSDate(slotDate, {
-                    zone: BRUSSELS_ZONE,
-                  }).toFormat("yyyy-MM-dd"),
+                  date,
                 }).toString()}`
               )
             }
@@ -329,7 +343,7 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
         </span>
       );
     },
-    [t, dayLabel, navigate, props.here, hiddenByDate]
+    [t, dayLabel, navigate, props.here, gridHidden, serverHidden]
   );
 
   const components = useMemo(
@@ -394,7 +408,7 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
         />
       ) : (
         <p className="calendar-loading" aria-busy="true">
-          {t("calendar.showing", { count: events.length })}
+          {t("calendar.showing", { count: props.total })}
         </p>
       )}
       {selected ? (

@@ -83,6 +83,14 @@ describe("fastLocalizer", () => {
         expect(Math.sign(fast.sortEvents({ evtA: event, evtB: other }))).toBe(Math.sign(base.sortEvents({ evtA: event, evtB: other })));
         checked++;
       }
+      const day = base.startOf(a, "day");
+      for (const n of [-3, -1, 0, 1, 2, 7]) {
+        expect(fast.add(day, n, "day").getTime(), `add(${day.toISOString()}, ${n}, day)`).toBe(base.add(day, n, "day").getTime());
+        expect(fast.add(a, n, "day").getTime(), `add(${a.toISOString()}, ${n}, day)`).toBe(base.add(a, n, "day").getTime());
+        expect(fast.add(day, n, "minutes").getTime()).toBe(base.add(day, n, "minutes").getTime());
+      }
+      const until = SAMPLES[Math.min(SAMPLES.length - 1, i + 60)]!;
+      expect(fast.range(day, until, "day").map((d) => d.getTime()), `range(${day.toISOString()}, ${until.toISOString()})`).toEqual(base.range(day, until, "day").map((d) => d.getTime()));
       for (const unit of units) {
         expect(fast.startOf(a, unit as never).getTime(), `startOf(${a.toISOString()}, ${unit})`).toBe(base.startOf(a, unit as never).getTime());
         expect(fast.ceil(a, unit as never).getTime(), `ceil(${a.toISOString()}, ${unit})`).toBe(base.ceil(a, unit as never).getTime());
@@ -96,7 +104,12 @@ describe("fastLocalizer", () => {
     expect(fast.format(date, "cccc d LLLL HH:mm", "fr")).toBe(base.format(date, "cccc d LLLL HH:mm", "fr"));
     expect(fast.add(date, 1, "day").getTime()).toBe(base.add(date, 1, "day").getTime());
     expect(fast.startOf(date, "week" as never).getTime()).toBe(base.startOf(date, "week" as never).getTime());
-    expect(fast.visibleDays(date, fast).map((d) => d.getTime())).toEqual(base.visibleDays(date, base).map((d) => d.getTime()));
+    // The month grid's days, for every month of 2026 (both DST changes fall inside March and October's grids).
+    for (let month = 1; month <= 12; month++) {
+      const first = DateTime.fromObject({ year: 2026, month, day: 15 }, { zone: BRUSSELS_ZONE }).toJSDate();
+      expect(fast.visibleDays(first, fast).map((d) => d.getTime())).toEqual(base.visibleDays(first, base).map((d) => d.getTime()));
+    }
+    expect(fast.visibleDays(date, fast)).toHaveLength(35);
     expect(fast.eq(date, brussels("2026-10-01T00:00"), "month")).toBe(true);
     expect(fast.segmentOffset).toBe(base.segmentOffset);
     // An invalid date gets luxon's own answer, not a number.

@@ -117,6 +117,21 @@ export function fastLocalizer(localizer: DateLocalizer, zone: string | Zone): Da
   const gte = compare("gte", (a, b) => a >= b);
   const dayStart = (date: Date): number | null => keyOf(timeOf(date), "day");
 
+  const add = base.add.bind(base) as (date: Date, amount: number, unit?: unknown) => Date;
+  /** `amount` whole days from a start of day: a start of day again (luxon keeps the wall-clock time, midnight). */
+  const addDays = (ms: number, amount: number): number => {
+    let day = ms;
+    for (let i = 0; i < amount; i++) day = days.nextStart(day);
+    for (let i = 0; i > amount; i--) day = days.startOf(day - 1);
+    return day;
+  };
+  const isDayStart = (ms: number) => Number.isFinite(ms) && days.startOf(ms) === ms;
+  const dayRange = (first: Date, last: Date): Date[] => {
+    const list: Date[] = [];
+    for (let day = timeOf(first); day <= timeOf(last); day = days.nextStart(day)) list.push(new Date(day));
+    return list;
+  };
+
   const overrides = {
     eq,
     neq,
@@ -124,6 +139,17 @@ export function fastLocalizer(localizer: DateLocalizer, zone: string | Zone): Da
     lte,
     gt,
     gte,
+    add(date: Date, amount: number, unit?: unknown): Date {
+      // Whole days from a start of day (the month grid's days, a range's end); anything else to luxon.
+      const ms = timeOf(date);
+      return unitOf(unit) === "day" && Number.isInteger(amount) && Math.abs(amount) <= 366 && isDayStart(ms) ? new Date(addDays(ms, amount)) : add(date, amount, unit);
+    },
+    range(start: Date, end: Date, unit: unknown = "day"): Date[] {
+      return unitOf(unit) === "day" && isDayStart(timeOf(start)) && Number.isFinite(timeOf(end)) ? dayRange(start, end) : base.range(start, end, unit as never);
+    },
+    visibleDays(date: Date): Date[] {
+      return dayRange(base.firstVisibleDay(date, localizer), base.lastVisibleDay(date, localizer));
+    },
     startOf(date: Date, unit?: unknown): Date {
       const start = unitOf(unit) === "day" ? dayStart(date) : null;
       return start === null ? startOf(date, unit) : new Date(start);

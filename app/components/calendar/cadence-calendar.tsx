@@ -1,6 +1,6 @@
 import { useNavigate, useRevalidator } from "@remix-run/react";
 import { DateTime, Settings } from "luxon";
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type ComponentType } from "react";
+import { createContext, memo, useCallback, useContext, useEffect, useMemo, useRef, useState, type ComponentType } from "react";
 import { Calendar, luxonLocalizer, type CalendarProps, type DateHeaderProps, type EventProps, type ShowMoreProps } from "react-big-calendar";
 import withDragAndDropModule, { type EventInteractionArgs, type withDragAndDropProps } from "react-big-calendar/lib/addons/dragAndDrop";
 import { localeOf, type MessageKey, type UiLanguage } from "../../i18n";
@@ -12,13 +12,16 @@ import { moveRefusalMessage } from "./move-message";
 import { requestMove } from "./move-request";
 import { STATUS_ICONS } from "../status-badge";
 import { monthGridEvents } from "../../domain/month-grid";
-import { fastLocalizer } from "./fast-localizer";
+import { DayStarts, fastLocalizer } from "./fast-localizer";
 
 // Every time on screen is Brussels time, whatever the browser's zone: luxon's default zone is what
 // react-big-calendar's luxon localizer works in.
 Settings.defaultZone = BRUSSELS_ZONE;
 // With its comparisons by day answered from remembered starts of day (fast-localizer.ts).
 const localizer = fastLocalizer(luxonLocalizer(DateTime, { firstDayOfWeek: 1 }), BRUSSELS_ZONE);
+// The Brussels date of a grid day, remembered per day: the grid asks for it on every draw.
+const brusselsDays = new DayStarts(BRUSSELS_ZONE);
+const localDateOf = (date: Date): string => brusselsDays.dateOf(date.getTime());
 
 // Under "type": "module" the addon arrives as a module object.
 type DndFactory = <E extends object>(c: ComponentType<CalendarProps<E>>) => ComponentType<CalendarProps<E> & withDragAndDropProps<E>>;
@@ -56,6 +59,31 @@ function toCalEvent(e: CalendarEventData, lang: UiLanguage): CalEvent {
     end: new Date(start.getTime() + 30 * 60_000),
     data: e,
   };
+}
+
+interface ShowMoreContextValue {
+  /** The posts of a date that the grid or the server left out. */
+  hiddenOn: (date: string) => number;
+  label: (count: number, date: string) => { text: string; aria: string };
+  open: (date: string) => void;
+}
+const ShowMoreContext = createContext<ShowMoreContextValue | null>(null);
+
+/** "+N more" as a cell with a real button: react-big-calendar's own button sits directly in role="row". */
+function ShowMoreCell({ count: countInGrid, slotDate }: ShowMoreProps<CalEvent>) {
+  const context = useContext(ShowMoreContext);
+  if (!context) return null;
+  const date = localDateOf(slotDate);
+  // What the cell could not fit, what the grid left out, and what the server did not send.
+  const count = countInGrid + context.hiddenOn(date);
+  const { text, aria } = context.label(count, date);
+  return (
+    <span role="cell" className="cal-show-more-cell">
+      <button type="button" className="rbc-button-link rbc-show-more" aria-label={aria} onClick={() => context.open(date)}>
+        {text}
+      </button>
+    </span>
+  );
 }
 
 /** The week view's day headings: react-big-calendar's default puts role="columnheader" inside a button. */
@@ -116,7 +144,14 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
   const channelById = useMemo(() => new Map(props.channels.map((c) => [c.id, c])), [props.channels]);
   const questionLabel = useMemo(() => new Map(props.questions.map((q) => [q.slug, props.lang === "nl" ? q.labelNl : q.labelFr])), [props.questions, props.lang]);
   const timeOf = useCallback((iso: string) => DateTime.fromISO(iso, { zone: BRUSSELS_ZONE }).setLocale(culture).toFormat("HH:mm"), [culture]);
-  const dayLabel = useCallback((date: string) => DateTime.fromISO(date, { zone: BRUSSELS_ZONE }).setLocale(culture).toFormat("cccc d LLLL"), [culture]);
+  const dayLabel = useMemo(() => {
+    const labels = new Map<string, string>();
+    return (date: string): string => {
+      let label = labels.get(date);
+      if (label === undefined) labels.set(date, (label = DateTime.fromISO(date, { zone: BRUSSELS_ZONE }).setLocale(culture).toFormat("cccc d LLLL")));
+      return label;
+    };
+  }, [culture]);
 
   // An event's description is asked for twice per draw (its label and its tooltip) and every draw
   // redraws the grid: remembered per event data, which only a change to that event replaces.
@@ -267,7 +302,7 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
 
   const DateHeader = useCallback(
     ({ label, date, isOffRange }: DateHeaderProps) => {
-      const local = DateTime.fromJSDate(date, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd");
+      const local = localDateOf(date);
       const empty = isOffRange ? [] : props.emptyByDate[local] ?? [];
       const names = empty.map((id) => channelById.get(id)?.name ?? "").filter(Boolean);
       const notes = notesByDate.get(local) ?? [];
@@ -313,37 +348,15 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
   const gridHidden = grid.hiddenByDate;
   const serverHidden = props.hiddenByDate;
 
-  // "+N more" as a cell with a real button: react-big-calendar's own button sits directly in role="row".
-  const ShowMore = useCallback(
-    ({ count: countInGrid, slotDate }: ShowMoreProps<CalEvent>) => {
-      // What the cell could not fit, what the grid left out, and what the server did not send.
-      const date = DateTime.fromJSDate(slotDate, { zone: BRUSSELS_ZONE }).toFormat("yyyy-MM-dd");
-      const count = countInGrid + (gridHidden.get(date) ?? 0) + (serverHidden[date] ?? 0);
-      return (
-        <span role="cell" className="cal-show-more-cell">
-          <button
-            type="button"
-            className="rbc-button-link rbc-show-more"
-            aria-label={t("calendar.moreLabel", {
-              count,
-              date: dayLabel(date),
-            })}
-            onClick={() =>
-              navigate(
-                `?${new URLSearchParams({
-                  ...Object.fromEntries(new URL(props.here, "http://x").searchParams),
-                  view: "week",
-                  date,
-                }).toString()}`
-              )
-            }
-          >
-            {t("calendar.more", { count })}
-          </button>
-        </span>
-      );
-    },
-    [t, dayLabel, navigate, props.here, gridHidden, serverHidden]
+  // What "+N more" needs besides react-big-calendar's own count. Through a context, so that the
+  // buttons are drawn again, not made anew, when the counts change (a drop).
+  const showMore = useMemo<ShowMoreContextValue>(
+    () => ({
+      hiddenOn: (date) => (gridHidden.get(date) ?? 0) + (serverHidden[date] ?? 0),
+      label: (count, date) => ({ text: t("calendar.more", { count }), aria: t("calendar.moreLabel", { count, date: dayLabel(date) }) }),
+      open: (date) => navigate(`?${new URLSearchParams({ ...Object.fromEntries(new URL(props.here, "http://x").searchParams), view: "week", date }).toString()}`),
+    }),
+    [gridHidden, serverHidden, t, dayLabel, navigate, props.here]
   );
 
   const components = useMemo(
@@ -351,9 +364,9 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
       event: EventContent,
       month: { dateHeader: DateHeader },
       week: { header: WeekHeader },
-      showMore: ShowMore,
+      showMore: ShowMoreCell,
     }),
-    [EventContent, DateHeader, ShowMore]
+    [EventContent, DateHeader]
   );
 
   const selected = selectedId ? events.find((e) => e.id === selectedId) : undefined;
@@ -369,43 +382,45 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
         {message?.text ?? ""}
       </p>
       {mounted ? (
-        <DnDCalendar
-          localizer={localizer}
-          culture={culture}
-          events={grid.shown}
-          date={date}
-          view={props.view}
-          views={["month", "week", "agenda"]}
-          length={agendaLength}
-          toolbar={false}
-          onNavigate={() => {}}
-          onView={() => {}}
-          popup={false}
-          step={30}
-          timeslots={2}
-          scrollToTime={DateTime.fromObject({ hour: 8 }, { zone: BRUSSELS_ZONE }).toJSDate()}
-          tooltipAccessor={(e: CalEvent) => describe(e.data)}
-          eventPropGetter={(e: CalEvent) => ({
-            className: `status-${e.data.status}${e.data.missing.length ? " is-missing" : ""}`,
-          })}
-          draggableAccessor={(e: CalEvent) => props.canMove && !["published", "partly_failed", "archived"].includes(e.data.status)}
-          resizable={false}
-          onEventDrop={onEventDrop}
-          onSelectEvent={(e: CalEvent) => setSelectedId(e.id)}
-          onKeyPressEvent={(e: CalEvent, ev) => {
-            const key = (ev as unknown as KeyboardEvent).key;
-            if (key === "Enter" || key === " ") setSelectedId(e.id);
-          }}
-          components={components}
-          messages={{
-            showMore: (count: number) => t("calendar.more", { count }),
-            noEventsInRange: t("calendar.noEvents"),
-            date: t("dayNote.date"),
-            time: t("item.field.time"),
-            event: t("item.field.text"),
-            allDay: "",
-          }}
-        />
+        <ShowMoreContext.Provider value={showMore}>
+          <DnDCalendar
+            localizer={localizer}
+            culture={culture}
+            events={grid.shown}
+            date={date}
+            view={props.view}
+            views={["month", "week", "agenda"]}
+            length={agendaLength}
+            toolbar={false}
+            onNavigate={() => {}}
+            onView={() => {}}
+            popup={false}
+            step={30}
+            timeslots={2}
+            scrollToTime={DateTime.fromObject({ hour: 8 }, { zone: BRUSSELS_ZONE }).toJSDate()}
+            tooltipAccessor={(e: CalEvent) => describe(e.data)}
+            eventPropGetter={(e: CalEvent) => ({
+              className: `status-${e.data.status}${e.data.missing.length ? " is-missing" : ""}`,
+            })}
+            draggableAccessor={(e: CalEvent) => props.canMove && !["published", "partly_failed", "archived"].includes(e.data.status)}
+            resizable={false}
+            onEventDrop={onEventDrop}
+            onSelectEvent={(e: CalEvent) => setSelectedId(e.id)}
+            onKeyPressEvent={(e: CalEvent, ev) => {
+              const key = (ev as unknown as KeyboardEvent).key;
+              if (key === "Enter" || key === " ") setSelectedId(e.id);
+            }}
+            components={components}
+            messages={{
+              showMore: (count: number) => t("calendar.more", { count }),
+              noEventsInRange: t("calendar.noEvents"),
+              date: t("dayNote.date"),
+              time: t("item.field.time"),
+              event: t("item.field.text"),
+              allDay: "",
+            }}
+          />
+        </ShowMoreContext.Provider>
       ) : (
         <p className="calendar-loading" aria-busy="true">
           {t("calendar.showing", { count: props.total })}

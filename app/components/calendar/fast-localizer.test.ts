@@ -42,6 +42,8 @@ describe("fastLocalizer", () => {
       const dt = DateTime.fromJSDate(date, { zone: BRUSSELS_ZONE });
       expect(days.startOf(date.getTime())).toBe(dt.startOf("day").toMillis());
       expect(days.nextStart(date.getTime())).toBe(dt.startOf("day").plus({ days: 1 }).toMillis());
+      expect(days.dateOf(date.getTime())).toBe(dt.toFormat("yyyy-MM-dd"));
+      expect(days.monthStartOf(date.getTime())).toBe(dt.startOf("month").toMillis());
     }
     // The day of the spring change has 23 hours, the autumn one 25.
     expect(days.nextStart(brussels("2026-03-29T12:00").getTime()) - days.startOf(brussels("2026-03-29T12:00").getTime())).toBe(23 * 3_600_000);
@@ -72,6 +74,7 @@ describe("fastLocalizer", () => {
         const c = SAMPLES[Math.min(SAMPLES.length - 1, j + 11)]!;
         expect(fast.inRange(a, b, c)).toBe(base.inRange(a, b, c));
         expect(fast.inRange(a, b, c, "minutes")).toBe(base.inRange(a, b, c, "minutes"));
+        expect(fast.inRange(a, b, c, "month")).toBe(base.inRange(a, b, c, "month"));
         const event = { start: a, end: new Date(a.getTime() + ((j % 3) * 30 + (j % 2)) * 60_000), allDay: j % 5 === 0 };
         const other = { start: b, end: new Date(b.getTime() + 30 * 60_000) };
         expect(fast.inEventRange({ event, range: { start: b, end: c } })).toBe(base.inEventRange({ event, range: { start: b, end: c } }));

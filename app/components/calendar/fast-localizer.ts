@@ -7,8 +7,8 @@ import type { DateLocalizer } from "react-big-calendar";
  * posts does that tens of thousands of times per draw (which week each post falls in, their order,
  * their segments), and it was most of the time from a drop to the post drawn at its new place.
  *
- * This wraps that localizer: the comparisons the month and week views make by day, by minute or
- * exactly are answered from each instant's start of day, which is computed with luxon once per day
+ * This wraps that localizer: the comparisons the month and week views make by month, by day, by
+ * minute or exactly are answered from each instant's start of day, which is computed with luxon once per day
  * and remembered (a day of the zone is a run of whole quarter-hours of UTC, since every offset is a
  * whole number of quarter-hours). Anything else (other units, formatting, adding months) goes to
  * luxon as before. The answers are the same as luxon's: fast-localizer.test.ts compares them on
@@ -19,7 +19,7 @@ const QUARTER_HOUR = 15 * 60_000;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-type Unit = "exact" | "minute" | "day" | null;
+type Unit = "exact" | "minute" | "day" | "month" | null;
 
 function unitOf(unit: unknown): Unit {
   if (unit === undefined || unit === null || unit === "") return "exact";
@@ -34,6 +34,9 @@ function unitOf(unit: unknown): Unit {
     case "day":
     case "days":
       return "day";
+    case "month":
+    case "months":
+      return "month";
     default:
       return null;
   }
@@ -41,16 +44,16 @@ function unitOf(unit: unknown): Unit {
 
 /** The start of each instant's day in one zone, and of the day after, remembered per quarter-hour. */
 export class DayStarts {
-  private readonly starts = new Map<number, { start: number; next: number }>();
+  private readonly starts = new Map<number, { start: number; next: number; date: string; month: number }>();
 
   constructor(private readonly zone: string | Zone) {}
 
-  private day(ms: number): { start: number; next: number } {
+  private day(ms: number): { start: number; next: number; date: string; month: number } {
     const bucket = Math.floor(ms / QUARTER_HOUR);
     let day = this.starts.get(bucket);
     if (!day) {
       const start = DateTime.fromMillis(ms, { zone: this.zone }).startOf("day");
-      day = { start: start.toMillis(), next: start.plus({ days: 1 }).toMillis() };
+      day = { start: start.toMillis(), next: start.plus({ days: 1 }).toMillis(), date: start.toISODate() ?? "", month: start.startOf("month").toMillis() };
       // Every quarter-hour of that day maps to it: one luxon computation per day.
       for (let b = Math.floor(day.start / QUARTER_HOUR); b * QUARTER_HOUR < day.next; b++) this.starts.set(b, day);
     }
@@ -60,6 +63,16 @@ export class DayStarts {
   /** The first instant of the day `ms` falls in. */
   startOf(ms: number): number {
     return this.day(ms).start;
+  }
+
+  /** The first instant of the month `ms` falls in. */
+  monthStartOf(ms: number): number {
+    return this.day(ms).month;
+  }
+
+  /** The date (yyyy-MM-dd) of the day `ms` falls in. */
+  dateOf(ms: number): string {
+    return this.day(ms).date;
   }
 
   /** The first instant of the day after the one `ms` falls in. */
@@ -93,7 +106,7 @@ export function fastLocalizer(localizer: DateLocalizer, zone: string | Zone): Da
     if (unit === "exact") return ms;
     // Every offset is a whole number of minutes: a minute starts at the same instant in every zone.
     if (unit === "minute") return Math.floor(ms / MINUTE) * MINUTE;
-    return days.startOf(ms);
+    return unit === "month" ? days.monthStartOf(ms) : days.startOf(ms);
   };
   const compare = (name: "eq" | "neq" | "lt" | "lte" | "gt" | "gte", test: (a: number, b: number) => boolean) => {
     const original = base[name].bind(base) as (a: Date, b: Date, unit?: unknown) => boolean;

@@ -65,11 +65,7 @@ export async function listCalendarEvents(db: Db, range: { start: Date; end: Date
   return result.rows.map(toEventRow);
 }
 
-/**
- * What a month grid draws: of the events that pass the filters, the first `perDay` of each Brussels
- * date by time (then id), and how many each date holds in all. Same range scan as
- * listCalendarEvents; the posts a cell could never show stay in the database, counted.
- */
+/** The month grid's statement (listMonthGridEvents runs it, monthGridPlan explains it). */
 function monthGridQuery(range: { start: Date; end: Date }, filter: CalendarEventFilter, perDay: number) {
   return sql<EventRecord & { day_total: number }>`
     select ${EVENT_COLUMNS}, i.day_total
@@ -84,6 +80,11 @@ function monthGridQuery(range: { start: Date; end: Date }, filter: CalendarEvent
     order by i.scheduled_at, i.id`;
 }
 
+/**
+ * What a month grid draws: of the events that pass the filters, the first `perDay` of each Brussels
+ * date by time (then id), and how many each date holds in all. Same range scan as
+ * listCalendarEvents; the posts a cell could never show stay in the database, counted.
+ */
 export async function listMonthGridEvents(
   db: Db,
   range: { start: Date; end: Date },

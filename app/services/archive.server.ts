@@ -2,11 +2,11 @@ import { DateTime } from "luxon";
 import {
   listArchiveExceptions,
   listArchiveItems,
-  listArchiveTags,
   listArchiveVariants,
   listManualConfirmations,
   listPublishedBetween,
 } from "../../db/repositories/archive";
+import { listTagsForItems } from "../../db/repositories/recurring-questions";
 import { toCsv } from "../domain/csv";
 import { BRUSSELS_ZONE, brusselsMonthRange } from "../domain/time/brussels";
 import { audit, type Actor } from "./audit.server";
@@ -102,13 +102,13 @@ export async function monthArchive(ctx: AppContext, month: string, generatedBy: 
     listArchiveItems(ctx.db, itemIds),
     listArchiveVariants(ctx.db, itemIds),
     listArchiveExceptions(ctx.db, itemIds),
-    listArchiveTags(ctx.db, itemIds),
+    listTagsForItems(ctx.db, itemIds),
     listManualConfirmations(ctx.db, itemIds),
   ]);
   const itemById = new Map(items.map((i) => [i.id, i]));
   const variantsOf = groupBy(variants, (v) => v.content_item_id);
   const exceptionsOf = groupBy(exceptions, (e) => e.content_item_id);
-  const tagsOf = groupBy(tags, (t) => t.content_item_id);
+  const tagsOf = groupBy(tags, (t) => t.contentItemId);
   const confirmedBy = new Map<string, { name: string; at: string | null }>();
   for (const c of confirmations) {
     const publication = (c.after as { publication?: unknown } | null)?.publication;
@@ -245,7 +245,29 @@ export function archiveCsv(archive: MonthArchive, separator: "," | ";" = ","): s
   return toCsv(ARCHIVE_CSV_COLUMNS, rows, separator);
 }
 
-/** Records that a person took the month's archive (who handed what to the archives, and when). */
-export async function recordArchiveExport(ctx: AppContext, actor: Actor, archive: MonthArchive, format: "json" | "csv"): Promise<void> {
+export interface ArchiveExport {
+  archive: MonthArchive;
+  body: string;
+  contentType: string;
+  filename: string;
+}
+
+/**
+ * A month's archive as a file (JSON, or CSV with `,` or `;`), for the download and the command line
+ * alike; each export is an audit event (who handed what to the archives, and when). Null for a
+ * month that is not `yyyy-MM`.
+ */
+export async function exportArchive(
+  ctx: AppContext,
+  actor: Actor,
+  month: string,
+  format: "json" | "csv",
+  separator: "," | ";" = ","
+): Promise<ArchiveExport | null> {
+  const archive = await monthArchive(ctx, month, actor);
+  if (!archive) return null;
   await audit(ctx.db, actor, { action: "archive.exported", subjectType: "archive", subjectId: archive.month, after: { format, publications: archive.publicationCount } });
+  return format === "csv"
+    ? { archive, body: archiveCsv(archive, separator), contentType: "text/csv; charset=utf-8", filename: `cadence-archive-${month}.csv` }
+    : { archive, body: `${JSON.stringify(archive, null, 2)}\n`, contentType: "application/json; charset=utf-8", filename: `cadence-archive-${month}.json` };
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../app/config.server";
-import { archiveCsv, monthArchive, recordArchiveExport } from "../../app/services/archive.server";
+import { exportArchive } from "../../app/services/archive.server";
 import { createLogger } from "../../app/services/logger.server";
 import { migrateToLatest } from "../migrate";
 import { fail, withDatabase } from "./with-database";
@@ -26,18 +26,15 @@ try {
   fail(error instanceof Error ? error.message : String(error), 78);
 }
 const actor = { id: null, label: "command line (archive:export)" };
-const archive = await withDatabase(async (db) => {
+const file = await withDatabase(async (db) => {
   await migrateToLatest(db);
   const ctx = { db, config, log: createLogger({ level: "warn" }), now: () => new Date() };
-  const result = await monthArchive(ctx, month, actor);
-  if (result) await recordArchiveExport(ctx, actor, result, format);
-  return result;
+  return await exportArchive(ctx, actor, month, format, parsed.values.semicolon ? ";" : ",");
 });
-if (!archive) fail(`${month} is not a month (YYYY-MM).\n${usage}`, 65);
-const body = format === "csv" ? archiveCsv(archive, parsed.values.semicolon ? ";" : ",") : `${JSON.stringify(archive, null, 2)}\n`;
+if (!file) fail(`${month} is not a month (YYYY-MM).\n${usage}`, 65);
 if (parsed.values.out) {
-  fs.writeFileSync(parsed.values.out, body);
-  process.stderr.write(`Wrote ${archive.publicationCount} publications of ${archive.items.length} posts (${month}) to ${parsed.values.out}.\n`);
+  fs.writeFileSync(parsed.values.out, file.body);
+  process.stderr.write(`Wrote ${file.archive.publicationCount} publications of ${file.archive.items.length} posts (${month}) to ${parsed.values.out}.\n`);
 } else {
-  process.stdout.write(body);
+  process.stdout.write(file.body);
 }

@@ -89,18 +89,6 @@ export async function listArchiveExceptions(db: Db, itemIds: readonly string[]) 
     .execute();
 }
 
-/** The recurring questions each item answers (slugs). */
-export async function listArchiveTags(db: Db, itemIds: readonly string[]) {
-  if (itemIds.length === 0) return [];
-  return await db
-    .selectFrom("item_tags as t")
-    .innerJoin("recurring_questions as q", "q.id", "t.recurring_question_id")
-    .select(["t.content_item_id", "q.slug"])
-    .where("t.content_item_id", "in", itemIds)
-    .orderBy("q.slug")
-    .execute();
-}
-
 /** Publications a person confirmed as published after checking by hand (from the audit trail). */
 export async function listManualConfirmations(db: Db, itemIds: readonly string[]) {
   if (itemIds.length === 0) return [];

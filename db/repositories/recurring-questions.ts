@@ -46,6 +46,7 @@ export async function listTagsForItems(db: Db, itemIds: string[]): Promise<{ con
     .innerJoin("recurring_questions", "recurring_questions.id", "item_tags.recurring_question_id")
     .select(["item_tags.content_item_id", "recurring_questions.slug", "recurring_questions.label_fr", "recurring_questions.label_nl"])
     .where("item_tags.content_item_id", "in", itemIds)
+    .orderBy("recurring_questions.slug")
     .execute();
   return rows.map((r) => ({ contentItemId: r.content_item_id, slug: r.slug, labelFr: r.label_fr, labelNl: r.label_nl }));
 }

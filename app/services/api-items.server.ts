@@ -80,7 +80,6 @@ export async function apiListItems(ctx: AppContext, caller: ApiCaller, url: URL)
 }
 
 async function itemOf(ctx: AppContext, id: string): Promise<ApiItem | null> {
-  if (!UUID_PATTERN.test(id)) return null;
   const detail = await itemDetail(ctx, id);
   if (!detail) return null;
   const text = (lang: "fr" | "nl"): ApiText | null => {
@@ -174,7 +173,7 @@ export async function apiMoveItem(ctx: AppContext, caller: ApiCaller, id: string
 }
 
 export async function apiItemPublications(ctx: AppContext, caller: ApiCaller, id: string): Promise<Response> {
-  if (!UUID_PATTERN.test(id) || !(await findContentItem(ctx.db, id))) return problem(caller.lang, 404, "api.error.notFound");
+  if (!(await findContentItem(ctx.db, id))) return problem(caller.lang, 404, "api.error.notFound");
   const rows = await listItemPublications(ctx.db, id);
   return apiJson({
     publications: rows.map((p) => ({

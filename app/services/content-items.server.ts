@@ -103,7 +103,7 @@ export async function moveItem(ctx: AppContext, user: User, itemId: string, inpu
 }
 
 async function currentOf(ctx: AppContext, itemId: string) {
-  const item = UUID_PATTERN.test(itemId) ? await findContentItem(ctx.db, itemId) : undefined;
+  const item = await findContentItem(ctx.db, itemId);
   return item
     ? { id: item.id, localDate: item.local_date, localTime: item.local_time, version: item.version, status: item.status }
     : { id: itemId, localDate: "", localTime: "", version: 0, status: "" };
@@ -324,7 +324,6 @@ export type SimpleResult = { ok: true; id?: string } | { ok: false; key: "error.
 /** A copy of an item as a new draft on another date, same time, same texts, channels and tags. */
 export async function duplicateItem(ctx: AppContext, user: User, itemId: string, localDate: string): Promise<SimpleResult> {
   if (!can(user.roles, "item.write")) return { ok: false, key: "error.forbidden.body" };
-  if (!UUID_PATTERN.test(itemId)) return { ok: false, key: "error.notFound.body" };
   const source = await findItemDetail(ctx.db, itemId);
   if (!source) return { ok: false, key: "error.notFound.body" };
   const decision = decideSchedule({ now: ctx.now(), status: "draft", localDate, localTime: source.item.local_time });
@@ -369,7 +368,6 @@ export async function duplicateItem(ctx: AppContext, user: User, itemId: string,
 /** Deletes an item that never went out; what was published can only be archived. */
 export async function deleteItem(ctx: AppContext, user: User, itemId: string, version: number): Promise<SimpleResult> {
   if (!can(user.roles, "item.write")) return { ok: false, key: "error.forbidden.body" };
-  if (!UUID_PATTERN.test(itemId)) return { ok: false, key: "error.notFound.body" };
   return await ctx.db.transaction().execute(async (tx): Promise<SimpleResult> => {
     const item = await lockItem(tx, itemId);
     if (!item) return { ok: false, key: "error.notFound.body" };
@@ -389,7 +387,6 @@ export async function deleteItem(ctx: AppContext, user: User, itemId: string, ve
 
 export async function archiveItem(ctx: AppContext, user: User, itemId: string, version: number): Promise<SimpleResult> {
   if (!can(user.roles, "item.write")) return { ok: false, key: "error.forbidden.body" };
-  if (!UUID_PATTERN.test(itemId)) return { ok: false, key: "error.notFound.body" };
   return await ctx.db.transaction().execute(async (tx): Promise<SimpleResult> => {
     const item = await lockItem(tx, itemId);
     if (!item) return { ok: false, key: "error.notFound.body" };
@@ -402,10 +399,11 @@ export async function archiveItem(ctx: AppContext, user: User, itemId: string, v
 }
 
 export async function itemDetail(ctx: AppContext, itemId: string): Promise<ItemDetail | undefined> {
-  return UUID_PATTERN.test(itemId) ? await findItemDetail(ctx.db, itemId) : undefined;
+  return await findItemDetail(ctx.db, itemId);
 }
 
 export async function itemHistory(ctx: AppContext, itemId: string) {
+  // An item's id is a UUID; anything else (a NUL byte PostgreSQL refuses in text) has no history.
   if (!UUID_PATTERN.test(itemId)) return [];
   const events = await listAuditEventsForSubject(ctx.db, "content_item", itemId);
   return events.map((e) => ({ id: e.id, action: e.action, actor: e.actor_label, actorId: e.actor_id, at: e.occurred_at.toISOString(), before: e.before, after: e.after }));

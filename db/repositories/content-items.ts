@@ -1,5 +1,6 @@
 import { sql, type Insertable } from "kysely";
 import type { Db } from "../client";
+import { UUID_PATTERN } from "../ids";
 import type { ContentItem, ContentItemsTable, ContentLanguage, ItemStatus, VariantStatus, VariantsTable } from "../schema";
 
 export interface PlannedItemRow {
@@ -84,6 +85,7 @@ export interface ItemDetail {
 }
 
 export async function findItemDetail(db: Db, id: string): Promise<ItemDetail | undefined> {
+  if (!UUID_PATTERN.test(id)) return undefined;
   const item = await db.selectFrom("content_items").selectAll().where("id", "=", id).executeTakeFirst();
   if (!item) return undefined;
   const [variants, channels, tags, people] = await Promise.all([
@@ -113,11 +115,13 @@ export async function findItemDetail(db: Db, id: string): Promise<ItemDetail | u
 }
 
 export async function findContentItem(db: Db, id: string): Promise<ContentItem | undefined> {
+  if (!UUID_PATTERN.test(id)) return undefined;
   return await db.selectFrom("content_items").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
 /** Locks the item row for the rest of the transaction, so a check-then-write cannot race another writer. */
 export async function lockItem(db: Db, id: string): Promise<ContentItem | undefined> {
+  if (!UUID_PATTERN.test(id)) return undefined;
   return await db.selectFrom("content_items").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 }
 

@@ -1,4 +1,16 @@
+import type { MessageKey } from "../i18n";
 import { isRole, ROLES, type Role } from "./permissions";
+
+/**
+ * Why a single sign-on did not open a session: the service answers with one of these, and the
+ * sign-in page shows it (anything else in its address is ignored).
+ */
+export const SSO_REFUSALS = ["sso.off", "sso.unreachable", "sso.expired", "sso.denied", "sso.failed", "sso.noEmail", "sso.conflict", "sso.inactive", "sso.noRole", "sso.unknown"] as const satisfies readonly MessageKey[];
+export type SsoRefusal = (typeof SSO_REFUSALS)[number];
+
+export function isSsoRefusal(value: string | null): value is SsoRefusal {
+  return (SSO_REFUSALS as readonly (string | null)[]).includes(value);
+}
 
 /**
  * The value at a claim path: a plain name ("roles", "groups"), or a dotted path into nested

@@ -1,4 +1,5 @@
 import { readForm } from "../services/validation.server";
+import { isSsoRefusal } from "../domain/sso-roles";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -21,11 +22,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { oidc, passwordSignIn, demo } = context.app.config;
   return { demo: demo && passwordSignIn, sso: oidc ? { name: oidc.name } : null, passwordSignIn };
 }
-
-/** The reasons single sign-on can come back with (anything else in the address is ignored). */
-const SSO_MESSAGES = ["sso.off", "sso.unreachable", "sso.expired", "sso.denied", "sso.failed", "sso.noEmail", "sso.conflict", "sso.inactive", "sso.noRole", "sso.unknown"] as const;
-type SsoMessage = (typeof SSO_MESSAGES)[number];
-const isSsoMessage = (v: string | null): v is SsoMessage => (SSO_MESSAGES as readonly (string | null)[]).includes(v);
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const ctx = context.app;
@@ -53,7 +49,7 @@ export default function Login() {
         <p className="brand-name">{t("app.name")}</p>
         <h1>{t("login.title")}</h1>
         {params.get("signedOut") ? <p role="status">{t("login.signedOut")}</p> : null}
-        {isSsoMessage(ssoMessage) ? (
+        {isSsoRefusal(ssoMessage) ? (
           <p role="alert" className="form-error">
             {t(ssoMessage)}
           </p>

@@ -4,8 +4,8 @@ import { z } from "zod";
 import { findUserByEmail, findUserByOidcSubject, insertUser, updateUserFromProvider } from "../../db/repositories/users";
 import type { User } from "../../db/schema";
 import type { OidcConfig } from "../config.server";
-import { claimAt, rolesFromClaim } from "../domain/sso-roles";
-import { isUiLanguage, type MessageKey, type UiLanguage } from "../i18n";
+import { claimAt, rolesFromClaim, type SsoRefusal } from "../domain/sso-roles";
+import { isUiLanguage, type UiLanguage } from "../i18n";
 import { audit } from "./audit.server";
 import { openSession } from "./auth.server";
 import type { AppContext } from "./context.server";
@@ -44,7 +44,7 @@ function configurationOf(settings: OidcConfig): Promise<oidc.Configuration> {
   return found;
 }
 
-export type SsoStart = { ok: true; url: string; cookie: string } | { ok: false; key: MessageKey };
+export type SsoStart = { ok: true; url: string; cookie: string } | { ok: false; key: SsoRefusal };
 
 /** Where to send the browser to sign in, and the cookie that remembers this attempt for ten minutes. */
 export async function startSignIn(ctx: AppContext, redirectTo: string): Promise<SsoStart> {
@@ -72,7 +72,7 @@ export async function startSignIn(ctx: AppContext, redirectTo: string): Promise<
   return { ok: true, url: url.href, cookie };
 }
 
-export type SsoFinish = { ok: true; user: User; sessionToken: string; expiresAt: Date; redirectTo: string } | { ok: false; key: MessageKey };
+export type SsoFinish = { ok: true; user: User; sessionToken: string; expiresAt: Date; redirectTo: string } | { ok: false; key: SsoRefusal };
 
 /**
  * The provider sent the browser back: checks state, exchanges the code with the PKCE verifier,
@@ -118,7 +118,7 @@ export async function finishSignIn(ctx: AppContext, request: Request, language: 
   const email = typeof claims.email === "string" ? claims.email.trim().slice(0, 320) : "";
   const name = (typeof claims.name === "string" && claims.name.trim()) || email;
   const roles = rolesFromClaim(claimAt(claims, settings.rolesClaim), settings.roleMap);
-  const refuse = async (key: MessageKey, reason: string, user?: User) => {
+  const refuse = async (key: SsoRefusal, reason: string, user?: User) => {
     await audit(ctx.db, { id: user?.id ?? null, label: email || subject || "single sign-on" }, { action: "auth.sign_in_failed", subjectType: "user", subjectId: user?.id ?? null, after: { method: "oidc", reason } });
     return { ok: false as const, key };
   };

@@ -5,23 +5,20 @@ import { Calendar, luxonLocalizer, type CalendarProps, type DateHeaderProps, typ
 import withDragAndDropModule, { type EventInteractionArgs, type withDragAndDropProps } from "react-big-calendar/lib/addons/dragAndDrop";
 import { localeOf, type MessageKey, type UiLanguage } from "../../i18n";
 import { useT } from "../../i18n/react";
-import { BRUSSELS_ZONE } from "../../domain/time/brussels";
+import { BRUSSELS_ZONE, brusselsDateOf } from "../../domain/time/brussels";
 import type { CalendarChannel, CalendarEventData, CalendarQuestion } from "./calendar-types";
 import { ItemPanel } from "./item-panel";
 import { moveRefusalMessage } from "./move-message";
 import { requestMove } from "./move-request";
 import { STATUS_ICONS } from "../status-badge";
 import { monthGridEvents } from "../../domain/month-grid";
-import { DayStarts, fastLocalizer } from "./fast-localizer";
+import { fastLocalizer } from "./fast-localizer";
 
 // Every time on screen is Brussels time, whatever the browser's zone: luxon's default zone is what
 // react-big-calendar's luxon localizer works in.
 Settings.defaultZone = BRUSSELS_ZONE;
 // With its comparisons by day answered from remembered starts of day (fast-localizer.ts).
 const localizer = fastLocalizer(luxonLocalizer(DateTime, { firstDayOfWeek: 1 }), BRUSSELS_ZONE);
-// The Brussels date of a grid day, remembered per day: the grid asks for it on every draw.
-const brusselsDays = new DayStarts(BRUSSELS_ZONE);
-const localDateOf = (date: Date): string => brusselsDays.dateOf(date.getTime());
 
 // Under "type": "module" the addon arrives as a module object.
 type DndFactory = <E extends object>(c: ComponentType<CalendarProps<E>>) => ComponentType<CalendarProps<E> & withDragAndDropProps<E>>;
@@ -73,7 +70,7 @@ const ShowMoreContext = createContext<ShowMoreContextValue | null>(null);
 function ShowMoreCell({ count: countInGrid, slotDate }: ShowMoreProps<CalEvent>) {
   const context = useContext(ShowMoreContext);
   if (!context) return null;
-  const date = localDateOf(slotDate);
+  const date = brusselsDateOf(slotDate);
   // What the cell could not fit, what the grid left out, and what the server did not send.
   const count = countInGrid + context.hiddenOn(date);
   const { text, aria } = context.label(count, date);
@@ -302,7 +299,7 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
 
   const DateHeader = useCallback(
     ({ label, date, isOffRange }: DateHeaderProps) => {
-      const local = localDateOf(date);
+      const local = brusselsDateOf(date);
       const empty = isOffRange ? [] : props.emptyByDate[local] ?? [];
       const names = empty.map((id) => channelById.get(id)?.name ?? "").filter(Boolean);
       const notes = notesByDate.get(local) ?? [];

@@ -44,16 +44,16 @@ function unitOf(unit: unknown): Unit {
 
 /** The start of each instant's day in one zone, and of the day after, remembered per quarter-hour. */
 export class DayStarts {
-  private readonly starts = new Map<number, { start: number; next: number; date: string; month: number }>();
+  private readonly starts = new Map<number, { start: number; next: number; month: number }>();
 
   constructor(private readonly zone: string | Zone) {}
 
-  private day(ms: number): { start: number; next: number; date: string; month: number } {
+  private day(ms: number): { start: number; next: number; month: number } {
     const bucket = Math.floor(ms / QUARTER_HOUR);
     let day = this.starts.get(bucket);
     if (!day) {
       const start = DateTime.fromMillis(ms, { zone: this.zone }).startOf("day");
-      day = { start: start.toMillis(), next: start.plus({ days: 1 }).toMillis(), date: start.toISODate() ?? "", month: start.startOf("month").toMillis() };
+      day = { start: start.toMillis(), next: start.plus({ days: 1 }).toMillis(), month: start.startOf("month").toMillis() };
       // Every quarter-hour of that day maps to it: one luxon computation per day.
       for (let b = Math.floor(day.start / QUARTER_HOUR); b * QUARTER_HOUR < day.next; b++) this.starts.set(b, day);
     }
@@ -68,11 +68,6 @@ export class DayStarts {
   /** The first instant of the month `ms` falls in. */
   monthStartOf(ms: number): number {
     return this.day(ms).month;
-  }
-
-  /** The date (yyyy-MM-dd) of the day `ms` falls in. */
-  dateOf(ms: number): string {
-    return this.day(ms).date;
   }
 
   /** The first instant of the day after the one `ms` falls in. */

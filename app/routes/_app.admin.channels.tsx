@@ -6,7 +6,7 @@ import { useT } from "../i18n/react";
 import { oauthAvailable } from "../services/channel-oauth.server";
 import { CREDENTIAL_FIELDS, channelsForAdmin, saveChannel, testChannelConnection } from "../services/channels.server";
 import { requirePermission } from "../services/session.server";
-import { formToObject , readForm } from "../services/validation.server";
+import { formToObject, readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 

@@ -4,7 +4,7 @@ import { useFieldErrors } from "../components/field-errors";
 import { useT } from "../i18n/react";
 import { requirePermission } from "../services/session.server";
 import { teamSettings, updateTeamSettings } from "../services/settings.server";
-import { formToObject , readForm } from "../services/validation.server";
+import { formToObject, readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 

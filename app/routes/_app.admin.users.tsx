@@ -5,7 +5,7 @@ import { UI_LANGUAGES, isUiLanguage, type MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { requirePermission } from "../services/session.server";
 import { allUsers, createUser } from "../services/users.server";
-import { formToObject, type FieldErrors , readForm } from "../services/validation.server";
+import { formToObject, type FieldErrors, readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 

@@ -6,7 +6,7 @@ import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { createFeed, feedChannels, listFeeds, revokeFeed } from "../services/feeds.server";
 import { requirePermission } from "../services/session.server";
-import { formToObject , readForm } from "../services/validation.server";
+import { formToObject, readForm } from "../services/validation.server";
 import { CALENDAR_STATUSES } from "../domain/pairing";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];

@@ -8,7 +8,7 @@ import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { holdPublishing, markChannelReconnected, publishingHealth, releaseHold } from "../services/publishing-admin.server";
 import { requirePermission } from "../services/session.server";
-import { refusalStatus , readForm } from "../services/validation.server";
+import { refusalStatus, readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 

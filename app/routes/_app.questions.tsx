@@ -6,7 +6,7 @@ import type { MessageKey } from "../i18n";
 import { useLang, useT } from "../i18n/react";
 import { importQuestionVolumes, importQuestions, listQuestions, questionFileFormat, saveQuestion, type ImportError, type VolumeFinding } from "../services/questions.server";
 import { requirePermission } from "../services/session.server";
-import { formToObject , readForm } from "../services/validation.server";
+import { formToObject, readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 

@@ -5,7 +5,7 @@ import { OneTimeSecret, SecretsTable } from "../components/one-time-secret";
 import { useT } from "../i18n/react";
 import { createApiToken, listTokens, revokeTokenOf } from "../services/api.server";
 import { requirePermission } from "../services/session.server";
-import { formToObject , readForm } from "../services/validation.server";
+import { formToObject, readForm } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { moveItem } from "../services/content-items.server";
 import { requireUser } from "../services/session.server";
-import { refusedJson , readForm } from "../services/validation.server";
+import { refusedJson, readForm } from "../services/validation.server";
 
 /** POST /items/:id/move — the calendar's drag and drop and "Move to…": JSON in, JSON out. */
 export async function action({ request, context, params }: ActionFunctionArgs) {

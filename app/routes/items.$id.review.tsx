@@ -11,7 +11,7 @@ import {
   withdrawException,
 } from "../services/review.server";
 import { requireUser } from "../services/session.server";
-import { refusedJson , readForm } from "../services/validation.server";
+import { refusedJson, readForm } from "../services/validation.server";
 
 /**
  * The review forms of an item page post here: submit, approve, reject, German on/off, exceptions,

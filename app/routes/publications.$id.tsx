@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { actOnPublication } from "../services/publishing-admin.server";
 import { requirePermission } from "../services/session.server";
-import { refusedJson , readForm } from "../services/validation.server";
+import { refusedJson, readForm } from "../services/validation.server";
 
 /** A person's decision on one publication (retry, cancel, confirm), from the item page. */
 export async function action({ request, context, params }: ActionFunctionArgs) {

@@ -5,7 +5,7 @@ import type { AppContext } from "./context.server";
 import { matchableQuestions } from "./questions.server";
 import { archiveItem, deleteItem, duplicateItem, saveItem } from "./content-items.server";
 import { safeRedirectTarget } from "./session.server";
-import { formToObject, type FieldErrors , readForm } from "./validation.server";
+import { formToObject, type FieldErrors, readForm } from "./validation.server";
 
 export interface ItemActionFailure {
   errors: FieldErrors;

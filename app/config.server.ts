@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Role } from "./domain/permissions";
+import { parseRoleMap } from "./domain/sso-roles";
 import { dataDirectory, loadOrCreateLocalSecrets, type Env } from "../db/local-data";
 
 const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -39,7 +40,7 @@ const envSchema = z.object({
   OIDC_ROLES_CLAIM: z.string().min(1).default("roles"),
   OIDC_ROLE_MAP: z
     .string()
-    .regex(/^\s*[^=,]+=(admin|editor|translator|approver|viewer)\s*(,\s*[^=,]+=(admin|editor|translator|approver|viewer)\s*)*$/, "must read like cadence-editors=editor,cadence-admins=admin")
+    .refine((text) => parseRoleMap(text) !== null, "must read like cadence-editors=editor,cadence-admins=admin")
     .optional(),
   OIDC_NAME: z.string().min(1).max(60).optional(),
   OIDC_CREATE_USERS: booleanFlag.default(true),
@@ -175,9 +176,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
             clientSecret: e.OIDC_CLIENT_SECRET ?? null,
             scopes: e.OIDC_SCOPES,
             rolesClaim: e.OIDC_ROLES_CLAIM,
-            roleMap: e.OIDC_ROLE_MAP
-              ? (Object.fromEntries(e.OIDC_ROLE_MAP.split(",").map((pair) => pair.split("=").map((side) => side.trim()) as [string, Role])))
-              : null,
+            roleMap: e.OIDC_ROLE_MAP ? parseRoleMap(e.OIDC_ROLE_MAP) : null,
             name: e.OIDC_NAME ?? null,
             createUsers: e.OIDC_CREATE_USERS,
           }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { claimAt, rolesFromClaim } from "./sso-roles";
+import { claimAt, parseRoleMap, rolesFromClaim } from "./sso-roles";
 
 describe("roles from the identity provider's claim", () => {
   const map = { "cadence-editors": "editor", "cadence-admins": "admin", "CN=Approvers,OU=Com": "approver" } as const;
@@ -28,5 +28,10 @@ describe("roles from the identity provider's claim", () => {
     expect(claimAt(claims, "realm_access.roles")).toEqual(["approver"]);
     expect(claimAt(claims, "flat.deeper")).toBeUndefined();
     expect(claimAt(claims, "missing.path")).toBeUndefined();
+  });
+
+  it("reads OIDC_ROLE_MAP's pairs, and refuses a pair that is not value=role or names no role", () => {
+    expect(parseRoleMap(" cadence-editors = editor ,Cadence Admins=admin")).toEqual({ "cadence-editors": "editor", "Cadence Admins": "admin" });
+    for (const bad of ["", "nonsense", "a=editor,", "a=owner", "a=editor=admin", "=editor"]) expect(parseRoleMap(bad), bad).toBeNull();
   });
 });

@@ -28,6 +28,20 @@ export function claimAt(claims: Record<string, unknown>, path: string): unknown 
 }
 
 /**
+ * OIDC_ROLE_MAP's text, `cadence-editors=editor,cadence-admins=admin`: the provider's values and the
+ * Cadence role each gives. Null when a pair is not `value=role` or names no Cadence role.
+ */
+export function parseRoleMap(text: string): Record<string, Role> | null {
+  const map: Record<string, Role> = {};
+  for (const pair of text.split(",")) {
+    const [value, role, ...rest] = pair.split("=").map((side) => side.trim());
+    if (!value || !role || rest.length > 0 || !isRole(role)) return null;
+    map[value] = role;
+  }
+  return map;
+}
+
+/**
  * The Cadence roles a person's claim gives: the claim is a list of values or one string of values
  * separated by spaces or commas; each value is looked up in the map (or, without a map, must be a
  * role's own name). Values that give no role are ignored; the result is in the matrix's order,

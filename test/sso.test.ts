@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../app/config.server";
 import type { RunningWebServer } from "../app/server/web.server";
 import type { AppContext } from "../app/services/context.server";
-import { ssoSettingsFor, startOidcProvider, type RunningProvider } from "./fakes/oidc-provider";
+import { startServerWithSso, type RunningProvider } from "./fakes/oidc-provider";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
-import { Browserless, signedInClient, startTestServer } from "./setup/web";
+import { Browserless, signedInClient } from "./setup/web";
 import { makePasswordUser, TEST_PASSWORD } from "./factories";
 
 let t: TestDatabase;
@@ -15,18 +15,11 @@ let provider: RunningProvider;
 beforeAll(async () => {
   t = await createTestDatabase();
   ctx = testContext(t.db);
-  server = await startTestServer(ctx);
-  provider = await startOidcProvider(`${server.url}/login/sso/callback`, {
+  ({ server, provider } = await startServerWithSso(ctx, {
     anne: { email: "anne.peeters@fin.test", name: "Anne Peeters", groups: ["cadence-editors", "all-staff"], locale: "nl-BE" },
     jan: { email: "jan.dubois@fin.test", name: "Jan Dubois", groups: ["cadence-approvers", "cadence-admins"] },
     nobody: { email: "guest@fin.test", name: "Guest", groups: ["all-staff"] },
-  });
-  // The app reads its configuration on each request: single sign-on on, against the local provider.
-  ctx.config = {
-    ...ctx.config,
-    publicUrl: server.url,
-    oidc: ssoSettingsFor(provider),
-  };
+  }));
 });
 afterAll(async () => {
   await server?.close();

@@ -2,9 +2,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../../app/server/web.server";
 import type { AppContext } from "../../app/services/context.server";
-import { ssoSettingsFor, startOidcProvider, type RunningProvider } from "../fakes/oidc-provider";
+import { startServerWithSso, type RunningProvider } from "../fakes/oidc-provider";
 import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
-import { startTestServer } from "../setup/web";
 import { launchBrowser } from "./browser";
 
 let t: TestDatabase;
@@ -16,17 +15,14 @@ let browser: Browser;
 beforeAll(async () => {
   t = await createTestDatabase();
   ctx = testContext(t.db);
-  server = await startTestServer(ctx);
-  provider = await startOidcProvider(`${server.url}/login/sso/callback`, {
-    sophie: { email: "sophie.lambert@fin.test", name: "Sophie Lambert", groups: ["cadence-editors"], locale: "fr-BE" },
-    guest: { email: "guest@fin.test", name: "Guest", groups: ["all-staff"] },
-  });
-  ctx.config = {
-    ...ctx.config,
-    publicUrl: server.url,
-    passwordSignIn: false,
-    oidc: ssoSettingsFor(provider),
-  };
+  ({ server, provider } = await startServerWithSso(
+    ctx,
+    {
+      sophie: { email: "sophie.lambert@fin.test", name: "Sophie Lambert", groups: ["cadence-editors"], locale: "fr-BE" },
+      guest: { email: "guest@fin.test", name: "Guest", groups: ["all-staff"] },
+    },
+    { passwordSignIn: false }
+  ));
   browser = await launchBrowser();
 });
 afterAll(async () => {

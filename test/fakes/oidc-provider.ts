@@ -1,7 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
-import type { OidcConfig } from "../../app/config.server";
+import type { AppConfig, OidcConfig } from "../../app/config.server";
+import type { RunningWebServer } from "../../app/server/web.server";
+import type { AppContext } from "../../app/services/context.server";
+import { startTestServer } from "../setup/web";
 
 /**
  * A real OpenID Connect provider on a free loopback port (the `oidc-provider` package), standing in
@@ -65,8 +68,23 @@ export async function startOidcProvider(redirectUri: string, accounts: Record<st
   };
 }
 
+/**
+ * A test web server with single sign-on on, against a fresh local provider that knows `accounts`
+ * (the app reads its configuration on each request); `config` overrides the rest.
+ */
+export async function startServerWithSso(
+  ctx: AppContext,
+  accounts: Record<string, TestAccount>,
+  config: Partial<AppConfig> = {}
+): Promise<{ server: RunningWebServer; provider: RunningProvider }> {
+  const server = await startTestServer(ctx);
+  const provider = await startOidcProvider(`${server.url}/login/sso/callback`, accounts);
+  ctx.config = { ...ctx.config, publicUrl: server.url, oidc: ssoSettingsFor(provider), ...config };
+  return { server, provider };
+}
+
 /** Cadence's single sign-on settings for this provider: roles from `groups` through the test role map. */
-export function ssoSettingsFor(provider: RunningProvider): OidcConfig {
+function ssoSettingsFor(provider: RunningProvider): OidcConfig {
   return {
     issuer: provider.issuer,
     clientId: provider.clientId,

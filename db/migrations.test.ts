@@ -41,6 +41,7 @@ const EXPECTED_TABLES = [
   "question_volumes",
   "recurring_questions",
   "reminders",
+  "scheduler_heartbeats",
   "sessions",
   "settings",
   "users",

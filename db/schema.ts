@@ -280,6 +280,14 @@ export interface RemindersTable {
   dismissed_at: Date | null;
 }
 
+export interface SchedulerHeartbeatsTable {
+  instance: string;
+  host: string;
+  pid: number;
+  started_at: Date;
+  beat_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -301,6 +309,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   day_notes: DayNotesTable;
   audit_events: AuditEventsTable;
+  scheduler_heartbeats: SchedulerHeartbeatsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -6,17 +6,20 @@ import { migrateToLatest } from "../../db/migrate";
 import { countUsers } from "../../db/repositories/users";
 import { DEMO_ACCOUNTS, seedDemo } from "../../db/seed/seed-demo";
 import { startScheduler, type RunningScheduler } from "../../jobs/scheduler";
+import { startHeartbeat } from "../services/scheduler-health.server";
 import { ConfigError, loadConfig } from "../config.server";
 import { createLogger } from "../services/logger.server";
 import { startWebServer, type RunningWebServer } from "../server/web.server";
 import { buildIsStale, runRemixBuild, startRemixWatch } from "./build-if-needed";
+import { endsWithin, Supervisor } from "./supervisor";
 
 /**
  * `npm start`: the whole product in one command. Resolves the database (DATABASE_URL, or the
  * embedded PostgreSQL in .data/postgres), applies pending migrations, seeds the demo on an empty
  * demo database, builds the web app if needed, then runs the web server here and the Bree
- * scheduler as a child process. `--only=web` / `--only=jobs` run one of them alone.
- * SIGINT/SIGTERM stop everything in order: HTTP, scheduler, connections, embedded database.
+ * scheduler as a supervised child process, restarted with back-off whenever it dies. `--only=web` /
+ * `--only=jobs` run one of them alone. SIGINT/SIGTERM stop everything in order — HTTP and
+ * scheduler, connections, embedded database — each step bounded, so a stop never hangs.
  */
 const args = new Set(process.argv.slice(2));
 const only = [...args].find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -26,6 +29,10 @@ const runWeb = only !== "jobs";
 const runJobs = only !== "web";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Each step of a shutdown gets at most this long; the whole shutdown at most `SHUTDOWN_DEADLINE_MS`. */
+const STEP_TIMEOUT_MS = 15_000;
+const SHUTDOWN_DEADLINE_MS = 60_000;
 
 async function main(): Promise<void> {
   let config;
@@ -44,31 +51,40 @@ async function main(): Promise<void> {
   let db: Db | null = null;
   let web: RunningWebServer | null = null;
   let scheduler: RunningScheduler | null = null;
-  let jobsChild: ChildProcess | null = null;
+  let heartbeat: { stop(): Promise<void> } | null = null;
+  let supervisor: Supervisor | null = null;
   let watcher: ChildProcess | null = null;
   let stopping = false;
+
+  /** One step of the shutdown, never longer than STEP_TIMEOUT_MS and never throwing. */
+  const step = async (name: string, work: (() => Promise<unknown>) | undefined) => {
+    if (!work) return;
+    const done = work().catch((error: unknown) => log.warn(`${name} failed while stopping`, { error }));
+    if (!(await endsWithin(done, STEP_TIMEOUT_MS))) log.warn(`${name} did not stop in time`, { timeoutMs: STEP_TIMEOUT_MS });
+  };
 
   const shutdown = async (reason: string, code = 0) => {
     if (stopping) return;
     stopping = true;
+    // Whatever hangs below, the process ends: a supervisor (systemd, a person) can always act.
+    setTimeout(() => {
+      log.error("shutdown took too long; exiting", { deadlineMs: SHUTDOWN_DEADLINE_MS });
+      process.exit(code || 1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     if (!isJobsChild) say(`\nStopping Cadence (${reason})…`);
-    const childExit = jobsChild && jobsChild.exitCode === null ? new Promise((r) => jobsChild!.once("exit", r)) : null;
-    if (jobsChild && jobsChild.exitCode === null) jobsChild.kill("SIGTERM");
     watcher?.kill("SIGTERM");
-    await web?.close();
-    await scheduler?.stop();
-    if (childExit) {
-      const timer = setTimeout(() => jobsChild?.kill("SIGKILL"), 20_000);
-      await childExit;
-      clearTimeout(timer);
-    }
-    await db?.destroy();
-    await target?.release();
+    await Promise.all([step("the web server", web ? () => web!.close() : undefined), supervisor?.stop()]);
+    await step("the scheduler", scheduler ? () => scheduler!.stop() : undefined);
+    await step("the heartbeat", heartbeat ? () => heartbeat!.stop() : undefined);
+    await step("the database connections", db ? () => db!.destroy() : undefined);
+    await step("the database", target ? () => target!.release() : undefined);
     if (!isJobsChild) say("Stopped.");
     process.exit(code);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // The scheduler child ends with the process that started it, however that one ended.
+  if (isJobsChild) process.once("disconnect", () => void shutdown("the web process is gone"));
 
   try {
     const mode = runWeb ? "owner" : "cli";
@@ -82,30 +98,33 @@ async function main(): Promise<void> {
       const seeded = await seedDemo(db, new Date());
       log.info("demo data created", { items: seeded.items });
     }
+    if (runJobs && runWeb) {
+      // The scheduler runs beside the web server as its own process, on the same database, and is
+      // restarted whenever it dies; the web server keeps serving and says so (decision 0016).
+      const url = target.url;
+      supervisor = new Supervisor({
+        log,
+        spawn: () =>
+          spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--only=jobs", "--jobs-child"], {
+            stdio: ["ignore", "inherit", "inherit", "ipc"],
+            env: { ...process.env, DATABASE_URL: url, CADENCE_DEMO: String(config.demo) },
+          }),
+      });
+    }
     if (runWeb) {
       if (buildIsStale()) {
         say("Building the web app…");
         await runRemixBuild();
       }
       if (dev) watcher = startRemixWatch();
-      web = await startWebServer({ db, config, log, now: () => new Date() }, { port: config.port, host: config.host, dev });
+      const status = supervisor ? () => supervisor!.status() : undefined;
+      web = await startWebServer({ db, config, log, now: () => new Date(), supervisedScheduler: status }, { port: config.port, host: config.host, dev });
     }
-    if (runJobs) {
-      if (runWeb) {
-        // The scheduler runs beside the web server as its own process, on the same database.
-        jobsChild = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--only=jobs", "--jobs-child"], {
-          stdio: ["ignore", "inherit", "inherit"],
-          env: { ...process.env, DATABASE_URL: target.url, CADENCE_DEMO: String(config.demo) },
-        });
-        jobsChild.once("exit", (code, signal) => {
-          if (!stopping) {
-            log.error("the scheduler process stopped unexpectedly", { code, signal });
-            void shutdown("scheduler stopped", 1);
-          }
-        });
-      } else {
-        scheduler = await startScheduler(log);
-      }
+    if (supervisor) supervisor.start();
+    else if (runJobs) {
+      scheduler = await startScheduler(log);
+      heartbeat = startHeartbeat({ db, config, log, now: () => new Date() });
+      process.send?.({ type: "ready" });
     }
   } catch (error) {
     log.error("start-up failed", { error });

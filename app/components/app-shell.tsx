@@ -18,7 +18,7 @@ export interface ShellHold {
   reason: string;
 }
 
-export function AppShell({ user, holds = [], children }: { user: ShellUser; holds?: ShellHold[]; children: ReactNode }) {
+export function AppShell({ user, holds = [], schedulerDown = null, children }: { user: ShellUser; holds?: ShellHold[]; schedulerDown?: "restarting" | "down" | null; children: ReactNode }) {
   const t = useT();
   const lang = useLang();
   const location = useLocation();
@@ -104,6 +104,13 @@ export function AppShell({ user, holds = [], children }: { user: ShellUser; hold
               <NavLink to="/publishing">{t("nav.publishing")}</NavLink>
             </p>
           ))}
+        </div>
+      ) : null}
+      {schedulerDown ? (
+        <div className="hold-banner" role="status" data-testid="scheduler-banner">
+          <p>
+            {t(schedulerDown === "restarting" ? "scheduler.banner.restarting" : "scheduler.banner.down")} <NavLink to="/publishing">{t("nav.publishing")}</NavLink>
+          </p>
         </div>
       ) : null}
       <main id="main" className="app-main" tabIndex={-1}>

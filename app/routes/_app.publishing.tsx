@@ -6,6 +6,7 @@ import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
+import { schedulerStatus } from "../services/scheduler-health.server";
 import { holdPublishing, markChannelReconnected, publishingHealth, releaseHold } from "../services/publishing-admin.server";
 import { requirePermission } from "../services/session.server";
 import { refusalStatus, readForm } from "../services/validation.server";
@@ -17,9 +18,10 @@ const local = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: BRUSSELS_Z
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = context.app;
   const user = await requirePermission(ctx, request, "plan.read");
-  const health = await publishingHealth(ctx);
+  const [health, scheduler] = await Promise.all([publishingHealth(ctx), schedulerStatus(ctx)]);
   const channels = health.channels;
   return {
+    scheduler: { ...scheduler, nextStartAt: scheduler.nextStartAt ? DateTime.fromISO(scheduler.nextStartAt, { zone: BRUSSELS_ZONE }).toFormat("HH:mm:ss") : null },
     next: local(health.next),
     overdue: health.overdue,
     failures: health.failures.map((f) => ({ id: f.id, itemId: f.content_item_id, channel: f.name, state: f.state, code: f.last_error_code, error: f.last_error, when: `${f.local_date} ${f.local_time}` })),
@@ -61,6 +63,19 @@ export default function Publishing() {
           {result.intent === "hold" ? t("publishing.heldDone") : result.intent === "release" ? t("publishing.releasedDone", { count: result.rescheduled }) : t("review.done.saved")}
         </p>
       ) : null}
+
+      <section className="card" aria-labelledby="scheduler-title" data-testid="scheduler-health">
+        <h2 id="scheduler-title">{t("scheduler.title")}</h2>
+        <p>
+          {data.scheduler.state === "running"
+            ? t("scheduler.state.running", { seconds: Math.round(data.scheduler.heartbeatAgeSeconds ?? 0) })
+            : data.scheduler.state === "restarting"
+              ? t("scheduler.state.restarting", { time: data.scheduler.nextStartAt ?? "" })
+              : t(`scheduler.state.${data.scheduler.state}`)}
+          {data.scheduler.state !== "running" ? <> {data.scheduler.heartbeatAgeSeconds === null ? t("scheduler.neverSeen") : t("scheduler.lastSeen", { seconds: Math.round(data.scheduler.heartbeatAgeSeconds) })}</> : null}
+          {data.scheduler.restarts !== null ? <> {t("scheduler.restarts", { count: data.scheduler.restarts })}</> : null}
+        </p>
+      </section>
 
       <section className="card" aria-labelledby="hold-title">
         <h2 id="hold-title">{t("publishing.hold")}</h2>

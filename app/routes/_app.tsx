@@ -4,22 +4,25 @@ import { AppShell } from "../components/app-shell";
 import { ErrorPage } from "../components/error-page";
 import { useRootData } from "../i18n/react";
 import { liveHolds } from "../services/publishing-admin.server";
+import { schedulerStatus } from "../services/scheduler-health.server";
 import { requireUser } from "../services/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   // Every page says when publishing is held, and why.
-  const holds = await liveHolds(context.app);
+  // …and when posts are not going out because the scheduler is not running.
+  const [holds, scheduler] = await Promise.all([liveHolds(context.app), schedulerStatus(context.app)]);
   return {
+    schedulerDown: scheduler.state === "restarting" ? ("restarting" as const) : scheduler.state === "down" ? ("down" as const) : null,
     user: { displayName: user.display_name, roles: user.roles },
     holds: holds.map((h) => ({ id: h.id, scope: h.scope, channelName: h.channelName, language: h.language, reason: h.reason })),
   };
 }
 
 export default function AppLayout() {
-  const { user, holds } = useLoaderData<typeof loader>();
+  const { user, holds, schedulerDown } = useLoaderData<typeof loader>();
   return (
-    <AppShell user={user} holds={holds}>
+    <AppShell user={user} holds={holds} schedulerDown={schedulerDown}>
       <Outlet />
     </AppShell>
   );

@@ -1,5 +1,6 @@
 import { createRequestHandler } from "@remix-run/express";
 import { publishingMetrics } from "../services/publishing-admin.server";
+import { schedulerMetrics, schedulerStatus } from "../services/scheduler-health.server";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { pingDatabase } from "../../db/client";
@@ -117,13 +118,23 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
   app.use("/build", express.static(path.join(PROJECT_ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(PROJECT_ROOT, "public"), { maxAge: "1h" }));
 
+  // 200 while the web can serve (the database answers): "ok", or "degraded" naming the part that is
+  // not running (the scheduler: posts are not being sent). 503 when the database does not answer.
   app.get("/healthz", async (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
     try {
       await pingDatabase(ctx.db);
-      res.json({ status: "ok" });
     } catch (error) {
       ctx.log.warn("health check failed", { error });
-      res.status(503).json({ status: "unavailable", reason: "database" });
+      res.status(503).json({ status: "unavailable", reason: "database", database: "down" });
+      return;
+    }
+    try {
+      const scheduler = await schedulerStatus(ctx);
+      res.json({ status: scheduler.state === "running" ? "ok" : "degraded", database: "ok", scheduler: scheduler.state, ...(scheduler.state === "running" ? {} : { reason: "scheduler" }), ...(scheduler.restarts === null ? {} : { schedulerRestarts: scheduler.restarts }) });
+    } catch (error) {
+      ctx.log.warn("health check failed", { error });
+      res.status(503).json({ status: "unavailable", reason: "database", database: "down" });
     }
   });
 
@@ -138,7 +149,7 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     }
     try {
       res.type("text/plain; version=0.0.4").setHeader("Cache-Control", "no-store");
-      res.send(await publishingMetrics(ctx));
+      res.send((await publishingMetrics(ctx)) + schedulerMetrics(await schedulerStatus(ctx)));
     } catch (error) {
       ctx.log.warn("metrics failed", { error });
       res.status(503).type("text/plain").send("unavailable\n");

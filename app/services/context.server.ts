@@ -1,6 +1,7 @@
 import type { Db } from "../../db/client";
 import type { User } from "../../db/schema";
 import type { AppConfig } from "../config.server";
+import type { SupervisedProcessStatus } from "../domain/scheduler-health";
 import type { Logger } from "./logger.server";
 
 /** What every service needs, handed to Remix loaders and actions as load context and to jobs directly. */
@@ -15,6 +16,8 @@ export interface AppContext {
    * its own Request object, so the request itself cannot be the key). Absent outside a request.
    */
   requestScope?: { user?: Promise<User | null>; address?: string };
+  /** Under `npm start`, what the supervisor knows of the scheduler process it runs beside the web server. */
+  supervisedScheduler?: () => SupervisedProcessStatus;
 }
 
 declare module "@remix-run/node" {

@@ -9,6 +9,7 @@ import * as m0007 from "./0007_question_volumes";
 import * as m0008 from "./0008_calendar_feeds";
 import * as m0009 from "./0009_api_tokens";
 import * as m0010 from "./0010_governance";
+import * as m0011 from "./0011_scheduler_heartbeats";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   "0008_calendar_feeds": m0008,
   "0009_api_tokens": m0009,
   "0010_governance": m0010,
+  "0011_scheduler_heartbeats": m0011,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { Role } from "../app/domain/permissions";
 
 /** Columns the database fills in on insert. */
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
@@ -7,7 +8,7 @@ type DatabaseKept<T> = ColumnType<T, never, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type UiLanguage = "fr" | "nl" | "en";
-export type Role = "admin" | "editor" | "translator" | "approver" | "viewer";
+export type { Role };
 export type Network = "x" | "facebook" | "linkedin" | "mastodon" | "bluesky" | "youtube" | "webhook" | "outbox";
 export type ChannelLanguage = "fr" | "nl" | "bilingual";
 export type ContentLanguage = "fr" | "nl" | "de";
@@ -288,6 +289,84 @@ export interface SchedulerHeartbeatsTable {
   beat_at: Timestamp;
 }
 
+export type ConversationLanguage = "fr" | "nl" | "other";
+export type ConversationState = "new" | "assigned" | "waiting" | "answered" | "closed";
+export type CloseReason = "spam" | "thanks" | "off_topic" | "handled_elsewhere";
+export type ReplyState = "sending" | "sent" | "failed" | "unconfirmed";
+
+export interface InboxCursorsTable {
+  channel_id: string;
+  position: string | null;
+  polled_at: Date | null;
+  not_before: Date | null;
+  failures: Defaulted<number>;
+  last_error_code: string | null;
+  last_error: string | null;
+}
+
+export interface ConversationsTable {
+  id: Generated<string>;
+  channel_id: string;
+  citizen_handle: string;
+  content_item_id: string | null;
+  language: ConversationLanguage;
+  state: Defaulted<ConversationState>;
+  close_reason: CloseReason | null;
+  assignee_id: string | null;
+  first_message_at: Date;
+  last_message_at: Date;
+  due_at: Date;
+  first_response_at: Date | null;
+  closed_at: Date | null;
+  version: Defaulted<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface InboxMessagesTable {
+  id: Generated<string>;
+  conversation_id: string;
+  channel_id: string;
+  remote_id: string;
+  remote_cid: string | null;
+  root_remote_id: string | null;
+  root_remote_cid: string | null;
+  in_reply_to_remote_id: string | null;
+  author_handle: string;
+  text: string;
+  language: ConversationLanguage;
+  visibility: string | null;
+  written_at: Date;
+  collected_at: Timestamp;
+}
+
+export interface InboxRepliesTable {
+  id: Generated<string>;
+  conversation_id: string;
+  message_id: string;
+  author_id: string;
+  text: string;
+  idempotency_key: Defaulted<string>;
+  remote_key: string | null;
+  state: ReplyState;
+  claimed_by: string | null;
+  claimed_at: Date | null;
+  remote_id: string | null;
+  remote_url: string | null;
+  error_code: string | null;
+  error: string | null;
+  created_at: Timestamp;
+  sent_at: Date | null;
+}
+
+export interface ConversationNotesTable {
+  id: Generated<string>;
+  conversation_id: string;
+  author_id: string;
+  text: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -310,7 +389,16 @@ export interface Database {
   day_notes: DayNotesTable;
   audit_events: AuditEventsTable;
   scheduler_heartbeats: SchedulerHeartbeatsTable;
+  inbox_cursors: InboxCursorsTable;
+  conversations: ConversationsTable;
+  inbox_messages: InboxMessagesTable;
+  inbox_replies: InboxRepliesTable;
+  conversation_notes: ConversationNotesTable;
 }
+
+export type Conversation = Selectable<ConversationsTable>;
+export type InboxMessage = Selectable<InboxMessagesTable>;
+export type InboxReply = Selectable<InboxRepliesTable>;
 
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
-import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type PublishOutcome } from "./types";
+import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PublishOutcome } from "./types";
 
 const DEFAULT_PDS = "https://bsky.social";
 const S32 = "234567abcdefghijklmnopqrstuvwxyz";
@@ -51,6 +51,15 @@ async function session(channel: AdapterChannel, deps: AdapterDeps, fresh = false
   return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
 }
 
+interface BlueskyNotification {
+  uri: string;
+  cid: string;
+  reason: string;
+  indexedAt: string;
+  author?: { did?: string; handle?: string };
+  record?: { text?: string; createdAt?: string; reply?: { root?: { uri?: string; cid?: string }; parent?: { uri?: string; cid?: string } } };
+}
+
 function isSession(s: Session | PublishOutcome): s is Session {
   return "accessJwt" in s;
 }
@@ -83,7 +92,10 @@ export const blueskyAdapter: ChannelAdapter = {
       .map((uri) => ({ uri, index: byteOffsets(text, uri) }))
       .filter((f) => f.index)
       .map((f) => ({ index: f.index, features: [{ $type: "app.bsky.richtext.facet#link", uri: f.uri }] }));
-    const record = { $type: "app.bsky.feed.post", text, createdAt: deps.now().toISOString(), langs: input.languages, ...(facets.length ? { facets } : {}) };
+    const reply = input.replyTo
+      ? { reply: { root: { uri: input.replyTo.rootRemoteId ?? input.replyTo.remoteId, cid: input.replyTo.rootRemoteCid ?? input.replyTo.remoteCid ?? "" }, parent: { uri: input.replyTo.remoteId, cid: input.replyTo.remoteCid ?? "" } } }
+      : {};
+    const record = { $type: "app.bsky.feed.post", text, createdAt: deps.now().toISOString(), langs: input.languages, ...(facets.length ? { facets } : {}), ...reply };
     for (let attempt = 0; attempt < 2; attempt++) {
       const r = await httpCall(
         deps.fetch,
@@ -121,6 +133,62 @@ export const blueskyAdapter: ChannelAdapter = {
     if (r.response.status === 200) return { kind: "published", remoteId: (r.json as { uri?: string } | null)?.uri ?? input.remoteKey, remoteUrl: `https://bsky.app/profile/${s.handle}/post/${input.remoteKey}` };
     if (r.response.status === 400 && /RecordNotFound|Could not locate record/i.test(r.body)) return { kind: "absent" };
     return { kind: "unknown" };
+  },
+  /**
+   * Mentions, replies and quotes: app.bsky.notification.listNotifications, newest first, paged
+   * towards older ones with its cursor. The position is the newest notification read (its
+   * indexedAt and URI); a round reads back until it reaches it. The first round reads one page.
+   */
+  async collect(channel, position, deps, options) {
+    const s = await session(channel, deps);
+    if (!isSession(s)) return s.kind === "failed" ? s : { kind: "retry", code: "code" in s ? s.code : "network.server", detail: "detail" in s ? s.detail : "no session", ...(s.kind === "retry" ? { notBefore: s.notBefore } : {}) };
+    const [sinceAt = "", sinceUri = ""] = position ? position.split("|") : [];
+    const found: IncomingMessage[] = [];
+    let newest: string | null = null;
+    let cursor: string | undefined;
+    for (let page = 0; page < options.maxPages; page++) {
+      const q = new URLSearchParams({ limit: String(options.pageSize) });
+      for (const reason of ["mention", "reply", "quote"]) q.append("reasons", reason);
+      if (cursor) q.set("cursor", cursor);
+      const r = await httpCall(deps.fetch, `${s.pds}/xrpc/app.bsky.notification.listNotifications?${q.toString()}`, { headers: { authorization: `Bearer ${s.accessJwt}` } }, deps.timeoutMs);
+      // Nothing is kept from an interrupted round: pages come newest first, so a partial round would leave a gap.
+      if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+      const status = r.response.status;
+      const detail = errorText(r.json, r.body, `HTTP ${status}`);
+      if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: parseResetHeader(r.response.headers.get("ratelimit-reset"), "epoch", deps.now()) };
+      if (status >= 500) return { kind: "retry", code: "network.server", detail };
+      if (status === 400 && (r.json as { error?: string } | null)?.error === "ExpiredToken") {
+        sessions.delete(channel.id);
+        return { kind: "retry", code: "auth.invalid", detail };
+      }
+      if (status !== 200) return { kind: "failed", code: "auth.invalid", detail, reconnect: status === 401 };
+      const body = r.json as { cursor?: string; notifications?: BlueskyNotification[] } | null;
+      const notifications = body?.notifications ?? [];
+      let reachedPosition = false;
+      for (const n of notifications) {
+        if (position && (n.indexedAt < sinceAt || (n.indexedAt === sinceAt && n.uri === sinceUri))) {
+          reachedPosition = true;
+          continue;
+        }
+        newest ??= `${n.indexedAt}|${n.uri}`;
+        if (!["mention", "reply", "quote"].includes(n.reason)) continue;
+        found.push({
+          remoteId: n.uri,
+          remoteCid: n.cid,
+          rootRemoteId: n.record?.reply?.root?.uri ?? n.uri,
+          rootRemoteCid: n.record?.reply?.root?.cid ?? n.cid,
+          inReplyToRemoteId: n.record?.reply?.parent?.uri ?? null,
+          authorHandle: n.author?.handle ?? n.author?.did ?? "unknown",
+          text: String(n.record?.text ?? ""),
+          writtenAt: new Date(n.record?.createdAt ?? n.indexedAt),
+          visibility: null,
+        });
+      }
+      cursor = body?.cursor;
+      if (!position || reachedPosition || !cursor || notifications.length === 0) break;
+    }
+    found.reverse();
+    return { kind: "ok", messages: found, position: newest ?? position };
   },
   async testConnection(channel, deps) {
     const s = await session(channel, deps, true);

@@ -1,6 +1,7 @@
+import { convert } from "html-to-text";
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
-import { parseResetHeader, type ChannelAdapter, type PublishOutcome } from "./types";
+import { parseResetHeader, type ChannelAdapter, type IncomingMessage, type PublishInput, type PublishOutcome } from "./types";
 
 function base(url: string | null): string {
   return (url ?? "").replace(/\/+$/, "");
@@ -22,6 +23,45 @@ function read(r: { response: Response; body: string; json: unknown }, now: Date)
   return { kind: "failed", code: "validation", detail };
 }
 
+/** A post, or an answer to a citizen: in the thread, addressed to them, as private as their message. */
+function statusBody(input: PublishInput) {
+  const language = input.languages.length === 1 ? input.languages[0] : undefined;
+  const reply = input.replyTo;
+  if (!reply) return { status: composeBody("mastodon", input.text, input.link), visibility: "public", language };
+  const mention = `@${reply.authorHandle}`;
+  const text = input.text.includes(mention) ? input.text : `${mention} ${input.text}`;
+  return { status: text, in_reply_to_id: reply.remoteId, visibility: reply.visibility === "direct" || reply.visibility === "private" ? reply.visibility : "unlisted", language };
+}
+
+interface MastodonNotification {
+  id: string;
+  type: string;
+  created_at: string;
+  account?: { acct?: string };
+  status?: { id: string; content?: string; created_at?: string; in_reply_to_id?: string | null; visibility?: string } | null;
+}
+
+/** Mastodon's ids are numbers written as text: compared as numbers when they are. */
+function newer(a: string, b: string): boolean {
+  return /^\d+$/.test(a) && /^\d+$/.test(b) ? BigInt(a) > BigInt(b) : a > b;
+}
+
+function toMessage(n: MastodonNotification): IncomingMessage | null {
+  if (n.type !== "mention" || !n.status?.id) return null;
+  const text = convert(n.status.content ?? "", { wordwrap: false, selectors: [{ selector: "a", options: { ignoreHref: true } }, { selector: "p", options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } }] });
+  return {
+    remoteId: n.status.id,
+    remoteCid: null,
+    rootRemoteId: null,
+    rootRemoteCid: null,
+    inReplyToRemoteId: n.status.in_reply_to_id ?? null,
+    authorHandle: n.account?.acct ?? "unknown",
+    text,
+    writtenAt: new Date(n.status.created_at ?? n.created_at),
+    visibility: n.status.visibility ?? null,
+  };
+}
+
 /**
  * Mastodon, on any instance: POST /api/v1/statuses with an Idempotency-Key (kept by the server for
  * an hour), so a retry after an unknown outcome within that hour cannot post twice.
@@ -40,7 +80,7 @@ export const mastodonAdapter: ChannelAdapter = {
           "content-type": "application/json",
           "idempotency-key": input.idempotencyKey,
         },
-        body: JSON.stringify({ status: composeBody("mastodon", input.text, input.link), visibility: "public", language: input.languages.length === 1 ? input.languages[0] : undefined }),
+        body: JSON.stringify(statusBody(input)),
       },
       deps.timeoutMs,
     );
@@ -55,6 +95,41 @@ export const mastodonAdapter: ChannelAdapter = {
     if (deps.now().getTime() - input.dueAt.getTime() > 50 * 60_000) return { kind: "unknown" };
     const outcome = await mastodonAdapter.publish(input, deps);
     return outcome.kind === "published" ? outcome : { kind: "unknown" };
+  },
+  /**
+   * Mentions (replies to the account's posts are mentions too): GET /api/v1/notifications with
+   * types[]=mention. The position is the newest notification id read; each page asks for those
+   * immediately newer (min_id), so a restart resumes without a gap. The first round reads one page.
+   */
+  async collect(channel, position, deps, options) {
+    if (!channel.baseUrl) return { kind: "failed", code: "config", detail: "no instance URL" };
+    const messages: IncomingMessage[] = [];
+    let at = position;
+    for (let page = 0; page < options.maxPages; page++) {
+      const q = new URLSearchParams({ "types[]": "mention", limit: String(options.pageSize) });
+      if (at) q.set("min_id", at);
+      const r = await httpCall(deps.fetch, `${base(channel.baseUrl)}/api/v1/notifications?${q.toString()}`, { headers: { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` } }, deps.timeoutMs);
+      if (!r.ok) return messages.length > 0 ? { kind: "ok", messages, position: at } : { kind: "retry", code: r.code, detail: r.detail };
+      const status = r.response.status;
+      const detail = errorText(r.json, r.body, `HTTP ${status}`);
+      if (status === 429 || status >= 500) {
+        const notBefore = status === 429 ? parseResetHeader(r.response.headers.get("x-ratelimit-reset"), "iso", deps.now()) : undefined;
+        return messages.length > 0 ? { kind: "ok", messages, position: at, notBefore } : { kind: "retry", code: status === 429 ? "rate_limited" : "network.server", detail, notBefore };
+      }
+      if (status === 401 || status === 403) return { kind: "failed", code: status === 401 ? "auth.invalid" : "permission", detail, reconnect: true };
+      if (status !== 200 || !Array.isArray(r.json)) return { kind: "retry", code: "network.server", detail };
+      const notifications = (r.json as MastodonNotification[]).filter((n) => typeof n.id === "string");
+      if (notifications.length === 0) break;
+      const oldestFirst = [...notifications].sort((a, b) => (newer(a.id, b.id) ? 1 : -1));
+      for (const n of oldestFirst) {
+        const message = toMessage(n);
+        if (message) messages.push(message);
+      }
+      at = oldestFirst[oldestFirst.length - 1]!.id;
+      // The first round reads the latest page only; an older backlog is not the inbox's business.
+      if (!position || notifications.length < options.pageSize) break;
+    }
+    return { kind: "ok", messages, position: at };
   },
   async testConnection(channel, deps) {
     const r = await httpCall(deps.fetch, `${base(channel.baseUrl)}/api/v1/accounts/verify_credentials`, { headers: { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` } }, deps.timeoutMs);

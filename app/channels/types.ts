@@ -29,7 +29,44 @@ export interface PublishInput {
   languages: ("fr" | "nl")[];
   dueAt: Date;
   itemId: string;
+  /** Set for an answer to a citizen: the message it answers (Mastodon and Bluesky). */
+  replyTo?: ReplyTarget;
 }
+
+/** The citizen's message an answer is attached to, as the network needs it. */
+export interface ReplyTarget {
+  remoteId: string;
+  remoteCid: string | null;
+  rootRemoteId: string | null;
+  rootRemoteCid: string | null;
+  authorHandle: string;
+  /** Mastodon: a direct message is answered directly. */
+  visibility: string | null;
+}
+
+/** A message a citizen addressed to a channel, as collected: only what the inbox needs, no profile. */
+export interface IncomingMessage {
+  remoteId: string;
+  remoteCid: string | null;
+  rootRemoteId: string | null;
+  rootRemoteCid: string | null;
+  inReplyToRemoteId: string | null;
+  authorHandle: string;
+  /** Plain text (Mastodon's HTML is turned into text). */
+  text: string;
+  writtenAt: Date;
+  visibility: string | null;
+}
+
+/**
+ * One collection round of a channel: the new messages, oldest first, and the position to store once
+ * they are saved (so a crash before that collects them again, and their unique key drops the copies).
+ * A refusal after some pages keeps what was read and says when to come back.
+ */
+export type CollectOutcome =
+  | { kind: "ok"; messages: IncomingMessage[]; position: string | null; notBefore?: Date }
+  | { kind: "retry"; code: ErrorCode; detail: string; notBefore?: Date }
+  | { kind: "failed"; code: ErrorCode; detail: string; reconnect?: boolean };
 
 /** Stable codes for what went wrong; people read them in their language, with the network's own words beside. */
 export type ErrorCode =
@@ -84,6 +121,8 @@ export interface ChannelAdapter {
    * Returns the credentials to store (refresh tokens rotate: the new one replaces the old).
    */
   refresh?(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; credentials: Record<string, string> } | { ok: false; code: ErrorCode; detail: string; permanent: boolean }>;
+  /** Reads what people addressed to the channel since `position` (mentions, replies, quotes). */
+  collect?(channel: AdapterChannel, position: string | null, deps: AdapterDeps, options: { pageSize: number; maxPages: number }): Promise<CollectOutcome>;
   /** A harmless authenticated call, for the "test connection" button. */
   testConnection(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; account: string } | { ok: false; code: ErrorCode; detail: string }>;
 }

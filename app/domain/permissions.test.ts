@@ -21,6 +21,12 @@ describe("permissions", () => {
     expect(can(["approver"], "publishing.hold")).toBe(true);
   });
 
+  it("conversation managers answer citizens; editors, approvers and admins read the inbox; a viewer does not", () => {
+    expect(ROLES.filter((r) => can([r], "inbox.answer"))).toEqual(["responder"]);
+    expect(ROLES.filter((r) => can([r], "inbox.read"))).toEqual(["admin", "editor", "approver", "responder"]);
+    expect(can(["responder"], "item.write")).toBe(false);
+  });
+
   it("several roles add up, no roles allow nothing", () => {
     expect(can(["translator", "approver"], "item.approve")).toBe(true);
     expect(can([], "plan.read")).toBe(false);

@@ -1,7 +1,7 @@
 /** Who may do what. The services enforce this; the UI only uses it to hide what would be refused. */
 
-export type Role = "admin" | "editor" | "translator" | "approver" | "viewer";
-export const ROLES: readonly Role[] = ["admin", "editor", "translator", "approver", "viewer"];
+export type Role = "admin" | "editor" | "translator" | "approver" | "viewer" | "responder";
+export const ROLES: readonly Role[] = ["admin", "editor", "translator", "approver", "viewer", "responder"];
 
 export type Action =
   | "plan.read"
@@ -16,10 +16,12 @@ export type Action =
   | "channels.manage"
   | "settings.manage"
   | "questions.manage"
-  | "audit.read";
+  | "audit.read"
+  | "inbox.read"
+  | "inbox.answer";
 
 const matrix: Record<Action, readonly Role[]> = {
-  "plan.read": ["admin", "editor", "translator", "approver", "viewer"],
+  "plan.read": ["admin", "editor", "translator", "approver", "viewer", "responder"],
   "item.write": ["editor"],
   "item.move": ["editor"],
   "dayNote.write": ["editor"],
@@ -32,6 +34,9 @@ const matrix: Record<Action, readonly Role[]> = {
   "settings.manage": ["admin"],
   "questions.manage": ["admin"],
   "audit.read": ["admin", "approver"],
+  // Conversation managers (responders) answer citizens; editors and approvers read what is said.
+  "inbox.read": ["admin", "editor", "approver", "responder"],
+  "inbox.answer": ["responder"],
 };
 
 export function isRole(value: unknown): value is Role {

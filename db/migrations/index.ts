@@ -10,6 +10,7 @@ import * as m0008 from "./0008_calendar_feeds";
 import * as m0009 from "./0009_api_tokens";
 import * as m0010 from "./0010_governance";
 import * as m0011 from "./0011_scheduler_heartbeats";
+import * as m0012 from "./0012_inbox";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   "0009_api_tokens": m0009,
   "0010_governance": m0010,
   "0011_scheduler_heartbeats": m0011,
+  "0012_inbox": m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

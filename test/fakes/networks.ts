@@ -31,6 +31,21 @@ export interface ReceivedPost {
   key: string | null;
   at: number;
   id: string;
+  /** For an answer: the id (Mastodon) or URI (Bluesky) of the message it answers. */
+  inReplyTo?: string;
+  visibility?: string;
+}
+
+/** A citizen's message waiting on a fake network, as its notifications API will list it. */
+export interface FakeMention {
+  author: string;
+  text: string;
+  /** The post or message it answers: a Mastodon status id, or a Bluesky post URI. */
+  inReplyTo?: string;
+  visibility?: "public" | "unlisted" | "private" | "direct";
+  /** Bluesky's reason (mention, reply, quote); Mastodon lists mentions only. */
+  reason?: "mention" | "reply" | "quote" | "like";
+  at?: Date;
 }
 
 export interface FakeNetworks {
@@ -39,6 +54,12 @@ export interface FakeNetworks {
   /** Every request, accepted or not, with its time (ms since epoch). */
   calls: { network: FakeNetwork; path: string; at: number }[];
   fail(network: FakeNetwork, ...answers: ScriptedAnswer[]): void;
+  /** Scripted answers for the notification reads (GET), used once each, in order. */
+  failReads(network: FakeNetwork, ...answers: ScriptedAnswer[]): void;
+  /** A citizen writes to the account: it appears in the network's notifications. Returns its id (Mastodon) or URI (Bluesky). */
+  mention(network: "mastodon" | "bluesky", mention: FakeMention): string;
+  /** Notification reads served, with their query strings. */
+  reads: { network: FakeNetwork; query: string }[];
   /** Every post the networks accepted more than once (same key or same text on the same network). */
   duplicates(): ReceivedPost[];
   webhookSecret: string;
@@ -57,6 +78,15 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
   const xRefreshTokens = new Set<string>(["x-refresh-1"]);
   const xCodes = new Map<string, { challenge: string; redirect: string }>();
   const fbCodes = new Set<string>();
+  const readScripts = new Map<FakeNetwork, ScriptedAnswer[]>();
+  const reads: FakeNetworks["reads"] = [];
+  // Mastodon: notifications and statuses have increasing numeric ids, kept oldest first.
+  let mastodonSeq = 100_000;
+  const mastodonNotifications: { id: string; type: string; created_at: string; account: { id: string; acct: string; username: string }; status: unknown }[] = [];
+  // Bluesky: notifications kept oldest first by indexedAt.
+  let blueskySeq = 0;
+  const blueskyNotifications: { uri: string; cid: string; author: { did: string; handle: string }; reason: string; record: unknown; isRead: boolean; indexedAt: string; labels: never[] }[] = [];
+  const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
   const accept = (network: FakeNetwork, text: string, key: string | null): ReceivedPost => {
     const post = { network, text, key, at: Date.now(), id: randomUUID() };
@@ -93,7 +123,9 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
         if (!network) return send(404, { error: "Record not found" });
         calls.push({ network, path, at: Date.now() });
         const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.includes("getRecord");
-        const scripted = isPost ? scripts.get(network)?.shift() : undefined;
+        const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications"));
+        if (isRead) reads.push({ network, query: url.search });
+        const scripted = isPost ? scripts.get(network)?.shift() : isRead ? readScripts.get(network)?.shift() : undefined;
         const json = (() => {
           try {
             return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
@@ -103,14 +135,49 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
         })();
         const field = (name: string): string => (typeof json[name] === "string" ? json[name] : "");
 
+        // GET /api/v1/notifications: newest first; max_id (older than), since_id (newer than, the
+        // newest page), min_id (immediately newer than); limit 40 by default, 80 at most; a Link
+        // header for the next and previous pages; Mastodon's rate-limit headers.
+        const mastodonNotificationPage = () => {
+          const types = url.searchParams.getAll("types[]");
+          const limit = Math.min(Number(url.searchParams.get("limit") ?? 40) || 40, 80);
+          const n = (id: string | null) => (id ? BigInt(id) : null);
+          const maxId = n(url.searchParams.get("max_id"));
+          const sinceId = n(url.searchParams.get("since_id"));
+          const minId = n(url.searchParams.get("min_id"));
+          let list = mastodonNotifications.filter((x) => (types.length === 0 || types.includes(x.type)) && (maxId === null || BigInt(x.id) < maxId) && (sinceId === null || BigInt(x.id) > sinceId) && (minId === null || BigInt(x.id) > minId));
+          list = minId !== null ? list.slice(0, limit) : list.slice(-limit);
+          const page = [...list].reverse();
+          const headers: Record<string, string> = { "x-ratelimit-limit": "300", "x-ratelimit-remaining": "299", "x-ratelimit-reset": new Date(Date.now() + 300_000).toISOString() };
+          if (page.length > 0) {
+            const self = `http://${req.headers.host ?? "fake"}${path}`;
+            headers.link = `<${self}?max_id=${page[page.length - 1]!.id}>; rel="next", <${self}?min_id=${page[0]!.id}>; rel="prev"`;
+          }
+          return { status: 200, body: page, headers };
+        };
+        // app.bsky.notification.listNotifications: newest first, `cursor` pages towards older ones;
+        // limit 50 by default, 1–100; `reasons` filters.
+        const blueskyNotificationPage = () => {
+          const limit = Number(url.searchParams.get("limit") ?? 50);
+          if (!Number.isInteger(limit) || limit < 1 || limit > 100) return { status: 400, body: { error: "InvalidRequest", message: "limit must be between 1 and 100" } };
+          const reasons = url.searchParams.getAll("reasons");
+          const newestFirst = [...blueskyNotifications].reverse().filter((x) => reasons.length === 0 || reasons.includes(x.reason));
+          const start = Number(url.searchParams.get("cursor") ?? 0);
+          const page = newestFirst.slice(start, start + limit);
+          const next = start + limit < newestFirst.length ? String(start + limit) : undefined;
+          return { status: 200, body: { notifications: page, ...(next ? { cursor: next } : {}), seenAt: new Date().toISOString() } };
+        };
+
         const normal = (): { status: number; body: unknown; headers?: Record<string, string> } => {
           switch (network) {
             case "mastodon": {
               if (req.headers.authorization !== "Bearer mastodon-token") return { status: 401, body: { error: "The access token is invalid" } };
               if (path.endsWith("/api/v1/accounts/verify_credentials")) return { status: 200, body: { id: "1", acct: "cadence" } };
+              if (req.method === "GET" && path.endsWith("/api/v1/notifications")) return mastodonNotificationPage();
               const key = String(req.headers["idempotency-key"] ?? "");
               const seen = key ? mastodonKeys.get(key) : undefined;
               const post = seen ?? accept("mastodon", field("status"), key || null);
+              if (!seen && field("in_reply_to_id")) Object.assign(post, { inReplyTo: field("in_reply_to_id"), visibility: field("visibility") });
               if (key) mastodonKeys.set(key, post);
               return { status: 200, body: { id: post.id, url: `https://fake.social/@cadence/${post.id}`, uri: `https://fake.social/users/cadence/statuses/${post.id}` } };
             }
@@ -167,10 +234,14 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
                   ? { status: 200, body: { uri: `at://did:plc:cadence/app.bsky.feed.post/${rkey}`, cid: "bafy", value: {} } }
                   : { status: 400, body: { error: "RecordNotFound", message: "Could not locate record" } };
               }
+              if (req.method === "GET" && path.endsWith("app.bsky.notification.listNotifications")) return blueskyNotificationPage();
               const rkey = field("rkey") || randomUUID();
               if (blueskyRecords.has(rkey)) return { status: 400, body: { error: "InvalidRequest", message: "There is already a value at key" } };
-              const record = (json.record ?? {}) as { text?: string };
-              blueskyRecords.set(rkey, accept("bluesky", String(record.text ?? ""), rkey));
+              const record = (json.record ?? {}) as { text?: string; reply?: { parent?: { uri?: string; cid?: string }; root?: { uri?: string; cid?: string } } };
+              if (record.reply && (!record.reply.parent?.cid || !record.reply.root?.cid)) return { status: 400, body: { error: "InvalidRequest", message: "Invalid app.bsky.feed.post record: reply refs need uri and cid" } };
+              const created = accept("bluesky", String(record.text ?? ""), rkey);
+              if (record.reply?.parent?.uri) created.inReplyTo = record.reply.parent.uri;
+              blueskyRecords.set(rkey, created);
               return { status: 200, body: { uri: `at://did:plc:cadence/app.bsky.feed.post/${rkey}`, cid: "bafy", commit: { cid: "bafy", rev: "1" }, validationStatus: "valid" } };
             }
             case "facebook": {
@@ -251,6 +322,38 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
     webhookSecret: WEBHOOK_SECRET,
     fail(network, ...answers) {
       scripts.set(network, [...(scripts.get(network) ?? []), ...answers]);
+    },
+    failReads(network, ...answers) {
+      readScripts.set(network, [...(readScripts.get(network) ?? []), ...answers]);
+    },
+    reads,
+    mention(network, m) {
+      const at = (m.at ?? new Date()).toISOString();
+      if (network === "mastodon") {
+        const statusId = String(++mastodonSeq);
+        const account = { id: `acc-${m.author}`, acct: m.author, username: m.author.split("@")[0]! };
+        const status = {
+          id: statusId,
+          created_at: at,
+          in_reply_to_id: m.inReplyTo ?? null,
+          visibility: m.visibility ?? "public",
+          language: null,
+          content: `<p><span class="h-card"><a href="https://fake.social/@cadence" class="u-url mention">@<span>cadence</span></a></span> ${escapeHtml(m.text)}</p>`,
+          account,
+        };
+        mastodonNotifications.push({ id: String(++mastodonSeq), type: "mention", created_at: at, account, status });
+        return statusId;
+      }
+      const rkey = `3k${String(++blueskySeq).padStart(11, "0")}`;
+      const did = `did:plc:${m.author.replace(/[^a-z0-9]/gi, "").toLowerCase()}`;
+      const uri = `at://${did}/app.bsky.feed.post/${rkey}`;
+      const cid = `bafyrei${rkey}`;
+      const parent = m.inReplyTo;
+      const reply = parent ? { root: { uri: parent, cid: `cid-of-${parent.split("/").pop()}` }, parent: { uri: parent, cid: `cid-of-${parent.split("/").pop()}` } } : undefined;
+      // indexedAt strictly increases, as the network's index does.
+      const indexedAt = new Date(Math.max(Date.parse(at), Date.parse(blueskyNotifications.at(-1)?.indexedAt ?? "1970-01-01T00:00:00Z") + 1)).toISOString();
+      blueskyNotifications.push({ uri, cid, author: { did, handle: m.author }, reason: m.reason ?? (parent ? "reply" : "mention"), record: { $type: "app.bsky.feed.post", text: m.text, createdAt: at, ...(reply ? { reply } : {}) }, isRead: false, indexedAt, labels: [] });
+      return uri;
     },
     duplicates() {
       const seen = new Set<string>();

@@ -1,0 +1,321 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { findChannelById as findChannel } from "../../db/repositories/channels";
+import {
+  conversationGotMessage,
+  conversationMessages,
+  conversationNotes,
+  conversationOfRemote,
+  conversationReplies,
+  findConversation,
+  finishReply,
+  insertConversation,
+  insertInboxMessage,
+  insertNote,
+  itemPublishedAs,
+  latestIncoming,
+  listCollectableChannels,
+  listConversations,
+  lockChannelCollection,
+  markConversationAnswered,
+  messageExists,
+  openConversationOf,
+  queueCounts,
+  saveCursor,
+  startReply,
+  takeOverStuckReplies,
+  updateConversation,
+} from "../../db/repositories/inbox";
+import type { ConversationLanguage, InboxMessage, InboxReply, User } from "../../db/schema";
+import { adapterFor } from "../channels/registry.server";
+import type { AdapterDeps, AdapterNetwork, CollectOutcome, PublishInput, PublishOutcome } from "../channels/types";
+import { messageLanguage } from "../domain/message-language";
+import { can } from "../domain/permissions";
+import { responseDeadline } from "../domain/response-deadline";
+import type { MessageKey } from "../i18n";
+import { actorOf, audit } from "./audit.server";
+import type { AppContext } from "./context.server";
+import { adapterChannel, adapterDeps, CLAIM_LEASE_MS } from "./publishing.server";
+
+/** Networks whose adapters can read what people address to a channel. */
+export const COLLECTING_NETWORKS: readonly AdapterNetwork[] = (["mastodon", "bluesky", "x", "facebook", "linkedin"] as const).filter((n) => adapterFor(n).collect !== undefined);
+
+const PAGE_SIZE: Record<string, number> = { mastodon: 40, bluesky: 50 };
+const MAX_PAGES = 10;
+
+/** After a refusal without the network's own signal: 30 s, 1 min, 2 min… at most 30 min. */
+export function collectBackoff(now: Date, failures: number): Date {
+  return new Date(now.getTime() + Math.min(30_000 * 2 ** Math.max(0, failures - 1), 30 * 60_000));
+}
+
+export interface CollectReport {
+  channels: number;
+  collected: number;
+  skipped: number;
+  failed: number;
+}
+
+/**
+ * One collection round: every active channel of a network that can be read, unless it is waiting
+ * out a refusal or another process is collecting it. The new messages and the channel's new
+ * position are saved in one transaction, so a crash collects them again and their unique key drops
+ * the copies: no gap, no duplicate. Citizens' words are never logged.
+ */
+export async function collectInbox(ctx: AppContext, options: { deps?: AdapterDeps; pageSize?: number } = {}): Promise<CollectReport> {
+  const deps = options.deps ?? adapterDeps(ctx);
+  const report: CollectReport = { channels: 0, collected: 0, skipped: 0, failed: 0 };
+  for (const cursor of await listCollectableChannels(ctx.db, COLLECTING_NETWORKS)) {
+    const now = ctx.now();
+    if (cursor.notBefore && cursor.notBefore > now) {
+      report.skipped++;
+      continue;
+    }
+    report.channels++;
+    const channel = cursor.channel;
+    const adapter = adapterFor(channel.network);
+    let outcome: CollectOutcome;
+    try {
+      outcome = await adapter.collect!(adapterChannel(ctx, channel), cursor.position, deps, { pageSize: options.pageSize ?? PAGE_SIZE[channel.network] ?? 40, maxPages: MAX_PAGES });
+    } catch (error) {
+      outcome = { kind: "retry", code: "network.server", detail: error instanceof Error ? error.message : String(error) };
+    }
+    if (outcome.kind !== "ok") {
+      report.failed++;
+      const failures = cursor.failures + 1;
+      ctx.log.warn("inbox collection refused", { channel: channel.id, network: channel.network, code: outcome.code, failures });
+      await saveCursor(ctx.db, channel.id, {
+        position: cursor.position,
+        polledAt: now,
+        notBefore: outcome.kind === "retry" ? (outcome.notBefore ?? collectBackoff(now, failures)) : collectBackoff(now, failures),
+        failures,
+        errorCode: outcome.code,
+        error: outcome.detail.slice(0, 300),
+      });
+      continue;
+    }
+    const saved = await ctx.db.transaction().execute(async (tx) => {
+      if (!(await lockChannelCollection(tx, channel.id))) return -1;
+      let count = 0;
+      for (const m of outcome.messages) {
+        if (await messageExists(tx, channel.id, m.remoteId)) continue;
+        const language = messageLanguage(m.text, channel.language);
+        const dueAt = responseDeadline(m.writtenAt);
+        const conversation =
+          (m.inReplyToRemoteId ? await conversationOfRemote(tx, channel.id, m.inReplyToRemoteId) : undefined) ??
+          (await openConversationOf(tx, channel.id, m.authorHandle)) ??
+          (await insertConversation(tx, {
+            channelId: channel.id,
+            citizenHandle: m.authorHandle,
+            contentItemId: m.inReplyToRemoteId ? await itemPublishedAs(tx, channel.id, m.inReplyToRemoteId) : null,
+            language,
+            at: m.writtenAt,
+            dueAt,
+          }));
+        if (await insertInboxMessage(tx, { ...m, conversationId: conversation.id, channelId: channel.id, language })) {
+          await conversationGotMessage(tx, conversation.id, m.writtenAt, dueAt);
+          count++;
+        }
+      }
+      await saveCursor(tx, channel.id, { position: outcome.position, polledAt: now, notBefore: outcome.notBefore ?? null, failures: 0, errorCode: null, error: null });
+      return count;
+    });
+    if (saved < 0) report.skipped++;
+    else report.collected += saved;
+  }
+  return report;
+}
+
+export type InboxQueue = "fr" | "nl" | "other" | "mine" | "closed";
+
+/** The inbox's page: one queue, by deadline, with every queue's counts. */
+export async function inboxPage(ctx: AppContext, user: User, queue: InboxQueue, page: number) {
+  const limit = 50;
+  const filter =
+    queue === "closed"
+      ? { language: null, open: false, assigneeId: null }
+      : queue === "mine"
+        ? { language: null, open: true, assigneeId: user.id }
+        : { language: queue, open: true, assigneeId: null };
+  const [rows, counts, channels] = await Promise.all([listConversations(ctx.db, filter, limit + 1, page * limit), queueCounts(ctx.db, ctx.now()), listCollectableChannels(ctx.db, COLLECTING_NETWORKS)]);
+  return {
+    rows: rows.slice(0, limit),
+    more: rows.length > limit,
+    counts,
+    // A network that refuses shows on the inbox and on the health page.
+    troubled: channels.filter((c) => c.failures > 0).map((c) => ({ name: c.channel.name, code: c.lastErrorCode, since: c.polledAt, retryAt: c.notBefore })),
+  };
+}
+
+export async function conversationView(ctx: AppContext, id: string) {
+  const conversation = await findConversation(ctx.db, id);
+  if (!conversation) return null;
+  const [messages, replies, notes] = await Promise.all([conversationMessages(ctx.db, id), conversationReplies(ctx.db, id), conversationNotes(ctx.db, id)]);
+  return { conversation, messages, replies, notes };
+}
+
+export type InboxResult = { ok: true } | { ok: false; key: MessageKey };
+
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("assign"), version: z.coerce.number().int(), assignee: z.enum(["me", "nobody"]) }),
+  z.object({ intent: z.literal("wait"), version: z.coerce.number().int() }),
+  z.object({ intent: z.literal("close"), version: z.coerce.number().int(), reason: z.enum(["spam", "thanks", "off_topic", "handled_elsewhere"]) }),
+  z.object({ intent: z.literal("reopen"), version: z.coerce.number().int() }),
+  z.object({ intent: z.literal("language"), version: z.coerce.number().int(), language: z.enum(["fr", "nl", "other"]) }),
+  z.object({ intent: z.literal("note"), text: z.string().trim().min(1).max(2000) }),
+]);
+
+/** Triage: assign, wait for an internal answer, close with a reason, reopen, move to another language's queue, or note. Audited. */
+export async function actOnConversation(ctx: AppContext, user: User, id: string, input: unknown): Promise<InboxResult> {
+  if (!can(user.roles, "inbox.answer")) return { ok: false, key: "error.forbidden.body" };
+  const parsed = actionSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, key: "inbox.error.invalid" };
+  const conversation = await findConversation(ctx.db, id);
+  if (!conversation) return { ok: false, key: "api.error.notFound" };
+  const a = parsed.data;
+  return await ctx.db.transaction().execute(async (tx): Promise<InboxResult> => {
+    if (a.intent === "note") {
+      await insertNote(tx, id, user.id, a.text);
+      await audit(tx, actorOf(user), { action: "conversation.noted", subjectType: "conversation", subjectId: id, after: { length: a.text.length } });
+      return { ok: true };
+    }
+    const open = conversation.state !== "closed";
+    const patch =
+      a.intent === "assign"
+        ? open
+          ? { assignee_id: a.assignee === "me" ? user.id : null, state: conversation.state === "new" || conversation.state === "assigned" ? (a.assignee === "me" ? ("assigned" as const) : ("new" as const)) : conversation.state }
+          : null
+        : a.intent === "wait"
+          ? open
+            ? { state: "waiting" as const }
+            : null
+          : a.intent === "close"
+            ? open
+              ? { state: "closed" as const, close_reason: a.reason, closed_at: ctx.now() }
+              : null
+            : a.intent === "reopen"
+              ? open
+                ? null
+                : { state: conversation.assignee_id ? ("assigned" as const) : ("new" as const), close_reason: null, closed_at: null }
+              : { language: a.language };
+    if (!patch) return { ok: false, key: "inbox.error.state" };
+    const updated = await updateConversation(tx, id, a.version, patch);
+    if (!updated) return { ok: false, key: "inbox.error.changed" };
+    await audit(tx, actorOf(user), {
+      action: `conversation.${a.intent}`,
+      subjectType: "conversation",
+      subjectId: id,
+      before: { state: conversation.state, assignee: conversation.assignee_id, language: conversation.language },
+      after: { state: updated.state, assignee: updated.assignee_id, language: updated.language, closeReason: updated.close_reason },
+    });
+    return { ok: true };
+  });
+}
+
+const replySchema = z.object({ text: z.string().trim().min(1).max(500) });
+
+function replyInput(conversation: { id: string; language: ConversationLanguage }, reply: InboxReply, message: InboxMessage, channel: PublishInput["channel"]): PublishInput {
+  return {
+    publicationId: reply.id,
+    idempotencyKey: reply.idempotency_key,
+    remoteKey: reply.remote_key,
+    channel,
+    text: reply.text,
+    link: null,
+    languages: conversation.language === "other" ? [] : [conversation.language],
+    dueAt: reply.created_at,
+    itemId: conversation.id,
+    replyTo: { remoteId: message.remote_id, remoteCid: message.remote_cid, rootRemoteId: message.root_remote_id, rootRemoteCid: message.root_remote_cid, authorHandle: message.author_handle, visibility: message.visibility },
+  };
+}
+
+async function recordReplyOutcome(ctx: AppContext, reply: InboxReply, claimedBy: string, outcome: PublishOutcome, actor: { id: string | null; label: string }): Promise<"sent" | "failed" | "unconfirmed" | "lost"> {
+  const now = ctx.now();
+  return await ctx.db.transaction().execute(async (tx) => {
+    const state = outcome.kind === "published" ? "sent" : outcome.kind === "unknown" ? "unconfirmed" : "failed";
+    const recorded = await finishReply(tx, reply.id, claimedBy, {
+      state,
+      remoteId: outcome.kind === "published" ? outcome.remoteId : null,
+      remoteUrl: outcome.kind === "published" ? outcome.remoteUrl : null,
+      errorCode: outcome.kind === "published" ? null : outcome.code,
+      error: outcome.kind === "published" ? null : outcome.detail.slice(0, 500),
+      sentAt: outcome.kind === "published" ? now : null,
+    });
+    if (!recorded) return "lost";
+    if (state === "sent") await markConversationAnswered(tx, reply.conversation_id, now);
+    // The exact text sent, for the archive and the audit trail.
+    await audit(tx, actor, {
+      action: `conversation.reply_${state}`,
+      subjectType: "conversation",
+      subjectId: reply.conversation_id,
+      after: { reply: reply.id, text: reply.text, remoteId: outcome.kind === "published" ? outcome.remoteId : null, errorCode: outcome.kind === "published" ? null : outcome.code },
+    });
+    return state;
+  });
+}
+
+/**
+ * Answers the citizen's latest message through the channel's adapter, exactly once: the reply is
+ * stored as "sending" with its idempotency key (and Bluesky's record key) before the call; a
+ * second reply while one is on its way is refused by the database; the outcome is recorded only by
+ * the claim's owner; a process that dies mid-call leaves the reply to `recoverInboxReplies`.
+ */
+export async function sendReply(ctx: AppContext, user: User, conversationId: string, input: unknown, options: { deps?: AdapterDeps } = {}): Promise<InboxResult & { state?: string }> {
+  if (!can(user.roles, "inbox.answer")) return { ok: false, key: "error.forbidden.body" };
+  const parsed = replySchema.safeParse(input);
+  if (!parsed.success) return { ok: false, key: "inbox.error.replyText" };
+  const conversation = await findConversation(ctx.db, conversationId);
+  if (!conversation) return { ok: false, key: "api.error.notFound" };
+  if (conversation.state === "closed") return { ok: false, key: "inbox.error.state" };
+  const [message, channel] = await Promise.all([latestIncoming(ctx.db, conversationId), findChannel(ctx.db, conversation.channel_id)]);
+  if (!message || !channel) return { ok: false, key: "api.error.notFound" };
+  const adapter = adapterFor(channel.network);
+  const claimedBy = `reply-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const started = await startReply(ctx.db, {
+    conversationId,
+    messageId: message.id,
+    authorId: user.id,
+    text: parsed.data.text,
+    remoteKey: adapter.prepare ? adapter.prepare({ remoteKey: null } as PublishInput).remoteKey : null,
+    claimedBy,
+    now: ctx.now(),
+  });
+  if (!started) return { ok: false, key: "inbox.error.replyInFlight" };
+  const deps = options.deps ?? adapterDeps(ctx);
+  let outcome: PublishOutcome;
+  try {
+    outcome = await adapter.publish(replyInput(conversation, started, message, adapterChannel(ctx, channel)), deps);
+  } catch (error) {
+    outcome = { kind: "unknown", code: "outcome_unknown", detail: error instanceof Error ? error.message : String(error) };
+  }
+  const state = await recordReplyOutcome(ctx, started, claimedBy, outcome, actorOf(user));
+  if (state === "sent") return { ok: true, state };
+  return { ok: false, key: state === "unconfirmed" ? "inbox.error.replyUnknown" : "inbox.error.replyFailed", state };
+}
+
+/**
+ * Settles replies left "sending" by a process that died: where the network can say (Mastodon's
+ * idempotency key within its hour, Bluesky's record key), the reply is found or sent again under
+ * the same key; otherwise it becomes "unconfirmed" for a person to check.
+ */
+export async function recoverInboxReplies(ctx: AppContext, options: { deps?: AdapterDeps; leaseMs?: number } = {}): Promise<{ recovered: number }> {
+  const deps = options.deps ?? adapterDeps(ctx);
+  const me = `reply-recovery-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const stuck = await takeOverStuckReplies(ctx.db, new Date(ctx.now().getTime() - (options.leaseMs ?? CLAIM_LEASE_MS)), me, ctx.now());
+  for (const reply of stuck) {
+    const conversation = await findConversation(ctx.db, reply.conversation_id);
+    const message = (await conversationMessages(ctx.db, reply.conversation_id)).find((m) => m.id === reply.message_id);
+    const channel = conversation ? await findChannel(ctx.db, conversation.channel_id) : undefined;
+    if (!conversation || !message || !channel) continue;
+    const adapter = adapterFor(channel.network);
+    const input = replyInput(conversation, reply, message, adapterChannel(ctx, channel));
+    const checked = adapter.check ? await adapter.check(input, deps).catch(() => ({ kind: "unknown" as const })) : { kind: "unknown" as const };
+    const outcome: PublishOutcome =
+      checked.kind === "published"
+        ? checked
+        : checked.kind === "absent"
+          ? await adapter.publish(input, deps).catch((error: unknown) => ({ kind: "unknown" as const, code: "outcome_unknown" as const, detail: error instanceof Error ? error.message : String(error) }))
+          : { kind: "unknown", code: "outcome_unknown", detail: "the network cannot say whether the reply went out" };
+    await recordReplyOutcome(ctx, reply, me, outcome, { id: null, label: "inbox recovery" });
+  }
+  return { recovered: stuck.length };
+}

@@ -1,0 +1,332 @@
+import { sql } from "kysely";
+import type { Db } from "../client";
+import type { Channel, CloseReason, Conversation, ConversationLanguage, ConversationState, ReplyState } from "../schema";
+
+/** Every statement of the inbox: collection cursors, conversations, their messages, replies and notes. */
+
+export interface CursorRow {
+  channel: Channel;
+  position: string | null;
+  notBefore: Date | null;
+  failures: number;
+  polledAt: Date | null;
+  lastErrorCode: string | null;
+}
+
+/** Active channels of the networks that can be read, with where their collection stands. */
+export async function listCollectableChannels(db: Db, networks: readonly string[]): Promise<CursorRow[]> {
+  if (networks.length === 0) return [];
+  const rows = await db
+    .selectFrom("channels")
+    .leftJoin("inbox_cursors", "inbox_cursors.channel_id", "channels.id")
+    .selectAll("channels")
+    .select(["inbox_cursors.position", "inbox_cursors.not_before", "inbox_cursors.failures", "inbox_cursors.polled_at", "inbox_cursors.last_error_code"])
+    .where("channels.active", "=", true)
+    .where("channels.network", "in", networks as Channel["network"][])
+    .orderBy("channels.name")
+    .execute();
+  return rows.map(({ position, not_before, failures, polled_at, last_error_code, ...channel }) => ({
+    channel: channel,
+    position: position ?? null,
+    notBefore: not_before ?? null,
+    failures: failures ?? 0,
+    polledAt: polled_at ?? null,
+    lastErrorCode: last_error_code ?? null,
+  }));
+}
+
+/** Takes a channel's collection for this transaction; false if another process is collecting it. */
+export async function lockChannelCollection(db: Db, channelId: string): Promise<boolean> {
+  const row = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(${`inbox:${channelId}`})) as locked`.execute(db);
+  return row.rows[0]?.locked === true;
+}
+
+export async function saveCursor(
+  db: Db,
+  channelId: string,
+  values: { position: string | null; polledAt: Date; notBefore: Date | null; failures: number; errorCode: string | null; error: string | null },
+): Promise<void> {
+  const row = { position: values.position, polled_at: values.polledAt, not_before: values.notBefore, failures: values.failures, last_error_code: values.errorCode, last_error: values.error };
+  await db
+    .insertInto("inbox_cursors")
+    .values({ channel_id: channelId, ...row })
+    .onConflict((oc) => oc.column("channel_id").doUpdateSet(row))
+    .execute();
+}
+
+export async function messageExists(db: Db, channelId: string, remoteId: string): Promise<boolean> {
+  return (await db.selectFrom("inbox_messages").select("id").where("channel_id", "=", channelId).where("remote_id", "=", remoteId).executeTakeFirst()) !== undefined;
+}
+
+/** The conversation a message that answers `remoteId` belongs to: a citizen's message, or one of our replies, on that channel. */
+export async function conversationOfRemote(db: Db, channelId: string, remoteId: string): Promise<Conversation | undefined> {
+  const viaMessage = db.selectFrom("inbox_messages").select("conversation_id").where("channel_id", "=", channelId).where("remote_id", "=", remoteId);
+  const viaReply = db
+    .selectFrom("inbox_replies")
+    .innerJoin("conversations as c", "c.id", "inbox_replies.conversation_id")
+    .select("inbox_replies.conversation_id")
+    .where("c.channel_id", "=", channelId)
+    .where("inbox_replies.remote_id", "=", remoteId);
+  return await db
+    .selectFrom("conversations")
+    .selectAll()
+    .where("id", "in", viaMessage.union(viaReply))
+    .executeTakeFirst();
+}
+
+/** The citizen's conversation still open on this channel, if any. */
+export async function openConversationOf(db: Db, channelId: string, citizenHandle: string): Promise<Conversation | undefined> {
+  return await db
+    .selectFrom("conversations")
+    .selectAll()
+    .where("channel_id", "=", channelId)
+    .where("citizen_handle", "=", citizenHandle)
+    .where("state", "<>", "closed")
+    .orderBy("last_message_at", "desc")
+    .executeTakeFirst();
+}
+
+/** The Cadence post a message answers, if `remoteId` is one of this channel's publications. */
+export async function itemPublishedAs(db: Db, channelId: string, remoteId: string): Promise<string | null> {
+  const row = await db.selectFrom("publications").select("content_item_id").where("channel_id", "=", channelId).where("remote_id", "=", remoteId).executeTakeFirst();
+  return row?.content_item_id ?? null;
+}
+
+export async function insertConversation(
+  db: Db,
+  values: { channelId: string; citizenHandle: string; contentItemId: string | null; language: ConversationLanguage; at: Date; dueAt: Date },
+): Promise<Conversation> {
+  return await db
+    .insertInto("conversations")
+    .values({ channel_id: values.channelId, citizen_handle: values.citizenHandle, content_item_id: values.contentItemId, language: values.language, first_message_at: values.at, last_message_at: values.at, due_at: values.dueAt })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export interface NewInboxMessage {
+  conversationId: string;
+  channelId: string;
+  remoteId: string;
+  remoteCid: string | null;
+  rootRemoteId: string | null;
+  rootRemoteCid: string | null;
+  inReplyToRemoteId: string | null;
+  authorHandle: string;
+  text: string;
+  language: ConversationLanguage;
+  visibility: string | null;
+  writtenAt: Date;
+}
+
+/** Stores a message once: a copy collected again (after a crash) is dropped by its unique key. */
+export async function insertInboxMessage(db: Db, m: NewInboxMessage): Promise<boolean> {
+  const inserted = await db
+    .insertInto("inbox_messages")
+    .values({
+      conversation_id: m.conversationId,
+      channel_id: m.channelId,
+      remote_id: m.remoteId,
+      remote_cid: m.remoteCid,
+      root_remote_id: m.rootRemoteId,
+      root_remote_cid: m.rootRemoteCid,
+      in_reply_to_remote_id: m.inReplyToRemoteId,
+      author_handle: m.authorHandle,
+      text: m.text,
+      language: m.language,
+      visibility: m.visibility,
+      written_at: m.writtenAt,
+    })
+    .onConflict((oc) => oc.columns(["channel_id", "remote_id"]).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/**
+ * A new message in a conversation: it is the latest, and a conversation that was answered or
+ * closed is open again, with a new deadline (the citizen is waiting again).
+ */
+export async function conversationGotMessage(db: Db, id: string, at: Date, dueAt: Date): Promise<void> {
+  const reopened = sql<boolean>`state in ('answered', 'closed')`;
+  await db
+    .updateTable("conversations")
+    .set({
+      last_message_at: sql<Date>`greatest(last_message_at, ${at})`,
+      state: sql<ConversationState>`case when ${reopened} then (case when assignee_id is null then 'new' else 'assigned' end) else state end`,
+      due_at: sql<Date>`case when ${reopened} then ${dueAt}::timestamptz else due_at end`,
+      close_reason: sql<CloseReason | null>`case when state = 'closed' then null else close_reason end`,
+      closed_at: sql<Date | null>`case when state = 'closed' then null else closed_at end`,
+      version: sql<number>`version + 1`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
+export interface ConversationListRow {
+  id: string;
+  channel_name: string;
+  network: string;
+  citizen_handle: string;
+  language: ConversationLanguage;
+  state: ConversationState;
+  assignee_name: string | null;
+  due_at: Date;
+  last_message_at: Date;
+  last_text: string | null;
+  messages: number;
+}
+
+/** One queue of the inbox: open conversations by deadline (or closed ones, latest first). */
+export async function listConversations(
+  db: Db,
+  filter: { language: ConversationLanguage | null; open: boolean; assigneeId: string | null },
+  limit: number,
+  offset: number,
+): Promise<ConversationListRow[]> {
+  let query = db
+    .selectFrom("conversations as c")
+    .innerJoin("channels as ch", "ch.id", "c.channel_id")
+    .leftJoin("users as u", "u.id", "c.assignee_id")
+    .select([
+      "c.id",
+      "ch.name as channel_name",
+      "ch.network",
+      "c.citizen_handle",
+      "c.language",
+      "c.state",
+      "u.display_name as assignee_name",
+      "c.due_at",
+      "c.last_message_at",
+      (eb) => eb.selectFrom("inbox_messages as m").select("m.text").whereRef("m.conversation_id", "=", "c.id").orderBy("m.written_at", "desc").limit(1).as("last_text"),
+      (eb) => eb.selectFrom("inbox_messages as m").select(sql<number>`count(*)::int`.as("n")).whereRef("m.conversation_id", "=", "c.id").as("messages"),
+    ]);
+  if (filter.language) query = query.where("c.language", "=", filter.language);
+  if (filter.assigneeId) query = query.where("c.assignee_id", "=", filter.assigneeId);
+  query = filter.open ? query.where("c.state", "<>", "closed").orderBy("c.due_at").orderBy("c.id") : query.where("c.state", "=", "closed").orderBy("c.closed_at", "desc").orderBy("c.id");
+  const rows = await query.limit(limit).offset(offset).execute();
+  return rows.map((r) => ({ ...r, messages: Number(r.messages ?? 0) }));
+}
+
+/** Open conversations per language (the queues' counts) and how many are overdue. */
+export async function queueCounts(db: Db, now: Date): Promise<{ language: ConversationLanguage; open: number; overdue: number }[]> {
+  const rows = await db
+    .selectFrom("conversations")
+    .select(["language", sql<number>`count(*)::int`.as("open"), sql<number>`(count(*) filter (where due_at < ${now} and state not in ('answered', 'waiting')))::int`.as("overdue")])
+    .where("state", "<>", "closed")
+    .groupBy("language")
+    .execute();
+  return rows.map((r) => ({ language: r.language, open: Number(r.open), overdue: Number(r.overdue) }));
+}
+
+export async function findConversation(db: Db, id: string): Promise<(Conversation & { channel_name: string; network: Channel["network"]; channel_language: Channel["language"] }) | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  return await db
+    .selectFrom("conversations as c")
+    .innerJoin("channels as ch", "ch.id", "c.channel_id")
+    .selectAll("c")
+    .select(["ch.name as channel_name", "ch.network", "ch.language as channel_language"])
+    .where("c.id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function conversationMessages(db: Db, id: string) {
+  return await db.selectFrom("inbox_messages").selectAll().where("conversation_id", "=", id).orderBy("written_at").orderBy("collected_at").execute();
+}
+
+export async function conversationReplies(db: Db, id: string) {
+  return await db
+    .selectFrom("inbox_replies as r")
+    .innerJoin("users as u", "u.id", "r.author_id")
+    .selectAll("r")
+    .select("u.display_name as author_name")
+    .where("r.conversation_id", "=", id)
+    .orderBy("r.created_at")
+    .execute();
+}
+
+export async function conversationNotes(db: Db, id: string) {
+  return await db
+    .selectFrom("conversation_notes as n")
+    .innerJoin("users as u", "u.id", "n.author_id")
+    .select(["n.id", "n.text", "n.created_at", "u.display_name as author_name"])
+    .where("n.conversation_id", "=", id)
+    .orderBy("n.created_at")
+    .execute();
+}
+
+/** Changes a conversation if it is still at `version` (optimistic locking); undefined if someone changed it first. */
+export async function updateConversation(
+  db: Db,
+  id: string,
+  version: number,
+  patch: Partial<{ state: ConversationState; assignee_id: string | null; close_reason: CloseReason | null; closed_at: Date | null; language: ConversationLanguage }>,
+): Promise<Conversation | undefined> {
+  return await db
+    .updateTable("conversations")
+    .set({ ...patch, version: sql<number>`version + 1`, updated_at: sql<Date>`now()` })
+    .where("id", "=", id)
+    .where("version", "=", version)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function insertNote(db: Db, conversationId: string, authorId: string, text: string): Promise<void> {
+  await db.insertInto("conversation_notes").values({ conversation_id: conversationId, author_id: authorId, text }).execute();
+}
+
+/** The citizen's latest message in a conversation: what a reply answers. */
+export async function latestIncoming(db: Db, conversationId: string) {
+  return await db.selectFrom("inbox_messages").selectAll().where("conversation_id", "=", conversationId).orderBy("written_at", "desc").orderBy("collected_at", "desc").executeTakeFirst();
+}
+
+/**
+ * Starts a reply: stored as "sending" with its key before any network call. Null when another
+ * reply of the conversation is already on its way (the unique index decides, not a check first).
+ */
+export async function startReply(db: Db, values: { conversationId: string; messageId: string; authorId: string; text: string; remoteKey: string | null; claimedBy: string; now: Date }) {
+  const row = await db
+    .insertInto("inbox_replies")
+    .values({ conversation_id: values.conversationId, message_id: values.messageId, author_id: values.authorId, text: values.text, remote_key: values.remoteKey, state: "sending", claimed_by: values.claimedBy, claimed_at: values.now })
+    .onConflict((oc) => oc.column("conversation_id").where("state", "=", "sending").doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Records a reply's outcome, only if the claim is still this process's. */
+export async function finishReply(
+  db: Db,
+  id: string,
+  claimedBy: string,
+  outcome: { state: Exclude<ReplyState, "sending">; remoteId?: string | null; remoteUrl?: string | null; errorCode?: string | null; error?: string | null; sentAt?: Date | null },
+): Promise<boolean> {
+  const updated = await db
+    .updateTable("inbox_replies")
+    .set({ state: outcome.state, remote_id: outcome.remoteId ?? null, remote_url: outcome.remoteUrl ?? null, error_code: outcome.errorCode ?? null, error: outcome.error ?? null, sent_at: outcome.sentAt ?? null })
+    .where("id", "=", id)
+    .where("state", "=", "sending")
+    .where("claimed_by", "=", claimedBy)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** Replies left "sending" longer than the lease, taken over by `claimedBy` (compare-and-set). */
+export async function takeOverStuckReplies(db: Db, olderThan: Date, claimedBy: string, now: Date) {
+  return await db
+    .updateTable("inbox_replies")
+    .set({ claimed_by: claimedBy, claimed_at: now })
+    .where("state", "=", "sending")
+    .where("claimed_at", "<", olderThan)
+    .returningAll()
+    .execute();
+}
+
+/** A reply that reached the citizen: the conversation is answered, and its first response time is kept. */
+export async function markConversationAnswered(db: Db, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable("conversations")
+    .set({ state: sql<ConversationState>`case when state = 'closed' then state else 'answered' end`, first_response_at: sql<Date>`coalesce(first_response_at, ${at})`, version: sql<number>`version + 1`, updated_at: sql<Date>`now()` })
+    .where("id", "=", id)
+    .execute();
+}

@@ -19,4 +19,7 @@ export const JOBS: JobDefinition[] = [
   // Reminds translators and approvers of items due soon that are not ready.
   { name: "remind", interval: "15m", timeout: "1m" },
   { name: "purge-expired-sessions", interval: "1h", timeout: "30s" },
+  // Reads what citizens address to each channel (each network's own back-off applies), and settles
+  // answers left "sending" by a process that died.
+  { name: "collect-inbox", interval: "1m", timeout: "10s" },
 ];

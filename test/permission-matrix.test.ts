@@ -4,6 +4,7 @@ import { can, ROLES, type Action, type Role } from "../app/domain/permissions";
 import type { RunningWebServer } from "../app/server/web.server";
 import { createApiToken } from "../app/services/api.server";
 import type { AppContext } from "../app/services/context.server";
+import { insertConversation, insertInboxMessage } from "../db/repositories/inbox";
 import type { User } from "../db/schema";
 import { makeChannel, makeItem, makePasswordUser } from "./factories";
 import { makeApiChannel, makeScheduledItems } from "./publishing-factories";
@@ -30,10 +31,12 @@ const clients = {} as Record<Role, Browserless>;
 const tokens = {} as Record<Role, string>;
 let itemId: string;
 let publicationId: string;
+let conversationId: string;
 
 interface Fixture {
   itemId: string;
   publicationId: string;
+  conversationId: string;
 }
 
 type Answer = { status: number; text: string };
@@ -80,6 +83,10 @@ const CASES: { action: Action; name: string; call: Call }[] = [
   { action: "settings.manage", name: "web: the settings page", call: web(() => "/admin/settings") },
   { action: "settings.manage", name: "web: save the settings (empty form)", call: web(() => "/admin/settings", {}) },
   { action: "questions.manage", name: "web: save a question (empty form)", call: web(() => "/questions", { intent: "save" }) },
+  { action: "inbox.read", name: "web: the inbox", call: web(() => "/inbox?queue=fr") },
+  { action: "inbox.read", name: "web: a conversation", call: web((f) => `/inbox/${f.conversationId}`) },
+  { action: "inbox.answer", name: "web: triage a conversation (stale version)", call: web((f) => `/inbox/${f.conversationId}`, { intent: "wait", version: "999" }) },
+  { action: "inbox.answer", name: "web: answer a conversation (empty answer)", call: web((f) => `/inbox/${f.conversationId}`, { intent: "reply", text: "" }) },
   { action: "audit.read", name: "web: the audit page", call: web(() => "/audit") },
   { action: "audit.read", name: "web: the month's archive", call: web(() => "/archive/2030-05") },
   { action: "audit.read", name: "web: the archive export", call: web(() => "/archive/2030-05/export?format=json") },
@@ -102,6 +109,9 @@ beforeAll(async () => {
   const [scheduled] = await makeScheduledItems(t.db, author, users.approver, [outbox], { count: 1, localDate: "2030-05-13" });
   const publication = await t.db.selectFrom("publications").select("id").where("content_item_id", "=", scheduled!).executeTakeFirstOrThrow();
   publicationId = publication.id;
+  const conversation = await insertConversation(t.db, { channelId: channel.id, citizenHandle: "citizen@matrix.test", contentItemId: null, language: "fr", at: new Date(), dueAt: new Date() });
+  await insertInboxMessage(t.db, { conversationId: conversation.id, channelId: channel.id, remoteId: "m-1", remoteCid: null, rootRemoteId: null, rootRemoteCid: null, inReplyToRemoteId: null, authorHandle: "citizen@matrix.test", text: "Bonjour", language: "fr", visibility: null, writtenAt: new Date() });
+  conversationId = conversation.id;
   server = await startTestServer(ctx);
   for (const role of ROLES) {
     clients[role] = await signedInClient(server.url, `${role}@matrix.test`, PASSWORD);
@@ -139,7 +149,7 @@ describe("the permission matrix", () => {
   });
 
   it("every role × every action over the web and the API: allowed, or a 403 that says why", async () => {
-    const fixture = { itemId, publicationId };
+    const fixture = { itemId, publicationId, conversationId };
     const outcomes: string[] = [];
     const wrong: string[] = [];
     for (const c of CASES) {

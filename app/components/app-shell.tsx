@@ -25,6 +25,7 @@ export function AppShell({ user, holds = [], schedulerDown = null, children }: {
   const here = location.pathname + location.search;
   const isAdmin = user.roles.includes("admin");
   const canAudit = can(user.roles.filter(isRole), "audit.read");
+  const canInbox = can(user.roles.filter(isRole), "inbox.read");
   const hasWork = user.roles.some((r) => r === "editor" || r === "translator" || r === "approver");
   // What waits for this person, fetched after the page is drawn and again after each navigation.
   const counts = useFetcher<{ translate: number; approve: number; rejected: number }>();
@@ -56,6 +57,7 @@ export function AppShell({ user, holds = [], schedulerDown = null, children }: {
               ) : null}
             </NavLink>
           ) : null}
+          {canInbox ? <NavLink to="/inbox">{t("nav.inbox")}</NavLink> : null}
           <NavLink to="/publishing">{t("nav.publishing")}</NavLink>
           <NavLink to="/reports/parity">{t("nav.parity")}</NavLink>
           <NavLink to="/reports/questions">{t("nav.questionCoverage")}</NavLink>

@@ -437,7 +437,7 @@ export const en = {
   "inbox.queue.nl": "Dutch ({count})",
   "inbox.queue.other": "Other languages ({count})",
   "inbox.queue.mine": "Assigned to me",
-  "inbox.queue.closed": "Closed",
+  "inbox.queue.closed": "Answered or closed",
   "inbox.queues": "Queues",
   "inbox.overdueCount": "{count} overdue",
   "inbox.empty": "Nothing to answer in this queue.",

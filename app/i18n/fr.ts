@@ -438,7 +438,7 @@ export const fr: Catalogue = {
   "inbox.queue.nl": "Néerlandais ({count})",
   "inbox.queue.other": "Autres langues ({count})",
   "inbox.queue.mine": "Qui me sont attribués",
-  "inbox.queue.closed": "Clôturés",
+  "inbox.queue.closed": "Répondus ou clôturés",
   "inbox.queues": "Files",
   "inbox.overdueCount": "{count} en retard",
   "inbox.empty": "Rien à traiter dans cette file.",

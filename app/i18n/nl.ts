@@ -438,7 +438,7 @@ export const nl: Catalogue = {
   "inbox.queue.nl": "Nederlands ({count})",
   "inbox.queue.other": "Andere talen ({count})",
   "inbox.queue.mine": "Aan mij toegewezen",
-  "inbox.queue.closed": "Afgesloten",
+  "inbox.queue.closed": "Beantwoord of afgesloten",
   "inbox.queues": "Wachtrijen",
   "inbox.overdueCount": "{count} te laat",
   "inbox.empty": "Niets te beantwoorden in deze wachtrij.",

@@ -177,7 +177,7 @@ export interface ConversationListRow {
   messages: number;
 }
 
-/** One queue of the inbox: open conversations by deadline (or closed ones, latest first). */
+/** One queue of the inbox: the conversations waiting for us by deadline, or those done, latest first. */
 export async function listConversations(
   db: Db,
   filter: { language: ConversationLanguage | null; open: boolean; assigneeId: string | null },
@@ -203,7 +203,8 @@ export async function listConversations(
     ]);
   if (filter.language) query = query.where("c.language", "=", filter.language);
   if (filter.assigneeId) query = query.where("c.assignee_id", "=", filter.assigneeId);
-  query = filter.open ? query.where("c.state", "<>", "closed").orderBy("c.due_at").orderBy("c.id") : query.where("c.state", "=", "closed").orderBy("c.closed_at", "desc").orderBy("c.id");
+  // Waiting for us (new, assigned, waiting for an internal answer) by deadline; or done (answered, closed), latest first.
+  query = filter.open ? query.where("c.state", "in", ["new", "assigned", "waiting"]).orderBy("c.due_at").orderBy("c.id") : query.where("c.state", "in", ["answered", "closed"]).orderBy("c.updated_at", "desc").orderBy("c.id");
   const rows = await query.limit(limit).offset(offset).execute();
   return rows.map((r) => ({ ...r, messages: Number(r.messages ?? 0) }));
 }
@@ -212,20 +213,24 @@ export async function listConversations(
 export async function queueCounts(db: Db, now: Date): Promise<{ language: ConversationLanguage; open: number; overdue: number }[]> {
   const rows = await db
     .selectFrom("conversations")
-    .select(["language", sql<number>`count(*)::int`.as("open"), sql<number>`(count(*) filter (where due_at < ${now} and state not in ('answered', 'waiting')))::int`.as("overdue")])
-    .where("state", "<>", "closed")
+    .select(["language", sql<number>`count(*)::int`.as("open"), sql<number>`(count(*) filter (where due_at < ${now}))::int`.as("overdue")])
+    .where("state", "in", ["new", "assigned", "waiting"])
     .groupBy("language")
     .execute();
   return rows.map((r) => ({ language: r.language, open: Number(r.open), overdue: Number(r.overdue) }));
 }
 
-export async function findConversation(db: Db, id: string): Promise<(Conversation & { channel_name: string; network: Channel["network"]; channel_language: Channel["language"] }) | undefined> {
+export async function findConversation(
+  db: Db,
+  id: string,
+): Promise<(Conversation & { channel_name: string; network: Channel["network"]; channel_language: Channel["language"]; assignee_name: string | null }) | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
   return await db
     .selectFrom("conversations as c")
     .innerJoin("channels as ch", "ch.id", "c.channel_id")
+    .leftJoin("users as u", "u.id", "c.assignee_id")
     .selectAll("c")
-    .select(["ch.name as channel_name", "ch.network", "ch.language as channel_language"])
+    .select(["ch.name as channel_name", "ch.network", "ch.language as channel_language", "u.display_name as assignee_name"])
     .where("c.id", "=", id)
     .executeTakeFirst();
 }

@@ -1,0 +1,216 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { DateTime } from "luxon";
+import { can } from "../domain/permissions";
+import { BRUSSELS_ZONE } from "../domain/time/brussels";
+import { useT } from "../i18n/react";
+import { actOnConversation, conversationView, sendReply } from "../services/inbox.server";
+import { requirePermission } from "../services/session.server";
+import { readForm, refusalStatus } from "../services/validation.server";
+
+export const meta: MetaFunction = () => [{ title: "Cadence" }];
+
+const local = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: BRUSSELS_ZONE }).toFormat("dd/MM/yyyy HH:mm") : "");
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const ctx = context.app;
+  const user = await requirePermission(ctx, request, "inbox.read");
+  const view = await conversationView(ctx, params.id ?? "");
+  if (!view) throw new Response("Not Found", { status: 404 });
+  const c = view.conversation;
+  const thread = [
+    ...view.messages.map((m) => ({ key: `m-${m.id}`, ours: false, who: m.author_handle, at: m.written_at, text: m.text, state: null as string | null, error: null as string | null })),
+    ...view.replies.map((r) => ({ key: `r-${r.id}`, ours: true, who: r.author_name, at: r.sent_at ?? r.created_at, text: r.text, state: r.state, error: r.error })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+  return {
+    conversation: {
+      id: c.id,
+      version: c.version,
+      citizen: c.citizen_handle,
+      channel: c.channel_name,
+      language: c.language,
+      state: c.state,
+      closeReason: c.close_reason,
+      assigneeIsMe: c.assignee_id === user.id,
+      assigned: c.assignee_id !== null,
+      itemId: c.content_item_id,
+      due: local(c.due_at),
+      firstResponse: local(c.first_response_at),
+    },
+    assigneeName: c.assignee_name,
+    thread: thread.map((m) => ({ ...m, at: local(m.at) })),
+    notes: view.notes.map((n) => ({ id: n.id, author: n.author_name, at: local(n.created_at), text: n.text })),
+    canAnswer: can(user.roles, "inbox.answer"),
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const ctx = context.app;
+  const user = await requirePermission(ctx, request, "inbox.answer");
+  const form = Object.fromEntries(await readForm(request));
+  const id = params.id ?? "";
+  const result = form.intent === "reply" ? await sendReply(ctx, user, id, form) : await actOnConversation(ctx, user, id, form);
+  const intent = typeof form.intent === "string" ? form.intent : "";
+  if (!result.ok) return json({ ok: false as const, key: result.key, intent, text: typeof form.text === "string" ? form.text : "" }, { status: result.key === "api.error.notFound" ? 404 : refusalStatus(result.key) });
+  return json({ ok: true as const, key: null, intent, text: "" });
+}
+
+export default function ConversationPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const t = useT();
+  const c = data.conversation;
+  const open = c.state !== "closed";
+  const busy = navigation.state !== "idle";
+  return (
+    <div className="conversation-page">
+      <p>
+        <Link to={`/inbox?queue=${c.language}`}>{t("conversation.back")}</Link>
+      </p>
+      <h1>{t("conversation.title", { citizen: c.citizen })}</h1>
+      <p data-testid="conversation-facts">
+        {t("conversation.facts", { channel: c.channel, language: t(`language.${c.language}`), state: t(`inbox.state.${c.state}`), assignee: data.assigneeName ?? t("inbox.nobody") })}
+        {c.closeReason ? ` · ${t(`inbox.reason.${c.closeReason}`)}` : ""}
+      </p>
+      <p>
+        {t("conversation.due", { time: c.due })}
+        {c.firstResponse ? ` · ${t("conversation.firstResponse", { time: c.firstResponse })}` : ""}
+      </p>
+      {c.itemId ? (
+        <p>
+          {t("conversation.about")} <Link to={`/items/${c.itemId}`}>{t("conversation.openPost")}</Link>
+        </p>
+      ) : null}
+      {result ? (
+        <p role={result.ok ? "status" : "alert"} className={result.ok ? "form-ok" : "form-error"} data-testid="conversation-result">
+          {result.ok ? t(result.intent === "reply" ? "conversation.sent" : "conversation.saved") : t(result.key)}
+        </p>
+      ) : null}
+
+      <section className="card" aria-labelledby="thread-title">
+        <h2 id="thread-title">{t("conversation.thread")}</h2>
+        <ol className="conversation-thread" data-testid="conversation-thread">
+          {data.thread.map((m) => (
+            <li key={m.key} className={m.ours ? "ours" : undefined}>
+              <div className="hint">
+                {m.ours ? t("conversation.ours", { name: m.who }) : m.who} · {m.at}
+                {m.state ? ` · ${t(`conversation.replyState.${m.state as "sent"}`)}` : ""}
+              </div>
+              {m.text}
+              {m.error ? <div className="hint">{m.error}</div> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      {data.canAnswer && open ? (
+        <section className="card" aria-labelledby="reply-title">
+          <h2 id="reply-title">{t("conversation.reply")}</h2>
+          <Form method="post">
+            <input type="hidden" name="intent" value="reply" />
+            <label htmlFor="reply-text">{t("conversation.reply")}</label>
+            <p className="hint" id="reply-hint">
+              {t("conversation.replyHint", { channel: c.channel })}
+            </p>
+            <textarea
+              id="reply-text"
+              name="text"
+              rows={4}
+              maxLength={500}
+              required
+              aria-describedby="reply-hint"
+              lang={c.language === "other" ? undefined : c.language}
+              defaultValue={result && !result.ok && result.intent === "reply" ? result.text : ""}
+              key={result?.ok && result.intent === "reply" ? "sent" : "draft"}
+            />
+            <button type="submit" disabled={busy}>
+              {t("conversation.send")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {data.canAnswer ? (
+        <section className="card conversation-actions" aria-labelledby="triage-title">
+          <h2 id="triage-title">{t("conversation.triage")}</h2>
+          {open ? (
+            <>
+              <Form method="post">
+                <input type="hidden" name="version" value={c.version} />
+                <input type="hidden" name="intent" value="assign" />
+                <input type="hidden" name="assignee" value={c.assigneeIsMe ? "nobody" : "me"} />
+                <button type="submit">{c.assigneeIsMe ? t("conversation.unassign") : t("conversation.assignMe")}</button>
+              </Form>
+              {c.state !== "waiting" ? (
+                <Form method="post">
+                  <input type="hidden" name="version" value={c.version} />
+                  <input type="hidden" name="intent" value="wait" />
+                  <button type="submit">{t("conversation.wait")}</button>
+                </Form>
+              ) : null}
+              <Form method="post">
+                <input type="hidden" name="version" value={c.version} />
+                <input type="hidden" name="intent" value="close" />
+                <div className="field">
+                  <label htmlFor="close-reason">{t("conversation.closeReason")}</label>
+                  <select id="close-reason" name="reason">
+                    {(["thanks", "spam", "off_topic", "handled_elsewhere"] as const).map((r) => (
+                      <option key={r} value={r}>
+                        {t(`inbox.reason.${r}`)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <button type="submit">{t("conversation.close")}</button>
+              </Form>
+            </>
+          ) : (
+            <Form method="post">
+              <input type="hidden" name="version" value={c.version} />
+              <input type="hidden" name="intent" value="reopen" />
+              <button type="submit">{t("conversation.reopen")}</button>
+            </Form>
+          )}
+          <Form method="post">
+            <input type="hidden" name="version" value={c.version} />
+            <input type="hidden" name="intent" value="language" />
+            <div className="field">
+              <label htmlFor="queue-language">{t("conversation.moveTo")}</label>
+              <select id="queue-language" name="language" defaultValue={c.language}>
+                {(["fr", "nl", "other"] as const).map((l) => (
+                  <option key={l} value={l}>
+                    {t(`language.${l}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit">{t("conversation.move")}</button>
+          </Form>
+        </section>
+      ) : null}
+
+      <section className="card" aria-labelledby="notes-title">
+        <h2 id="notes-title">{t("conversation.notes")}</h2>
+        <ul data-testid="conversation-notes">
+          {data.notes.map((n) => (
+            <li key={n.id}>
+              <span className="hint">
+                {n.author} · {n.at}
+              </span>{" "}
+              {n.text}
+            </li>
+          ))}
+        </ul>
+        {data.canAnswer ? (
+          <Form method="post" key={result?.ok && result.intent === "note" ? `note-${data.notes.length}` : "note"}>
+            <input type="hidden" name="intent" value="note" />
+            <label htmlFor="note-text">{t("conversation.note")}</label>
+            <textarea id="note-text" name="text" rows={2} maxLength={2000} required />
+            <button type="submit">{t("conversation.addNote")}</button>
+          </Form>
+        ) : null}
+      </section>
+    </div>
+  );
+}

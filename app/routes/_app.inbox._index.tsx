@@ -1,0 +1,129 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, NavLink, useLoaderData } from "@remix-run/react";
+import { DateTime } from "luxon";
+import { BRUSSELS_ZONE } from "../domain/time/brussels";
+import { useT } from "../i18n/react";
+import { inboxPage, type InboxQueue } from "../services/inbox.server";
+import { requirePermission } from "../services/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Cadence" }];
+
+const QUEUES: readonly InboxQueue[] = ["fr", "nl", "other", "mine", "closed"];
+const local = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: BRUSSELS_ZONE }).toFormat("dd/MM HH:mm") : "");
+
+/** "2 h 05", "3 d 4 h": how long until (or since) a deadline, the same in every language. */
+function span(ms: number): string {
+  const minutes = Math.floor(Math.abs(ms) / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, "0")}`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/** /inbox?queue=fr|nl|other|mine|closed&page=N — one queue of conversations, by deadline. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const ctx = context.app;
+  const user = await requirePermission(ctx, request, "inbox.read");
+  const url = new URL(request.url);
+  const asked = url.searchParams.get("queue") ?? "";
+  const queue: InboxQueue = (QUEUES as readonly string[]).includes(asked) ? (asked as InboxQueue) : user.ui_language === "nl" ? "nl" : "fr";
+  const page = Math.min(Math.max(0, Number.parseInt(url.searchParams.get("page") ?? "0", 10) || 0), 10_000);
+  const data = await inboxPage(ctx, user, queue, page);
+  const now = ctx.now().getTime();
+  return {
+    queue,
+    page,
+    more: data.more,
+    counts: Object.fromEntries(data.counts.map((c) => [c.language, c])) as Record<string, { open: number; overdue: number } | undefined>,
+    troubled: data.troubled.map((c) => ({ ...c, retryAt: local(c.retryAt) })),
+    rows: data.rows.map((r) => {
+      const waitingForUs = r.state === "new" || r.state === "assigned" || r.state === "waiting";
+      return {
+        id: r.id,
+        citizen: r.citizen_handle,
+        channel: r.channel_name,
+        state: r.state,
+        assignee: r.assignee_name,
+        text: (r.last_text ?? "").slice(0, 160),
+        messages: r.messages,
+        due: local(r.due_at),
+        overdue: waitingForUs && r.due_at.getTime() < now,
+        left: waitingForUs ? span(r.due_at.getTime() - now) : null,
+      };
+    }),
+  };
+}
+
+export default function Inbox() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const count = (language: string) => data.counts[language]?.open ?? 0;
+  return (
+    <div className="inbox-page">
+      <h1>{t("inbox.title")}</h1>
+      <p className="hint">{t("inbox.explain")}</p>
+      {data.troubled.length > 0 ? (
+        <div role="status" className="form-error" data-testid="inbox-troubled">
+          {data.troubled.map((c) => (
+            <p key={c.name}>{t("inbox.troubled", { name: c.name, code: c.code ?? "", time: c.retryAt })}</p>
+          ))}
+        </div>
+      ) : null}
+      <nav aria-label={t("inbox.queues")} className="inbox-queues">
+        {(["fr", "nl", "other"] as const).map((q) => (
+          <NavLink key={q} to={`/inbox?queue=${q}`} className={data.queue === q ? "active" : undefined} aria-current={data.queue === q ? "page" : undefined}>
+            {t(`inbox.queue.${q}`, { count: count(q) })}
+            {(data.counts[q]?.overdue ?? 0) > 0 ? <span className="count-badge late-badge"> {t("inbox.overdueCount", { count: data.counts[q]?.overdue ?? 0 })}</span> : null}
+          </NavLink>
+        ))}
+        <NavLink to="/inbox?queue=mine" className={data.queue === "mine" ? "active" : undefined} aria-current={data.queue === "mine" ? "page" : undefined}>
+          {t("inbox.queue.mine")}
+        </NavLink>
+        <NavLink to="/inbox?queue=closed" className={data.queue === "closed" ? "active" : undefined} aria-current={data.queue === "closed" ? "page" : undefined}>
+          {t("inbox.queue.closed")}
+        </NavLink>
+      </nav>
+      {data.rows.length === 0 ? (
+        <p className="hint" data-testid="inbox-empty">
+          {t("inbox.empty")}
+        </p>
+      ) : (
+        <table className="work-table" data-testid="inbox-conversations">
+          <thead>
+            <tr>
+              <th scope="col">{t("inbox.col.due")}</th>
+              <th scope="col">{t("inbox.col.citizen")}</th>
+              <th scope="col">{t("inbox.col.message")}</th>
+              <th scope="col">{t("inbox.col.channel")}</th>
+              <th scope="col">{t("inbox.col.state")}</th>
+              <th scope="col">{t("inbox.col.assignee")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.rows.map((r) => (
+              <tr key={r.id} className={r.overdue ? "late" : undefined} data-testid="conversation-row">
+                <td>
+                  {r.due}
+                  {r.left ? <div className="hint">{r.overdue ? `${t("inbox.overdue")} · ${r.left}` : r.left}</div> : null}
+                </td>
+                <td>
+                  <Link to={`/inbox/${r.id}`}>{r.citizen}</Link>
+                </td>
+                <td>
+                  {r.text} {r.messages > 1 ? <span className="hint">({r.messages})</span> : null}
+                </td>
+                <td>{r.channel}</td>
+                <td>{t(`inbox.state.${r.state}`)}</td>
+                <td>{r.assignee ?? t("inbox.nobody")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="pager">
+        {data.page > 0 ? <Link to={`/inbox?queue=${data.queue}&page=${data.page - 1}`}>{t("inbox.previous")}</Link> : null}{" "}
+        {data.more ? <Link to={`/inbox?queue=${data.queue}&page=${data.page + 1}`}>{t("inbox.next")}</Link> : null}
+      </p>
+    </div>
+  );
+}

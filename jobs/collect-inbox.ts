@@ -1,0 +1,8 @@
+import { collectInbox, recoverInboxReplies } from "../app/services/inbox.server";
+import { runJob } from "./job-runtime";
+
+await runJob("collect-inbox", async (ctx) => {
+  const replies = await recoverInboxReplies(ctx);
+  const collected = await collectInbox(ctx);
+  return { ...collected, repliesRecovered: replies.recovered };
+});

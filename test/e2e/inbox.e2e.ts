@@ -1,0 +1,97 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningWebServer } from "../../app/server/web.server";
+import type { AppContext } from "../../app/services/context.server";
+import { collectInbox } from "../../app/services/inbox.server";
+import { adapterDeps } from "../../app/services/publishing.server";
+import { createUser } from "../../app/services/users.server";
+import type { Role } from "../../db/schema";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
+import { makeApiChannel } from "../publishing-factories";
+import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
+import { startTestServer } from "../setup/web";
+import { launchBrowser } from "./browser";
+import { expectText, newSignedInPage } from "./helpers";
+
+let t: TestDatabase;
+let ctx: AppContext;
+let server: RunningWebServer;
+let browser: Browser;
+let fake: FakeNetworks;
+const PASSWORD = "correct horse battery";
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  ctx = testContext(t.db);
+  fake = await startFakeNetworks();
+  const people: [string, string, Role[], "fr" | "nl"][] = [
+    ["lea@test.be", "Léa Martin", ["responder"], "fr"],
+    ["pieter@test.be", "Pieter Claes", ["editor"], "nl"],
+  ];
+  for (const [email, name, roles, uiLanguage] of people) {
+    const r = await createUser(ctx, { id: null, label: "test" }, { email, displayName: name, password: PASSWORD, roles, uiLanguage });
+    if (!r.ok) throw new Error("user");
+  }
+  await makeApiChannel(ctx, "mastodon", "bilingual", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
+  server = await startTestServer(ctx);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await fake?.close();
+  await t?.drop();
+});
+
+async function as(email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  return await newSignedInPage(context, server.url, email, PASSWORD);
+}
+
+describe("the inbox in a browser", () => {
+  it("a conversation manager finds the French message in the French queue, assigns it, answers it once, and it leaves the queue; axe finds nothing serious", async () => {
+    const statusId = fake.mention("mastodon", { author: "camille@fake.social", text: "Bonjour, je n'arrive pas à me connecter à MyMinfin depuis ce matin." });
+    fake.mention("mastodon", { author: "joris@fake.social", text: "Goedemiddag, wanneer krijg ik mijn terugbetaling van de belastingen?" });
+    await collectInbox(ctx, { deps: adapterDeps(ctx, fetch) });
+
+    const lea = await as("lea@test.be");
+    await lea.getByRole("link", { name: "Messages" }).click();
+    await lea.waitForURL(/\/inbox/);
+    const rows = lea.getByTestId("conversation-row");
+    await expect.poll(async () => await rows.count()).toBe(1);
+    await expectText(rows.first(), /camille@fake\.social/);
+    const inbox = await new AxeBuilder({ page: lea }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    expect(inbox.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+
+    await rows.first().getByRole("link", { name: "camille@fake.social" }).click();
+    await lea.waitForURL(/\/inbox\/[0-9a-f-]{36}$/);
+    await lea.getByRole("button", { name: "Me l'attribuer" }).click();
+    await expectText(lea.getByTestId("conversation-facts"), /attribué à Léa Martin/);
+    const page = await new AxeBuilder({ page: lea }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    expect(page.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+
+    await lea.getByRole("textbox", { name: "Réponse", exact: true }).fill("Bonjour Camille, une maintenance est en cours ; réessayez après 14 h.");
+    await lea.getByRole("button", { name: "Envoyer la réponse" }).click();
+    await expectText(lea.getByTestId("conversation-result"), /La réponse a été envoyée/);
+    await expectText(lea.getByTestId("conversation-thread"), /Notre réponse, par Léa Martin/);
+    expect(fake.posts.filter((p) => p.inReplyTo === statusId).map((p) => p.text)).toEqual(["@camille@fake.social Bonjour Camille, une maintenance est en cours ; réessayez après 14 h."]);
+
+    await lea.getByRole("link", { name: "Retour aux messages" }).click();
+    await expectText(lea.getByTestId("inbox-empty"), /Rien à traiter/);
+    await lea.getByRole("link", { name: "Répondus ou clôturés" }).click();
+    await expectText(lea.getByTestId("conversation-row").first(), /Répondu/);
+    await lea.context().close();
+  });
+
+  it("an editor reads the Dutch queue in Dutch but has nothing to answer with", async () => {
+    const pieter = await as("pieter@test.be");
+    await pieter.goto(`${server.url}/inbox`);
+    const rows = pieter.getByTestId("conversation-row");
+    await expectText(rows.first(), /joris@fake\.social/);
+    await rows.first().getByRole("link", { name: "joris@fake.social" }).click();
+    await pieter.waitForURL(/\/inbox\/[0-9a-f-]{36}$/);
+    await expect.poll(async () => await pieter.getByRole("button", { name: "Antwoord versturen" }).count()).toBe(0);
+    await pieter.context().close();
+  });
+});

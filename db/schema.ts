@@ -172,6 +172,9 @@ export interface RecurringQuestionsTable {
   keywords_nl: Defaulted<string[]>;
   url_fr: string | null;
   url_nl: string | null;
+  /** The reference answer the inbox offers (at most 400 characters). */
+  answer_fr: Defaulted<string | null>;
+  answer_nl: Defaulted<string | null>;
   monthly_volume: Defaulted<number>;
   active: Defaulted<boolean>;
   version: Defaulted<number>;

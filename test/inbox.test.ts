@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AppContext } from "../app/services/context.server";
-import { actOnConversation, collectInbox, conversationView, recoverInboxReplies, sendReply } from "../app/services/inbox.server";
+import { actOnConversation, collectInbox, conversationView, recoverInboxReplies, sendReply, suggestedAnswers } from "../app/services/inbox.server";
+import { exportQuestionsJson, importQuestionsAs } from "../app/services/questions.server";
 import { adapterDeps } from "../app/services/publishing.server";
 import { responseDeadline } from "../app/domain/response-deadline";
 import { startReply } from "../db/repositories/inbox";
@@ -183,6 +184,32 @@ describe("answering", () => {
     expect(fake.duplicates()).toEqual([]);
     const states = await t.db.selectFrom("inbox_replies").select("state").where("conversation_id", "in", [onBluesky.id, onMastodon.id]).execute();
     expect(states.map((s) => s.state)).toEqual(["sent", "sent"]);
+  });
+});
+
+describe("reference answers", () => {
+  it("offers the answers of the questions a message is about, in the conversation's language, with the question's page", async () => {
+    const question = {
+      slug: "ebox-activate",
+      fr: "Comment activer mon eBox ?",
+      nl: "Hoe activeer ik mijn eBox?",
+      keywords_fr: ["ebox"],
+      keywords_nl: ["ebox"],
+      url_nl: "https://financien.belgium.be/nl/ebox",
+      answer_fr: "Activez votre eBox dans MyMinfin.",
+      answer_nl: "Activeer uw eBox in MyMinfin.",
+    };
+    expect(await importQuestionsAs(ctx, { id: null, label: "test" }, { format: "json", content: JSON.stringify([question]) })).toMatchObject({ ok: true });
+    const nl = await suggestedAnswers(ctx, { language: "nl" }, [{ text: "Hallo, mijn eBox blijft leeg, hoe zet ik die aan?" }]);
+    expect(nl[0]).toEqual({ slug: "ebox-activate", label: "Hoe activeer ik mijn eBox?", answer: "Activeer uw eBox in MyMinfin. https://financien.belgium.be/nl/ebox" });
+    const fr = await suggestedAnswers(ctx, { language: "fr" }, [{ text: "Bonjour, comment fonctionne l'eBox ?" }]);
+    expect(fr[0]).toMatchObject({ slug: "ebox-activate", answer: "Activez votre eBox dans MyMinfin." });
+    expect(await suggestedAnswers(ctx, { language: "other" }, [{ text: "Where is my eBox?" }])).toEqual([]);
+    // An older file without the answer keys leaves the answers as they are.
+    const { answer_fr: _fr, answer_nl: _nl, ...withoutAnswers } = question;
+    await importQuestionsAs(ctx, { id: null, label: "test" }, { format: "json", content: JSON.stringify([{ ...withoutAnswers, fr: "Comment activer l'eBox ?" }]) });
+    const exported = (JSON.parse(await exportQuestionsJson(ctx)) as { slug: string; fr: string; answer_fr: string | null }[]).find((q) => q.slug === "ebox-activate");
+    expect(exported).toMatchObject({ fr: "Comment activer l'eBox ?", answer_fr: "Activez votre eBox dans MyMinfin." });
   });
 });
 

@@ -4,7 +4,7 @@ import { DateTime } from "luxon";
 import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { useT } from "../i18n/react";
-import { actOnConversation, conversationView, sendReply } from "../services/inbox.server";
+import { actOnConversation, conversationView, sendReply, suggestedAnswers } from "../services/inbox.server";
 import { requirePermission } from "../services/session.server";
 import { readForm, refusalStatus } from "../services/validation.server";
 
@@ -18,6 +18,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const view = await conversationView(ctx, params.id ?? "");
   if (!view) throw new Response("Not Found", { status: 404 });
   const c = view.conversation;
+  const suggestions = await suggestedAnswers(ctx, c, view.messages);
+  // "Use this answer" works without JavaScript: the page comes back with the answer in the box.
+  const chosen = suggestions.find((s) => s.slug === new URL(request.url).searchParams.get("answer"))?.answer ?? "";
   const thread = [
     ...view.messages.map((m) => ({ key: `m-${m.id}`, ours: false, who: m.author_handle, at: m.written_at, text: m.text, state: null as string | null, error: null as string | null })),
     ...view.replies.map((r) => ({ key: `r-${r.id}`, ours: true, who: r.author_name, at: r.sent_at ?? r.created_at, text: r.text, state: r.state, error: r.error })),
@@ -41,6 +44,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     thread: thread.map((m) => ({ ...m, at: local(m.at) })),
     notes: view.notes.map((n) => ({ id: n.id, author: n.author_name, at: local(n.created_at), text: n.text })),
     canAnswer: can(user.roles, "inbox.answer"),
+    suggestions,
+    chosen,
   };
 }
 
@@ -107,6 +112,25 @@ export default function ConversationPage() {
       {data.canAnswer && open ? (
         <section className="card" aria-labelledby="reply-title">
           <h2 id="reply-title">{t("conversation.reply")}</h2>
+          {data.suggestions.length > 0 ? (
+            <div data-testid="suggested-answers">
+              <h3>{t("conversation.suggestions")}</h3>
+              <ul>
+                {data.suggestions.map((s) => (
+                  <li key={s.slug}>
+                    <strong lang={c.language === "other" ? undefined : c.language}>{s.label}</strong>{" "}
+                    {s.answer ? (
+                      <Link to={`?answer=${encodeURIComponent(s.slug)}#reply-text`} preventScrollReset>
+                        {t("conversation.useAnswer")}
+                      </Link>
+                    ) : (
+                      <span className="hint">{t("conversation.noAnswer")}</span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           <Form method="post">
             <input type="hidden" name="intent" value="reply" />
             <label htmlFor="reply-text">{t("conversation.reply")}</label>
@@ -121,8 +145,8 @@ export default function ConversationPage() {
               required
               aria-describedby="reply-hint"
               lang={c.language === "other" ? undefined : c.language}
-              defaultValue={result && !result.ok && result.intent === "reply" ? result.text : ""}
-              key={result?.ok && result.intent === "reply" ? "sent" : "draft"}
+              defaultValue={result && !result.ok && result.intent === "reply" ? result.text : data.chosen}
+              key={result?.ok && result.intent === "reply" ? "sent" : `draft-${data.chosen.length}`}
             />
             <button type="submit" disabled={busy}>
               {t("conversation.send")}

@@ -222,6 +222,9 @@ export default function Questions() {
                   <label htmlFor="q-url-fr">{t("questions.field.urlFr")}</label>
                   <input id="q-url-fr" name="urlFr" type="url" defaultValue={v("urlFr", editing?.urlFr ?? "")} {...invalid("urlFr")} />
                   {message("urlFr")}
+                  <label htmlFor="q-answer-fr">{t("questions.field.answerFr")}</label>
+                  <textarea id="q-answer-fr" name="answerFr" rows={3} maxLength={400} defaultValue={v("answerFr", editing?.answerFr ?? "")} {...invalid("answerFr")} />
+                  {message("answerFr")}
                 </div>
                 <div className="field" lang="nl">
                   <label htmlFor="q-nl">{t("questions.field.nl")}</label>
@@ -233,6 +236,9 @@ export default function Questions() {
                   <label htmlFor="q-url-nl">{t("questions.field.urlNl")}</label>
                   <input id="q-url-nl" name="urlNl" type="url" defaultValue={v("urlNl", editing?.urlNl ?? "")} {...invalid("urlNl")} />
                   {message("urlNl")}
+                  <label htmlFor="q-answer-nl">{t("questions.field.answerNl")}</label>
+                  <textarea id="q-answer-nl" name="answerNl" rows={3} maxLength={400} defaultValue={v("answerNl", editing?.answerNl ?? "")} {...invalid("answerNl")} />
+                  {message("answerNl")}
                 </div>
               </div>
               <div className="field">

@@ -34,6 +34,7 @@ import { can } from "../domain/permissions";
 import { responseDeadline } from "../domain/response-deadline";
 import type { MessageKey } from "../i18n";
 import { actorOf, audit } from "./audit.server";
+import { listQuestions, suggestTags } from "./questions.server";
 import type { AppContext } from "./context.server";
 import { adapterChannel, adapterDeps, CLAIM_LEASE_MS } from "./publishing.server";
 
@@ -151,6 +152,26 @@ export async function conversationView(ctx: AppContext, id: string) {
   if (!conversation) return null;
   const [messages, replies, notes] = await Promise.all([conversationMessages(ctx.db, id), conversationReplies(ctx.db, id), conversationNotes(ctx.db, id)]);
   return { conversation, messages, replies, notes };
+}
+
+/**
+ * The reference answers that may fit a conversation: the tagging engine's best questions for what
+ * the citizen wrote, in the conversation's language, each with its answer and its page's link.
+ */
+export async function suggestedAnswers(ctx: AppContext, conversation: { language: ConversationLanguage }, messages: readonly { text: string }[]) {
+  if (conversation.language === "other") return [];
+  const lang = conversation.language;
+  const text = messages.slice(-3).map((m) => m.text).join("\n");
+  const suggested = await suggestTags(ctx, { text, lang });
+  if (!suggested.ok) return [];
+  const questions = new Map((await listQuestions(ctx)).map((q) => [q.id, q]));
+  return suggested.result.suggestions.slice(0, 3).flatMap((s) => {
+    const q = questions.get(s.id);
+    if (!q) return [];
+    const answer = lang === "fr" ? q.answerFr : q.answerNl;
+    const link = lang === "fr" ? q.urlFr : q.urlNl;
+    return [{ slug: q.slug, label: lang === "fr" ? q.labelFr : q.labelNl, answer: answer ? (link && !answer.includes(link) ? `${answer} ${link}` : answer) : null }];
+  });
 }
 
 export type InboxResult = { ok: true } | { ok: false; key: MessageKey };

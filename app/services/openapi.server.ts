@@ -97,7 +97,7 @@ const schemas = {
         type: "array",
         items: {
           type: "object",
-          required: ["slug", "fr", "nl", "keywords_fr", "keywords_nl", "volume", "url_fr", "url_nl", "active"],
+          required: ["slug", "fr", "nl", "keywords_fr", "keywords_nl", "volume", "url_fr", "url_nl", "answer_fr", "answer_nl", "active"],
           additionalProperties: false,
           properties: {
             slug: { type: "string" },
@@ -108,6 +108,8 @@ const schemas = {
             volume: { type: "integer" },
             url_fr: { type: ["string", "null"] },
             url_nl: { type: ["string", "null"] },
+            answer_fr: { type: ["string", "null"], maxLength: 400, description: "The reference answer the inbox offers in French." },
+            answer_nl: { type: ["string", "null"], maxLength: 400, description: "The reference answer the inbox offers in Dutch." },
             active: { type: "boolean" },
           },
         },

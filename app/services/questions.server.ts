@@ -42,6 +42,9 @@ const url = z
   .max(500, "validation.tooLong")
   .refine((s) => /^https?:\/\/[^\s]+$/.test(s), "questions.error.url");
 const optionalUrl = z.union([url, z.literal("").transform(() => null), z.null()]).optional();
+const optionalAnswer = z
+  .union([z.string().max(400, "validation.tooLong").transform((s) => s.normalize("NFC").trim() || null), z.null()])
+  .optional();
 const volume = z.number({ message: "questions.error.volume" }).int("questions.error.volume").min(0, "questions.error.volume").max(10_000_000, "questions.error.volume");
 
 /** The import and export form of a question: exactly the documented JSON keys. */
@@ -55,6 +58,8 @@ export const questionFileRow = z
     volume: volume.optional(),
     url_fr: optionalUrl,
     url_nl: optionalUrl,
+    answer_fr: optionalAnswer,
+    answer_nl: optionalAnswer,
   })
   .strict();
 export type QuestionFileRow = z.infer<typeof questionFileRow>;
@@ -99,7 +104,7 @@ export function parseQuestionsJson(input: string): ParseResult {
   return validateRows(data, (i) => i + 1);
 }
 
-const CSV_COLUMNS = ["slug", "fr", "nl", "keywords_fr", "keywords_nl", "volume", "url_fr", "url_nl"] as const;
+const CSV_COLUMNS = ["slug", "fr", "nl", "keywords_fr", "keywords_nl", "volume", "url_fr", "url_nl", "answer_fr", "answer_nl"] as const;
 
 /** The CSV form: the same columns, keywords separated by "|", one question per line after the header. */
 export function parseQuestionsCsv(input: string): ParseResult {
@@ -122,6 +127,8 @@ export function parseQuestionsCsv(input: string): ParseResult {
     if (header.includes("volume") && get("volume") !== "") row.volume = /^\d+$/.test(get("volume")) ? Number(get("volume")) : get("volume");
     if (header.includes("url_fr")) row.url_fr = get("url_fr");
     if (header.includes("url_nl")) row.url_nl = get("url_nl");
+    if (header.includes("answer_fr")) row.answer_fr = get("answer_fr");
+    if (header.includes("answer_nl")) row.answer_nl = get("answer_nl");
     return row;
   });
   // Line numbers as a spreadsheet shows them: the header is line 1.
@@ -129,7 +136,7 @@ export function parseQuestionsCsv(input: string): ParseResult {
 }
 
 function toFileRow(q: RecurringQuestion): QuestionFileRow {
-  return { slug: q.slug, fr: q.label_fr, nl: q.label_nl, keywords_fr: q.keywords_fr, keywords_nl: q.keywords_nl, volume: q.monthly_volume, url_fr: q.url_fr, url_nl: q.url_nl };
+  return { slug: q.slug, fr: q.label_fr, nl: q.label_nl, keywords_fr: q.keywords_fr, keywords_nl: q.keywords_nl, volume: q.monthly_volume, url_fr: q.url_fr, url_nl: q.url_nl, answer_fr: q.answer_fr, answer_nl: q.answer_nl };
 }
 
 /** Every question in the import's own form, with its active flag (the API's answer). */
@@ -188,6 +195,8 @@ export async function importQuestionsAs(ctx: AppContext, actor: Actor, input: { 
         monthly_volume: row.volume ?? 0,
         url_fr: row.url_fr ?? null,
         url_nl: row.url_nl ?? null,
+        // A file without the answer columns (an older export) keeps the answers as they are.
+        ...(row.answer_fr !== undefined || row.answer_nl !== undefined ? { answer_fr: row.answer_fr ?? null, answer_nl: row.answer_nl ?? null } : {}),
       });
     }
     await audit(tx, actor, {
@@ -212,6 +221,8 @@ const formQuestion = z.object({
   volume: z.coerce.number({ message: "questions.error.volume" }).int("questions.error.volume").min(0, "questions.error.volume").max(10_000_000, "questions.error.volume"),
   urlFr: z.union([url, z.literal("")]),
   urlNl: z.union([url, z.literal("")]),
+  answerFr: z.string().max(400, "validation.tooLong").optional(),
+  answerNl: z.string().max(400, "validation.tooLong").optional(),
   active: z.enum(["on", "off"]).optional(),
 });
 
@@ -237,6 +248,8 @@ export async function saveQuestion(ctx: AppContext, user: User, input: unknown):
     keywords_nl: keywordList(d.keywordsNl),
     url_fr: d.urlFr || null,
     url_nl: d.urlNl || null,
+    answer_fr: d.answerFr?.normalize("NFC").trim() || null,
+    answer_nl: d.answerNl?.normalize("NFC").trim() || null,
     monthly_volume: d.volume,
     active: d.active !== "off",
   };
@@ -360,7 +373,7 @@ function matchable(q: RecurringQuestion) {
 
 /** The whole list, for the questions page. */
 export async function listQuestions(ctx: AppContext) {
-  return (await listRecurringQuestions(ctx.db)).map((q) => ({ ...matchable(q), urlFr: q.url_fr, urlNl: q.url_nl, volume: q.monthly_volume, active: q.active, version: q.version }));
+  return (await listRecurringQuestions(ctx.db)).map((q) => ({ ...matchable(q), urlFr: q.url_fr, urlNl: q.url_nl, answerFr: q.answer_fr, answerNl: q.answer_nl, volume: q.monthly_volume, active: q.active, version: q.version }));
 }
 
 /** The active questions in the matching engine's shape. */

@@ -7,6 +7,8 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table users drop constraint users_roles_check`.execute(db);
   await sql`alter table users add constraint users_roles_check check (roles <@ array['admin', 'editor', 'translator', 'approver', 'viewer', 'responder']::text[])`.execute(db);
+  // The administration's reference answer to each recurring question, in both languages.
+  await sql`alter table recurring_questions add column answer_fr text check (length(answer_fr) <= 400), add column answer_nl text check (length(answer_nl) <= 400)`.execute(db);
 
   // Where collection stands per channel: the network's position, and the back-off after a refusal.
   await sql`
@@ -107,6 +109,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table conversation_notes, inbox_replies, inbox_messages, conversations, inbox_cursors`.execute(db);
+  await sql`alter table recurring_questions drop column answer_fr, drop column answer_nl`.execute(db);
   await sql`update users set roles = array_remove(roles, 'responder')`.execute(db);
   await sql`alter table users drop constraint users_roles_check`.execute(db);
   await sql`alter table users add constraint users_roles_check check (roles <@ array['admin', 'editor', 'translator', 'approver', 'viewer']::text[])`.execute(db);

@@ -8,8 +8,9 @@ export async function listRecurringQuestions(db: Db, options: { activeOnly?: boo
   return await query.execute();
 }
 
-/** Inserts, or updates the question with the same slug. */
+/** Inserts, or updates the question with the same slug (its reference answers only when given). */
 export async function upsertRecurringQuestion(db: Db, question: Insertable<RecurringQuestionsTable>): Promise<RecurringQuestion> {
+  const answers = question.answer_fr !== undefined || question.answer_nl !== undefined;
   return await db
     .insertInto("recurring_questions")
     .values(question)
@@ -22,6 +23,7 @@ export async function upsertRecurringQuestion(db: Db, question: Insertable<Recur
         url_fr: eb.ref("excluded.url_fr"),
         url_nl: eb.ref("excluded.url_nl"),
         monthly_volume: eb.ref("excluded.monthly_volume"),
+        ...(answers ? { answer_fr: eb.ref("excluded.answer_fr"), answer_nl: eb.ref("excluded.answer_nl") } : {}),
         version: eb("recurring_questions.version", "+", 1),
         updated_at: eb.fn("now"),
       })),
@@ -60,7 +62,7 @@ export async function updateRecurringQuestion(
   db: Db,
   id: string,
   expectedVersion: number,
-  fields: Pick<RecurringQuestion, "slug" | "label_fr" | "label_nl" | "keywords_fr" | "keywords_nl" | "url_fr" | "url_nl" | "monthly_volume" | "active">,
+  fields: Pick<RecurringQuestion, "slug" | "label_fr" | "label_nl" | "keywords_fr" | "keywords_nl" | "url_fr" | "url_nl" | "answer_fr" | "answer_nl" | "monthly_volume" | "active">,
 ): Promise<RecurringQuestion | undefined> {
   return await db
     .updateTable("recurring_questions")

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../../app/server/web.server";
 import type { AppContext } from "../../app/services/context.server";
 import { collectInbox } from "../../app/services/inbox.server";
+import { importQuestionsAs } from "../../app/services/questions.server";
 import { adapterDeps } from "../../app/services/publishing.server";
 import { createUser } from "../../app/services/users.server";
 import type { Role } from "../../db/schema";
@@ -34,6 +35,19 @@ beforeAll(async () => {
     if (!r.ok) throw new Error("user");
   }
   await makeApiChannel(ctx, "mastodon", "bilingual", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
+  const questions = [
+    {
+      slug: "myminfin-login",
+      fr: "Comment me connecter à MyMinfin ?",
+      nl: "Hoe meld ik me aan op MyMinfin?",
+      keywords_fr: ["myminfin", "itsme"],
+      keywords_nl: ["myminfin", "itsme"],
+      url_fr: "https://finances.belgium.be/fr/myminfin",
+      answer_fr: "Connectez-vous avec itsme ou votre carte d'identité sur MyMinfin.",
+      answer_nl: "Meld u aan met itsme of uw identiteitskaart op MyMinfin.",
+    },
+  ];
+  expect(await importQuestionsAs(ctx, { id: null, label: "test" }, { format: "json", content: JSON.stringify(questions) })).toMatchObject({ ok: true });
   server = await startTestServer(ctx);
   browser = await launchBrowser();
 });
@@ -71,6 +85,12 @@ describe("the inbox in a browser", () => {
     const page = await new AxeBuilder({ page: lea }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
     expect(page.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
 
+    // The reference answer of the question the message is about, in the conversation's language, with its link.
+    await expectText(lea.getByTestId("suggested-answers"), /Comment me connecter à MyMinfin/);
+    await lea.getByTestId("suggested-answers").getByRole("link", { name: "Utiliser cette réponse" }).click();
+    await expect
+      .poll(async () => await lea.getByRole("textbox", { name: "Réponse", exact: true }).inputValue())
+      .toBe("Connectez-vous avec itsme ou votre carte d'identité sur MyMinfin. https://finances.belgium.be/fr/myminfin");
     await lea.getByRole("textbox", { name: "Réponse", exact: true }).fill("Bonjour Camille, une maintenance est en cours ; réessayez après 14 h.");
     await lea.getByRole("button", { name: "Envoyer la réponse" }).click();
     await expectText(lea.getByTestId("conversation-result"), /La réponse a été envoyée/);

@@ -20,6 +20,7 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+  INBOX_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
   PUBLIC_URL: z.string().url("must be a URL such as https://cadence.example.be").optional(),
   X_CLIENT_ID: z.string().min(1).optional(),
   X_CLIENT_SECRET: z.string().min(1).optional(),
@@ -93,6 +94,8 @@ export interface AppConfig {
   publicUrl: string;
   /** API requests per token (or signed-in user) per minute, per web process. */
   apiRateLimitPerMinute: number;
+  /** Months a citizen's messages are kept after their conversation ended (answered or closed). */
+  inboxRetentionMonths: number;
   oauth: { x: OAuthClient | null; linkedin: OAuthClient | null; facebook: OAuthClient | null };
   oidc: OidcConfig | null;
   /** False when everyone signs in through the identity provider. */
@@ -147,6 +150,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sessionTtlHours: e.SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
     apiRateLimitPerMinute: e.API_RATE_LIMIT,
+    inboxRetentionMonths: e.INBOX_RETENTION_MONTHS,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     oauth: {
       x: e.X_CLIENT_ID

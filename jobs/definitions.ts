@@ -22,4 +22,6 @@ export const JOBS: JobDefinition[] = [
   // Reads what citizens address to each channel (each network's own back-off applies), and settles
   // answers left "sending" by a process that died.
   { name: "collect-inbox", interval: "1m", timeout: "10s" },
+  // Forgets citizens' messages once their conversation ended longer ago than the retention period.
+  { name: "purge-inbox", interval: "6h", timeout: "2m" },
 ];

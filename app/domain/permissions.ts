@@ -18,7 +18,8 @@ export type Action =
   | "questions.manage"
   | "audit.read"
   | "inbox.read"
-  | "inbox.answer";
+  | "inbox.answer"
+  | "inbox.personalData";
 
 const matrix: Record<Action, readonly Role[]> = {
   "plan.read": ["admin", "editor", "translator", "approver", "viewer", "responder"],
@@ -37,6 +38,8 @@ const matrix: Record<Action, readonly Role[]> = {
   // Conversation managers (responders) answer citizens; editors and approvers read what is said.
   "inbox.read": ["admin", "editor", "approver", "responder"],
   "inbox.answer": ["responder"],
+  // Access and erasure requests (GDPR articles 15 and 17) go through an administrator.
+  "inbox.personalData": ["admin"],
 };
 
 export function isRole(value: unknown): value is Role {

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, NavLink, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
+import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { useT } from "../i18n/react";
 import { inboxPage, type InboxQueue } from "../services/inbox.server";
@@ -29,10 +30,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const queue: InboxQueue = (QUEUES as readonly string[]).includes(asked) ? (asked as InboxQueue) : user.ui_language === "nl" ? "nl" : "fr";
   const page = Math.min(Math.max(0, Number.parseInt(url.searchParams.get("page") ?? "0", 10) || 0), 10_000);
   const data = await inboxPage(ctx, user, queue, page);
+  const canPersonalData = can(user.roles, "inbox.personalData");
   const now = ctx.now().getTime();
   return {
     queue,
     page,
+    canPersonalData,
     more: data.more,
     counts: Object.fromEntries(data.counts.map((c) => [c.language, c])) as Record<string, { open: number; overdue: number } | undefined>,
     troubled: data.troubled.map((c) => ({ ...c, retryAt: local(c.retryAt) })),
@@ -61,7 +64,15 @@ export default function Inbox() {
   return (
     <div className="inbox-page">
       <h1>{t("inbox.title")}</h1>
-      <p className="hint">{t("inbox.explain")}</p>
+      <p className="hint">
+        {t("inbox.explain")} <Link to="/reports/response-times">{t("nav.responseTimes")}</Link>
+        {data.canPersonalData ? (
+          <>
+            {" · "}
+            <Link to="/inbox/personal-data">{t("personal.title")}</Link>
+          </>
+        ) : null}
+      </p>
       {data.troubled.length > 0 ? (
         <div role="status" className="form-error" data-testid="inbox-troubled">
           {data.troubled.map((c) => (

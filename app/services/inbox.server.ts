@@ -1,8 +1,13 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { DateTime } from "luxon";
 import { z } from "zod";
 import { findChannelById as findChannel } from "../../db/repositories/channels";
 import {
   conversationGotMessage,
+  conversationsForReport,
+  conversationsOfCitizen,
+  deleteMessagesBy,
+  purgeConversations,
   conversationMessages,
   conversationNotes,
   conversationOfRemote,
@@ -29,7 +34,10 @@ import {
 import type { ConversationLanguage, InboxMessage, InboxReply, User } from "../../db/schema";
 import { adapterFor } from "../channels/registry.server";
 import type { AdapterDeps, AdapterNetwork, CollectOutcome, PublishInput, PublishOutcome } from "../channels/types";
+import { toCsv, type CsvSeparator } from "../domain/csv";
 import { messageLanguage } from "../domain/message-language";
+import { responseTimeStats, type ResponseStats } from "../domain/response-times";
+import { brusselsMonthRange } from "../domain/time/brussels";
 import { can } from "../domain/permissions";
 import { responseDeadline } from "../domain/response-deadline";
 import type { MessageKey } from "../i18n";
@@ -339,4 +347,80 @@ export async function recoverInboxReplies(ctx: AppContext, options: { deps?: Ada
     await recordReplyOutcome(ctx, reply, me, outcome, { id: null, label: "inbox recovery" });
   }
   return { recovered: stuck.length };
+}
+
+/** The month's first-response times (conversations that arrived that month, Brussels time); null for a month that is not one. */
+export async function responseTimeReport(ctx: AppContext, month: string): Promise<ResponseStats[] | null> {
+  const range = brusselsMonthRange(month);
+  if (!range) return null;
+  const rows = await conversationsForReport(ctx.db, range);
+  return responseTimeStats(
+    rows.map((r) => ({ channel: r.channel, language: r.language, arrivedAt: r.first_message_at, firstResponseAt: r.first_response_at, dueAt: r.due_at, noAnswerNeeded: r.state === "closed" && r.first_response_at === null })),
+    ctx.now(),
+  );
+}
+
+export function responseTimeCsv(stats: readonly ResponseStats[], separator: CsvSeparator = ","): string {
+  const round = (n: number | null) => (n === null ? "" : n.toFixed(1));
+  return toCsv(
+    ["channel", "language", "conversations", "answered", "pending", "no_answer_needed", "mean_minutes", "median_minutes", "p90_minutes", "within_rule_share"],
+    stats.map((s) => [s.channel ?? "(all)", s.language ?? "(all)", s.conversations, s.answered, s.pending, s.noAnswerNeeded, round(s.meanMinutes), round(s.medianMinutes), round(s.p90Minutes), s.withinRuleShare === null ? "" : s.withinRuleShare.toFixed(4)]),
+    separator,
+  );
+}
+
+/** Forgets conversations that ended more than the retention period ago (INBOX_RETENTION_MONTHS, 13 by default), keeping their figures. */
+export async function purgeExpiredConversations(ctx: AppContext): Promise<{ purged: number }> {
+  const endedBefore = DateTime.fromJSDate(ctx.now()).minus({ months: ctx.config.inboxRetentionMonths }).toJSDate();
+  const purged = await ctx.db.transaction().execute(async (tx) => {
+    const n = await purgeConversations(tx, { endedBefore });
+    if (n > 0) await audit(tx, { id: null, label: "inbox retention" }, { action: "conversations.purged", subjectType: "conversation", subjectId: null, after: { conversations: n, endedBefore: endedBefore.toISOString() } });
+    return n;
+  });
+  return { purged };
+}
+
+const citizenSchema = z.object({ handle: z.string().trim().min(2).max(200) });
+/** The audit trail names a citizen by a hash of their handle, never by the handle itself. */
+const handleHash = (handle: string) => createHash("sha256").update(handle.toLowerCase()).digest("hex").slice(0, 16);
+
+/** A citizen's access request (GDPR article 15): everything the inbox holds of them, as JSON. */
+export async function exportCitizenData(ctx: AppContext, user: User, input: unknown): Promise<{ ok: true; body: string; filename: string } | { ok: false; key: MessageKey }> {
+  if (!can(user.roles, "inbox.personalData")) return { ok: false, key: "error.forbidden.body" };
+  const parsed = citizenSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, key: "inbox.error.handle" };
+  const handle = parsed.data.handle.replace(/^@/, "");
+  const conversations = await conversationsOfCitizen(ctx.db, handle);
+  const details = await Promise.all(
+    conversations.map(async (c) => {
+      const [messages, replies] = await Promise.all([conversationMessages(ctx.db, c.id), conversationReplies(ctx.db, c.id)]);
+      return {
+        channel: c.channel,
+        network: c.network,
+        state: c.state,
+        messages: messages.filter((m) => m.author_handle.toLowerCase() === handle.toLowerCase()).map((m) => ({ writtenAt: m.written_at.toISOString(), text: m.text, networkId: m.remote_id })),
+        answers: replies.filter((r) => r.state === "sent").map((r) => ({ sentAt: r.sent_at?.toISOString() ?? null, text: r.text })),
+      };
+    }),
+  );
+  await ctx.db.transaction().execute(async (tx) => {
+    await audit(tx, actorOf(user), { action: "citizen.exported", subjectType: "citizen", subjectId: handleHash(handle), after: { conversations: conversations.length } });
+  });
+  const body = `${JSON.stringify({ format: "cadence-citizen-data", handle, exportedAt: ctx.now().toISOString(), conversations: details }, null, 2)}\n`;
+  return { ok: true, body, filename: `citizen-${handleHash(handle)}.json` };
+}
+
+/** A citizen's erasure request (GDPR article 17): their messages go everywhere, their conversations keep only their figures. */
+export async function eraseCitizenData(ctx: AppContext, user: User, input: unknown): Promise<{ ok: true; conversations: number; messages: number } | { ok: false; key: MessageKey }> {
+  if (!can(user.roles, "inbox.personalData")) return { ok: false, key: "error.forbidden.body" };
+  const parsed = citizenSchema.extend({ confirm: z.literal("yes") }).safeParse(input);
+  if (!parsed.success) return { ok: false, key: "inbox.error.handle" };
+  const handle = parsed.data.handle.replace(/^@/, "");
+  return await ctx.db.transaction().execute(async (tx) => {
+    const ids = (await conversationsOfCitizen(tx, handle)).map((c) => c.id);
+    const messages = await deleteMessagesBy(tx, handle);
+    const conversations = await purgeConversations(tx, { ids });
+    await audit(tx, actorOf(user), { action: "citizen.erased", subjectType: "citizen", subjectId: handleHash(handle), after: { conversations, messages } });
+    return { ok: true as const, conversations, messages };
+  });
 }

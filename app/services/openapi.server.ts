@@ -146,6 +146,39 @@ const schemas = {
       errors: { type: "array", items: { type: "object", required: ["field", "detail"], properties: { field: { type: "string" }, detail: { type: "string" } } } },
     },
   },
+  ConversationList: {
+    type: "object",
+    required: ["conversations", "more"],
+    properties: {
+      conversations: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["id", "channelName", "network", "citizen", "language", "state", "assignee", "dueAt", "lastMessageAt", "lastText", "messages"],
+          properties: {
+            id: { type: "string", format: "uuid" },
+            channelName: { type: "string" },
+            network: { type: "string" },
+            citizen: { type: "string", description: "The citizen's handle on the network" },
+            language: { type: "string", enum: ["fr", "nl", "other"] },
+            state: { type: "string", enum: ["new", "assigned", "waiting", "answered", "closed"] },
+            assignee: { type: ["string", "null"] },
+            dueAt: { type: "string", format: "date-time", description: "One business day after the message arrived" },
+            lastMessageAt: { type: "string", format: "date-time" },
+            lastText: { type: ["string", "null"] },
+            messages: { type: "integer" },
+          },
+        },
+      },
+      more: { type: "boolean", description: "Another page follows (page=N+1)" },
+    },
+  },
+  ReplyInput: { type: "object", required: ["text"], properties: { text: { type: "string", minLength: 1, maxLength: 500 } }, additionalProperties: false },
+  ReplySent: {
+    type: "object",
+    required: ["state", "conversationId", "inReplyTo"],
+    properties: { state: { type: "string", enum: ["sent"] }, conversationId: { type: "string", format: "uuid" }, inReplyTo: { type: ["string", "null"], description: "The network's id of the message answered" } },
+  },
 };
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } });
@@ -204,6 +237,32 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/items/{id}/publications": { get: { summary: "An item's publications per channel", parameters: [idParam], responses: { "200": ok("PublicationList"), "404": problem("No such item"), ...common } } },
       "/api/v1/questions": { get: { summary: "The recurring citizen questions", responses: { "200": ok("QuestionList"), ...common } } },
+      "/api/v1/conversations": {
+        get: {
+          summary: "A queue of the inbox: citizens' conversations waiting for an answer by deadline, or those done",
+          parameters: [
+            { name: "queue", in: "query", schema: { type: "string", enum: ["fr", "nl", "other", "mine", "done"], default: "fr" } },
+            { name: "page", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
+          ],
+          responses: { "200": ok("ConversationList"), "422": problem("Unknown queue"), ...common },
+        },
+      },
+      "/api/v1/conversations/{id}/replies": {
+        post: {
+          summary: "Answers the citizen's latest message on the network, exactly once",
+          parameters: [idParam],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ReplyInput" } } } },
+          responses: {
+            "201": ok("ReplySent", "Sent"),
+            "404": problem("No such conversation"),
+            "409": problem("Another answer is on its way, or the conversation is closed"),
+            "422": problem("Empty or too long"),
+            "502": problem("The network refused the answer, or did not say whether it arrived"),
+            ...withBody,
+            ...common,
+          },
+        },
+      },
       "/api/v1/tags/suggest": {
         post: {
           summary: "The questions a text answers",

@@ -201,6 +201,8 @@ export async function listConversations(
       (eb) => eb.selectFrom("inbox_messages as m").select("m.text").whereRef("m.conversation_id", "=", "c.id").orderBy("m.written_at", "desc").limit(1).as("last_text"),
       (eb) => eb.selectFrom("inbox_messages as m").select(sql<number>`count(*)::int`.as("n")).whereRef("m.conversation_id", "=", "c.id").as("messages"),
     ]);
+  // A purged conversation (its citizen forgotten) is kept for the figures only.
+  query = query.where("c.citizen_handle", "<>", "");
   if (filter.language) query = query.where("c.language", "=", filter.language);
   if (filter.assigneeId) query = query.where("c.assignee_id", "=", filter.assigneeId);
   // Waiting for us (new, assigned, waiting for an internal answer) by deadline; or done (answered, closed), latest first.
@@ -334,4 +336,50 @@ export async function markConversationAnswered(db: Db, id: string, at: Date): Pr
     .set({ state: sql<ConversationState>`case when state = 'closed' then state else 'answered' end`, first_response_at: sql<Date>`coalesce(first_response_at, ${at})`, version: sql<number>`version + 1`, updated_at: sql<Date>`now()` })
     .where("id", "=", id)
     .execute();
+}
+
+/** The conversations that arrived in a period, with what the response-time report needs. */
+export async function conversationsForReport(db: Db, range: { start: Date; end: Date }) {
+  return await db
+    .selectFrom("conversations as c")
+    .innerJoin("channels as ch", "ch.id", "c.channel_id")
+    .select(["ch.name as channel", "c.language", "c.first_message_at", "c.first_response_at", "c.due_at", "c.state", "c.close_reason"])
+    .where("c.first_message_at", ">=", range.start)
+    .where("c.first_message_at", "<", range.end)
+    .execute();
+}
+
+/**
+ * Forgets the citizens of conversations whose last activity is older than `before` and that are
+ * done (answered or closed): their messages, notes and the text of our replies go; the
+ * conversation keeps only what the response-time report counts (channel, language, times, state).
+ */
+export async function purgeConversations(db: Db, filter: { endedBefore: Date } | { ids: string[] }): Promise<number> {
+  let query = db.selectFrom("conversations").select("id").where("citizen_handle", "<>", "");
+  query = "ids" in filter ? query.where("id", "in", filter.ids.length > 0 ? filter.ids : ["00000000-0000-0000-0000-000000000000"]) : query.where("state", "in", ["answered", "closed"]).where(sql<Date>`greatest(last_message_at, updated_at)`, "<", filter.endedBefore);
+  const ids = (await query.execute()).map((r) => r.id);
+  if (ids.length === 0) return 0;
+  await db.deleteFrom("inbox_messages").where("conversation_id", "in", ids).execute();
+  await db.deleteFrom("conversation_notes").where("conversation_id", "in", ids).execute();
+  // Replies keep their state and times (the archive's count), not what they said to whom.
+  await db.updateTable("inbox_replies").set({ text: "" }).where("conversation_id", "in", ids).execute();
+  await db.updateTable("conversations").set({ citizen_handle: "", content_item_id: null, version: sql<number>`version + 1` }).where("id", "in", ids).execute();
+  return ids.length;
+}
+
+/** Every conversation of one citizen (by handle, on every channel or one), for an access or erasure request. */
+export async function conversationsOfCitizen(db: Db, handle: string) {
+  return await db
+    .selectFrom("conversations as c")
+    .innerJoin("channels as ch", "ch.id", "c.channel_id")
+    .select(["c.id", "ch.name as channel", "ch.network", "c.state", "c.first_message_at"])
+    .where(sql<string>`lower(c.citizen_handle)`, "=", handle.toLowerCase())
+    .orderBy("c.first_message_at")
+    .execute();
+}
+
+/** Removes every message a citizen wrote, in any conversation (an erasure request). */
+export async function deleteMessagesBy(db: Db, handle: string): Promise<number> {
+  const deleted = await db.deleteFrom("inbox_messages").where(sql<string>`lower(author_handle)`, "=", handle.toLowerCase()).executeTakeFirst();
+  return Number(deleted.numDeletedRows);
 }

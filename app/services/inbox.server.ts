@@ -3,37 +3,38 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { findChannelById as findChannel } from "../../db/repositories/channels";
 import {
-  conversationGotMessage,
+  conversationsGotMessages,
+  conversationsOfRemotes,
+  existingRemoteIds,
+  insertConversations,
+  insertInboxMessages,
+  itemsPublishedAs,
+  openConversationsOf,
   conversationsForReport,
   conversationsOfCitizen,
   deleteMessagesBy,
   purgeConversations,
   conversationMessages,
   conversationNotes,
-  conversationOfRemote,
   conversationReplies,
   findConversation,
   finishReply,
-  insertConversation,
-  insertInboxMessage,
   insertNote,
-  itemPublishedAs,
   latestIncoming,
   listCollectableChannels,
   listConversations,
   lockChannelCollection,
   markConversationAnswered,
-  messageExists,
-  openConversationOf,
   queueCounts,
   saveCursor,
   startReply,
   takeOverStuckReplies,
   updateConversation,
 } from "../../db/repositories/inbox";
-import type { ConversationLanguage, InboxMessage, InboxReply, User } from "../../db/schema";
+import type { Db } from "../../db/client";
+import type { Channel, ConversationLanguage, InboxMessage, InboxReply, User } from "../../db/schema";
 import { adapterFor } from "../channels/registry.server";
-import type { AdapterDeps, AdapterNetwork, CollectOutcome, PublishInput, PublishOutcome } from "../channels/types";
+import type { AdapterDeps, AdapterNetwork, CollectOutcome, IncomingMessage, PublishInput, PublishOutcome } from "../channels/types";
 import { toCsv, type CsvSeparator } from "../domain/csv";
 import { messageLanguage } from "../domain/message-language";
 import { responseTimeStats, type ResponseStats } from "../domain/response-times";
@@ -104,27 +105,7 @@ export async function collectInbox(ctx: AppContext, options: { deps?: AdapterDep
     }
     const saved = await ctx.db.transaction().execute(async (tx) => {
       if (!(await lockChannelCollection(tx, channel.id))) return -1;
-      let count = 0;
-      for (const m of outcome.messages) {
-        if (await messageExists(tx, channel.id, m.remoteId)) continue;
-        const language = messageLanguage(m.text, channel.language);
-        const dueAt = responseDeadline(m.writtenAt);
-        const conversation =
-          (m.inReplyToRemoteId ? await conversationOfRemote(tx, channel.id, m.inReplyToRemoteId) : undefined) ??
-          (await openConversationOf(tx, channel.id, m.authorHandle)) ??
-          (await insertConversation(tx, {
-            channelId: channel.id,
-            citizenHandle: m.authorHandle,
-            contentItemId: m.inReplyToRemoteId ? await itemPublishedAs(tx, channel.id, m.inReplyToRemoteId) : null,
-            language,
-            at: m.writtenAt,
-            dueAt,
-          }));
-        if (await insertInboxMessage(tx, { ...m, conversationId: conversation.id, channelId: channel.id, language })) {
-          await conversationGotMessage(tx, conversation.id, m.writtenAt, dueAt);
-          count++;
-        }
-      }
+      const count = await storeMessages(tx, channel, outcome.messages);
       await saveCursor(tx, channel.id, { position: outcome.position, polledAt: now, notBefore: outcome.notBefore ?? null, failures: 0, errorCode: null, error: null });
       return count;
     });
@@ -132,6 +113,56 @@ export async function collectInbox(ctx: AppContext, options: { deps?: AdapterDep
     else report.collected += saved;
   }
   return report;
+}
+
+/**
+ * Threads and stores one round's messages, oldest first, in a few set-based statements: a message
+ * joins the conversation of the message it answers (stored before, or earlier in this round), else
+ * its author's open conversation, else a new one (linked to the Cadence post it answers).
+ */
+async function storeMessages(db: Db, channel: Channel, incoming: readonly IncomingMessage[]): Promise<number> {
+  const known = await existingRemoteIds(db, channel.id, incoming.map((m) => m.remoteId));
+  const fresh = incoming.filter((m) => !known.has(m.remoteId) && known.add(m.remoteId));
+  if (fresh.length === 0) return 0;
+  const answered = [...new Set(fresh.flatMap((m) => (m.inReplyToRemoteId ? [m.inReplyToRemoteId] : [])))];
+  const [viaReply, open, items] = await Promise.all([
+    conversationsOfRemotes(db, channel.id, answered),
+    openConversationsOf(db, channel.id, [...new Set(fresh.map((m) => m.authorHandle))]),
+    itemsPublishedAs(db, channel.id, answered),
+  ]);
+  // Decide each message's conversation in order; new ones are made together, then filled in.
+  const byRemote = new Map<string, string | { newFor: string }>();
+  for (const [remote, c] of viaReply) byRemote.set(remote, c.id);
+  const byCitizen = new Map<string, string | { newFor: string }>([...open].map(([handle, c]) => [handle, c.id]));
+  const toCreate = new Map<string, { channelId: string; citizenHandle: string; contentItemId: string | null; language: ConversationLanguage; at: Date; dueAt: Date }>();
+  const planned = fresh.map((m) => {
+    const language = messageLanguage(m.text, channel.language);
+    let target = (m.inReplyToRemoteId ? byRemote.get(m.inReplyToRemoteId) : undefined) ?? byCitizen.get(m.authorHandle);
+    let dueAt: Date | null = null;
+    if (!target) {
+      target = { newFor: m.authorHandle };
+      dueAt = responseDeadline(m.writtenAt);
+      toCreate.set(m.authorHandle, { channelId: channel.id, citizenHandle: m.authorHandle, contentItemId: m.inReplyToRemoteId ? (items.get(m.inReplyToRemoteId) ?? null) : null, language, at: m.writtenAt, dueAt });
+      byCitizen.set(m.authorHandle, target);
+    }
+    byRemote.set(m.remoteId, target);
+    return { m, language, dueAt, target };
+  });
+  const created = await insertConversations(db, [...toCreate.values()]);
+  const idOf = (target: string | { newFor: string }) => (typeof target === "string" ? target : created.get(target.newFor)!.id);
+  const rows = planned.map((p) => ({ ...p.m, conversationId: idOf(p.target), channelId: channel.id, language: p.language }));
+  const stored = await insertInboxMessages(db, rows);
+  // Each conversation's newest message, and the deadline its first new message sets if it reopens.
+  const touched = new Map<string, { id: string; at: Date; dueAt: Date }>();
+  for (const p of planned) {
+    const id = idOf(p.target);
+    const seen = touched.get(id);
+    // The deadline a conversation gets if it reopens (it was answered or closed): from its first new message.
+    if (!seen) touched.set(id, { id, at: p.m.writtenAt, dueAt: p.dueAt ?? responseDeadline(p.m.writtenAt) });
+    else if (p.m.writtenAt > seen.at) seen.at = p.m.writtenAt;
+  }
+  await conversationsGotMessages(db, [...touched.values()]);
+  return stored;
 }
 
 export type InboxQueue = "fr" | "nl" | "other" | "mine" | "closed";

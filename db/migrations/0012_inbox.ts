@@ -44,8 +44,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated_at timestamptz not null default now(),
       check ((state = 'closed') = (closed_at is not null))
     )`.execute(db);
-  // The inbox's queues: open conversations of one language by deadline.
-  await sql`create index conversations_queue_idx on conversations (language, due_at) where state <> 'closed'`.execute(db);
+  // The inbox's queues and their counts: conversations waiting for us, of one language, by deadline.
+  await sql`create index conversations_queue_idx on conversations (language, due_at, id) where state in ('new', 'assigned', 'waiting')`.execute(db);
   // A citizen's open conversation on a channel, where a new message that answers nothing goes.
   await sql`create index conversations_citizen_idx on conversations (channel_id, citizen_handle) where state <> 'closed'`.execute(db);
 

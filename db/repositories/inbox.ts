@@ -54,44 +54,6 @@ export async function saveCursor(
     .execute();
 }
 
-export async function messageExists(db: Db, channelId: string, remoteId: string): Promise<boolean> {
-  return (await db.selectFrom("inbox_messages").select("id").where("channel_id", "=", channelId).where("remote_id", "=", remoteId).executeTakeFirst()) !== undefined;
-}
-
-/** The conversation a message that answers `remoteId` belongs to: a citizen's message, or one of our replies, on that channel. */
-export async function conversationOfRemote(db: Db, channelId: string, remoteId: string): Promise<Conversation | undefined> {
-  const viaMessage = db.selectFrom("inbox_messages").select("conversation_id").where("channel_id", "=", channelId).where("remote_id", "=", remoteId);
-  const viaReply = db
-    .selectFrom("inbox_replies")
-    .innerJoin("conversations as c", "c.id", "inbox_replies.conversation_id")
-    .select("inbox_replies.conversation_id")
-    .where("c.channel_id", "=", channelId)
-    .where("inbox_replies.remote_id", "=", remoteId);
-  return await db
-    .selectFrom("conversations")
-    .selectAll()
-    .where("id", "in", viaMessage.union(viaReply))
-    .executeTakeFirst();
-}
-
-/** The citizen's conversation still open on this channel, if any. */
-export async function openConversationOf(db: Db, channelId: string, citizenHandle: string): Promise<Conversation | undefined> {
-  return await db
-    .selectFrom("conversations")
-    .selectAll()
-    .where("channel_id", "=", channelId)
-    .where("citizen_handle", "=", citizenHandle)
-    .where("state", "<>", "closed")
-    .orderBy("last_message_at", "desc")
-    .executeTakeFirst();
-}
-
-/** The Cadence post a message answers, if `remoteId` is one of this channel's publications. */
-export async function itemPublishedAs(db: Db, channelId: string, remoteId: string): Promise<string | null> {
-  const row = await db.selectFrom("publications").select("content_item_id").where("channel_id", "=", channelId).where("remote_id", "=", remoteId).executeTakeFirst();
-  return row?.content_item_id ?? null;
-}
-
 export async function insertConversation(
   db: Db,
   values: { channelId: string; citizenHandle: string; contentItemId: string | null; language: ConversationLanguage; at: Date; dueAt: Date },
@@ -140,27 +102,6 @@ export async function insertInboxMessage(db: Db, m: NewInboxMessage): Promise<bo
     .returning("id")
     .executeTakeFirst();
   return inserted !== undefined;
-}
-
-/**
- * A new message in a conversation: it is the latest, and a conversation that was answered or
- * closed is open again, with a new deadline (the citizen is waiting again).
- */
-export async function conversationGotMessage(db: Db, id: string, at: Date, dueAt: Date): Promise<void> {
-  const reopened = sql<boolean>`state in ('answered', 'closed')`;
-  await db
-    .updateTable("conversations")
-    .set({
-      last_message_at: sql<Date>`greatest(last_message_at, ${at})`,
-      state: sql<ConversationState>`case when ${reopened} then (case when assignee_id is null then 'new' else 'assigned' end) else state end`,
-      due_at: sql<Date>`case when ${reopened} then ${dueAt}::timestamptz else due_at end`,
-      close_reason: sql<CloseReason | null>`case when state = 'closed' then null else close_reason end`,
-      closed_at: sql<Date | null>`case when state = 'closed' then null else closed_at end`,
-      version: sql<number>`version + 1`,
-      updated_at: sql<Date>`now()`,
-    })
-    .where("id", "=", id)
-    .execute();
 }
 
 export interface ConversationListRow {
@@ -382,4 +323,124 @@ export async function conversationsOfCitizen(db: Db, handle: string) {
 export async function deleteMessagesBy(db: Db, handle: string): Promise<number> {
   const deleted = await db.deleteFrom("inbox_messages").where(sql<string>`lower(author_handle)`, "=", handle.toLowerCase()).executeTakeFirst();
   return Number(deleted.numDeletedRows);
+}
+
+// Set-based forms of the statements above, for a collection round of hundreds of messages.
+
+/** Which of these network ids a channel already has. */
+export async function existingRemoteIds(db: Db, channelId: string, remoteIds: readonly string[]): Promise<Set<string>> {
+  if (remoteIds.length === 0) return new Set();
+  const rows = await db.selectFrom("inbox_messages").select("remote_id").where("channel_id", "=", channelId).where("remote_id", "in", remoteIds).execute();
+  return new Set(rows.map((r) => r.remote_id));
+}
+
+/** The conversations that messages or answers with these network ids belong to, on one channel. */
+export async function conversationsOfRemotes(db: Db, channelId: string, remoteIds: readonly string[]): Promise<Map<string, Conversation>> {
+  if (remoteIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("conversations as c")
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom("inbox_messages")
+          .select(["conversation_id", "remote_id"])
+          .where("channel_id", "=", channelId)
+          .where("remote_id", "in", remoteIds)
+          .unionAll(eb.selectFrom("inbox_replies").select(["conversation_id", sql<string>`remote_id`.as("remote_id")]).where("remote_id", "in", remoteIds))
+          .as("m"),
+      (join) => join.onRef("m.conversation_id", "=", "c.id"),
+    )
+    .selectAll("c")
+    .select("m.remote_id as via")
+    .where("c.channel_id", "=", channelId)
+    .execute();
+  return new Map(rows.map(({ via, ...c }) => [via, c]));
+}
+
+/** Each citizen's latest open conversation on a channel. */
+export async function openConversationsOf(db: Db, channelId: string, handles: readonly string[]): Promise<Map<string, Conversation>> {
+  if (handles.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("conversations")
+    .selectAll()
+    .distinctOn("citizen_handle")
+    .where("channel_id", "=", channelId)
+    .where("citizen_handle", "in", handles)
+    .where("state", "<>", "closed")
+    .orderBy("citizen_handle")
+    .orderBy("last_message_at", "desc")
+    .execute();
+  return new Map(rows.map((c) => [c.citizen_handle, c]));
+}
+
+/** The Cadence posts that these network ids are publications of, on one channel. */
+export async function itemsPublishedAs(db: Db, channelId: string, remoteIds: readonly string[]): Promise<Map<string, string>> {
+  if (remoteIds.length === 0) return new Map();
+  const rows = await db.selectFrom("publications").select(["remote_id", "content_item_id"]).where("channel_id", "=", channelId).where("remote_id", "in", remoteIds).execute();
+  return new Map(rows.map((r) => [r.remote_id!, r.content_item_id]));
+}
+
+/** New conversations, one per citizen; returned by citizen handle. */
+export async function insertConversations(
+  db: Db,
+  rows: readonly { channelId: string; citizenHandle: string; contentItemId: string | null; language: ConversationLanguage; at: Date; dueAt: Date }[],
+): Promise<Map<string, Conversation>> {
+  const out = new Map<string, Conversation>();
+  for (let i = 0; i < rows.length; i += 1_000) {
+    const inserted = await db
+      .insertInto("conversations")
+      .values(rows.slice(i, i + 1_000).map((r) => ({ channel_id: r.channelId, citizen_handle: r.citizenHandle, content_item_id: r.contentItemId, language: r.language, first_message_at: r.at, last_message_at: r.at, due_at: r.dueAt })))
+      .returningAll()
+      .execute();
+    for (const c of inserted) out.set(c.citizen_handle, c);
+  }
+  return out;
+}
+
+/** Stores messages once each (copies are dropped by the unique key); returns how many were new. */
+export async function insertInboxMessages(db: Db, rows: readonly NewInboxMessage[]): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += 1_000) {
+    const done = await db
+      .insertInto("inbox_messages")
+      .values(
+        rows.slice(i, i + 1_000).map((m) => ({
+          conversation_id: m.conversationId,
+          channel_id: m.channelId,
+          remote_id: m.remoteId,
+          remote_cid: m.remoteCid,
+          root_remote_id: m.rootRemoteId,
+          root_remote_cid: m.rootRemoteCid,
+          in_reply_to_remote_id: m.inReplyToRemoteId,
+          author_handle: m.authorHandle,
+          text: m.text,
+          language: m.language,
+          visibility: m.visibility,
+          written_at: m.writtenAt,
+        })),
+      )
+      .onConflict((oc) => oc.columns(["channel_id", "remote_id"]).doNothing())
+      .returning("id")
+      .execute();
+    inserted += done.length;
+  }
+  return inserted;
+}
+
+/** conversationGotMessage for many conversations in one statement: `at` is their newest message, `dueAt` the deadline if they reopen. */
+export async function conversationsGotMessages(db: Db, touched: readonly { id: string; at: Date; dueAt: Date }[]): Promise<void> {
+  for (let i = 0; i < touched.length; i += 1_000) {
+    const values = sql.join(touched.slice(i, i + 1_000).map((t) => sql`(${t.id}::uuid, ${t.at}::timestamptz, ${t.dueAt}::timestamptz)`));
+    await sql`
+      update conversations c set
+        last_message_at = greatest(c.last_message_at, v.at),
+        state = case when c.state in ('answered', 'closed') then (case when c.assignee_id is null then 'new' else 'assigned' end) else c.state end,
+        due_at = case when c.state in ('answered', 'closed') then v.due else c.due_at end,
+        close_reason = case when c.state = 'closed' then null else c.close_reason end,
+        closed_at = case when c.state = 'closed' then null else c.closed_at end,
+        version = c.version + 1,
+        updated_at = now()
+      from (values ${values}) as v(id, at, due)
+      where c.id = v.id`.execute(db);
+  }
 }

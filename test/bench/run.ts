@@ -1,5 +1,6 @@
 // npm run bench [-- name…]: runs every benchmark (or those named) one after the other.
 import * as calendar from "./calendar.bench";
+import * as inbox from "./inbox.bench";
 import * as publishing from "./publishing.bench";
 import * as questions from "./questions.bench";
 import * as timeRules from "./time-rules.bench";
@@ -9,6 +10,7 @@ const benchmarks: Record<string, { run: () => Promise<void> }> = {
   questions,
   calendar,
   publishing,
+  inbox,
 };
 
 const wanted = process.argv.slice(2);

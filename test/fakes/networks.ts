@@ -145,7 +145,18 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
           const maxId = n(url.searchParams.get("max_id"));
           const sinceId = n(url.searchParams.get("since_id"));
           const minId = n(url.searchParams.get("min_id"));
-          let list = mastodonNotifications.filter((x) => (types.length === 0 || types.includes(x.type)) && (maxId === null || BigInt(x.id) < maxId) && (sinceId === null || BigInt(x.id) > sinceId) && (minId === null || BigInt(x.id) > minId));
+          // Ids increase along the list: the first one after min_id is found by bisection.
+          let from = 0;
+          if (minId !== null) {
+            let hi = mastodonNotifications.length;
+            while (from < hi) {
+              const mid = (from + hi) >> 1;
+              if (BigInt(mastodonNotifications[mid]!.id) > minId) hi = mid;
+              else from = mid + 1;
+            }
+          }
+          const candidates = minId !== null ? mastodonNotifications.slice(from, from + limit * 4) : mastodonNotifications;
+          let list = candidates.filter((x) => (types.length === 0 || types.includes(x.type)) && (maxId === null || BigInt(x.id) < maxId) && (sinceId === null || BigInt(x.id) > sinceId) && (minId === null || BigInt(x.id) > minId));
           list = minId !== null ? list.slice(0, limit) : list.slice(-limit);
           const page = [...list].reverse();
           const headers: Record<string, string> = { "x-ratelimit-limit": "300", "x-ratelimit-remaining": "299", "x-ratelimit-reset": new Date(Date.now() + 300_000).toISOString() };

@@ -135,9 +135,11 @@ async function storeMessages(db: Db, channel: Channel, incoming: readonly Incomi
   for (const [remote, c] of viaReply) byRemote.set(remote, c.id);
   const byCitizen = new Map<string, string | { newFor: string }>([...open].map(([handle, c]) => [handle, c.id]));
   const toCreate = new Map<string, { channelId: string; citizenHandle: string; contentItemId: string | null; language: ConversationLanguage; at: Date; dueAt: Date }>();
+  const languageOf = new Map<string, ConversationLanguage>([...viaReply.values(), ...open.values()].map((c) => [c.id, c.language]));
   const planned = fresh.map((m) => {
-    const language = messageLanguage(m.text, channel.language);
     let target = (m.inReplyToRemoteId ? byRemote.get(m.inReplyToRemoteId) : undefined) ?? byCitizen.get(m.authorHandle);
+    // A message that starts a conversation decides its queue; the next ones are read there.
+    const language = (typeof target === "string" ? languageOf.get(target) : undefined) ?? messageLanguage(m.text, channel.language);
     let dueAt: Date | null = null;
     if (!target) {
       target = { newFor: m.authorHandle };

@@ -397,34 +397,22 @@ export async function insertConversations(
   return out;
 }
 
-/** Stores messages once each (copies are dropped by the unique key); returns how many were new. */
+/**
+ * Stores messages once each (copies are dropped by the unique key); returns how many were new.
+ * One array per column (unnest): a round of hundreds of messages is one short statement.
+ */
 export async function insertInboxMessages(db: Db, rows: readonly NewInboxMessage[]): Promise<number> {
-  let inserted = 0;
-  for (let i = 0; i < rows.length; i += 1_000) {
-    const done = await db
-      .insertInto("inbox_messages")
-      .values(
-        rows.slice(i, i + 1_000).map((m) => ({
-          conversation_id: m.conversationId,
-          channel_id: m.channelId,
-          remote_id: m.remoteId,
-          remote_cid: m.remoteCid,
-          root_remote_id: m.rootRemoteId,
-          root_remote_cid: m.rootRemoteCid,
-          in_reply_to_remote_id: m.inReplyToRemoteId,
-          author_handle: m.authorHandle,
-          text: m.text,
-          language: m.language,
-          visibility: m.visibility,
-          written_at: m.writtenAt,
-        })),
-      )
-      .onConflict((oc) => oc.columns(["channel_id", "remote_id"]).doNothing())
-      .returning("id")
-      .execute();
-    inserted += done.length;
-  }
-  return inserted;
+  if (rows.length === 0) return 0;
+  const col = <T>(pick: (m: NewInboxMessage) => T) => rows.map(pick);
+  const inserted = await sql<{ id: string }>`
+    insert into inbox_messages (conversation_id, channel_id, remote_id, remote_cid, root_remote_id, root_remote_cid, in_reply_to_remote_id, author_handle, text, language, visibility, written_at)
+    select * from unnest(
+      ${col((m) => m.conversationId)}::uuid[], ${col((m) => m.channelId)}::uuid[], ${col((m) => m.remoteId)}::text[], ${col((m) => m.remoteCid)}::text[],
+      ${col((m) => m.rootRemoteId)}::text[], ${col((m) => m.rootRemoteCid)}::text[], ${col((m) => m.inReplyToRemoteId)}::text[], ${col((m) => m.authorHandle)}::text[],
+      ${col((m) => m.text)}::text[], ${col((m) => m.language)}::text[], ${col((m) => m.visibility)}::text[], ${col((m) => m.writtenAt.toISOString())}::timestamptz[])
+    on conflict (channel_id, remote_id) do nothing
+    returning id`.execute(db);
+  return inserted.rows.length;
 }
 
 /** conversationGotMessage for many conversations in one statement: `at` is their newest message, `dueAt` the deadline if they reopen. */

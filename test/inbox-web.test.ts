@@ -50,6 +50,7 @@ beforeAll(async () => {
   responder = await makePasswordUser(ctx, { email: "responder@test.be", displayName: "Rita Responder", roles: ["responder"] });
   await makePasswordUser(ctx, { email: "admin@test.be", displayName: "Ada Admin", roles: ["admin"] });
   await makePasswordUser(ctx, { email: "viewer@test.be", displayName: "Victor Viewer", roles: ["viewer"] });
+  await makePasswordUser(ctx, { email: "approver@test.be", displayName: "Anna Approver", roles: ["approver"] });
   // July 2026, by hand: French answered after 60, 120 and 600 min (the last one late), one French
   // overdue without an answer, one closed as thanks; Dutch answered after 30 and 90 min.
   await conversation("a@fake.social", "fr", "2026-07-06T08:00:00Z", 60, 480);
@@ -163,5 +164,35 @@ describe("the API", () => {
       const validate = ajv.compile({ $ref: `cadence${ref}` });
       expect({ path, errors: validate(body) ? null : validate.errors }).toEqual({ path, errors: null });
     }
+  });
+});
+
+describe("the early warning", () => {
+  it("a surge of messages raises a banner for approvers, with the messages behind it and the crisis hold one click away", async () => {
+    clock = new Date();
+    const approver = await signedInClient(server.url, "approver@test.be", PASSWORD);
+    expect((await approver.request("/inbox")).text).not.toContain('data-testid="surge-banner"');
+    // The same hour last week: two messages. This hour: twelve.
+    for (let i = 0; i < 2; i++) await conversation(`lastweek${i}@fake.social`, "fr", new Date(clock.getTime() - 7 * 86_400_000 - 20 * 60_000).toISOString(), null, 480);
+    for (let i = 0; i < 12; i++) await conversation(`surge${i}@fake.social`, i % 2 ? "nl" : "fr", new Date(clock.getTime() - (i + 1) * 60_000).toISOString(), null, 480);
+    const page = await approver.request("/inbox");
+    expect(page.text).toContain('data-testid="surge-banner"');
+    const lastHour = await t.db.selectFrom("inbox_messages").select("id").where("written_at", ">=", new Date(clock.getTime() - 3_600_000)).execute();
+    expect(lastHour.length).toBeGreaterThanOrEqual(12);
+    expect(page.text).toContain(`Citizens are writing far more than usual: ${lastHour.length} messages in the last hour, against 0.5 at this hour on the four previous weeks.`);
+    const surge = await approver.request("/inbox/surge");
+    expect(surge.text).toContain("surge11@fake.social");
+    const responder = await signedInClient(server.url, "responder@test.be", PASSWORD);
+    expect((await responder.request("/inbox")).text).not.toContain('data-testid="surge-banner"');
+
+    const held = await approver.request("/publishing", { form: { intent: "hold", scope: "all", reason: "Surge of citizens' messages: checking before anything else goes out" } });
+    expect(held.status).toBe(200);
+    expect(await t.db.selectFrom("publishing_holds").select(["scope", "reason"]).where("released_at", "is", null).execute()).toEqual([
+      { scope: "all", reason: "Surge of citizens' messages: checking before anything else goes out" },
+    ]);
+    // Once everything is held, the banner no longer offers to hold.
+    const after = (await approver.request("/inbox")).text;
+    expect(after).toContain('data-testid="surge-banner"');
+    expect(after).not.toContain("Hold all publishing</button>");
   });
 });

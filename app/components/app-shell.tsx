@@ -18,7 +18,19 @@ export interface ShellHold {
   reason: string;
 }
 
-export function AppShell({ user, holds = [], schedulerDown = null, children }: { user: ShellUser; holds?: ShellHold[]; schedulerDown?: "restarting" | "down" | null; children: ReactNode }) {
+export function AppShell({
+  user,
+  holds = [],
+  schedulerDown = null,
+  surge = null,
+  children,
+}: {
+  user: ShellUser;
+  holds?: ShellHold[];
+  schedulerDown?: "restarting" | "down" | null;
+  surge?: { count: number; usual: number; canHold: boolean } | null;
+  children: ReactNode;
+}) {
   const t = useT();
   const lang = useLang();
   const location = useLocation();
@@ -106,6 +118,21 @@ export function AppShell({ user, holds = [], schedulerDown = null, children }: {
               <NavLink to="/publishing">{t("nav.publishing")}</NavLink>
             </p>
           ))}
+        </div>
+      ) : null}
+      {surge ? (
+        <div className="hold-banner surge-banner" role="alert" data-testid="surge-banner">
+          <p>
+            {t("surge.banner", { count: surge.count, usual: surge.usual })} <NavLink to="/inbox/surge">{t("surge.see")}</NavLink>
+          </p>
+          {surge.canHold ? (
+            <Form method="post" action="/publishing" className="inline-form">
+              <input type="hidden" name="intent" value="hold" />
+              <input type="hidden" name="scope" value="all" />
+              <input type="hidden" name="reason" value={t("surge.holdReason")} />
+              <button type="submit">{t("surge.hold")}</button>
+            </Form>
+          ) : null}
         </div>
       ) : null}
       {schedulerDown ? (

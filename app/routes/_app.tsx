@@ -4,6 +4,8 @@ import { AppShell } from "../components/app-shell";
 import { ErrorPage } from "../components/error-page";
 import { useRootData } from "../i18n/react";
 import { liveHolds } from "../services/publishing-admin.server";
+import { can } from "../domain/permissions";
+import { surgeStatus } from "../services/inbox.server";
 import { schedulerStatus } from "../services/scheduler-health.server";
 import { requireUser } from "../services/session.server";
 
@@ -11,8 +13,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   // Every page says when publishing is held, and why.
   // …and when posts are not going out because the scheduler is not running.
-  const [holds, scheduler] = await Promise.all([liveHolds(context.app), schedulerStatus(context.app)]);
+  // …and, to those who can hold publishing, when citizens write far more than usual.
+  const canHold = can(user.roles, "publishing.hold");
+  const [holds, scheduler, surge] = await Promise.all([liveHolds(context.app), schedulerStatus(context.app), canHold ? surgeStatus(context.app) : null]);
   return {
+    surge: surge?.surge ? { count: surge.count, usual: Math.round(surge.usual * 10) / 10, canHold: holds.every((h) => h.scope !== "all") } : null,
     schedulerDown: scheduler.state === "restarting" ? ("restarting" as const) : scheduler.state === "down" ? ("down" as const) : null,
     user: { displayName: user.display_name, roles: user.roles },
     holds: holds.map((h) => ({ id: h.id, scope: h.scope, channelName: h.channelName, language: h.language, reason: h.reason })),
@@ -20,9 +25,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function AppLayout() {
-  const { user, holds, schedulerDown } = useLoaderData<typeof loader>();
+  const { user, holds, schedulerDown, surge } = useLoaderData<typeof loader>();
   return (
-    <AppShell user={user} holds={holds} schedulerDown={schedulerDown}>
+    <AppShell user={user} holds={holds} schedulerDown={schedulerDown} surge={surge}>
       <Outlet />
     </AppShell>
   );

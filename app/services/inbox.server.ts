@@ -12,6 +12,8 @@ import {
   openConversationsOf,
   conversationsForReport,
   conversationsOfCitizen,
+  hourlyMessageCounts,
+  latestMessages,
   deleteMessagesBy,
   purgeConversations,
   conversationMessages,
@@ -41,6 +43,7 @@ import { responseTimeStats, type ResponseStats } from "../domain/response-times"
 import { brusselsMonthRange } from "../domain/time/brussels";
 import { can } from "../domain/permissions";
 import { responseDeadline } from "../domain/response-deadline";
+import { detectSurge } from "../domain/surge";
 import type { MessageKey } from "../i18n";
 import { actorOf, audit } from "./audit.server";
 import { listQuestions, suggestTags } from "./questions.server";
@@ -456,4 +459,17 @@ export async function eraseCitizenData(ctx: AppContext, user: User, input: unkno
     await audit(tx, actorOf(user), { action: "citizen.erased", subjectType: "citizen", subjectId: handleHash(handle), after: { conversations, messages } });
     return { ok: true as const, conversations, messages };
   });
+}
+
+/** The early warning: the last hour against the same hour of the four previous weeks (docs/inbox.md). */
+export async function surgeStatus(ctx: AppContext) {
+  const counts = await hourlyMessageCounts(ctx.db, ctx.now(), 4);
+  return detectSurge(counts.lastHour, counts.before);
+}
+
+/** A surge and the messages behind it, for its page. */
+export async function surgeView(ctx: AppContext) {
+  const verdict = await surgeStatus(ctx);
+  const messages = await latestMessages(ctx.db, new Date(ctx.now().getTime() - 3_600_000), 100);
+  return { ...verdict, messages };
 }

@@ -71,6 +71,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       unique (channel_id, remote_id)
     )`.execute(db);
   await sql`create index inbox_messages_conversation_idx on inbox_messages (conversation_id, written_at)`.execute(db);
+  // The early warning's hourly counts.
+  await sql`create index inbox_messages_written_idx on inbox_messages (written_at)`.execute(db);
 
   await sql`
     create table inbox_replies (

@@ -432,3 +432,33 @@ export async function conversationsGotMessages(db: Db, touched: readonly { id: s
       where c.id = v.id`.execute(db);
   }
 }
+
+/** Messages written in [end − 1 h, end) and in the same hour of each of the `weeks` previous weeks. */
+export async function hourlyMessageCounts(db: Db, end: Date, weeks: number): Promise<{ lastHour: number; before: number[] }> {
+  // One narrow range count per hour (inbox_messages_written_idx), not a scan of four weeks.
+  const counts = await Promise.all(
+    Array.from({ length: weeks + 1 }, async (_, w) => {
+      const to = new Date(end.getTime() - w * 7 * 86_400_000);
+      const row = await db
+        .selectFrom("inbox_messages")
+        .select(sql<number>`count(*)::int`.as("n"))
+        .where("written_at", ">=", new Date(to.getTime() - 3_600_000))
+        .where("written_at", "<", to)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    }),
+  );
+  return { lastHour: counts[0]!, before: counts.slice(1) };
+}
+
+/** The latest messages of the last hour (what a surge is made of), newest first. */
+export async function latestMessages(db: Db, since: Date, limit: number) {
+  return await db
+    .selectFrom("inbox_messages as m")
+    .innerJoin("channels as ch", "ch.id", "m.channel_id")
+    .select(["m.conversation_id", "m.author_handle", "m.text", "m.written_at", "ch.name as channel"])
+    .where("m.written_at", ">=", since)
+    .orderBy("m.written_at", "desc")
+    .limit(limit)
+    .execute();
+}

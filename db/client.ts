@@ -23,6 +23,11 @@ function getTypeParser(oid: number, format?: "text" | "binary") {
 export interface DbOptions {
   max?: number;
   applicationName?: string;
+  /**
+   * Ends any statement that runs longer (on the server) and any query that gets no answer (on the
+   * client): a stalled database cannot keep a publisher waiting past its claim's lease.
+   */
+  statementTimeoutMs?: number;
 }
 
 export function createPool(connectionString: string, options: DbOptions = {}): pg.Pool {
@@ -33,6 +38,7 @@ export function createPool(connectionString: string, options: DbOptions = {}): p
     types: { getTypeParser },
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs, query_timeout: options.statementTimeoutMs + 5_000 } : {}),
   });
   // An idle client that loses its server (database restart) must not crash the process;
   // the pool drops it and the next query reconnects.

@@ -13,7 +13,8 @@ export async function runJob(name: string, work: (ctx: AppContext, signal: Abort
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, base: { job: name } });
   if (!config.databaseUrl) throw new Error("jobs need DATABASE_URL (the scheduler passes the embedded database's URL)");
-  const db = createDb(config.databaseUrl, { max: options.connections ?? 2, applicationName: `cadence-job-${name}` });
+  // No statement of a job may outlast a publication claim's lease (90 s): a stall ends in an error.
+  const db = createDb(config.databaseUrl, { max: options.connections ?? 2, applicationName: `cadence-job-${name}`, statementTimeoutMs: 30_000 });
   const controller = new AbortController();
   let finished = false;
   const finish = async (code: number) => {

@@ -312,6 +312,27 @@ describe("recovery after a crash during the call", () => {
   });
 });
 
+describe("a publisher that stalled past its lease", () => {
+  it("finds its claim taken over and calls the network no more: one post, sent by the process that recovered it", async () => {
+    const x = await makeApiChannel(ctx, "x", "bilingual", `${fake.url}/x`, { accessToken: "x-token" });
+    const ids = await makeScheduledItems(t.db, editor, approver, [x], { count: 3, localDate: "2030-03-02" });
+    await makeDueNow(t.db, ids);
+    // A publisher claims them, then stalls (a long GC pause, a frozen VM) before its call…
+    const stalled = await claimDuePublications(t.db, "stalled-publisher", new Date(), 10);
+    expect(stalled).toHaveLength(3);
+    // …recovery gives them to another process, which sends them…
+    expect(await recoverStuckPublications(ctx, { leaseMs: 0 })).toMatchObject({ rescheduled: 3 });
+    const states = await publishUntilSettled(ids, { workerId: "healthy-publisher" });
+    expect(states.map((p) => p.state)).toEqual(["published", "published", "published"]);
+    const calls = fake.calls.filter((c) => c.network === "x").length;
+    // …and the stalled one wakes up: it records nothing and calls nothing.
+    const { publishClaimed } = await import("../app/services/publishing.server");
+    for (const claim of stalled) expect(await publishClaimed(ctx, claim, "stalled-publisher", adapterDeps(ctx))).toBe("lost");
+    expect(fake.calls.filter((c) => c.network === "x").length).toBe(calls);
+    expect((await publicationStates(t.db, ids)).map((p) => p.state)).toEqual(["published", "published", "published"]);
+  });
+});
+
 describe("the crisis hold", () => {
   it("nothing goes out while held; on release, what passed is listed for rescheduling, not sent; a move schedules it again", async () => {
     const admin = await makeUser(t.db, ["admin"]);

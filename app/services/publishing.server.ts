@@ -97,7 +97,8 @@ function channelOf(ctx: AppContext, cache: BatchCache, channelId: string): Promi
  * the publisher groups them (group commit), so a burst of due publications is a few commits.
  */
 export interface PublicationWrites {
-  markSent(call: SentCall): Promise<void>;
+  /** False when the claim is no longer this worker's: then no network call may be made. */
+  markSent(call: SentCall): Promise<boolean>;
   finishPublished(id: string, workerId: string, outcome: { remoteId: string | null; remoteUrl: string | null; at: Date }): Promise<boolean>;
 }
 
@@ -109,9 +110,7 @@ function singleWrites(ctx: AppContext): PublicationWrites {
 }
 
 function groupedWrites(ctx: AppContext): PublicationWrites {
-  const sent = groupCommit((rows: SentCall[]) =>
-    markSentMany(ctx.db, rows).then(() => rows.map(() => undefined)),
-  );
+  const sent = groupCommit((rows: SentCall[]) => markSentMany(ctx.db, rows));
   const published = groupCommit((rows: { id: string; workerId: string; remoteId: string | null; remoteUrl: string | null; at: Date }[]) =>
     finishPublishedMany(ctx.db, rows),
   );
@@ -182,7 +181,13 @@ export async function publishClaimed(
   const input = built.input;
   // The record key (if the network lets us choose it) and the call's start, stored before the call.
   if (adapter.prepare && !input.remoteKey) input.remoteKey = adapter.prepare(input).remoteKey;
-  await writes.markSent({ id: claimed.id, workerId, sentAt: ctx.now(), remoteKey: input.remoteKey, text: input.text, link: input.link });
+  // The fence: the call's start is recorded only while the claim is still ours, and without that
+  // record there is no call. A publisher that stalled past its lease (GC pause, frozen VM, slow
+  // database) finds its claim taken over by recovery and sends nothing.
+  if (!(await writes.markSent({ id: claimed.id, workerId, sentAt: ctx.now(), remoteKey: input.remoteKey, text: input.text, link: input.link }))) {
+    ctx.log.warn("publication claim taken over before the call; not sending", { publication: claimed.id });
+    return "lost";
+  }
   let outcome: PublishOutcome;
   try {
     outcome = await adapter.publish(input, deps);

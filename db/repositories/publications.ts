@@ -160,30 +160,38 @@ export interface SentCall {
   link: string | null;
 }
 
-/** Records the call's start and what it sends; only the claim's owner may, while it is "sending". */
-export async function markSent(db: Db, call: SentCall): Promise<void> {
-  await db
+/**
+ * Records the call's start and what it sends; only the claim's owner may, while it is "sending".
+ * Returns whether it did: false means the claim was taken over (recovery gave it to another
+ * process), and the caller must not call the network (decision 0018).
+ */
+export async function markSent(db: Db, call: SentCall): Promise<boolean> {
+  const updated = await db
     .updateTable("publications")
     .set({ sent_at: call.sentAt, sent_text: call.text, sent_link: call.link, ...(call.remoteKey ? { remote_key: call.remoteKey } : {}) })
     .where("id", "=", call.id)
     .where("state", "=", "sending")
     .where("claimed_by", "=", call.workerId)
-    .execute();
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
 }
 
 /**
  * markSent for many claims in one statement (the publisher's group commit): each row is written only
- * if its claim is still "sending" and owned by the given worker.
+ * if its claim is still "sending" and owned by the given worker. Returns, in order, whether each was.
  */
-export async function markSentMany(db: Db, rows: readonly SentCall[]): Promise<void> {
-  if (rows.length === 0) return;
-  await sql`
+export async function markSentMany(db: Db, rows: readonly SentCall[]): Promise<boolean[]> {
+  if (rows.length === 0) return [];
+  const result = await sql<{ id: string }>`
     update publications p
     set sent_at = v.sent_at, remote_key = coalesce(v.remote_key, p.remote_key), sent_text = v.sent_text, sent_link = v.sent_link
     from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.workerId)}::text[], ${rows.map((r) => r.sentAt.toISOString())}::timestamptz[],
                 ${rows.map((r) => r.remoteKey)}::text[], ${rows.map((r) => r.text)}::text[], ${rows.map((r) => r.link)}::text[])
       as v(id, worker_id, sent_at, remote_key, sent_text, sent_link)
-    where p.id = v.id and p.state = 'sending' and p.claimed_by = v.worker_id`.execute(db);
+    where p.id = v.id and p.state = 'sending' and p.claimed_by = v.worker_id
+    returning p.id`.execute(db);
+  const marked = new Set(result.rows.map((r) => r.id));
+  return rows.map((r) => marked.has(r.id));
 }
 
 /**

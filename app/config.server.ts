@@ -21,6 +21,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   INBOX_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.be:587").optional(),
+  MAIL_FROM: z.string().min(3).max(200).default("Cadence <cadence@localhost>"),
   PUBLIC_URL: z.string().url("must be a URL such as https://cadence.example.be").optional(),
   X_CLIENT_ID: z.string().min(1).optional(),
   X_CLIENT_SECRET: z.string().min(1).optional(),
@@ -96,6 +98,9 @@ export interface AppConfig {
   apiRateLimitPerMinute: number;
   /** Months a citizen's messages are kept after their conversation ended (answered or closed). */
   inboxRetentionMonths: number;
+  /** Where e-mail goes out (overdue conversations); unset: in-app notices only. */
+  smtpUrl: string | null;
+  mailFrom: string;
   oauth: { x: OAuthClient | null; linkedin: OAuthClient | null; facebook: OAuthClient | null };
   oidc: OidcConfig | null;
   /** False when everyone signs in through the identity provider. */
@@ -151,6 +156,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     apiRateLimitPerMinute: e.API_RATE_LIMIT,
     inboxRetentionMonths: e.INBOX_RETENTION_MONTHS,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     oauth: {
       x: e.X_CLIENT_ID

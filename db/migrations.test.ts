@@ -31,6 +31,7 @@ const EXPECTED_TABLES = [
   "channels",
   "content_item_channels",
   "content_items",
+  "conversation_alerts",
   "conversation_notes",
   "conversations",
   "day_notes",

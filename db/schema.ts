@@ -362,6 +362,15 @@ export interface InboxRepliesTable {
   sent_at: Date | null;
 }
 
+export interface ConversationAlertsTable {
+  id: Generated<string>;
+  user_id: string;
+  conversation_id: string;
+  created_at: Timestamp;
+  emailed_at: Date | null;
+  dismissed_at: Date | null;
+}
+
 export interface ConversationNotesTable {
   id: Generated<string>;
   conversation_id: string;
@@ -397,6 +406,7 @@ export interface Database {
   inbox_messages: InboxMessagesTable;
   inbox_replies: InboxRepliesTable;
   conversation_notes: ConversationNotesTable;
+  conversation_alerts: ConversationAlertsTable;
 }
 
 export type Conversation = Selectable<ConversationsTable>;

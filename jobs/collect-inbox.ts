@@ -1,8 +1,9 @@
-import { collectInbox, recoverInboxReplies } from "../app/services/inbox.server";
+import { alertOverdueConversations, collectInbox, recoverInboxReplies } from "../app/services/inbox.server";
 import { runJob } from "./job-runtime";
 
 await runJob("collect-inbox", async (ctx) => {
   const replies = await recoverInboxReplies(ctx);
   const collected = await collectInbox(ctx);
-  return { ...collected, repliesRecovered: replies.recovered };
+  const alerts = await alertOverdueConversations(ctx);
+  return { ...collected, repliesRecovered: replies.recovered, ...alerts };
 });

@@ -19,8 +19,8 @@ export const JOBS: JobDefinition[] = [
   // Reminds translators and approvers of items due soon that are not ready.
   { name: "remind", interval: "15m", timeout: "1m" },
   { name: "purge-expired-sessions", interval: "1h", timeout: "30s" },
-  // Reads what citizens address to each channel (each network's own back-off applies), and settles
-  // answers left "sending" by a process that died.
+  // Reads what citizens address to each channel (each network's own back-off applies), settles
+  // answers left "sending" by a process that died, and tells people of overdue conversations.
   { name: "collect-inbox", interval: "1m", timeout: "10s" },
   // Forgets citizens' messages once their conversation ended longer ago than the retention period.
   { name: "purge-inbox", interval: "6h", timeout: "2m" },

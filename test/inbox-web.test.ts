@@ -5,7 +5,8 @@ import { parseCsv } from "../app/domain/csv";
 import type { RunningWebServer } from "../app/server/web.server";
 import { createApiToken } from "../app/services/api.server";
 import type { AppContext } from "../app/services/context.server";
-import { collectInbox, purgeExpiredConversations } from "../app/services/inbox.server";
+import { SMTPServer } from "smtp-server";
+import { alertOverdueConversations, collectInbox, purgeExpiredConversations } from "../app/services/inbox.server";
 import { openApiDocument } from "../app/services/openapi.server";
 import { adapterDeps } from "../app/services/publishing.server";
 import { insertConversation, insertInboxMessage } from "../db/repositories/inbox";
@@ -194,5 +195,53 @@ describe("the early warning", () => {
     const after = (await approver.request("/inbox")).text;
     expect(after).toContain('data-testid="surge-banner"');
     expect(after).not.toContain("Hold all publishing</button>");
+  });
+});
+
+describe("overdue conversations", () => {
+  it("their assignee and the approvers are told once, in Cadence and by e-mail through the SMTP server, without the citizen's words", async () => {
+    const received: { to: string[]; raw: string }[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      onData(stream, session, callback) {
+        let raw = "";
+        stream.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
+        stream.on("end", () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+    const port = (smtp.server.address() as { port: number }).port;
+    try {
+      clock = new Date();
+      await t.db.updateTable("conversations").set({ state: "closed", closed_at: clock, close_reason: "spam" }).where("state", "in", ["new", "assigned", "waiting"]).execute();
+      const overdue = await conversation("late@fake.social", "fr", new Date(clock.getTime() - 2 * 86_400_000).toISOString(), null, 480);
+      await t.db.updateTable("conversations").set({ assignee_id: responder.id, state: "assigned" }).where("id", "=", overdue).execute();
+      await conversation("ontime@fake.social", "fr", new Date(clock.getTime() - 60_000).toISOString(), null, 480);
+      const mailing = { ...ctx, config: { ...ctx.config, smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: "Cadence <cadence@test.be>" } };
+
+      expect(await alertOverdueConversations(mailing)).toEqual({ alerted: 2, emailed: 2 });
+      expect(await alertOverdueConversations(mailing)).toEqual({ alerted: 0, emailed: 0 });
+      expect(received.map((m) => m.to[0]).sort()).toEqual(["approver@test.be", "responder@test.be"]);
+      for (const mail of received) {
+        expect(mail.raw).toContain(`/inbox/${overdue}`);
+        expect(mail.raw).not.toContain("Message de late@fake.social");
+        expect(mail.raw).not.toContain("late@fake.social");
+      }
+
+      const client = await signedInClient(server.url, "responder@test.be", PASSWORD);
+      const inbox = await client.request("/inbox");
+      expect(inbox.text).toContain('data-testid="inbox-alerts"');
+      const alert = await t.db.selectFrom("conversation_alerts").select("id").where("user_id", "=", responder.id).executeTakeFirstOrThrow();
+      expect((await client.request("/inbox", { form: { alert: alert.id } })).status).toBe(200);
+      expect((await client.request("/inbox")).text).not.toContain('data-testid="inbox-alerts"');
+      const viewerAlerts = await t.db.selectFrom("conversation_alerts").innerJoin("users", "users.id", "conversation_alerts.user_id").select("users.email").execute();
+      expect(viewerAlerts.map((a) => a.email).sort()).toEqual(["approver@test.be", "responder@test.be"]);
+    } finally {
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 });

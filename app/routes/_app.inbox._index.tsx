@@ -1,11 +1,12 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, NavLink, useLoaderData } from "@remix-run/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, NavLink, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { useT } from "../i18n/react";
-import { inboxPage, type InboxQueue } from "../services/inbox.server";
+import { dismissMyAlert, inboxPage, myAlerts, type InboxQueue } from "../services/inbox.server";
 import { requirePermission } from "../services/session.server";
+import { readForm, refusalStatus } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
@@ -29,13 +30,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const asked = url.searchParams.get("queue") ?? "";
   const queue: InboxQueue = (QUEUES as readonly string[]).includes(asked) ? (asked as InboxQueue) : user.ui_language === "nl" ? "nl" : "fr";
   const page = Math.min(Math.max(0, Number.parseInt(url.searchParams.get("page") ?? "0", 10) || 0), 10_000);
-  const data = await inboxPage(ctx, user, queue, page);
+  const [data, alerts] = await Promise.all([inboxPage(ctx, user, queue, page), myAlerts(ctx, user)]);
   const canPersonalData = can(user.roles, "inbox.personalData");
   const now = ctx.now().getTime();
   return {
     queue,
     page,
     canPersonalData,
+    alerts: alerts.map((a) => ({ id: a.id, conversationId: a.conversation_id, citizen: a.citizen_handle, channel: a.channel, due: local(a.due_at) })),
     more: data.more,
     counts: Object.fromEntries(data.counts.map((c) => [c.language, c])) as Record<string, { open: number; overdue: number } | undefined>,
     troubled: data.troubled.map((c) => ({ ...c, retryAt: local(c.retryAt) })),
@@ -55,6 +57,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       };
     }),
   };
+}
+
+/** Dismisses one of the signed-in person's overdue notices. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(context.app, request, "inbox.read");
+  const form = await readForm(request);
+  const alert = form.get("alert");
+  const result = await dismissMyAlert(context.app, user, typeof alert === "string" ? alert : "");
+  return json(result, { status: result.ok ? 200 : refusalStatus(result.key) });
 }
 
 export default function Inbox() {
@@ -79,6 +90,24 @@ export default function Inbox() {
             <p key={c.name}>{t("inbox.troubled", { name: c.name, code: c.code ?? "", time: c.retryAt })}</p>
           ))}
         </div>
+      ) : null}
+      {data.alerts.length > 0 ? (
+        <section className="card" aria-labelledby="alerts-title" data-testid="inbox-alerts">
+          <h2 id="alerts-title">{t("alert.title")}</h2>
+          <ul>
+            {data.alerts.map((a) => (
+              <li key={a.id}>
+                <Link to={`/inbox/${a.conversationId}`}>{a.citizen}</Link> — {t("alert.item", { channel: a.channel, time: a.due })}{" "}
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="alert" value={a.id} />
+                  <button type="submit" className="link-button">
+                    {t("alert.dismiss")}
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       <nav aria-label={t("inbox.queues")} className="inbox-queues">
         {(["fr", "nl", "other"] as const).map((q) => (

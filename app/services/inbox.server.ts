@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import nodemailer from "nodemailer";
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { findChannelById as findChannel } from "../../db/repositories/channels";
@@ -11,7 +12,12 @@ import {
   itemsPublishedAs,
   openConversationsOf,
   conversationsForReport,
+  addOverdueAlerts,
+  alertsToEmail,
   conversationsOfCitizen,
+  dismissAlert,
+  markAlertEmailed,
+  openAlertsOf,
   hourlyMessageCounts,
   latestMessages,
   deleteMessagesBy,
@@ -44,7 +50,8 @@ import { brusselsMonthRange } from "../domain/time/brussels";
 import { can } from "../domain/permissions";
 import { responseDeadline } from "../domain/response-deadline";
 import { detectSurge } from "../domain/surge";
-import type { MessageKey } from "../i18n";
+import { isUiLanguage, translator, type MessageKey } from "../i18n";
+import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { actorOf, audit } from "./audit.server";
 import { listQuestions, suggestTags } from "./questions.server";
 import type { AppContext } from "./context.server";
@@ -472,4 +479,53 @@ export async function surgeView(ctx: AppContext) {
   const verdict = await surgeStatus(ctx);
   const messages = await latestMessages(ctx.db, new Date(ctx.now().getTime() - 3_600_000), 100);
   return { ...verdict, messages };
+}
+
+/** Sends one e-mail; the default goes through SMTP_URL with nodemailer (tests pass a local server's). */
+export type SendMail = (mail: { to: string; subject: string; text: string }) => Promise<void>;
+
+function smtpMailer(ctx: AppContext): SendMail | null {
+  if (!ctx.config.smtpUrl) return null;
+  const transport = nodemailer.createTransport(ctx.config.smtpUrl);
+  return async (mail) => {
+    await transport.sendMail({ from: ctx.config.mailFrom, ...mail });
+  };
+}
+
+/**
+ * The one-business-day rule, enforced: each overdue conversation's assignee and the approvers get a
+ * notice in Cadence, once, and an e-mail when SMTP_URL is set (without the citizen's words: a link).
+ */
+export async function alertOverdueConversations(ctx: AppContext, options: { sendMail?: SendMail | null } = {}): Promise<{ alerted: number; emailed: number }> {
+  const alerted = await addOverdueAlerts(ctx.db, ctx.now());
+  const send = options.sendMail === undefined ? smtpMailer(ctx) : options.sendMail;
+  let emailed = 0;
+  if (send) {
+    for (const alert of await alertsToEmail(ctx.db, 200)) {
+      const t = translator(isUiLanguage(alert.ui_language) ? alert.ui_language : "fr");
+      const time = DateTime.fromJSDate(alert.due_at, { zone: BRUSSELS_ZONE }).toFormat("dd/MM/yyyy HH:mm");
+      try {
+        await send({
+          to: alert.email,
+          subject: t("alert.mail.subject", { channel: alert.channel }),
+          text: t("alert.mail.body", { name: alert.display_name, channel: alert.channel, time, link: `${ctx.config.publicUrl}/inbox/${alert.conversation_id}` }),
+        });
+        await markAlertEmailed(ctx.db, alert.id, ctx.now());
+        emailed++;
+      } catch (error) {
+        // Tried again at the next run; the in-app notice is there meanwhile.
+        ctx.log.warn("overdue notice could not be e-mailed", { alert: alert.id, error: error instanceof Error ? error.message : String(error) });
+        break;
+      }
+    }
+  }
+  return { alerted, emailed };
+}
+
+export async function myAlerts(ctx: AppContext, user: User) {
+  return await openAlertsOf(ctx.db, user.id);
+}
+
+export async function dismissMyAlert(ctx: AppContext, user: User, id: string): Promise<InboxResult> {
+  return (await dismissAlert(ctx.db, user.id, id)) ? { ok: true } : { ok: false, key: "api.error.notFound" };
 }

@@ -98,6 +98,20 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Two people answering one conversation at once: only one reply can be on its way.
   await sql`create unique index inbox_replies_one_in_flight on inbox_replies (conversation_id) where state = 'sending'`.execute(db);
 
+  // Who was told that a conversation is overdue: its assignee and the approvers, once each.
+  await sql`
+    create table conversation_alerts (
+      id uuid primary key default gen_random_uuid(),
+      user_id uuid not null references users(id) on delete cascade,
+      conversation_id uuid not null references conversations(id) on delete cascade,
+      created_at timestamptz not null default now(),
+      emailed_at timestamptz,
+      dismissed_at timestamptz,
+      unique (user_id, conversation_id)
+    )`.execute(db);
+  // Serves a person's open alerts.
+  await sql`create index conversation_alerts_open_idx on conversation_alerts (user_id, created_at) where dismissed_at is null`.execute(db);
+
   await sql`
     create table conversation_notes (
       id uuid primary key default gen_random_uuid(),
@@ -110,7 +124,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop table conversation_notes, inbox_replies, inbox_messages, conversations, inbox_cursors`.execute(db);
+  await sql`drop table conversation_alerts, conversation_notes, inbox_replies, inbox_messages, conversations, inbox_cursors`.execute(db);
   await sql`alter table recurring_questions drop column answer_fr, drop column answer_nl`.execute(db);
   await sql`update users set roles = array_remove(roles, 'responder')`.execute(db);
   await sql`alter table users drop constraint users_roles_check`.execute(db);

@@ -462,3 +462,59 @@ export async function latestMessages(db: Db, since: Date, limit: number) {
     .limit(limit)
     .execute();
 }
+
+/**
+ * Tells the people concerned that conversations are overdue: each one's assignee and every active
+ * approver, once per person and conversation. Returns the alerts made now.
+ */
+export async function addOverdueAlerts(db: Db, now: Date): Promise<number> {
+  const made = await sql<{ id: string }>`
+    insert into conversation_alerts (user_id, conversation_id)
+    select u.id, c.id
+    from conversations c
+    join users u on u.active and (u.id = c.assignee_id or 'approver' = any(u.roles))
+    where c.state in ('new', 'assigned', 'waiting') and c.due_at < ${now} and c.citizen_handle <> ''
+    on conflict (user_id, conversation_id) do nothing
+    returning id`.execute(db);
+  return made.rows.length;
+}
+
+/** Alerts not e-mailed yet, with what the e-mail says (never the citizen's words). */
+export async function alertsToEmail(db: Db, limit: number) {
+  return await db
+    .selectFrom("conversation_alerts as a")
+    .innerJoin("users as u", "u.id", "a.user_id")
+    .innerJoin("conversations as c", "c.id", "a.conversation_id")
+    .innerJoin("channels as ch", "ch.id", "c.channel_id")
+    .select(["a.id", "u.email", "u.display_name", "u.ui_language", "c.id as conversation_id", "c.due_at", "c.language", "ch.name as channel"])
+    .where("a.emailed_at", "is", null)
+    .where("a.dismissed_at", "is", null)
+    .orderBy("a.created_at")
+    .limit(limit)
+    .execute();
+}
+
+export async function markAlertEmailed(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable("conversation_alerts").set({ emailed_at: at }).where("id", "=", id).execute();
+}
+
+/** A person's alerts about conversations still waiting for an answer. */
+export async function openAlertsOf(db: Db, userId: string) {
+  return await db
+    .selectFrom("conversation_alerts as a")
+    .innerJoin("conversations as c", "c.id", "a.conversation_id")
+    .innerJoin("channels as ch", "ch.id", "c.channel_id")
+    .select(["a.id", "c.id as conversation_id", "c.citizen_handle", "c.due_at", "c.language", "ch.name as channel"])
+    .where("a.user_id", "=", userId)
+    .where("a.dismissed_at", "is", null)
+    .where("c.state", "in", ["new", "assigned", "waiting"])
+    .orderBy("c.due_at")
+    .limit(50)
+    .execute();
+}
+
+export async function dismissAlert(db: Db, userId: string, id: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+  const done = await db.updateTable("conversation_alerts").set({ dismissed_at: sql<Date>`now()` }).where("id", "=", id).where("user_id", "=", userId).where("dismissed_at", "is", null).executeTakeFirst();
+  return Number(done.numUpdatedRows) === 1;
+}

@@ -25,6 +25,7 @@ let colleague: User;
 let editor: User;
 let mastodon: Channel;
 let bluesky: Channel;
+let x: Channel;
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -35,6 +36,7 @@ beforeAll(async () => {
   editor = await makeUser(t.db, ["editor"]);
   mastodon = await makeApiChannel(ctx, "mastodon", "fr", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
   bluesky = await makeApiChannel(ctx, "bluesky", "bilingual", `${fake.url}/bluesky`, { identifier: "cadence.test", appPassword: "app-password" });
+  x = await makeApiChannel(ctx, "x", "nl", `${fake.url}/x`, { accessToken: "x-token" });
 });
 afterAll(async () => {
   await fake?.close();
@@ -78,6 +80,24 @@ describe("collecting what citizens write", () => {
     expect(queries[0]!.getAll("reasons")).toEqual(["mention", "reply", "quote"]);
     expect(await collect(10)).toMatchObject({ collected: 0 });
     expect(await messageCount(bluesky.id)).toBe(26);
+  });
+
+  it("X: mentions since the stored post id, newest first through next_token, authors from includes; answers in the thread, one per citizen", async () => {
+    fake.mention("x", { author: "eerste", text: "Goedemiddag, is tax-on-web vandaag traag?" });
+    expect(await collect(5)).toMatchObject({ collected: 1 });
+    const ids = Array.from({ length: 12 }, (_, i) => fake.mention("x", { author: `burger${i}`, text: `Wanneer komt mijn aanslagbiljet? (${i})` }));
+    const before = fake.reads.length;
+    expect(await collect(5)).toMatchObject({ collected: 12 });
+    const queries = fake.reads.slice(before).filter((r) => r.network === "x").map((r) => new URLSearchParams(r.query));
+    expect(queries.map((q) => q.get("pagination_token"))).toEqual([null, "5", "10"]);
+    expect(queries.every((q) => q.get("since_id") && q.get("expansions") === "author_id")).toBe(true);
+    expect(await collect(5)).toMatchObject({ collected: 0 });
+    // The same reference answer to two citizens: two posts, in their threads.
+    for (const id of ids.slice(0, 2)) {
+      const c = await conversationOf(x.id, id);
+      expect(await sendReply(ctx, responder, c.id, { text: "Het aanslagbiljet komt in uw eBox." })).toEqual({ ok: true, state: "sent" });
+    }
+    expect(fake.posts.filter((p) => p.inReplyTo && ids.includes(p.inReplyTo)).map((p) => p.text)).toEqual(["@burger0 Het aanslagbiljet komt in uw eBox.", "@burger1 Het aanslagbiljet komt in uw eBox."]);
   });
 
   it("a copy read again (a crash before the position was saved, or two collectors at once) is stored once", async () => {

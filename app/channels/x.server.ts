@@ -1,7 +1,7 @@
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { refreshWithToken } from "./oauth-refresh.server";
-import { latest, parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type PublishOutcome } from "./types";
+import { latest, parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PublishOutcome } from "./types";
 
 const DEFAULT_BASE = "https://api.x.com";
 
@@ -35,6 +35,14 @@ async function findExisting(channel: AdapterChannel, text: string, deps: Adapter
   return found ? { kind: "published", remoteId: found.id, remoteUrl: `https://x.com/${channel.handle.replace(/^@/, "") || "i/web"}/status/${found.id}` } : fallback;
 }
 
+function replyText(handle: string, text: string): string {
+  const mention = `@${handle.replace(/^@/, "")}`;
+  return text.includes(mention) ? text : `${mention} ${text}`;
+}
+
+/** Each channel's X account id, read once from /2/users/me. */
+const accountIds = new Map<string, string>();
+
 /**
  * X API v2, POST /2/tweets. X has no idempotency key; its only protection is the 403
  * duplicate-content answer, read as "already posted" (X does not say which post: the link goes to
@@ -48,7 +56,13 @@ export const xAdapter: ChannelAdapter = {
     const r = await httpCall(
       deps.fetch,
       url,
-      { method: "POST", headers: { authorization: `Bearer ${input.channel.credentials.accessToken ?? ""}`, "content-type": "application/json" }, body: JSON.stringify({ text }) },
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${input.channel.credentials.accessToken ?? ""}`, "content-type": "application/json" },
+        // An answer to a citizen goes in the thread of their post, addressed to them: the same
+        // reference answer to two citizens is then two texts, never X's "duplicate content".
+        body: JSON.stringify(input.replyTo ? { text: replyText(input.replyTo.authorHandle, input.text), reply: { in_reply_to_tweet_id: input.replyTo.remoteId } } : { text }),
+      },
       deps.timeoutMs,
     );
     if (!r.ok) return withoutResponse(r);
@@ -61,7 +75,7 @@ export const xAdapter: ChannelAdapter = {
     }
     if (status === 401) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
     if (status === 402) return { kind: "failed", code: "credits_depleted", detail };
-    if (status === 403 && /duplicate/i.test(detail)) return await findExisting(input.channel, text, deps);
+    if (status === 403 && /duplicate/i.test(detail)) return await findExisting(input.channel, input.replyTo ? replyText(input.replyTo.authorHandle, input.text) : text, deps);
     if (status === 403) return { kind: "failed", code: "permission", detail };
     if (status === 429) {
       const capped = /usage-capped/i.test(String((json as { type?: string } | null)?.type ?? ""));
@@ -71,6 +85,71 @@ export const xAdapter: ChannelAdapter = {
     // text with its duplicate-content error, read above as "already posted".
     if (status >= 500) return { kind: "retry", code: "network.server", detail };
     return { kind: "failed", code: "validation", detail };
+  },
+  /**
+   * Mentions: GET /2/users/:id/mentions (the account's id from /2/users/me, remembered). The
+   * position is the newest post id read; a round asks for those since it (since_id), newest first,
+   * following next_token, and keeps nothing if it is cut short (it would leave a gap). The first
+   * round reads one page.
+   */
+  async collect(channel, position, deps, options) {
+    const base = (channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "");
+    const headers = { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` };
+    let userId = accountIds.get(channel.id);
+    if (!userId) {
+      const me = await httpCall(deps.fetch, `${base}/2/users/me`, { headers }, deps.timeoutMs);
+      if (!me.ok) return { kind: "retry", code: me.code, detail: me.detail };
+      if (me.response.status === 401) return { kind: "failed", code: "auth.invalid", detail: errorText(me.json, me.body, "HTTP 401"), reconnect: true };
+      if (me.response.status === 429) return { kind: "retry", code: "rate_limited", detail: "HTTP 429", notBefore: resetOf(me.response.headers, deps.now()) };
+      userId = (me.json as { data?: { id?: string } } | null)?.data?.id;
+      if (!userId) return { kind: "retry", code: "network.server", detail: errorText(me.json, me.body, `HTTP ${me.response.status}`) };
+      accountIds.set(channel.id, userId);
+    }
+    const found: IncomingMessage[] = [];
+    let newest: string | null = null;
+    let token: string | undefined;
+    for (let page = 0; page < options.maxPages; page++) {
+      const q = new URLSearchParams({
+        max_results: String(Math.min(100, Math.max(5, options.pageSize))),
+        expansions: "author_id",
+        "tweet.fields": "created_at,author_id,conversation_id,referenced_tweets",
+        "user.fields": "username",
+      });
+      if (position) q.set("since_id", position);
+      if (token) q.set("pagination_token", token);
+      const r = await httpCall(deps.fetch, `${base}/2/users/${encodeURIComponent(userId)}/mentions?${q.toString()}`, { headers }, deps.timeoutMs);
+      if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+      const status = r.response.status;
+      const detail = errorText(r.json, r.body, `HTTP ${status}`);
+      if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: resetOf(r.response.headers, deps.now()) };
+      if (status === 401) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
+      if (status === 403) return { kind: "failed", code: "permission", detail };
+      if (status !== 200) return { kind: "retry", code: "network.server", detail };
+      const body = r.json as {
+        data?: { id: string; text: string; author_id?: string; created_at?: string; referenced_tweets?: { type: string; id: string }[] }[];
+        includes?: { users?: { id: string; username: string }[] };
+        meta?: { newest_id?: string; next_token?: string };
+      } | null;
+      const users = new Map((body?.includes?.users ?? []).map((u) => [u.id, u.username]));
+      newest ??= body?.meta?.newest_id ?? body?.data?.[0]?.id ?? null;
+      for (const post of body?.data ?? []) {
+        found.push({
+          remoteId: post.id,
+          remoteCid: null,
+          rootRemoteId: null,
+          rootRemoteCid: null,
+          inReplyToRemoteId: post.referenced_tweets?.find((r) => r.type === "replied_to")?.id ?? null,
+          authorHandle: users.get(post.author_id ?? "") ?? post.author_id ?? "unknown",
+          text: post.text,
+          writtenAt: new Date(post.created_at ?? deps.now().toISOString()),
+          visibility: null,
+        });
+      }
+      token = body?.meta?.next_token;
+      if (!position || !token) break;
+    }
+    found.reverse();
+    return { kind: "ok", messages: found, position: newest ?? position };
   },
   /** OAuth 2.0 tokens last two hours; the refresh token (scope offline.access) rotates. */
   refresh(channel, deps) {

@@ -57,7 +57,7 @@ export interface FakeNetworks {
   /** Scripted answers for the notification reads (GET), used once each, in order. */
   failReads(network: FakeNetwork, ...answers: ScriptedAnswer[]): void;
   /** A citizen writes to the account: it appears in the network's notifications. Returns its id (Mastodon) or URI (Bluesky). */
-  mention(network: "mastodon" | "bluesky", mention: FakeMention): string;
+  mention(network: "mastodon" | "bluesky" | "x", mention: FakeMention): string;
   /** Notification reads served, with their query strings. */
   reads: { network: FakeNetwork; query: string }[];
   /** Every post the networks accepted more than once (same key or same text on the same network). */
@@ -83,6 +83,9 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
   // Mastodon: notifications and statuses have increasing numeric ids, kept oldest first.
   let mastodonSeq = 100_000;
   const mastodonNotifications: { id: string; type: string; created_at: string; account: { id: string; acct: string; username: string }; status: unknown }[] = [];
+  // X: posts mentioning the account, kept oldest first, with increasing numeric ids.
+  let xSeq = 1_800_000_000_000_000_000n;
+  const xMentions: { id: string; text: string; author_id: string; username: string; created_at: string; referenced_tweets?: { type: string; id: string }[] }[] = [];
   // Bluesky: notifications kept oldest first by indexedAt.
   let blueskySeq = 0;
   const blueskyNotifications: { uri: string; cid: string; author: { did: string; handle: string }; reason: string; record: unknown; isRead: boolean; indexedAt: string; labels: never[] }[] = [];
@@ -123,7 +126,7 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
         if (!network) return send(404, { error: "Record not found" });
         calls.push({ network, path, at: Date.now() });
         const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.includes("getRecord");
-        const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications"));
+        const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions"));
         if (isRead) reads.push({ network, query: url.search });
         const scripted = isPost ? scripts.get(network)?.shift() : isRead ? readScripts.get(network)?.shift() : undefined;
         const json = (() => {
@@ -165,6 +168,27 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
             headers.link = `<${self}?max_id=${page[page.length - 1]!.id}>; rel="next", <${self}?min_id=${page[0]!.id}>; rel="prev"`;
           }
           return { status: 200, body: page, headers };
+        };
+        // GET /2/users/:id/mentions: newest first, since_id, max_results 5–100 (10 by default),
+        // pagination_token towards older posts; the authors in includes.users; X's rate-limit headers.
+        const xMentionPage = () => {
+          const max = Number(url.searchParams.get("max_results") ?? 10);
+          if (!Number.isInteger(max) || max < 5 || max > 100) return { status: 400, body: { title: "Invalid Request", detail: "max_results must be between 5 and 100", type: "about:blank", status: 400 } };
+          const since = url.searchParams.get("since_id");
+          const newestFirst = [...xMentions].reverse().filter((m) => since === null || BigInt(m.id) > BigInt(since));
+          const start = Number(url.searchParams.get("pagination_token") ?? 0);
+          const page = newestFirst.slice(start, start + max);
+          const headers = { "x-rate-limit-limit": "180", "x-rate-limit-remaining": "179", "x-rate-limit-reset": String(Math.floor(Date.now() / 1000) + 900) };
+          if (page.length === 0) return { status: 200, body: { meta: { result_count: 0 } }, headers };
+          return {
+            status: 200,
+            headers,
+            body: {
+              data: page.map(({ username: _username, ...m }) => m),
+              includes: { users: [...new Map(page.map((m) => [m.author_id, { id: m.author_id, username: m.username, name: m.username }])).values()] },
+              meta: { result_count: page.length, newest_id: page[0]!.id, oldest_id: page[page.length - 1]!.id, ...(start + max < newestFirst.length ? { next_token: String(start + max) } : {}) },
+            },
+          };
         };
         // app.bsky.notification.listNotifications: newest first, `cursor` pages towards older ones;
         // limit 50 by default, 1–100; `reasons` filters.
@@ -225,15 +249,19 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
               }
               if (req.headers.authorization !== "Bearer x-token") return { status: 401, body: { title: "Unauthorized", type: "about:blank", status: 401, detail: "Unauthorized" } };
               if (path.endsWith("/2/users/me")) return { status: 200, body: { data: { id: "1", name: "Cadence", username: "cadence" } } };
+              if (req.method === "GET" && path.endsWith("/2/users/1/mentions")) return xMentionPage();
               if (req.method === "GET" && path.endsWith("/2/users/1/tweets")) {
                 // X shortens links to t.co in what it returns.
                 const latest = posts.filter((p) => p.network === "x").slice(-20).reverse();
                 return { status: 200, body: { data: latest.map((p) => ({ id: p.id, text: p.text.replace(/https?:\/\/\S+/g, "https://t.co/abc123") })) } };
               }
               const text = field("text");
+              const replyTo = (json.reply as { in_reply_to_tweet_id?: string } | undefined)?.in_reply_to_tweet_id;
+              if (replyTo && !xMentions.some((m) => m.id === replyTo)) return { status: 400, body: { detail: "Invalid 'in_reply_to_tweet_id'", title: "Invalid Request", type: "about:blank", status: 400 } };
               if (posts.some((p) => p.network === "x" && p.text === text))
                 return { status: 403, body: { detail: "You are not allowed to create a Tweet with duplicate content.", type: "about:blank", title: "Forbidden", status: 403 } };
               const post = accept("x", text, null);
+              if (replyTo) post.inReplyTo = replyTo;
               return { status: 201, body: { data: { id: post.id, text } }, headers: { "x-rate-limit-remaining": "99", "x-rate-limit-reset": String(Math.floor(Date.now() / 1000) + 900) } };
             }
             case "bluesky": {
@@ -340,6 +368,11 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
     reads,
     mention(network, m) {
       const at = (m.at ?? new Date()).toISOString();
+      if (network === "x") {
+        const id = String(++xSeq);
+        xMentions.push({ id, text: `@cadence ${m.text}`, author_id: `u-${m.author}`, username: m.author, created_at: at, ...(m.inReplyTo ? { referenced_tweets: [{ type: "replied_to", id: m.inReplyTo }] } : {}) });
+        return id;
+      }
       if (network === "mastodon") {
         const statusId = String(++mastodonSeq);
         const account = { id: `acc-${m.author}`, acct: m.author, username: m.author.split("@")[0]! };

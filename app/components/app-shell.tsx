@@ -136,7 +136,8 @@ export function AppShell({
         </div>
       ) : null}
       {schedulerDown ? (
-        <div className="hold-banner" role="status" data-testid="scheduler-banner">
+        // Not a live region: it is part of the page as loaded, and a page's own status messages must stay the ones announced.
+        <div className="hold-banner" data-testid="scheduler-banner">
           <p>
             {t(schedulerDown === "restarting" ? "scheduler.banner.restarting" : "scheduler.banner.down")} <NavLink to="/publishing">{t("nav.publishing")}</NavLink>
           </p>

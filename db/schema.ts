@@ -321,6 +321,8 @@ export interface ConversationsTable {
   due_at: Date;
   first_response_at: Date | null;
   closed_at: Date | null;
+  replying_by: Defaulted<string | null>;
+  replying_until: Defaulted<Date | null>;
   version: Defaulted<number>;
   created_at: Timestamp;
   updated_at: Timestamp;

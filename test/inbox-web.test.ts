@@ -52,6 +52,7 @@ beforeAll(async () => {
   await makePasswordUser(ctx, { email: "admin@test.be", displayName: "Ada Admin", roles: ["admin"] });
   await makePasswordUser(ctx, { email: "viewer@test.be", displayName: "Victor Viewer", roles: ["viewer"] });
   await makePasswordUser(ctx, { email: "approver@test.be", displayName: "Anna Approver", roles: ["approver"] });
+  await makePasswordUser(ctx, { email: "colleague@test.be", displayName: "Colin Colleague", roles: ["responder"] });
   // July 2026, by hand: French answered after 60, 120 and 600 min (the last one late), one French
   // overdue without an answer, one closed as thanks; Dutch answered after 30 and 90 min.
   await conversation("a@fake.social", "fr", "2026-07-06T08:00:00Z", 60, 480);
@@ -195,6 +196,27 @@ describe("the early warning", () => {
     const after = (await approver.request("/inbox")).text;
     expect(after).toContain('data-testid="surge-banner"');
     expect(after).not.toContain("Hold all publishing</button>");
+  });
+});
+
+describe("someone else is answering", () => {
+  it("a conversation manager typing an answer is shown to the others on the page and every 15 s, for 90 s at most", async () => {
+    clock = new Date();
+    const id = await conversation("busy@fake.social", "fr", new Date(clock.getTime() - 60_000).toISOString(), null, 480);
+    const rita = await signedInClient(server.url, "responder@test.be", PASSWORD);
+    const colin = await signedInClient(server.url, "colleague@test.be", PASSWORD);
+    expect((await colin.request(`/inbox/${id}`)).text).not.toContain('data-testid="someone-replying"');
+    expect((await rita.request(`/inbox/${id}`, { form: { intent: "typing" } })).status).toBe(200);
+    expect((await colin.request(`/inbox/${id}`)).text).toContain("Rita Responder is writing an answer to this conversation right now.");
+    expect(JSON.parse((await colin.request(`/inbox/${id}/presence`)).text)).toEqual({ replying: "Rita Responder" });
+    // Rita does not see herself; Colin typing too does not take her place while hers runs.
+    expect(JSON.parse((await rita.request(`/inbox/${id}/presence`)).text)).toEqual({ replying: null });
+    await colin.request(`/inbox/${id}`, { form: { intent: "typing" } });
+    expect(JSON.parse((await colin.request(`/inbox/${id}/presence`)).text)).toEqual({ replying: "Rita Responder" });
+    clock = new Date(clock.getTime() + 91_000);
+    expect(JSON.parse((await colin.request(`/inbox/${id}/presence`)).text)).toEqual({ replying: null });
+    const viewer = await signedInClient(server.url, "viewer@test.be", PASSWORD);
+    expect((await viewer.request(`/inbox/${id}`, { form: { intent: "typing" } })).status).toBe(403);
   });
 });
 

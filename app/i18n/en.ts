@@ -431,6 +431,7 @@ export const en = {
   "publishing.banner": "Publishing is held ({scope}): {reason}",
   "nav.publishing": "Publishing",
   "nav.inbox": "Inbox",
+  "conversation.someoneReplying": "{name} is writing an answer to this conversation right now.",
   "alert.title": "Overdue conversations you were told about",
   "alert.item": "{channel} · due {time}",
   "alert.dismiss": "Dismiss",

@@ -432,6 +432,7 @@ export const fr: Catalogue = {
   "publishing.banner": "La publication est suspendue ({scope}) : {reason}",
   "nav.publishing": "Publication",
   "nav.inbox": "Messages",
+  "conversation.someoneReplying": "{name} est en train d'écrire une réponse à cette conversation.",
   "alert.title": "Conversations en retard qui vous ont été signalées",
   "alert.item": "{channel} · échéance {time}",
   "alert.dismiss": "Masquer",

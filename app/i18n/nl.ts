@@ -432,6 +432,7 @@ export const nl: Catalogue = {
   "publishing.banner": "Publiceren is opgeschort ({scope}): {reason}",
   "nav.publishing": "Publicatie",
   "nav.inbox": "Berichten",
+  "conversation.someoneReplying": "{name} schrijft op dit moment een antwoord in dit gesprek.",
   "alert.title": "Gesprekken te laat waarover u verwittigd werd",
   "alert.item": "{channel} · vervaldag {time}",
   "alert.dismiss": "Verbergen",

@@ -1,10 +1,11 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { DateTime } from "luxon";
 import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { useT } from "../i18n/react";
-import { actOnConversation, conversationView, sendReply, suggestedAnswers } from "../services/inbox.server";
+import { actOnConversation, conversationView, sendReply, someoneReplying, startedReplying, suggestedAnswers } from "../services/inbox.server";
 import { requirePermission } from "../services/session.server";
 import { readForm, refusalStatus } from "../services/validation.server";
 
@@ -18,7 +19,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const view = await conversationView(ctx, params.id ?? "");
   if (!view) throw new Response("Not Found", { status: 404 });
   const c = view.conversation;
-  const suggestions = await suggestedAnswers(ctx, c, view.messages);
+  const [suggestions, replying] = await Promise.all([suggestedAnswers(ctx, c, view.messages), someoneReplying(ctx, user, c.id)]);
   // "Use this answer" works without JavaScript: the page comes back with the answer in the box.
   const chosen = suggestions.find((s) => s.slug === new URL(request.url).searchParams.get("answer"))?.answer ?? "";
   const thread = [
@@ -46,6 +47,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     canAnswer: can(user.roles, "inbox.answer"),
     suggestions,
     chosen,
+    replying,
   };
 }
 
@@ -54,15 +56,39 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requirePermission(ctx, request, "inbox.answer");
   const form = Object.fromEntries(await readForm(request));
   const id = params.id ?? "";
+  if (form.intent === "typing") {
+    const typing = await startedReplying(ctx, user, id);
+    if (!typing.ok) return json({ ok: false as const, key: typing.key, intent: "typing", text: "" }, { status: refusalStatus(typing.key) });
+    return json({ ok: true as const, key: null, intent: "typing", text: "" });
+  }
   const result = form.intent === "reply" ? await sendReply(ctx, user, id, form) : await actOnConversation(ctx, user, id, form);
   const intent = typeof form.intent === "string" ? form.intent : "";
   if (!result.ok) return json({ ok: false as const, key: result.key, intent, text: typeof form.text === "string" ? form.text : "" }, { status: result.key === "api.error.notFound" ? 404 : refusalStatus(result.key) });
   return json({ ok: true as const, key: null, intent, text: "" });
 }
 
+/** Saying "I am typing" changes nothing on the page: no reload for it. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => (formData?.get("intent") === "typing" ? false : defaultShouldRevalidate);
+
 export default function ConversationPage() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  // "Someone else is answering this": asked every 15 s; our own typing is said at most every 30 s.
+  const presence = useFetcher<{ replying: string | null }>();
+  const typing = useFetcher();
+  const lastTyping = useRef(0);
+  const { load } = presence;
+  const conversationId = data.conversation.id;
+  useEffect(() => {
+    const timer = setInterval(() => load(`/inbox/${conversationId}/presence`), 15_000);
+    return () => clearInterval(timer);
+  }, [load, conversationId]);
+  const replying = presence.data ? presence.data.replying : data.replying;
+  const onTyping = () => {
+    if (Date.now() - lastTyping.current < 30_000) return;
+    lastTyping.current = Date.now();
+    typing.submit({ intent: "typing" }, { method: "post" });
+  };
   const navigation = useNavigation();
   const t = useT();
   const c = data.conversation;
@@ -87,7 +113,12 @@ export default function ConversationPage() {
           {t("conversation.about")} <Link to={`/items/${c.itemId}`}>{t("conversation.openPost")}</Link>
         </p>
       ) : null}
-      {result ? (
+      {replying ? (
+        <p role="status" className="form-error" data-testid="someone-replying">
+          {t("conversation.someoneReplying", { name: replying })}
+        </p>
+      ) : null}
+      {result && result.intent !== "typing" ? (
         <p role={result.ok ? "status" : "alert"} className={result.ok ? "form-ok" : "form-error"} data-testid="conversation-result">
           {result.ok ? t(result.intent === "reply" ? "conversation.sent" : "conversation.saved") : t(result.key)}
         </p>
@@ -145,6 +176,7 @@ export default function ConversationPage() {
               required
               aria-describedby="reply-hint"
               lang={c.language === "other" ? undefined : c.language}
+              onInput={onTyping}
               defaultValue={result && !result.ok && result.intent === "reply" ? result.text : data.chosen}
               key={result?.ok && result.intent === "reply" ? "sent" : `draft-${data.chosen.length}`}
             />

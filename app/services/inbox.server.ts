@@ -13,6 +13,9 @@ import {
   openConversationsOf,
   conversationsForReport,
   addOverdueAlerts,
+  clearReplying,
+  markReplying,
+  replyingNow,
   alertsToEmail,
   conversationsOfCitizen,
   dismissAlert,
@@ -360,7 +363,10 @@ export async function sendReply(ctx: AppContext, user: User, conversationId: str
     outcome = { kind: "unknown", code: "outcome_unknown", detail: error instanceof Error ? error.message : String(error) };
   }
   const state = await recordReplyOutcome(ctx, started, claimedBy, outcome, actorOf(user));
-  if (state === "sent") return { ok: true, state };
+  if (state === "sent") {
+    await clearReplying(ctx.db, conversationId, user.id);
+    return { ok: true, state };
+  }
   return { ok: false, key: state === "unconfirmed" ? "inbox.error.replyUnknown" : "inbox.error.replyFailed", state };
 }
 
@@ -528,4 +534,21 @@ export async function myAlerts(ctx: AppContext, user: User) {
 
 export async function dismissMyAlert(ctx: AppContext, user: User, id: string): Promise<InboxResult> {
   return (await dismissAlert(ctx.db, user.id, id)) ? { ok: true } : { ok: false, key: "api.error.notFound" };
+}
+
+/** How long "is writing an answer" lasts without a new sign (the page renews it while typing). */
+export const REPLYING_MS = 90_000;
+
+/** Says that `user` is writing an answer to the conversation (shown to the others for 90 s). */
+export async function startedReplying(ctx: AppContext, user: User, conversationId: string): Promise<InboxResult> {
+  if (!can(user.roles, "inbox.answer")) return { ok: false, key: "error.forbidden.body" };
+  if (!(await findConversation(ctx.db, conversationId))) return { ok: false, key: "api.error.notFound" };
+  const now = ctx.now();
+  await markReplying(ctx.db, conversationId, user.id, now, new Date(now.getTime() + REPLYING_MS));
+  return { ok: true };
+}
+
+/** Who else is writing an answer to this conversation now (the page asks every 15 s). */
+export async function someoneReplying(ctx: AppContext, user: User, conversationId: string): Promise<string | null> {
+  return await replyingNow(ctx.db, conversationId, user.id, ctx.now());
 }

@@ -39,6 +39,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       due_at timestamptz not null,
       first_response_at timestamptz,
       closed_at timestamptz,
+      -- Who is writing an answer right now (shown to the others), until when.
+      replying_by uuid references users(id) on delete set null,
+      replying_until timestamptz,
       version integer not null default 1,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),

@@ -518,3 +518,35 @@ export async function dismissAlert(db: Db, userId: string, id: string): Promise<
   const done = await db.updateTable("conversation_alerts").set({ dismissed_at: sql<Date>`now()` }).where("id", "=", id).where("user_id", "=", userId).where("dismissed_at", "is", null).executeTakeFirst();
   return Number(done.numUpdatedRows) === 1;
 }
+
+/**
+ * "I am writing an answer": kept until `until`, unless someone else's mark is still running (then
+ * theirs stays). Does not change the conversation's version: it is presence, not an edit.
+ */
+export async function markReplying(db: Db, id: string, userId: string, now: Date, until: Date): Promise<void> {
+  await db
+    .updateTable("conversations")
+    .set({ replying_by: userId, replying_until: until })
+    .where("id", "=", id)
+    .where((eb) => eb.or([eb("replying_by", "is", null), eb("replying_by", "=", userId), eb("replying_until", "<", now)]))
+    .execute();
+}
+
+/** Who else is writing an answer to a conversation now, if anyone. */
+export async function replyingNow(db: Db, id: string, exceptUserId: string, now: Date): Promise<string | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const row = await db
+    .selectFrom("conversations as c")
+    .innerJoin("users as u", "u.id", "c.replying_by")
+    .select("u.display_name")
+    .where("c.id", "=", id)
+    .where("c.replying_by", "<>", exceptUserId)
+    .where("c.replying_until", ">", now)
+    .executeTakeFirst();
+  return row?.display_name ?? null;
+}
+
+/** The mark ends with the answer sent. */
+export async function clearReplying(db: Db, id: string, userId: string): Promise<void> {
+  await db.updateTable("conversations").set({ replying_by: null, replying_until: null }).where("id", "=", id).where("replying_by", "=", userId).execute();
+}

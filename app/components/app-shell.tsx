@@ -1,4 +1,5 @@
 import { Form, NavLink, useFetcher, useLocation } from "@remix-run/react";
+import { HoldAllButton } from "./hold-all-button";
 import { useEffect, type ReactNode } from "react";
 import { can, isRole } from "../domain/permissions";
 import { UI_LANGUAGES } from "../i18n";
@@ -125,14 +126,7 @@ export function AppShell({
           <p>
             {t("surge.banner", { count: surge.count, usual: surge.usual })} <NavLink to="/inbox/surge">{t("surge.see")}</NavLink>
           </p>
-          {surge.canHold ? (
-            <Form method="post" action="/publishing" className="inline-form">
-              <input type="hidden" name="intent" value="hold" />
-              <input type="hidden" name="scope" value="all" />
-              <input type="hidden" name="reason" value={t("surge.holdReason")} />
-              <button type="submit">{t("surge.hold")}</button>
-            </Form>
-          ) : null}
+          {surge.canHold ? <HoldAllButton /> : null}
         </div>
       ) : null}
       {schedulerDown ? (

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { HoldAllButton } from "../components/hold-all-button";
 import { DateTime } from "luxon";
 import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
@@ -32,14 +33,7 @@ export default function SurgePage() {
       <p role="status" data-testid="surge-status">
         {t("surge.status", { count: data.count, usual: data.usual })} {data.surge ? null : t("surge.calm")}
       </p>
-      {data.surge && data.canHold ? (
-        <Form method="post" action="/publishing">
-          <input type="hidden" name="intent" value="hold" />
-          <input type="hidden" name="scope" value="all" />
-          <input type="hidden" name="reason" value={t("surge.holdReason")} />
-          <button type="submit">{t("surge.hold")}</button>
-        </Form>
-      ) : null}
+      {data.surge && data.canHold ? <HoldAllButton /> : null}
       <ul className="conversation-thread" data-testid="surge-messages">
         {data.messages.map((m, i) => (
           <li key={`${m.conversationId}-${i}`}>

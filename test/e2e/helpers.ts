@@ -1,4 +1,4 @@
-import type { BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { expect } from "vitest";
 
 export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
@@ -16,6 +16,12 @@ export async function newSignedInPage(context: BrowserContext, baseUrl: string, 
   });
   await signIn(page, baseUrl, email, password);
   return page;
+}
+
+/** A page of its own (a fresh context, as another person would have) signed in as `email`. */
+export async function pageAs(browser: Browser, baseUrl: string, email: string, password: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  return await newSignedInPage(context, baseUrl, email, password);
 }
 
 /** The month grid cell (background) of a date, given the first date the grid shows. */

@@ -13,7 +13,7 @@ import { makeApiChannel } from "../publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
 import { startTestServer } from "../setup/web";
 import { launchBrowser } from "./browser";
-import { expectText, newSignedInPage } from "./helpers";
+import { expectText, pageAs } from "./helpers";
 
 let t: TestDatabase;
 let ctx: AppContext;
@@ -58,10 +58,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function as(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
-  return await newSignedInPage(context, server.url, email, PASSWORD);
-}
+const as = (email: string): Promise<Page> => pageAs(browser, server.url, email, PASSWORD);
 
 describe("the inbox in a browser", () => {
   it("a conversation manager finds the French message in the French queue, assigns it, answers it once, and it leaves the queue; axe finds nothing serious", async () => {

@@ -11,7 +11,7 @@ import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates } fro
 import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
 import { startTestServer } from "../setup/web";
 import { launchBrowser } from "./browser";
-import { expectText, newSignedInPage } from "./helpers";
+import { expectText, pageAs } from "./helpers";
 
 let t: TestDatabase;
 let ctx: AppContext;
@@ -45,10 +45,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function as(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
-  return await newSignedInPage(context, server.url, email, PASSWORD);
-}
+const as = (email: string): Promise<Page> => pageAs(browser, server.url, email, PASSWORD);
 
 async function publishFor(ms: number) {
   const controller = new AbortController();

@@ -22,6 +22,8 @@ export async function listCollectableChannels(db: Db, networks: readonly string[
     .selectAll("channels")
     .select(["inbox_cursors.position", "inbox_cursors.not_before", "inbox_cursors.failures", "inbox_cursors.polled_at", "inbox_cursors.last_error_code"])
     .where("channels.active", "=", true)
+    // A channel without credentials has no account to read (in demo mode it publishes to the outbox).
+    .where("channels.credentials_encrypted", "is not", null)
     .where("channels.network", "in", networks as Channel["network"][])
     .orderBy("channels.name")
     .execute();

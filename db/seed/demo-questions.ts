@@ -7,6 +7,9 @@ export interface DemoQuestion {
   keywordsNl: string[];
   urlFr?: string;
   urlNl?: string;
+  /** The reference answers the inbox offers. */
+  answerFr?: string;
+  answerNl?: string;
   volume: number;
 }
 
@@ -17,6 +20,8 @@ export const demoQuestions: DemoQuestion[] = [
     nl: "Wanneer krijg ik mijn belastingterugbetaling?",
     keywordsFr: ["remboursement", "rembourser", "remboursé", "excédent", "trop payé", "trop-perçu", "reverser", "restitution"],
     keywordsNl: ["terugbetaling", "terugbetalen", "terugbetaald", "teruggave", "teruggestort", "teveel betaald", "geld terug"],
+    answerFr: "Le remboursement arrive en général dans les trois mois qui suivent l'avertissement-extrait de rôle, sur le compte que vous avez communiqué.",
+    answerNl: "De terugbetaling komt meestal binnen drie maanden na het aanslagbiljet, op de rekening die u hebt doorgegeven.",
     volume: 18400,
   },
   {
@@ -25,6 +30,8 @@ export const demoQuestions: DemoQuestion[] = [
     nl: "Hoe meld ik me aan op MyMinfin?",
     keywordsFr: ["myminfin", "connexion", "connecter", "itsme", "carte d'identité", "lecteur de carte"],
     keywordsNl: ["myminfin", "aanmelden", "inloggen", "itsme", "eid", "kaartlezer"],
+    answerFr: "Connectez-vous à MyMinfin avec itsme ou votre carte d'identité et un lecteur de carte. En cas de problème, le helpdesk vous aide au 02 572 57 57.",
+    answerNl: "Meld u aan op MyMinfin met itsme of uw identiteitskaart en een kaartlezer. Bij problemen helpt de helpdesk u op 02 572 57 57.",
     volume: 15200,
   },
   {

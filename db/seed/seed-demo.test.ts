@@ -19,7 +19,10 @@ afterAll(async () => {
 describe("demo seed", () => {
   it("creates users, channels, about twenty questions and two months of FR/NL posts in every planning state", async () => {
     expect(await seedDemo(t.db, NOW)).toEqual({ created: true, items: 50 });
-    expect(await t.db.selectFrom("users").select("email").execute()).toHaveLength(4);
+    expect(await t.db.selectFrom("users").select("email").execute()).toHaveLength(5);
+    // The inbox has something to triage: French, Dutch and another language.
+    const queues = await t.db.selectFrom("conversations").select("language").execute();
+    expect(queues.map((q) => q.language).sort()).toEqual(["fr", "fr", "nl", "nl", "other"]);
     const questions = await t.db.selectFrom("recurring_questions").select("slug").execute();
     expect(questions.length).toBeGreaterThanOrEqual(18);
     const channels = await t.db.selectFrom("channels").select(["network", "language"]).execute();

@@ -12,6 +12,8 @@ import { tagItem, upsertQuestionVolumes, upsertRecurringQuestion } from "../repo
 import { findUserByEmail, insertUser } from "../repositories/users";
 import type { ChannelLanguage, ItemStatus, Network, Role, UiLanguage, VariantStatus } from "../schema";
 import { demoQuestions } from "./demo-questions";
+import { insertConversation, insertInboxMessage } from "../repositories/inbox";
+import { responseDeadline } from "../../app/domain/response-deadline";
 import { demoDayNotes, demoPosts } from "./demo-posts";
 
 export interface DemoAccount {
@@ -28,6 +30,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { email: "editor@demo.cadence.test", displayName: "Sophie Lambert", roles: ["editor"], uiLanguage: "fr", password: "demo-editor-cadence" },
   { email: "translator@demo.cadence.test", displayName: "Pieter Janssens", roles: ["translator"], uiLanguage: "nl", password: "demo-translator-cadence" },
   { email: "approver@demo.cadence.test", displayName: "Nathalie Dubois", roles: ["approver"], uiLanguage: "fr", password: "demo-approver-cadence" },
+  { email: "responder@demo.cadence.test", displayName: "Inès Laurent", roles: ["responder"], uiLanguage: "fr", password: "demo-responder-cadence" },
 ];
 
 const DEMO_CHANNELS: { key: string; network: Network; language: ChannelLanguage; name: string; handle: string; baseUrl?: string }[] = [
@@ -86,6 +89,8 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
         keywords_nl: q.keywordsNl,
         url_fr: q.urlFr ?? null,
         url_nl: q.urlNl ?? null,
+        answer_fr: q.answerFr ?? null,
+        answer_nl: q.answerNl ?? null,
         monthly_volume: q.volume,
       });
       questionIds.set(q.slug, row.id);
@@ -216,6 +221,21 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
       if (check.ok && check.item) await syncPublications(tx, check.item, itemVariants, check.texts);
       count++;
     }
+    // The inbox: what citizens wrote to the demo's X accounts in the last day and a half.
+    const demoMessages: { channel: string; author: string; hoursAgo: number; text: string; language: "fr" | "nl" | "other" }[] = [
+      { channel: "x-fr", author: "marie_dupont", hoursAgo: 2, language: "fr", text: "Bonjour, je n'arrive pas à me connecter à MyMinfin avec itsme depuis ce matin. C'est normal ?" },
+      { channel: "x-nl", author: "jan_peeters", hoursAgo: 0.5, language: "nl", text: "Goedemiddag, wanneer krijg ik mijn terugbetaling? Mijn aangifte is al in mei ingediend." },
+      { channel: "x-fr", author: "luc_m", hoursAgo: 5, language: "fr", text: "Merci pour le rappel de la date limite, très utile !" },
+      { channel: "x-nl", author: "an_devos", hoursAgo: 30, language: "nl", text: "Waar vind ik het voorstel van vereenvoudigde aangifte in MyMinfin?" },
+      { channel: "x-fr", author: "expat_in_bxl", hoursAgo: 3, language: "other", text: "Hello, I moved to Brussels this year. Do I need to file a Belgian tax return?" },
+    ];
+    for (const [i, m] of demoMessages.entries()) {
+      const at = new Date(now.getTime() - m.hoursAgo * 3_600_000);
+      const channelId = channels.get(m.channel)!.id;
+      const conversation = await insertConversation(tx, { channelId, citizenHandle: m.author, contentItemId: null, language: m.language, at, dueAt: responseDeadline(at) });
+      await insertInboxMessage(tx, { conversationId: conversation.id, channelId, remoteId: `demo-${i + 1}`, remoteCid: null, rootRemoteId: null, rootRemoteCid: null, inReplyToRemoteId: null, authorHandle: m.author, text: m.text, language: m.language, visibility: null, writtenAt: at });
+    }
+
     await insertAuditEvent(tx, {
       actorId: null,
       actorLabel: "system",

@@ -100,6 +100,26 @@ describe("collecting what citizens write", () => {
     expect(fake.posts.filter((p) => p.inReplyTo && ids.includes(p.inReplyTo)).map((p) => p.text)).toEqual(["@burger0 Het aanslagbiljet komt in uw eBox.", "@burger1 Het aanslagbiljet komt in uw eBox."]);
   });
 
+  it("Bluesky: an expired access token is renewed with refreshSession, not a new session; new credentials get a new session", async () => {
+    const before = { ...fake.blueskySessions };
+    fake.mention("bluesky", { author: "expiry.bsky.social", text: "Bonjour, ma session MyMinfin expire tout le temps." });
+    fake.expireBlueskyAccess();
+    expect(await collect(10)).toMatchObject({ collected: 1 });
+    expect(fake.blueskySessions).toEqual({ created: before.created, refreshed: before.refreshed + 1 });
+    // Answering after another expiry: refreshed again, and the answer goes out once.
+    const uri = fake.mention("bluesky", { author: "expiry2.bsky.social", text: "Waar vind ik mijn aanslagbiljet?" });
+    await collect(10);
+    fake.expireBlueskyAccess();
+    expect(await sendReply(ctx, responder, (await conversationOf(bluesky.id, uri)).id, { text: "In uw eBox." })).toEqual({ ok: true, state: "sent" });
+    expect(fake.blueskySessions).toEqual({ created: before.created, refreshed: before.refreshed + 2 });
+    expect(fake.posts.filter((p) => p.inReplyTo === uri)).toHaveLength(1);
+    // The channel's credentials change: the next call starts a session with them.
+    const { encryptCredentials } = await import("../app/services/credentials-crypto.server");
+    await t.db.updateTable("channels").set({ credentials_encrypted: encryptCredentials(ctx.config.credentialsKey, bluesky.id, JSON.stringify({ identifier: "cadence.test", appPassword: "new-app-password" })) }).where("id", "=", bluesky.id).execute();
+    await collect(10);
+    expect(fake.blueskySessions.created).toBe(before.created + 1);
+  });
+
   it("a copy read again (a crash before the position was saved, or two collectors at once) is stored once", async () => {
     const id = fake.mention("mastodon", { author: "again@fake.social", text: "Est-ce que les frais de garde sont déductibles ?" });
     await t.db.updateTable("inbox_cursors").set({ position: null }).where("channel_id", "=", mastodon.id).execute();

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PublishOutcome } from "./types";
@@ -20,16 +20,37 @@ export function newTid(now: Date): string {
 
 interface Session {
   accessJwt: string;
+  refreshJwt: string | null;
   did: string;
   handle: string;
   pds: string;
 }
 
-/** Sessions are cached per channel: createSession is limited to a few dozen calls per account and day. */
+/**
+ * Sessions are cached per channel and credentials (new credentials, new session): createSession is
+ * limited to a few dozen calls per account and day, so an expired access token is renewed with
+ * refreshSession, and a new session is created only when that fails.
+ */
 const sessions = new Map<string, Session>();
+const sessionKey = (channel: AdapterChannel) =>
+  `${channel.id}:${createHash("sha256").update(`${channel.baseUrl ?? ""}\u0000${channel.credentials.identifier ?? channel.handle}\u0000${channel.credentials.appPassword ?? ""}`).digest("hex")}`;
+
+/** Renews an expired access token with the session's refresh token (com.atproto.server.refreshSession); else a new session. */
+async function renewed(channel: AdapterChannel, deps: AdapterDeps, expired: Session): Promise<Session | PublishOutcome> {
+  if (expired.refreshJwt) {
+    const r = await httpCall(deps.fetch, `${expired.pds}/xrpc/com.atproto.server.refreshSession`, { method: "POST", headers: { authorization: `Bearer ${expired.refreshJwt}` } }, deps.timeoutMs);
+    const j = r.ok ? (r.json as { accessJwt?: string; refreshJwt?: string; did?: string; handle?: string } | null) : null;
+    if (r.ok && r.response.status === 200 && j?.accessJwt) {
+      const s = { ...expired, accessJwt: j.accessJwt, refreshJwt: j.refreshJwt ?? null, handle: j.handle ?? expired.handle };
+      sessions.set(sessionKey(channel), s);
+      return s;
+    }
+  }
+  return await session(channel, deps, true);
+}
 
 async function session(channel: AdapterChannel, deps: AdapterDeps, fresh = false): Promise<Session | PublishOutcome> {
-  const cached = sessions.get(channel.id);
+  const cached = sessions.get(sessionKey(channel));
   if (cached && !fresh) return cached;
   const pds = (channel.baseUrl ?? DEFAULT_PDS).replace(/\/+$/, "");
   const r = await httpCall(
@@ -39,10 +60,10 @@ async function session(channel: AdapterChannel, deps: AdapterDeps, fresh = false
     deps.timeoutMs,
   );
   if (!r.ok) return r.sent === false ? { kind: "retry", code: r.code, detail: r.detail } : { kind: "retry", code: r.code, detail: r.detail };
-  const j = r.json as { accessJwt?: string; did?: string; handle?: string } | null;
+  const j = r.json as { accessJwt?: string; refreshJwt?: string; did?: string; handle?: string } | null;
   if (r.response.status === 200 && j?.accessJwt && j.did) {
-    const s = { accessJwt: j.accessJwt, did: j.did, handle: j.handle ?? channel.handle, pds };
-    sessions.set(channel.id, s);
+    const s = { accessJwt: j.accessJwt, refreshJwt: j.refreshJwt ?? null, did: j.did, handle: j.handle ?? channel.handle, pds };
+    sessions.set(sessionKey(channel), s);
     return s;
   }
   const detail = errorText(r.json, r.body, `HTTP ${r.response.status}`);
@@ -109,7 +130,7 @@ export const blueskyAdapter: ChannelAdapter = {
       const detail = errorText(r.json, r.body, `HTTP ${status}`);
       if (status === 200) return { kind: "published", remoteId: j?.uri ?? rkey, remoteUrl: `https://bsky.app/profile/${s.handle}/post/${rkey}` };
       if (status === 400 && j?.error === "ExpiredToken" && attempt === 0) {
-        const again = await session(input.channel, deps, true);
+        const again = await renewed(input.channel, deps, s);
         if (!isSession(again)) return again;
         s = again;
         continue;
@@ -140,7 +161,8 @@ export const blueskyAdapter: ChannelAdapter = {
    * indexedAt and URI); a round reads back until it reaches it. The first round reads one page.
    */
   async collect(channel, position, deps, options) {
-    const s = await session(channel, deps);
+    let s = await session(channel, deps);
+    let renewedThisRound = false;
     if (!isSession(s)) return s.kind === "failed" ? s : { kind: "retry", code: "code" in s ? s.code : "network.server", detail: "detail" in s ? s.detail : "no session", ...(s.kind === "retry" ? { notBefore: s.notBefore } : {}) };
     const [sinceAt = "", sinceUri = ""] = position ? position.split("|") : [];
     const found: IncomingMessage[] = [];
@@ -158,8 +180,14 @@ export const blueskyAdapter: ChannelAdapter = {
       if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: parseResetHeader(r.response.headers.get("ratelimit-reset"), "epoch", deps.now()) };
       if (status >= 500) return { kind: "retry", code: "network.server", detail };
       if (status === 400 && (r.json as { error?: string } | null)?.error === "ExpiredToken") {
-        sessions.delete(channel.id);
-        return { kind: "retry", code: "auth.invalid", detail };
+        // Renewed once a round; a second expiry in the same round waits for the next one.
+        if (renewedThisRound) return { kind: "retry", code: "auth.invalid", detail };
+        renewedThisRound = true;
+        const again = await renewed(channel, deps, s);
+        if (!isSession(again)) return { kind: "retry", code: "auth.invalid", detail };
+        s = again;
+        page--;
+        continue;
       }
       if (status !== 200) return { kind: "failed", code: "auth.invalid", detail, reconnect: status === 401 };
       const body = r.json as { cursor?: string; notifications?: BlueskyNotification[] } | null;

@@ -58,6 +58,9 @@ export interface FakeNetworks {
   failReads(network: FakeNetwork, ...answers: ScriptedAnswer[]): void;
   /** A citizen writes to the account: it appears in the network's notifications. Returns its id (Mastodon) or URI (Bluesky). */
   mention(network: "mastodon" | "bluesky" | "x", mention: FakeMention): string;
+  /** Bluesky: the access token expires (the next call with it answers ExpiredToken); counts of session calls. */
+  expireBlueskyAccess(): void;
+  blueskySessions: { created: number; refreshed: number };
   /** Notification reads served, with their query strings. */
   reads: { network: FakeNetwork; query: string }[];
   /** Every post the networks accepted more than once (same key or same text on the same network). */
@@ -79,6 +82,10 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
   const xCodes = new Map<string, { challenge: string; redirect: string }>();
   const fbCodes = new Set<string>();
   const readScripts = new Map<FakeNetwork, ScriptedAnswer[]>();
+  // Bluesky's session: access tokens expire and are renewed with the refresh token, which rotates.
+  let bskyGeneration = 1;
+  let bskyAccessExpired = false;
+  const blueskySessions = { created: 0, refreshed: 0 };
   const reads: FakeNetworks["reads"] = [];
   // Mastodon: notifications and statuses have increasing numeric ids, kept oldest first.
   let mastodonSeq = 100_000;
@@ -125,7 +132,7 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
         };
         if (!network) return send(404, { error: "Record not found" });
         calls.push({ network, path, at: Date.now() });
-        const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.includes("getRecord");
+        const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord");
         const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions"));
         if (isRead) reads.push({ network, query: url.search });
         const scripted = isPost ? scripts.get(network)?.shift() : isRead ? readScripts.get(network)?.shift() : undefined;
@@ -265,8 +272,21 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
               return { status: 201, body: { data: { id: post.id, text } }, headers: { "x-rate-limit-remaining": "99", "x-rate-limit-reset": String(Math.floor(Date.now() / 1000) + 900) } };
             }
             case "bluesky": {
-              if (path.endsWith("createSession")) return { status: 200, body: { accessJwt: "bsky-access", refreshJwt: "bsky-refresh", handle: "cadence.test", did: "did:plc:cadence" } };
-              if (req.headers.authorization !== "Bearer bsky-access") return { status: 400, body: { error: "InvalidToken", message: "Token could not be verified" } };
+              if (path.endsWith("createSession")) {
+                blueskySessions.created++;
+                bskyAccessExpired = false;
+                return { status: 200, body: { accessJwt: `bsky-access-${bskyGeneration}`, refreshJwt: `bsky-refresh-${bskyGeneration}`, handle: "cadence.test", did: "did:plc:cadence" } };
+              }
+              if (path.endsWith("refreshSession")) {
+                if (req.headers.authorization !== `Bearer bsky-refresh-${bskyGeneration}`) return { status: 400, body: { error: "ExpiredToken", message: "Token has expired" } };
+                blueskySessions.refreshed++;
+                bskyGeneration++;
+                bskyAccessExpired = false;
+                return { status: 200, body: { accessJwt: `bsky-access-${bskyGeneration}`, refreshJwt: `bsky-refresh-${bskyGeneration}`, handle: "cadence.test", did: "did:plc:cadence" } };
+              }
+              const token = /^Bearer bsky-access-(\d+)$/.exec(String(req.headers.authorization ?? ""));
+              if (token && (Number(token[1]) < bskyGeneration || bskyAccessExpired)) return { status: 400, body: { error: "ExpiredToken", message: "Token has expired" } };
+              if (!token || Number(token[1]) !== bskyGeneration) return { status: 400, body: { error: "InvalidToken", message: "Token could not be verified" } };
               if (path.includes("getRecord")) {
                 const rkey = url.searchParams.get("rkey") ?? "";
                 return blueskyRecords.has(rkey)
@@ -361,6 +381,11 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
     webhookSecret: WEBHOOK_SECRET,
     fail(network, ...answers) {
       scripts.set(network, [...(scripts.get(network) ?? []), ...answers]);
+    },
+    blueskySessions,
+    expireBlueskyAccess() {
+      // The access token expires; the session's refresh token still works, once.
+      bskyAccessExpired = true;
     },
     failReads(network, ...answers) {
       readScripts.set(network, [...(readScripts.get(network) ?? []), ...answers]);

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { CloseReason, ConversationState } from "../app/domain/conversation-triage";
 import type { Role } from "../app/domain/permissions";
 
 /** Columns the database fills in on insert. */
@@ -293,8 +294,7 @@ export interface SchedulerHeartbeatsTable {
 }
 
 export type ConversationLanguage = "fr" | "nl" | "other";
-export type ConversationState = "new" | "assigned" | "waiting" | "answered" | "closed";
-export type CloseReason = "spam" | "thanks" | "off_topic" | "handled_elsewhere";
+export type { CloseReason, ConversationState };
 export type ReplyState = "sending" | "sent" | "failed" | "unconfirmed";
 
 export interface InboxCursorsTable {

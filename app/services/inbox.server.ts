@@ -49,12 +49,12 @@ import type { AdapterDeps, AdapterNetwork, CollectOutcome, IncomingMessage, Publ
 import { toCsv, type CsvSeparator } from "../domain/csv";
 import { messageLanguage } from "../domain/message-language";
 import { responseTimeStats, type ResponseStats } from "../domain/response-times";
-import { brusselsMonthRange } from "../domain/time/brussels";
 import { can } from "../domain/permissions";
 import { responseDeadline } from "../domain/response-deadline";
 import { detectSurge } from "../domain/surge";
+import { triagePatch } from "../domain/conversation-triage";
 import { isUiLanguage, translator, type MessageKey } from "../i18n";
-import { BRUSSELS_ZONE } from "../domain/time/brussels";
+import { BRUSSELS_ZONE, brusselsMonthRange } from "../domain/time/brussels";
 import { actorOf, audit } from "./audit.server";
 import { listQuestions, suggestTags } from "./questions.server";
 import type { AppContext } from "./context.server";
@@ -253,25 +253,7 @@ export async function actOnConversation(ctx: AppContext, user: User, id: string,
       await audit(tx, actorOf(user), { action: "conversation.noted", subjectType: "conversation", subjectId: id, after: { length: a.text.length } });
       return { ok: true };
     }
-    const open = conversation.state !== "closed";
-    const patch =
-      a.intent === "assign"
-        ? open
-          ? { assignee_id: a.assignee === "me" ? user.id : null, state: conversation.state === "new" || conversation.state === "assigned" ? (a.assignee === "me" ? ("assigned" as const) : ("new" as const)) : conversation.state }
-          : null
-        : a.intent === "wait"
-          ? open
-            ? { state: "waiting" as const }
-            : null
-          : a.intent === "close"
-            ? open
-              ? { state: "closed" as const, close_reason: a.reason, closed_at: ctx.now() }
-              : null
-            : a.intent === "reopen"
-              ? open
-                ? null
-                : { state: conversation.assignee_id ? ("assigned" as const) : ("new" as const), close_reason: null, closed_at: null }
-              : { language: a.language };
+    const patch = triagePatch(conversation, a, user.id, ctx.now());
     if (!patch) return { ok: false, key: "inbox.error.state" };
     const updated = await updateConversation(tx, id, a.version, patch);
     if (!updated) return { ok: false, key: "inbox.error.changed" };

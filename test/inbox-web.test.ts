@@ -9,7 +9,7 @@ import { SMTPServer } from "smtp-server";
 import { alertOverdueConversations, collectInbox, purgeExpiredConversations } from "../app/services/inbox.server";
 import { openApiDocument } from "../app/services/openapi.server";
 import { adapterDeps } from "../app/services/publishing.server";
-import { insertConversation, insertInboxMessage } from "../db/repositories/inbox";
+import { startConversation } from "../db/repositories/inbox";
 import type { Channel, User } from "../db/schema";
 import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
 import { makePasswordUser } from "./factories";
@@ -33,8 +33,7 @@ const PASSWORD = "correct horse battery";
 /** A conversation that arrived at `arrived` (Brussels, July 2026), answered after `answeredAfter` minutes. */
 async function conversation(handle: string, language: "fr" | "nl", arrived: string, answeredAfter: number | null, dueAfterMinutes: number, state: "answered" | "closed" | "new" = answeredAfter === null ? "new" : "answered") {
   const at = new Date(arrived);
-  const c = await insertConversation(t.db, { channelId: mastodon.id, citizenHandle: handle, contentItemId: null, language, at, dueAt: new Date(at.getTime() + dueAfterMinutes * 60_000) });
-  await insertInboxMessage(t.db, { conversationId: c.id, channelId: mastodon.id, remoteId: `r-${handle}-${arrived}`, remoteCid: null, rootRemoteId: null, rootRemoteCid: null, inReplyToRemoteId: null, authorHandle: handle, text: `Message de ${handle}`, language, visibility: null, writtenAt: at });
+  const c = await startConversation(t.db, { channelId: mastodon.id, citizenHandle: handle, language, at, dueAt: new Date(at.getTime() + dueAfterMinutes * 60_000), remoteId: `r-${handle}-${arrived}`, text: `Message de ${handle}` });
   await t.db
     .updateTable("conversations")
     .set({ state, first_response_at: answeredAfter === null ? null : new Date(at.getTime() + answeredAfter * 60_000), closed_at: state === "closed" ? new Date(at.getTime() + 60_000) : null, updated_at: at })

@@ -4,7 +4,7 @@ import { can, ROLES, type Action, type Role } from "../app/domain/permissions";
 import type { RunningWebServer } from "../app/server/web.server";
 import { createApiToken } from "../app/services/api.server";
 import type { AppContext } from "../app/services/context.server";
-import { insertConversation, insertInboxMessage } from "../db/repositories/inbox";
+import { startConversation } from "../db/repositories/inbox";
 import type { User } from "../db/schema";
 import { makeChannel, makeItem, makePasswordUser } from "./factories";
 import { makeApiChannel, makeScheduledItems } from "./publishing-factories";
@@ -114,8 +114,7 @@ beforeAll(async () => {
   const [scheduled] = await makeScheduledItems(t.db, author, users.approver, [outbox], { count: 1, localDate: "2030-05-13" });
   const publication = await t.db.selectFrom("publications").select("id").where("content_item_id", "=", scheduled!).executeTakeFirstOrThrow();
   publicationId = publication.id;
-  const conversation = await insertConversation(t.db, { channelId: channel.id, citizenHandle: "citizen@matrix.test", contentItemId: null, language: "fr", at: new Date(), dueAt: new Date() });
-  await insertInboxMessage(t.db, { conversationId: conversation.id, channelId: channel.id, remoteId: "m-1", remoteCid: null, rootRemoteId: null, rootRemoteCid: null, inReplyToRemoteId: null, authorHandle: "citizen@matrix.test", text: "Bonjour", language: "fr", visibility: null, writtenAt: new Date() });
+  const conversation = await startConversation(t.db, { channelId: channel.id, citizenHandle: "citizen@matrix.test", language: "fr", at: new Date(), dueAt: new Date(), remoteId: "m-1", text: "Bonjour" });
   conversationId = conversation.id;
   server = await startTestServer(ctx);
   for (const role of ROLES) {

@@ -56,17 +56,6 @@ export async function saveCursor(
     .execute();
 }
 
-export async function insertConversation(
-  db: Db,
-  values: { channelId: string; citizenHandle: string; contentItemId: string | null; language: ConversationLanguage; at: Date; dueAt: Date },
-): Promise<Conversation> {
-  return await db
-    .insertInto("conversations")
-    .values({ channel_id: values.channelId, citizen_handle: values.citizenHandle, content_item_id: values.contentItemId, language: values.language, first_message_at: values.at, last_message_at: values.at, due_at: values.dueAt })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
 export interface NewInboxMessage {
   conversationId: string;
   channelId: string;
@@ -82,29 +71,6 @@ export interface NewInboxMessage {
   writtenAt: Date;
 }
 
-/** Stores a message once: a copy collected again (after a crash) is dropped by its unique key. */
-export async function insertInboxMessage(db: Db, m: NewInboxMessage): Promise<boolean> {
-  const inserted = await db
-    .insertInto("inbox_messages")
-    .values({
-      conversation_id: m.conversationId,
-      channel_id: m.channelId,
-      remote_id: m.remoteId,
-      remote_cid: m.remoteCid,
-      root_remote_id: m.rootRemoteId,
-      root_remote_cid: m.rootRemoteCid,
-      in_reply_to_remote_id: m.inReplyToRemoteId,
-      author_handle: m.authorHandle,
-      text: m.text,
-      language: m.language,
-      visibility: m.visibility,
-      written_at: m.writtenAt,
-    })
-    .onConflict((oc) => oc.columns(["channel_id", "remote_id"]).doNothing())
-    .returning("id")
-    .executeTakeFirst();
-  return inserted !== undefined;
-}
 
 export interface ConversationListRow {
   id: string;
@@ -551,4 +517,29 @@ export async function replyingNow(db: Db, id: string, exceptUserId: string, now:
 /** The mark ends with the answer sent. */
 export async function clearReplying(db: Db, id: string, userId: string): Promise<void> {
   await db.updateTable("conversations").set({ replying_by: null, replying_until: null }).where("id", "=", id).where("replying_by", "=", userId).execute();
+}
+
+/** A conversation that starts with one citizen's message (the demo's and the tests' fixtures), through the statements a collection round uses. */
+export async function startConversation(
+  db: Db,
+  values: { channelId: string; citizenHandle: string; language: ConversationLanguage; at: Date; dueAt: Date; remoteId: string; text: string },
+): Promise<Conversation> {
+  const conversation = (await insertConversations(db, [{ channelId: values.channelId, citizenHandle: values.citizenHandle, contentItemId: null, language: values.language, at: values.at, dueAt: values.dueAt }])).get(values.citizenHandle)!;
+  await insertInboxMessages(db, [
+    {
+      conversationId: conversation.id,
+      channelId: values.channelId,
+      remoteId: values.remoteId,
+      remoteCid: null,
+      rootRemoteId: null,
+      rootRemoteCid: null,
+      inReplyToRemoteId: null,
+      authorHandle: values.citizenHandle,
+      text: values.text,
+      language: values.language,
+      visibility: null,
+      writtenAt: values.at,
+    },
+  ]);
+  return conversation;
 }

@@ -12,7 +12,7 @@ import { tagItem, upsertQuestionVolumes, upsertRecurringQuestion } from "../repo
 import { findUserByEmail, insertUser } from "../repositories/users";
 import type { ChannelLanguage, ItemStatus, Network, Role, UiLanguage, VariantStatus } from "../schema";
 import { demoQuestions } from "./demo-questions";
-import { insertConversation, insertInboxMessage } from "../repositories/inbox";
+import { startConversation } from "../repositories/inbox";
 import { responseDeadline } from "../../app/domain/response-deadline";
 import { demoDayNotes, demoPosts } from "./demo-posts";
 
@@ -232,8 +232,7 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
     for (const [i, m] of demoMessages.entries()) {
       const at = new Date(now.getTime() - m.hoursAgo * 3_600_000);
       const channelId = channels.get(m.channel)!.id;
-      const conversation = await insertConversation(tx, { channelId, citizenHandle: m.author, contentItemId: null, language: m.language, at, dueAt: responseDeadline(at) });
-      await insertInboxMessage(tx, { conversationId: conversation.id, channelId, remoteId: `demo-${i + 1}`, remoteCid: null, rootRemoteId: null, rootRemoteCid: null, inReplyToRemoteId: null, authorHandle: m.author, text: m.text, language: m.language, visibility: null, writtenAt: at });
+      await startConversation(tx, { channelId, citizenHandle: m.author, language: m.language, at, dueAt: responseDeadline(at), remoteId: `demo-${i + 1}`, text: m.text });
     }
 
     await insertAuditEvent(tx, {

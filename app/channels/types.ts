@@ -109,7 +109,7 @@ export interface AdapterDeps {
 export interface ChannelAdapter {
   network: AdapterNetwork;
   /** Chooses what must be stored before the call (e.g. a Bluesky record key). */
-  prepare?(input: PublishInput): { remoteKey: string };
+  prepare?(input: Pick<PublishInput, "remoteKey">): { remoteKey: string };
   publish(input: PublishInput, deps: AdapterDeps): Promise<PublishOutcome>;
   /**
    * Whether an earlier call for this publication went out, where the network can tell (Mastodon's

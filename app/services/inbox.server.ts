@@ -56,7 +56,7 @@ import { triagePatch } from "../domain/conversation-triage";
 import { isUiLanguage, translator, type MessageKey } from "../i18n";
 import { BRUSSELS_ZONE, brusselsMonthRange } from "../domain/time/brussels";
 import { actorOf, audit } from "./audit.server";
-import { listQuestions, suggestTags } from "./questions.server";
+import { questionsAbout } from "./questions.server";
 import type { AppContext } from "./context.server";
 import { adapterChannel, adapterDeps, CLAIM_LEASE_MS } from "./publishing.server";
 
@@ -216,15 +216,10 @@ export async function suggestedAnswers(ctx: AppContext, conversation: { language
   if (conversation.language === "other") return [];
   const lang = conversation.language;
   const text = messages.slice(-3).map((m) => m.text).join("\n");
-  const suggested = await suggestTags(ctx, { text, lang });
-  if (!suggested.ok) return [];
-  const questions = new Map((await listQuestions(ctx)).map((q) => [q.id, q]));
-  return suggested.result.suggestions.slice(0, 3).flatMap((s) => {
-    const q = questions.get(s.id);
-    if (!q) return [];
-    const answer = lang === "fr" ? q.answerFr : q.answerNl;
-    const link = lang === "fr" ? q.urlFr : q.urlNl;
-    return [{ slug: q.slug, label: lang === "fr" ? q.labelFr : q.labelNl, answer: answer ? (link && !answer.includes(link) ? `${answer} ${link}` : answer) : null }];
+  return (await questionsAbout(ctx, text, lang)).slice(0, 3).map((q) => {
+    const answer = lang === "fr" ? q.answer_fr : q.answer_nl;
+    const link = lang === "fr" ? q.url_fr : q.url_nl;
+    return { slug: q.slug, label: lang === "fr" ? q.label_fr : q.label_nl, answer: answer ? (link && !answer.includes(link) ? `${answer} ${link}` : answer) : null };
   });
 }
 
@@ -332,7 +327,7 @@ export async function sendReply(ctx: AppContext, user: User, conversationId: str
     messageId: message.id,
     authorId: user.id,
     text: parsed.data.text,
-    remoteKey: adapter.prepare ? adapter.prepare({ remoteKey: null } as PublishInput).remoteKey : null,
+    remoteKey: adapter.prepare?.({ remoteKey: null }).remoteKey ?? null,
     claimedBy,
     now: ctx.now(),
   });

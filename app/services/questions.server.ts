@@ -405,6 +405,13 @@ export async function suggestTags(ctx: AppContext, input: unknown): Promise<{ ok
   return { ok: true, result: { lang: parsed.data.lang, ...suggestQuestions(index, parsed.data.text, parsed.data.lang) } };
 }
 
+/** The active questions a text is about, best first, as stored (one read of the list for the match and the details). */
+export async function questionsAbout(ctx: AppContext, text: string, lang: MatchLanguage): Promise<RecurringQuestion[]> {
+  const questions = await listRecurringQuestions(ctx.db, { activeOnly: true });
+  const byId = new Map(questions.map((q) => [q.id, q]));
+  return suggestQuestions(questionIndexOf(questions), text, lang).suggestions.flatMap((s) => byId.get(s.id) ?? []);
+}
+
 /** For an empty day: the questions to cover, ranked by volume and by how long since they were covered. */
 export async function gapQuestions(ctx: AppContext, date: string, limit = 3) {
   const day = resolveLocalTime(date, "00:00");

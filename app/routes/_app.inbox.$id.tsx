@@ -22,10 +22,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const [suggestions, replying] = await Promise.all([suggestedAnswers(ctx, c, view.messages), someoneReplying(ctx, user, c.id)]);
   // "Use this answer" works without JavaScript: the page comes back with the answer in the box.
   const chosen = suggestions.find((s) => s.slug === new URL(request.url).searchParams.get("answer"))?.answer ?? "";
-  const thread = [
-    ...view.messages.map((m) => ({ key: `m-${m.id}`, ours: false, who: m.author_handle, at: m.written_at, text: m.text, state: null as string | null, error: null as string | null })),
-    ...view.replies.map((r) => ({ key: `r-${r.id}`, ours: true, who: r.author_name, at: r.sent_at ?? r.created_at, text: r.text, state: r.state, error: r.error })),
-  ].sort((a, b) => a.at.getTime() - b.at.getTime());
   return {
     conversation: {
       id: c.id,
@@ -36,13 +32,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       state: c.state,
       closeReason: c.close_reason,
       assigneeIsMe: c.assignee_id === user.id,
-      assigned: c.assignee_id !== null,
       itemId: c.content_item_id,
       due: local(c.due_at),
       firstResponse: local(c.first_response_at),
     },
     assigneeName: c.assignee_name,
-    thread: thread.map((m) => ({ ...m, at: local(m.at) })),
+    thread: view.thread.map((m) => ({ ...m, at: local(m.at) })),
     notes: view.notes.map((n) => ({ id: n.id, author: n.author_name, at: local(n.created_at), text: n.text })),
     canAnswer: can(user.roles, "inbox.answer"),
     suggestions,

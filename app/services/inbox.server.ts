@@ -205,7 +205,12 @@ export async function conversationView(ctx: AppContext, id: string) {
   const conversation = await findConversation(ctx.db, id);
   if (!conversation) return null;
   const [messages, replies, notes] = await Promise.all([conversationMessages(ctx.db, id), conversationReplies(ctx.db, id), conversationNotes(ctx.db, id)]);
-  return { conversation, messages, replies, notes };
+  // The citizen's messages and our answers, in the order they were written.
+  const thread = [
+    ...messages.map((m) => ({ key: `m-${m.id}`, ours: false, who: m.author_handle, at: m.written_at, text: m.text, state: null, error: null })),
+    ...replies.map((r) => ({ key: `r-${r.id}`, ours: true, who: r.author_name, at: r.sent_at ?? r.created_at, text: r.text, state: r.state, error: r.error })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+  return { conversation, messages, replies, notes, thread };
 }
 
 /**

@@ -17,8 +17,9 @@ const script = (name: string, body: string) => {
   fs.writeFileSync(file, body);
   return file;
 };
-const WORKS = script("works.mjs", `process.send({ type: "ready" }); setInterval(() => {}, 1000); process.on("SIGTERM", () => process.exit(0));`);
-const STUBBORN = script("stubborn.mjs", `process.send({ type: "ready" }); setInterval(() => {}, 1000); process.on("SIGTERM", () => {});`);
+// Each child sets its SIGTERM handler before it says it is ready, so a stop right after "ready" meets it.
+const WORKS = script("works.mjs", `process.on("SIGTERM", () => process.exit(0)); setInterval(() => {}, 1000); process.send({ type: "ready" });`);
+const STUBBORN = script("stubborn.mjs", `process.on("SIGTERM", () => {}); setInterval(() => {}, 1000); process.send({ type: "ready" });`);
 const CRASHES = script("crashes.mjs", `process.exit(3);`);
 
 const spawned: ChildProcess[] = [];

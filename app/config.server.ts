@@ -36,6 +36,7 @@ const envSchema = z.object({
   FACEBOOK_APP_SECRET: z.string().min(1).optional(),
   FACEBOOK_OAUTH_AUTHORIZE_URL: z.string().url().default("https://www.facebook.com/v21.0/dialog/oauth"),
   FACEBOOK_GRAPH_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
+  FACEBOOK_WEBHOOK_VERIFY_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   OIDC_ISSUER: z.string().url("must be the identity provider's issuer URL").optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -103,6 +104,8 @@ export interface AppConfig {
   mailFrom: string;
   oauth: { x: OAuthClient | null; linkedin: OAuthClient | null; facebook: OAuthClient | null };
   oidc: OidcConfig | null;
+  /** The page webhook (comments pushed by Meta as they are written); null: comments are polled only. */
+  facebookWebhook: { appSecret: string; verifyToken: string } | null;
   /** False when everyone signs in through the identity provider. */
   passwordSignIn: boolean;
 }
@@ -173,7 +176,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
               clientSecret: e.FACEBOOK_APP_SECRET,
               authorizeUrl: e.FACEBOOK_OAUTH_AUTHORIZE_URL,
               tokenUrl: `${e.FACEBOOK_GRAPH_URL.replace(/\/+$/, "")}/oauth/access_token`,
-              scope: "pages_show_list,pages_manage_posts,pages_read_engagement",
+              scope: "pages_show_list,pages_manage_posts,pages_read_engagement,pages_read_user_content,pages_manage_engagement",
               clientAuth: "form",
               facebookGraphUrl: e.FACEBOOK_GRAPH_URL.replace(/\/+$/, ""),
             }
@@ -192,6 +195,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
             createUsers: e.OIDC_CREATE_USERS,
           }
         : null,
+    facebookWebhook: e.FACEBOOK_APP_SECRET && e.FACEBOOK_WEBHOOK_VERIFY_TOKEN ? { appSecret: e.FACEBOOK_APP_SECRET, verifyToken: e.FACEBOOK_WEBHOOK_VERIFY_TOKEN } : null,
     passwordSignIn: e.PASSWORD_SIGN_IN,
   };
 }

@@ -1,6 +1,6 @@
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
-import type { ChannelAdapter, PublishOutcome } from "./types";
+import type { AdapterChannel, AdapterDeps, ChannelAdapter, CollectOutcome, IncomingMessage, PublishInput, PublishOutcome } from "./types";
 
 const DEFAULT_BASE = "https://graph.facebook.com/v21.0";
 
@@ -18,10 +18,135 @@ function regainAt(headers: Headers, now: Date): Date | undefined {
   }
 }
 
+function graphBase(channel: AdapterChannel): string {
+  return (channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "");
+}
+
+/** What a Graph API error means for a read or an answer: the same codes as for a post. */
+function graphError(status: number, json: unknown, body: string, headers: Headers, now: Date): Exclude<PublishOutcome, { kind: "published" }> {
+  const code = (json as { error?: { code?: number } } | null)?.error?.code;
+  const detail = errorText(json, body, `HTTP ${status}`);
+  if (code === 190 || code === 102) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
+  if (code === 10 || (code !== undefined && code >= 200 && code <= 299)) return { kind: "failed", code: "permission", detail, reconnect: true };
+  if (code === 4 || code === 17 || code === 32 || code === 613 || code === 80001 || status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: regainAt(headers, now) };
+  if (code === 1 || code === 2 || status >= 500) return { kind: "retry", code: "network.server", detail };
+  return { kind: "failed", code: "validation", detail };
+}
+
+interface GraphComment {
+  id: string;
+  message?: string;
+  created_time?: string;
+  from?: { id?: string; name?: string };
+  parent?: { id?: string };
+}
+
+/**
+ * Who wrote a comment, as the inbox names them: the name the Page sees and its page-scoped id (two
+ * people may share a name). Without the page's MODERATE task Meta leaves `from` out: each such
+ * comment is then its own conversation.
+ */
+export function facebookAuthor(from: GraphComment["from"], commentId: string): string {
+  if (from?.id) return from.name ? `${from.name} (${from.id})` : from.id;
+  return `facebook-${commentId}`;
+}
+
+/** Graph API times are "2026-07-10T16:00:00+0000": the offset without a colon. */
+function graphTime(value: string | number | undefined, fallback: Date): Date {
+  if (typeof value === "number") return new Date(value * 1000);
+  const t = Date.parse((value ?? "").replace(/([+-]\d{2})(\d{2})$/, "$1:$2"));
+  return Number.isNaN(t) ? fallback : new Date(t);
+}
+
+/** One comment as the inbox keeps it (the post or comment it answers threads it). */
+export function facebookComment(c: { id: string; message?: string; from?: GraphComment["from"]; createdAt: string | number | undefined; parentId: string | null; postId: string }, now: Date): IncomingMessage {
+  return {
+    remoteId: c.id,
+    remoteCid: null,
+    rootRemoteId: c.postId,
+    rootRemoteCid: null,
+    inReplyToRemoteId: c.parentId ?? c.postId,
+    authorHandle: facebookAuthor(c.from, c.id),
+    text: c.message ?? "",
+    writtenAt: graphTime(c.createdAt, now),
+    visibility: null,
+  };
+}
+
+/**
+ * Comments on the page's recent posts: GET /{post-id}/comments with filter=stream (every comment,
+ * replies included, each with its parent) in reverse chronological order, following
+ * paging.next until the stored position (the newest comment time read). Comments at that very
+ * second are read again and dropped by their unique key. The first round reads one page a post.
+ */
+async function collectComments(channel: AdapterChannel, position: string | null, deps: AdapterDeps, options: { pageSize: number; maxPages: number; recentPosts: readonly string[] }): Promise<CollectOutcome> {
+  const since = position ? new Date(position) : null;
+  const pageId = channel.credentials.pageId ?? channel.handle;
+  const messages: IncomingMessage[] = [];
+  let newest = since;
+  for (const postId of options.recentPosts) {
+    const q = new URLSearchParams({
+      filter: "stream",
+      order: "reverse_chronological",
+      fields: "id,message,created_time,from{id,name},parent{id}",
+      limit: String(Math.min(100, options.pageSize)),
+      access_token: channel.credentials.accessToken ?? "",
+    });
+    let next: string | null = `${graphBase(channel)}/${encodeURIComponent(postId)}/comments?${q.toString()}`;
+    for (let page = 0; next && page < options.maxPages; page++) {
+      const r = await httpCall(deps.fetch, next, {}, deps.timeoutMs);
+      if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+      if (r.response.status !== 200) {
+        const code = (r.json as { error?: { code?: number } } | null)?.error?.code;
+        // A post removed from the page has no comments to read.
+        if (code === 100 && r.response.status === 400) break;
+        const outcome = graphError(r.response.status, r.json, r.body, r.response.headers, deps.now());
+        return outcome.kind === "retry" ? outcome : { kind: "failed", code: outcome.code, detail: outcome.detail, reconnect: outcome.kind === "failed" ? outcome.reconnect : undefined };
+      }
+      const body = r.json as { data?: GraphComment[]; paging?: { next?: string } } | null;
+      let reachedKnown = false;
+      for (const c of body?.data ?? []) {
+        const message = facebookComment({ id: c.id, message: c.message, from: c.from, createdAt: c.created_time, parentId: c.parent?.id ?? null, postId }, deps.now());
+        if (since && message.writtenAt < since) {
+          reachedKnown = true;
+          break;
+        }
+        if (!newest || message.writtenAt > newest) newest = message.writtenAt;
+        // The page's own answers are in the thread too: they are ours, not a citizen's.
+        if (c.from?.id !== pageId) messages.push(message);
+      }
+      next = !since || reachedKnown ? null : (body?.paging?.next ?? null);
+    }
+  }
+  messages.sort((a, b) => a.writtenAt.getTime() - b.writtenAt.getTime());
+  return { kind: "ok", messages, position: newest ? newest.toISOString() : position };
+}
+
+/** Looks for the page's own answer under a comment (after a call whose outcome is unknown). */
+async function findAnswer(input: PublishInput, deps: AdapterDeps) {
+  const reply = input.replyTo;
+  if (!reply) return null;
+  const pageId = input.channel.credentials.pageId ?? input.channel.handle;
+  const q = new URLSearchParams({ filter: "stream", order: "reverse_chronological", fields: "id,message,from{id}", limit: "100", access_token: input.channel.credentials.accessToken ?? "" });
+  const r = await httpCall(deps.fetch, `${graphBase(input.channel)}/${encodeURIComponent(reply.remoteId)}/comments?${q.toString()}`, {}, deps.timeoutMs);
+  if (!r.ok || r.response.status !== 200) return undefined;
+  const found = ((r.json as { data?: GraphComment[] } | null)?.data ?? []).find((c) => c.from?.id === pageId && (c.message ?? "").trim() === input.text.trim());
+  return found ?? null;
+}
+
 /** Facebook Pages, POST /{page-id}/feed. Error 506 (duplicate post) is read as "already posted". */
 export const facebookAdapter: ChannelAdapter = {
   network: "facebook",
   async publish(input, deps) {
+    if (input.replyTo) {
+      // An answer to a comment: POST /{comment-id}/comments, a reply in its thread.
+      const form = new URLSearchParams({ message: input.text, access_token: input.channel.credentials.accessToken ?? "" });
+      const r = await httpCall(deps.fetch, `${graphBase(input.channel)}/${encodeURIComponent(input.replyTo.remoteId)}/comments`, { method: "POST", body: form }, deps.timeoutMs);
+      if (!r.ok) return withoutResponse(r);
+      const id = (r.json as { id?: string } | null)?.id;
+      if (r.response.status === 200 && id) return { kind: "published", remoteId: id, remoteUrl: `https://www.facebook.com/${id}` };
+      return graphError(r.response.status, r.json, r.body, r.response.headers, deps.now());
+    }
     const pageId = input.channel.credentials.pageId ?? input.channel.handle;
     const message = composeBody("facebook", input.text, input.link);
     const form = new URLSearchParams({ message, access_token: input.channel.credentials.accessToken ?? "" });
@@ -48,6 +173,19 @@ export const facebookAdapter: ChannelAdapter = {
       return { kind: "retry", code: "rate_limited", detail, notBefore: regainAt(r.response.headers, deps.now()) };
     if (code === 1 || code === 2 || code === 368 || status >= 500) return { kind: "retry", code: "network.server", detail };
     return { kind: "failed", code: "validation", detail };
+  },
+  /**
+   * Meta keeps no idempotency key. After an answer whose outcome is unknown, the page's own reply
+   * with the same text under the comment proves it went out; its absence proves nothing (the read
+   * may lag), so the answer stays unconfirmed for a person to check.
+   */
+  async check(input, deps) {
+    if (!input.replyTo) return { kind: "unknown" };
+    const found = await findAnswer(input, deps);
+    return found ? { kind: "published", remoteId: found.id, remoteUrl: `https://www.facebook.com/${found.id}` } : { kind: "unknown" };
+  },
+  collect(channel, position, deps, options) {
+    return collectComments(channel, position, deps, options);
   },
   async testConnection(channel, deps) {
     const pageId = channel.credentials.pageId ?? channel.handle;

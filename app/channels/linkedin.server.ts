@@ -1,7 +1,7 @@
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { refreshWithToken } from "./oauth-refresh.server";
-import type { ChannelAdapter } from "./types";
+import type { AdapterChannel, AdapterDeps, ChannelAdapter, CollectOptions, CollectOutcome, IncomingMessage, PublishInput, PublishOutcome } from "./types";
 
 const DEFAULT_BASE = "https://api.linkedin.com";
 export const LINKEDIN_VERSION = "202603";
@@ -11,6 +11,126 @@ function nextUtcMidnight(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 }
 
+function base(channel: AdapterChannel): string {
+  return (channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "");
+}
+
+function headersOf(channel: AdapterChannel): Record<string, string> {
+  return {
+    authorization: `Bearer ${channel.credentials.accessToken ?? ""}`,
+    "linkedin-version": channel.credentials.version ?? LINKEDIN_VERSION,
+    "x-restli-protocol-version": "2.0.0",
+  };
+}
+
+/** What an HTTP status from the REST API means for a read or an answer. */
+function refusal(status: number, detail: string, now: Date): Exclude<PublishOutcome, { kind: "published" }> {
+  if (status === 401) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
+  if (status === 403) return { kind: "failed", code: "permission", detail, reconnect: true };
+  if (status === 426) return { kind: "failed", code: "config", detail };
+  if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: nextUtcMidnight(now) };
+  if (status >= 500) return { kind: "retry", code: "network.server", detail };
+  return { kind: "failed", code: "validation", detail };
+}
+
+interface LinkedInComment {
+  id?: string;
+  commentUrn?: string;
+  actor?: string;
+  object?: string;
+  parentComment?: string;
+  message?: { text?: string };
+  created?: { time?: number };
+  commentsSummary?: { aggregatedTotalComments?: number; totalFirstLevelComments?: number };
+}
+
+type PageRead = { ok: true; elements: LinkedInComment[] } | { ok: false; outcome: Exclude<CollectOutcome, { kind: "ok" }> } | { ok: true; gone: true; elements: [] };
+
+/** Every comment on a post or a comment: start/count paging until `total`, at most maxPages pages. */
+async function readComments(channel: AdapterChannel, urn: string, deps: AdapterDeps, options: CollectOptions): Promise<PageRead> {
+  const elements: LinkedInComment[] = [];
+  const count = Math.min(100, options.pageSize);
+  for (let page = 0, start = 0; page < options.maxPages; page++, start += count) {
+    const r = await httpCall(deps.fetch, `${base(channel)}/rest/socialActions/${encodeURIComponent(urn)}/comments?start=${start}&count=${count}`, { headers: headersOf(channel) }, deps.timeoutMs);
+    if (!r.ok) return { ok: false, outcome: { kind: "retry", code: r.code, detail: r.detail } };
+    const status = r.response.status;
+    // A post removed from the page has no comments to read.
+    if (status === 404) return { ok: true, gone: true, elements: [] };
+    if (status !== 200) {
+      const o = refusal(status, errorText(r.json, r.body, `HTTP ${status}`), deps.now());
+      return { ok: false, outcome: o.kind === "retry" ? o : { kind: "failed", code: o.code, detail: o.detail, reconnect: o.kind === "failed" ? o.reconnect : undefined } };
+    }
+    const body = r.json as { elements?: LinkedInComment[]; paging?: { total?: number } } | null;
+    const got = body?.elements ?? [];
+    elements.push(...got);
+    if (got.length < count || (body?.paging?.total !== undefined && start + count >= body.paging.total)) break;
+  }
+  return { ok: true, elements };
+}
+
+/**
+ * Comments on the organisation's recent posts and the replies under them (LinkedIn does not say
+ * in which order it lists them: every page is read and filtered by creation time). The position
+ * is the newest creation time read, in milliseconds; comments at that very millisecond are read
+ * again and dropped by their unique key. The organisation's own comments are left out.
+ */
+async function collectComments(channel: AdapterChannel, position: string | null, deps: AdapterDeps, options: CollectOptions): Promise<CollectOutcome> {
+  const since = position && /^\d+$/.test(position) ? Number(position) : null;
+  const organisation = channel.credentials.author ?? channel.handle;
+  const messages: IncomingMessage[] = [];
+  let newest = since;
+  const take = (c: LinkedInComment, postUrn: string) => {
+    const time = c.created?.time;
+    if (!c.commentUrn || typeof time !== "number") return;
+    if (newest === null || time > newest) newest = time;
+    if ((since !== null && time < since) || c.actor === organisation) return;
+    messages.push({
+      remoteId: c.commentUrn,
+      remoteCid: null,
+      rootRemoteId: postUrn,
+      rootRemoteCid: null,
+      inReplyToRemoteId: c.parentComment ?? postUrn,
+      authorHandle: c.actor ?? `linkedin-${c.id ?? c.commentUrn}`,
+      text: c.message?.text ?? "",
+      writtenAt: new Date(time),
+      visibility: null,
+    });
+  };
+  for (const postUrn of options.recentPosts) {
+    const top = await readComments(channel, postUrn, deps, options);
+    if (!top.ok) return top.outcome;
+    for (const c of top.elements) {
+      take(c, postUrn);
+      if (c.commentUrn && (c.commentsSummary?.aggregatedTotalComments ?? 0) > 0) {
+        const replies = await readComments(channel, c.commentUrn, deps, options);
+        if (!replies.ok) return replies.outcome;
+        for (const reply of replies.elements) take(reply, postUrn);
+      }
+    }
+  }
+  messages.sort((a, b) => a.writtenAt.getTime() - b.writtenAt.getTime());
+  return { kind: "ok", messages, position: newest === null ? position : String(newest) };
+}
+
+/** The organisation's answer to a comment: POST /rest/socialActions/{comment URN}/comments. */
+async function answer(input: PublishInput, deps: AdapterDeps): Promise<PublishOutcome> {
+  const reply = input.replyTo!;
+  const body = { actor: input.channel.credentials.author ?? input.channel.handle, object: reply.rootRemoteId ?? reply.remoteId, message: { text: input.text }, parentComment: reply.remoteId };
+  const r = await httpCall(
+    deps.fetch,
+    `${base(input.channel)}/rest/socialActions/${encodeURIComponent(reply.remoteId)}/comments`,
+    { method: "POST", headers: { ...headersOf(input.channel), "content-type": "application/json" }, body: JSON.stringify(body) },
+    deps.timeoutMs,
+  );
+  if (!r.ok) return withoutResponse(r);
+  const status = r.response.status;
+  if (status === 201) {
+    const urn = (r.json as { commentUrn?: string } | null)?.commentUrn ?? r.response.headers.get("x-restli-id");
+    return { kind: "published", remoteId: urn, remoteUrl: null };
+  }
+  return refusal(status, errorText(r.json, r.body, `HTTP ${status}`), deps.now());
+}
+
 /**
  * LinkedIn Posts API for an organisation page. The commentary is in "little text format", its
  * reserved characters escaped. A 422 DUPLICATE_POST names the existing post: read as published.
@@ -18,6 +138,7 @@ function nextUtcMidnight(now: Date): Date {
 export const linkedinAdapter: ChannelAdapter = {
   network: "linkedin",
   async publish(input, deps) {
+    if (input.replyTo) return answer(input, deps);
     const headers = {
       authorization: `Bearer ${input.channel.credentials.accessToken ?? ""}`,
       "linkedin-version": input.channel.credentials.version ?? LINKEDIN_VERSION,
@@ -50,6 +171,21 @@ export const linkedinAdapter: ChannelAdapter = {
     if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: nextUtcMidnight(deps.now()) };
     if (status >= 500) return { kind: "retry", code: "network.server", detail };
     return { kind: "failed", code: "validation", detail };
+  },
+  /**
+   * LinkedIn keeps no idempotency key for comments. After an answer whose outcome is unknown, the
+   * organisation's reply with the same text under the comment proves it went out; its absence
+   * proves nothing, so the answer stays unconfirmed for a person to check.
+   */
+  async check(input, deps) {
+    if (!input.replyTo) return { kind: "unknown" };
+    const read = await readComments(input.channel, input.replyTo.remoteId, deps, { pageSize: 100, maxPages: 3, recentPosts: [] });
+    const organisation = input.channel.credentials.author ?? input.channel.handle;
+    const found = read.ok ? read.elements.find((c) => c.actor === organisation && (c.message?.text ?? "").trim() === input.text.trim()) : undefined;
+    return found?.commentUrn ? { kind: "published", remoteId: found.commentUrn, remoteUrl: null } : { kind: "unknown" };
+  },
+  collect(channel, position, deps, options) {
+    return collectComments(channel, position, deps, options);
   },
   /** Access tokens last 60 days; programmatic refresh tokens (approved partners) renew them. */
   refresh(channel, deps) {

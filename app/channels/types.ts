@@ -68,6 +68,16 @@ export type CollectOutcome =
   | { kind: "retry"; code: ErrorCode; detail: string; notBefore?: Date }
   | { kind: "failed"; code: ErrorCode; detail: string; reconnect?: boolean };
 
+export interface CollectOptions {
+  pageSize: number;
+  maxPages: number;
+  /**
+   * The channel's own recent posts (network ids, newest first): where comments are read per post
+   * (Facebook, LinkedIn), not from a notification list.
+   */
+  recentPosts: readonly string[];
+}
+
 /** Stable codes for what went wrong; people read them in their language, with the network's own words beside. */
 export type ErrorCode =
   | "network.unreachable"
@@ -122,7 +132,7 @@ export interface ChannelAdapter {
    */
   refresh?(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; credentials: Record<string, string> } | { ok: false; code: ErrorCode; detail: string; permanent: boolean }>;
   /** Reads what people addressed to the channel since `position` (mentions, replies, quotes). */
-  collect?(channel: AdapterChannel, position: string | null, deps: AdapterDeps, options: { pageSize: number; maxPages: number }): Promise<CollectOutcome>;
+  collect?(channel: AdapterChannel, position: string | null, deps: AdapterDeps, options: CollectOptions): Promise<CollectOutcome>;
   /** A harmless authenticated call, for the "test connection" button. */
   testConnection(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; account: string } | { ok: false; code: ErrorCode; detail: string }>;
 }

@@ -1,5 +1,6 @@
 import { createRequestHandler } from "@remix-run/express";
 import { publishingMetrics } from "../services/publishing-admin.server";
+import { receiveFacebookWebhook, verifyFacebookSubscription } from "../services/facebook-webhook.server";
 import { schedulerMetrics, schedulerStatus } from "../services/scheduler-health.server";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
@@ -102,6 +103,22 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     } catch {
       sendRefusal(req, res, 400, "error.badAddress");
     }
+  });
+  // Meta's page webhook: no cookie, no origin; it proves itself by the app secret's signature of
+  // the raw body (so the body is read raw, 1 MB at most).
+  app.get("/webhooks/facebook", (req, res) => {
+    const answer = verifyFacebookSubscription(ctx, new URL(req.originalUrl, "http://local").searchParams);
+    res.status(answer.status).type("text/plain").send(answer.body);
+  });
+  app.post("/webhooks/facebook", express.raw({ type: () => true, limit: "1mb" }), (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
+    receiveFacebookWebhook(ctx, raw, req.get("x-hub-signature-256") ?? null).then(
+      (answer) => res.status(answer.status).type("text/plain").send(""),
+      (error: unknown) => {
+        ctx.log.error("facebook webhook failed", { error: error instanceof Error ? error.message : String(error) });
+        res.status(503).type("text/plain").send("");
+      },
+    );
   });
   // A state-changing request made with the session cookie must come from Cadence's own pages: its
   // Origin (or, failing that, its Referer) is this site. With SameSite=Lax cookies, this closes

@@ -37,6 +37,7 @@ import {
   lockChannelCollection,
   markConversationAnswered,
   queueCounts,
+  recentRemotePosts,
   saveCursor,
   startReply,
   takeOverStuckReplies,
@@ -63,8 +64,11 @@ import { adapterChannel, adapterDeps, CLAIM_LEASE_MS } from "./publishing.server
 /** Networks whose adapters can read what people address to a channel. */
 export const COLLECTING_NETWORKS: readonly AdapterNetwork[] = (["mastodon", "bluesky", "x", "facebook", "linkedin"] as const).filter((n) => adapterFor(n).collect !== undefined);
 
-const PAGE_SIZE: Record<string, number> = { mastodon: 40, bluesky: 50 };
+const PAGE_SIZE: Record<string, number> = { mastodon: 40, bluesky: 50, facebook: 100, linkedin: 50 };
 const MAX_PAGES = 10;
+/** Comments are read on the posts of the last 28 days, at most 25 of them a round. */
+const COMMENTED_POSTS_DAYS = 28;
+const COMMENTED_POSTS_MAX = 25;
 
 /** After a refusal without the network's own signal: 30 s, 1 min, 2 min… at most 30 min. */
 export function collectBackoff(now: Date, failures: number): Date {
@@ -98,7 +102,8 @@ export async function collectInbox(ctx: AppContext, options: { deps?: AdapterDep
     const adapter = adapterFor(channel.network);
     let outcome: CollectOutcome;
     try {
-      outcome = await adapter.collect!(adapterChannel(ctx, channel), cursor.position, deps, { pageSize: options.pageSize ?? PAGE_SIZE[channel.network] ?? 40, maxPages: MAX_PAGES });
+      const recentPosts = channel.network === "facebook" || channel.network === "linkedin" ? await recentRemotePosts(ctx.db, channel.id, new Date(now.getTime() - COMMENTED_POSTS_DAYS * 86_400_000), COMMENTED_POSTS_MAX) : [];
+      outcome = await adapter.collect!(adapterChannel(ctx, channel), cursor.position, deps, { pageSize: options.pageSize ?? PAGE_SIZE[channel.network] ?? 40, maxPages: MAX_PAGES, recentPosts });
     } catch (error) {
       outcome = { kind: "retry", code: "network.server", detail: error instanceof Error ? error.message : String(error) };
     }
@@ -133,7 +138,7 @@ export async function collectInbox(ctx: AppContext, options: { deps?: AdapterDep
  * joins the conversation of the message it answers (stored before, or earlier in this round), else
  * its author's open conversation, else a new one (linked to the Cadence post it answers).
  */
-async function storeMessages(db: Db, channel: Channel, incoming: readonly IncomingMessage[]): Promise<number> {
+export async function storeMessages(db: Db, channel: Channel, incoming: readonly IncomingMessage[]): Promise<number> {
   const known = await existingRemoteIds(db, channel.id, incoming.map((m) => m.remoteId));
   const fresh = incoming.filter((m) => !known.has(m.remoteId) && known.add(m.remoteId));
   if (fresh.length === 0) return 0;

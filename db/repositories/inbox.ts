@@ -43,6 +43,11 @@ export async function lockChannelCollection(db: Db, channelId: string): Promise<
   return row.rows[0]?.locked === true;
 }
 
+/** Waits for a channel's collection (a webhook's messages join a round that is running). */
+export async function waitForChannelCollection(db: Db, channelId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`inbox:${channelId}`}))`.execute(db);
+}
+
 export async function saveCursor(
   db: Db,
   channelId: string,
@@ -339,6 +344,24 @@ export async function openConversationsOf(db: Db, channelId: string, handles: re
     .orderBy("last_message_at", "desc")
     .execute();
   return new Map(rows.map((c) => [c.citizen_handle, c]));
+}
+
+/**
+ * The channel's own posts published since `since`, newest first (network ids): where comments are
+ * read on networks that have no notification list (Facebook, LinkedIn).
+ */
+export async function recentRemotePosts(db: Db, channelId: string, since: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("publications")
+    .select("remote_id")
+    .where("channel_id", "=", channelId)
+    .where("state", "=", "published")
+    .where("remote_id", "is not", null)
+    .where("published_at", ">=", since)
+    .orderBy("published_at", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.remote_id!);
 }
 
 /** The Cadence posts that these network ids are publications of, on one channel. */

@@ -40,7 +40,7 @@ export interface ReceivedPost {
 export interface FakeMention {
   author: string;
   text: string;
-  /** The post or message it answers: a Mastodon status id, or a Bluesky post URI. */
+  /** The post or message it answers: a Mastodon status id, a Bluesky post URI, a Facebook post or comment id, a LinkedIn post or comment URN. */
   inReplyTo?: string;
   visibility?: "public" | "unlisted" | "private" | "direct";
   /** Bluesky's reason (mention, reply, quote); Mastodon lists mentions only. */
@@ -56,8 +56,12 @@ export interface FakeNetworks {
   fail(network: FakeNetwork, ...answers: ScriptedAnswer[]): void;
   /** Scripted answers for the notification reads (GET), used once each, in order. */
   failReads(network: FakeNetwork, ...answers: ScriptedAnswer[]): void;
-  /** A citizen writes to the account: it appears in the network's notifications. Returns its id (Mastodon) or URI (Bluesky). */
-  mention(network: "mastodon" | "bluesky" | "x", mention: FakeMention): string;
+  /**
+   * A citizen writes to the account: it appears in the network's notifications (Mastodon, Bluesky,
+   * X) or under the page's post (Facebook, LinkedIn: `inReplyTo` is the post or comment it answers).
+   * Returns its id (Mastodon, X, Facebook), URI (Bluesky) or comment URN (LinkedIn).
+   */
+  mention(network: "mastodon" | "bluesky" | "x" | "facebook" | "linkedin", mention: FakeMention): string;
   /** Bluesky: the access token expires (the next call with it answers ExpiredToken); counts of session calls. */
   expireBlueskyAccess(): void;
   blueskySessions: { created: number; refreshed: number };
@@ -96,6 +100,15 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
   // Bluesky: notifications kept oldest first by indexedAt.
   let blueskySeq = 0;
   const blueskyNotifications: { uri: string; cid: string; author: { did: string; handle: string }; reason: string; record: unknown; isRead: boolean; indexedAt: string; labels: never[] }[] = [];
+  // Facebook: comments under the page's posts, oldest first; created_time has a one-second grain.
+  let fbSeq = 0;
+  const fbComments: { id: string; postId: string; parentId: string | null; message: string; from: { id: string; name: string }; created_time: string }[] = [];
+  const fbTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "+0000");
+  const fbPostExists = (id: string) => posts.some((p) => p.network === "facebook" && `123_${p.id}` === id) || fbComments.some((c) => c.postId === id);
+  // LinkedIn: comments on the organisation's posts (and on comments), oldest first.
+  let liSeq = 0;
+  const liComments: { id: string; commentUrn: string; object: string; parentComment?: string; actor: string; text: string; time: number }[] = [];
+  const liPostUrn = (p: ReceivedPost) => `urn:li:share:${p.id.replace(/\D/g, "").slice(0, 12) || "1"}`;
   const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
   const accept = (network: FakeNetwork, text: string, key: string | null): ReceivedPost => {
@@ -133,7 +146,7 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
         if (!network) return send(404, { error: "Record not found" });
         calls.push({ network, path, at: Date.now() });
         const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord");
-        const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions"));
+        const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions") || path.endsWith("/comments"));
         if (isRead) reads.push({ network, query: url.search });
         const scripted = isPost ? scripts.get(network)?.shift() : isRead ? readScripts.get(network)?.shift() : undefined;
         const json = (() => {
@@ -328,6 +341,46 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
                 const latest = posts.filter((p) => p.network === "facebook").slice(-25).reverse();
                 return { status: 200, body: { data: latest.map((p) => ({ id: `123_${p.id}`, message: p.text })) } };
               }
+              const commentsOf = /^\/facebook\/([^/]+)\/comments$/.exec(path);
+              if (req.method === "GET" && commentsOf) {
+                // GET /{object-id}/comments: a post's top-level comments, or with filter=stream all
+                // of them (replies carry their parent); chronological unless order=reverse_chronological;
+                // limit 25 by default; cursor paging with `after` and a `next` URL while more remain.
+                if (q("access_token") !== "fb-token") return { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
+                const id = decodeURIComponent(commentsOf[1]!);
+                const isComment = fbComments.some((c) => c.id === id);
+                if (!isComment && !fbPostExists(id))
+                  return { status: 400, body: { error: { message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, type: "GraphMethodException", code: 100, error_subcode: 33 } } };
+                let list = isComment ? fbComments.filter((c) => c.parentId === id) : fbComments.filter((c) => c.postId === id && (q("filter") === "stream" || c.parentId === null));
+                if (q("order") === "reverse_chronological") list = [...list].reverse();
+                const limit = Math.min(Number(q("limit") || 25) || 25, 100);
+                const start = q("after") ? Number(Buffer.from(q("after"), "base64").toString("utf8")) : 0;
+                const page = list.slice(start, start + limit);
+                const fields = q("fields");
+                const cursor = (n: number) => Buffer.from(String(n)).toString("base64");
+                const nextUrl = new URL(`http://${req.headers.host ?? "fake"}${path}${url.search}`);
+                nextUrl.searchParams.set("after", cursor(start + limit));
+                return {
+                  status: 200,
+                  body: {
+                    data: page.map((c) => ({ id: c.id, message: c.message, created_time: c.created_time, ...(fields.includes("from") ? { from: c.from } : {}), ...(fields.includes("parent") && c.parentId ? { parent: { id: c.parentId } } : {}) })),
+                    paging: { cursors: { before: cursor(start), after: cursor(start + page.length) }, ...(start + limit < list.length ? { next: nextUrl.toString() } : {}) },
+                  },
+                };
+              }
+              if (req.method === "POST" && commentsOf) {
+                // POST /{comment-id}/comments: the page answers in the comment's thread (one level:
+                // an answer to a reply joins the top comment's thread). Meta keeps no idempotency key.
+                if (json.access_token !== "fb-token") return { status: 400, body: { error: { message: "Error validating access token", type: "OAuthException", code: 190, error_subcode: 463 } } };
+                const target = fbComments.find((c) => c.id === decodeURIComponent(commentsOf[1]!));
+                if (!target) return { status: 400, body: { error: { message: "Unsupported post request. Object does not exist.", type: "GraphMethodException", code: 100, error_subcode: 33 } } };
+                const text = field("message");
+                const answer = accept("facebook", text, `reply:${target.id}:${text}`);
+                answer.inReplyTo = target.id;
+                const id = `${target.postId.split("_").pop()}_${++fbSeq}`;
+                fbComments.push({ id, postId: target.postId, parentId: target.parentId ?? target.id, message: text, from: { id: "123", name: "Cadence FR" }, created_time: fbTime(new Date()) });
+                return { status: 200, body: { id } };
+              }
               if (req.method === "GET" && /\/facebook\/[^/]+$/.test(path)) {
                 return q("access_token") === "fb-token" ? { status: 200, body: { id: path.split("/").pop(), name: "Cadence FR" } } : { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
               }
@@ -339,6 +392,52 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
             }
             case "linkedin": {
               if (req.headers.authorization !== "Bearer li-token") return { status: 401, body: { serviceErrorCode: 65600, message: "Invalid access token", status: 401 } };
+              const social = /^\/linkedin\/rest\/socialActions\/([^/]+)\/comments$/.exec(path);
+              if (social) {
+                if (!req.headers["linkedin-version"]) return { status: 426, body: { status: 426, code: "NONEXISTENT_VERSION", message: "Requested version  is not active" } };
+                const target = decodeURIComponent(social[1]!);
+                const isComment = target.startsWith("urn:li:comment:");
+                const exists = isComment ? liComments.some((c) => c.commentUrn === target) : posts.some((p) => p.network === "linkedin" && liPostUrn(p) === target) || liComments.some((c) => c.object === target);
+                if (!exists) return { status: 404, body: { status: 404, serviceErrorCode: 0, code: "NOT_FOUND", message: `Not found: ${target}` } };
+                if (req.method === "GET") {
+                  // Comments on a post (top level) or on a comment (its replies), oldest first; start/count paging, count 10 by default, 100 at most.
+                  const list = liComments.filter((c) => (isComment ? c.parentComment === target : c.object === target && !c.parentComment));
+                  const start = Number(url.searchParams.get("start") ?? 0);
+                  const count = Math.min(Number(url.searchParams.get("count") ?? 10) || 10, 100);
+                  const page = list.slice(start, start + count);
+                  const replies = (urn: string) => liComments.filter((c) => c.parentComment === urn).length;
+                  return {
+                    status: 200,
+                    body: {
+                      paging: { start, count, total: list.length, links: [] },
+                      elements: page.map((c) => ({
+                        id: c.id,
+                        commentUrn: c.commentUrn,
+                        actor: c.actor,
+                        object: c.object,
+                        message: { text: c.text, attributes: [] },
+                        created: { actor: c.actor, time: c.time },
+                        lastModified: { actor: c.actor, time: c.time },
+                        ...(c.parentComment ? { parentComment: c.parentComment } : {}),
+                        commentsSummary: { aggregatedTotalComments: replies(c.commentUrn), totalFirstLevelComments: replies(c.commentUrn) },
+                      })),
+                    },
+                  };
+                }
+                // POST: the organisation comments (on a comment: parentComment names it). No idempotency.
+                const body = json as { actor?: string; object?: string; message?: { text?: string }; parentComment?: string };
+                if (!body.actor?.startsWith("urn:li:organization:") || !body.object || !body.message?.text) return { status: 422, body: { status: 422, message: "Field Value validation failed in REQUEST_BODY: Data Processing Exception while processing fields [/actor, /object, /message]" } };
+                const parent = isComment ? liComments.find((c) => c.commentUrn === target)! : undefined;
+                const answer = accept("linkedin", body.message.text, `reply:${target}:${body.message.text}`);
+                answer.inReplyTo = target;
+                const id = String(7_000_000_000 + ++liSeq);
+                const object = parent ? parent.object : target;
+                const commentUrn = `urn:li:comment:(${object},${id})`;
+                // One level of replies: an answer to a reply joins the top comment.
+                const top = parent ? (parent.parentComment ?? parent.commentUrn) : undefined;
+                liComments.push({ id, commentUrn, object, ...(top ? { parentComment: top } : {}), actor: body.actor, text: body.message.text, time: Date.now() });
+                return { status: 201, body: { id, commentUrn, object, actor: body.actor, message: { text: body.message.text }, created: { actor: body.actor, time: Date.now() } }, headers: { "x-restli-id": commentUrn } };
+              }
               const text = field("commentary");
               const dup = posts.find((p) => p.network === "linkedin" && p.text === text);
               if (dup)
@@ -393,6 +492,23 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
     reads,
     mention(network, m) {
       const at = (m.at ?? new Date()).toISOString();
+      if (network === "facebook") {
+        if (!m.inReplyTo) throw new Error("a Facebook comment answers a post or a comment");
+        const parent = fbComments.find((c) => c.id === m.inReplyTo);
+        const postId = parent ? parent.postId : m.inReplyTo;
+        const id = `${postId.split("_").pop()}_${++fbSeq}`;
+        fbComments.push({ id, postId, parentId: parent ? (parent.parentId ?? parent.id) : null, message: m.text, from: { id: `psid-${m.author}`, name: m.author }, created_time: fbTime(m.at ?? new Date()) });
+        return id;
+      }
+      if (network === "linkedin") {
+        if (!m.inReplyTo) throw new Error("a LinkedIn comment answers a post or a comment");
+        const parent = liComments.find((c) => c.commentUrn === m.inReplyTo);
+        const object = parent ? parent.object : m.inReplyTo;
+        const id = String(7_000_000_000 + ++liSeq);
+        const commentUrn = `urn:li:comment:(${object},${id})`;
+        liComments.push({ id, commentUrn, object, ...(parent ? { parentComment: parent.parentComment ?? parent.commentUrn } : {}), actor: `urn:li:person:${m.author}`, text: m.text, time: (m.at ?? new Date()).getTime() });
+        return commentUrn;
+      }
       if (network === "x") {
         const id = String(++xSeq);
         xMentions.push({ id, text: `@cadence ${m.text}`, author_id: `u-${m.author}`, username: m.author, created_at: at, ...(m.inReplyTo ? { referenced_tweets: [{ type: "replied_to", id: m.inReplyTo }] } : {}) });

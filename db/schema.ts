@@ -295,7 +295,7 @@ export interface SchedulerHeartbeatsTable {
 
 export type ConversationLanguage = "fr" | "nl" | "other";
 export type { CloseReason, ConversationState };
-export type ReplyState = "sending" | "sent" | "failed" | "unconfirmed";
+export type ReplyState = "awaiting_approval" | "rejected" | "sending" | "sent" | "failed" | "unconfirmed";
 
 export interface InboxCursorsTable {
   channel_id: string;
@@ -323,6 +323,8 @@ export interface ConversationsTable {
   closed_at: Date | null;
   replying_by: Defaulted<string | null>;
   replying_until: Defaulted<Date | null>;
+  /** Addressed to us, or found by a keyword watch (migration 0013). */
+  origin: Defaulted<"addressed" | "watch">;
   version: Defaulted<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -362,6 +364,22 @@ export interface InboxRepliesTable {
   error: string | null;
   created_at: Timestamp;
   sent_at: Date | null;
+  /** Why a second person must approve it (migration 0013); null when it went out directly. */
+  approval_reasons: string[] | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+}
+
+export interface InboxWatchCursorsTable {
+  channel_id: string;
+  term: string;
+  position: string | null;
+  polled_at: Date | null;
+  not_before: Date | null;
+  failures: Defaulted<number>;
+  last_error_code: string | null;
+  last_error: string | null;
 }
 
 export interface ConversationAlertsTable {
@@ -404,6 +422,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   scheduler_heartbeats: SchedulerHeartbeatsTable;
   inbox_cursors: InboxCursorsTable;
+  inbox_watch_cursors: InboxWatchCursorsTable;
   conversations: ConversationsTable;
   inbox_messages: InboxMessagesTable;
   inbox_replies: InboxRepliesTable;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AppContext } from "../app/services/context.server";
-import { actOnConversation, collectInbox, conversationView, recoverInboxReplies, sendReply, suggestedAnswers } from "../app/services/inbox.server";
+import { actOnConversation, collectInbox, conversationView, decideReply, recoverInboxReplies, sendReply, suggestedAnswers } from "../app/services/inbox.server";
+import { updateTeamSettings } from "../app/services/settings.server";
 import { exportQuestionsJson, importQuestionsAs } from "../app/services/questions.server";
 import { adapterDeps } from "../app/services/publishing.server";
 import { responseDeadline } from "../app/domain/response-deadline";
@@ -278,5 +279,50 @@ describe("triage", () => {
     expect(await actOnConversation(ctx, responder, c.id, { intent: "language", language: "nl", version: String(c.version) })).toEqual({ ok: true });
     const actions = await t.db.selectFrom("audit_events").select("action").where("subject_id", "=", c.id).orderBy("id").execute();
     expect(actions.map((a) => a.action)).toEqual(["conversation.assign", "conversation.close", "conversation.noted", "conversation.language"]);
+  });
+});
+
+describe("answers that need a second approval", () => {
+  it("an answer with a sensitive word waits; its author cannot approve it; nothing else goes out meanwhile; another person approves and it is sent once; every step audited", async () => {
+    const admin = await makeUser(t.db, ["admin"]);
+    const approver = await makeUser(t.db, ["approver"]);
+    expect(await updateTeamSettings(ctx, admin, { bilingualOrder: "fr-nl", translationDeadlineDays: "2", replyApprovalWords: "plainte, médiateur\nklacht", replyApprovalChannels: [x.id] })).toEqual({ ok: true });
+    const id = fake.mention("mastodon", { author: "fache@fake.social", text: "Je vais porter plainte, personne ne répond à mes courriers !" });
+    await collect();
+    const conversation = await conversationOf(mastodon.id, id);
+    const text = "Bonjour, vous pouvez vous adresser au Médiateur fédéral si notre réponse ne vous satisfait pas.";
+    expect(await sendReply(ctx, responder, conversation.id, { text })).toEqual({ ok: true, state: "awaiting_approval" });
+    expect(fake.posts.filter((p) => p.inReplyTo === id)).toHaveLength(0);
+    const waiting = (await conversationView(ctx, conversation.id))!.awaiting!;
+    expect(waiting).toMatchObject({ authorId: responder.id, text, reasons: ["médiateur"] });
+    // Nobody sends another answer beside it; its author cannot approve it; an editor may not decide.
+    expect(await sendReply(ctx, colleague, conversation.id, { text: "Bonjour, nous regardons." })).toEqual({ ok: false, key: "inbox.error.approvalPending" });
+    expect(await decideReply(ctx, responder, conversation.id, { decision: "approve", reply: waiting.id })).toEqual({ ok: false, key: "inbox.error.ownReply" });
+    expect(await decideReply(ctx, editor, conversation.id, { decision: "approve", reply: waiting.id })).toEqual({ ok: false, key: "error.forbidden.body" });
+    expect(await decideReply(ctx, approver, conversation.id, { decision: "approve", reply: waiting.id })).toEqual({ ok: true, state: "sent" });
+    expect(fake.posts.filter((p) => p.inReplyTo === id).map((p) => p.text)).toEqual([`@fache@fake.social ${text}`]);
+    expect(await decideReply(ctx, colleague, conversation.id, { decision: "approve", reply: waiting.id })).toEqual({ ok: false, key: "inbox.error.decided" });
+    expect((await conversationView(ctx, conversation.id))!.conversation.state).toBe("answered");
+    const audited = await t.db.selectFrom("audit_events").select(["action", "actor_id"]).where("subject_id", "=", conversation.id).orderBy("id").execute();
+    expect(audited).toEqual([
+      { action: "conversation.reply_submitted", actor_id: responder.id },
+      { action: "conversation.reply_approved", actor_id: approver.id },
+      { action: "conversation.reply_sent", actor_id: approver.id },
+    ]);
+  });
+
+  it("on a chosen channel every answer waits; turned down with a reason, it is never sent and its author can write another", async () => {
+    const id = fake.mention("x", { author: "journalist", text: "Goedemiddag, klopt het dat de aangifte dit jaar later opent?" });
+    await collect();
+    const conversation = await conversationOf(x.id, id);
+    expect(await sendReply(ctx, responder, conversation.id, { text: "Neen, de aangifte opent zoals elk jaar." })).toEqual({ ok: true, state: "awaiting_approval" });
+    const waiting = (await conversationView(ctx, conversation.id))!.awaiting!;
+    expect(waiting.reasons).toEqual(["channel"]);
+    expect(await decideReply(ctx, colleague, conversation.id, { decision: "reject", reply: waiting.id, note: "Eerst met de woordvoerder afstemmen." })).toEqual({ ok: true, state: "rejected" });
+    expect(fake.posts.filter((p) => p.inReplyTo === id)).toHaveLength(0);
+    const view = (await conversationView(ctx, conversation.id))!;
+    expect(view.awaiting).toBeNull();
+    expect(view.thread.find((m) => m.ours)).toMatchObject({ state: "rejected", note: "Eerst met de woordvoerder afstemmen." });
+    expect(await sendReply(ctx, responder, conversation.id, { text: "Goedemiddag, de aangifte opent op de gebruikelijke datum." })).toEqual({ ok: true, state: "awaiting_approval" });
   });
 });

@@ -19,6 +19,7 @@ export type Action =
   | "audit.read"
   | "inbox.read"
   | "inbox.answer"
+  | "inbox.approveReply"
   | "inbox.personalData";
 
 const matrix: Record<Action, readonly Role[]> = {
@@ -38,6 +39,8 @@ const matrix: Record<Action, readonly Role[]> = {
   // Conversation managers (responders) answer citizens; editors and approvers read what is said.
   "inbox.read": ["admin", "editor", "approver", "responder"],
   "inbox.answer": ["responder"],
+  // A sensitive answer is approved by a second person: another conversation manager or an approver.
+  "inbox.approveReply": ["responder", "approver"],
   // Access and erasure requests (GDPR articles 15 and 17) go through an administrator.
   "inbox.personalData": ["admin"],
 };

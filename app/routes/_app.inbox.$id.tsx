@@ -5,7 +5,7 @@ import { DateTime } from "luxon";
 import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { useT } from "../i18n/react";
-import { actOnConversation, conversationView, sendReply, someoneReplying, startedReplying, suggestedAnswers } from "../services/inbox.server";
+import { actOnConversation, conversationView, decideReply, sendReply, someoneReplying, startedReplying, suggestedAnswers } from "../services/inbox.server";
 import { requirePermission } from "../services/session.server";
 import { readForm, refusalStatus } from "../services/validation.server";
 
@@ -35,11 +35,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       itemId: c.content_item_id,
       due: local(c.due_at),
       firstResponse: local(c.first_response_at),
+      watched: c.origin === "watch",
     },
     assigneeName: c.assignee_name,
     thread: view.thread.map((m) => ({ ...m, at: local(m.at) })),
     notes: view.notes.map((n) => ({ id: n.id, author: n.author_name, at: local(n.created_at), text: n.text })),
     canAnswer: can(user.roles, "inbox.answer"),
+    // The answer waiting for a second approval; its author cannot decide on it.
+    awaiting: view.awaiting ? { id: view.awaiting.id, author: view.awaiting.author, reasons: view.awaiting.reasons, mine: view.awaiting.authorId === user.id } : null,
+    canApprove: can(user.roles, "inbox.approveReply"),
     suggestions,
     chosen,
     replying,
@@ -48,18 +52,18 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const ctx = context.app;
-  const user = await requirePermission(ctx, request, "inbox.answer");
   const form = Object.fromEntries(await readForm(request));
+  const user = await requirePermission(ctx, request, form.intent === "decide" ? "inbox.approveReply" : "inbox.answer");
   const id = params.id ?? "";
   if (form.intent === "typing") {
     const typing = await startedReplying(ctx, user, id);
-    if (!typing.ok) return json({ ok: false as const, key: typing.key, intent: "typing", text: "" }, { status: refusalStatus(typing.key) });
-    return json({ ok: true as const, key: null, intent: "typing", text: "" });
+    if (!typing.ok) return json({ ok: false as const, key: typing.key, intent: "typing", text: "", state: null }, { status: refusalStatus(typing.key) });
+    return json({ ok: true as const, key: null, intent: "typing", text: "", state: null });
   }
-  const result = form.intent === "reply" ? await sendReply(ctx, user, id, form) : await actOnConversation(ctx, user, id, form);
+  const result = form.intent === "reply" ? await sendReply(ctx, user, id, form) : form.intent === "decide" ? await decideReply(ctx, user, id, form) : await actOnConversation(ctx, user, id, form);
   const intent = typeof form.intent === "string" ? form.intent : "";
-  if (!result.ok) return json({ ok: false as const, key: result.key, intent, text: typeof form.text === "string" ? form.text : "" }, { status: result.key === "api.error.notFound" ? 404 : refusalStatus(result.key) });
-  return json({ ok: true as const, key: null, intent, text: "" });
+  if (!result.ok) return json({ ok: false as const, key: result.key, intent, text: typeof form.text === "string" ? form.text : "", state: null }, { status: result.key === "api.error.notFound" ? 404 : refusalStatus(result.key) });
+  return json({ ok: true as const, key: null, intent, text: "", state: "state" in result && typeof result.state === "string" ? result.state : null });
 }
 
 /** Saying "I am typing" changes nothing on the page: no reload for it. */
@@ -95,6 +99,7 @@ export default function ConversationPage() {
         <Link to={`/inbox?queue=${c.language}`}>{t("conversation.back")}</Link>
       </p>
       <h1>{t("conversation.title", { citizen: c.citizen })}</h1>
+      {c.watched ? <p className="hint">{t("conversation.watched")}</p> : null}
       <p data-testid="conversation-facts">
         {t("conversation.facts", { channel: c.channel, language: t(`language.${c.language}`), state: t(`inbox.state.${c.state}`), assignee: data.assigneeName ?? t("inbox.nobody") })}
         {c.closeReason ? ` · ${t(`inbox.reason.${c.closeReason}`)}` : ""}
@@ -115,7 +120,19 @@ export default function ConversationPage() {
       ) : null}
       {result && result.intent !== "typing" ? (
         <p role={result.ok ? "status" : "alert"} className={result.ok ? "form-ok" : "form-error"} data-testid="conversation-result">
-          {result.ok ? t(result.intent === "reply" ? "conversation.sent" : "conversation.saved") : t(result.key)}
+          {result.ok
+            ? t(
+                result.state === "awaiting_approval"
+                  ? "conversation.submitted"
+                  : result.state === "rejected"
+                    ? "conversation.rejected"
+                    : result.intent === "decide"
+                      ? "conversation.approved"
+                      : result.intent === "reply"
+                        ? "conversation.sent"
+                        : "conversation.saved",
+              )
+            : t(result.key)}
         </p>
       ) : null}
 
@@ -130,12 +147,44 @@ export default function ConversationPage() {
               </div>
               {m.text}
               {m.error ? <div className="hint">{m.error}</div> : null}
+              {m.note ? <div className="hint">{t("conversation.decisionNote", { note: m.note })}</div> : null}
             </li>
           ))}
         </ol>
       </section>
 
-      {data.canAnswer && open ? (
+      {data.awaiting ? (
+        <section className="card" aria-labelledby="approval-title" data-testid="awaiting-approval">
+          <h2 id="approval-title">{t("conversation.replyState.awaiting_approval")}</h2>
+          <p>{t("conversation.awaiting", { reasons: data.awaiting.reasons.map((r) => (r === "channel" ? t("conversation.approvalReason.channel") : `« ${r} »`)).join(", ") })}</p>
+          {data.canApprove && !data.awaiting.mine && open ? (
+            <div className="approval-actions">
+              <Form method="post">
+                <input type="hidden" name="intent" value="decide" />
+                <input type="hidden" name="decision" value="approve" />
+                <input type="hidden" name="reply" value={data.awaiting.id} />
+                <button type="submit" disabled={busy}>
+                  {t("conversation.approve")}
+                </button>
+              </Form>
+              <Form method="post">
+                <input type="hidden" name="intent" value="decide" />
+                <input type="hidden" name="decision" value="reject" />
+                <input type="hidden" name="reply" value={data.awaiting.id} />
+                <div className="field">
+                  <label htmlFor="reject-note">{t("conversation.rejectNote")}</label>
+                  <input id="reject-note" name="note" maxLength={500} />
+                </div>
+                <button type="submit" className="secondary" disabled={busy}>
+                  {t("conversation.reject")}
+                </button>
+              </Form>
+            </div>
+          ) : null}
+        </section>
+      ) : null}
+
+      {data.canAnswer && open && !data.awaiting ? (
         <section className="card" aria-labelledby="reply-title">
           <h2 id="reply-title">{t("conversation.reply")}</h2>
           {data.suggestions.length > 0 ? (

@@ -10,7 +10,7 @@ import { readForm, refusalStatus } from "../services/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];
 
-const QUEUES: readonly InboxQueue[] = ["fr", "nl", "other", "mine", "closed"];
+const QUEUES: readonly InboxQueue[] = ["fr", "nl", "other", "mine", "approval", "watch", "closed"];
 const local = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: BRUSSELS_ZONE }).toFormat("dd/MM HH:mm") : "");
 
 /** "2 h 05", "3 d 4 h": how long until (or since) a deadline, the same in every language. */
@@ -22,7 +22,7 @@ function span(ms: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-/** /inbox?queue=fr|nl|other|mine|closed&page=N — one queue of conversations, by deadline. */
+/** /inbox?queue=fr|nl|other|mine|approval|watch|closed&page=N — one queue of conversations, by deadline. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = context.app;
   const user = await requirePermission(ctx, request, "inbox.read");
@@ -40,6 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     alerts: alerts.map((a) => ({ id: a.id, conversationId: a.conversation_id, citizen: a.citizen_handle, channel: a.channel, due: local(a.due_at) })),
     more: data.more,
     counts: Object.fromEntries(data.counts.map((c) => [c.language, c])) as Record<string, { open: number; overdue: number } | undefined>,
+    side: data.side,
     troubled: data.troubled.map((c) => ({ ...c, retryAt: local(c.retryAt) })),
     rows: data.rows.map((r) => {
       const waitingForUs = r.state === "new" || r.state === "assigned" || r.state === "waiting";
@@ -119,6 +120,14 @@ export default function Inbox() {
         <NavLink to="/inbox?queue=mine" className={data.queue === "mine" ? "active" : undefined} aria-current={data.queue === "mine" ? "page" : undefined}>
           {t("inbox.queue.mine")}
         </NavLink>
+        <NavLink to="/inbox?queue=approval" className={data.queue === "approval" ? "active" : undefined} aria-current={data.queue === "approval" ? "page" : undefined}>
+          {t("inbox.queue.approval", { count: data.side.approval })}
+        </NavLink>
+        {data.side.watch > 0 || data.queue === "watch" ? (
+          <NavLink to="/inbox?queue=watch" className={data.queue === "watch" ? "active" : undefined} aria-current={data.queue === "watch" ? "page" : undefined}>
+            {t("inbox.queue.watch", { count: data.side.watch })}
+          </NavLink>
+        ) : null}
         <NavLink to="/inbox?queue=closed" className={data.queue === "closed" ? "active" : undefined} aria-current={data.queue === "closed" ? "page" : undefined}>
           {t("inbox.queue.closed")}
         </NavLink>

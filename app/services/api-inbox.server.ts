@@ -41,10 +41,11 @@ export async function apiReplyToConversation(ctx: AppContext, caller: ApiCaller,
   const result = await sendReply(ctx, caller.user, id, body);
   if (result.ok) {
     const messages = await conversationMessages(ctx.db, id);
-    return apiJson({ state: "sent", conversationId: id, inReplyTo: messages.at(-1)?.remote_id ?? null }, 201);
+    const waiting = result.state === "awaiting_approval";
+    return apiJson({ state: waiting ? "awaiting_approval" : "sent", conversationId: id, inReplyTo: messages.at(-1)?.remote_id ?? null }, waiting ? 202 : 201);
   }
   if (result.key === "inbox.error.replyText") return invalid(caller.lang, { text: { key: result.key } });
-  if (result.key === "inbox.error.replyInFlight" || result.key === "inbox.error.state") return problem(caller.lang, 409, result.key);
+  if (result.key === "inbox.error.replyInFlight" || result.key === "inbox.error.state" || result.key === "inbox.error.approvalPending") return problem(caller.lang, 409, result.key);
   if (result.key === "inbox.error.replyUnknown" || result.key === "inbox.error.replyFailed") return problem(caller.lang, 502, result.key, { state: result.state ?? null });
   return problem(caller.lang, result.key === "error.forbidden.body" ? 403 : 400, result.key);
 }

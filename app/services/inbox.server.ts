@@ -40,6 +40,12 @@ import {
   recentRemotePosts,
   saveCursor,
   startReply,
+  submitReply,
+  findAwaitingReply,
+  approveAwaitingReply,
+  rejectAwaitingReply,
+  awaitingReplyOf,
+  sideQueueCounts,
   takeOverStuckReplies,
   updateConversation,
 } from "../../db/repositories/inbox";
@@ -54,6 +60,8 @@ import { can } from "../domain/permissions";
 import { responseDeadline } from "../domain/response-deadline";
 import { detectSurge } from "../domain/surge";
 import { triagePatch } from "../domain/conversation-triage";
+import { approvalReasons } from "../domain/reply-approval";
+import { teamSettings } from "./settings.server";
 import { isUiLanguage, translator, type MessageKey } from "../i18n";
 import { BRUSSELS_ZONE, brusselsMonthRange } from "../domain/time/brussels";
 import { actorOf, audit } from "./audit.server";
@@ -185,22 +193,28 @@ export async function storeMessages(db: Db, channel: Channel, incoming: readonly
   return stored;
 }
 
-export type InboxQueue = "fr" | "nl" | "other" | "mine" | "closed";
+export type InboxQueue = "fr" | "nl" | "other" | "mine" | "closed" | "approval" | "watch";
 
 /** The inbox's page: one queue, by deadline, with every queue's counts. */
 export async function inboxPage(ctx: AppContext, user: User, queue: InboxQueue, page: number) {
   const limit = 50;
+  // The language queues and "mine" hold what was addressed to us; watches have their own queue.
   const filter =
     queue === "closed"
       ? { language: null, open: false, assigneeId: null }
       : queue === "mine"
-        ? { language: null, open: true, assigneeId: user.id }
-        : { language: queue, open: true, assigneeId: null };
-  const [rows, counts, channels] = await Promise.all([listConversations(ctx.db, filter, limit + 1, page * limit), queueCounts(ctx.db, ctx.now()), listCollectableChannels(ctx.db, COLLECTING_NETWORKS)]);
+        ? { language: null, open: true, assigneeId: user.id, origin: "addressed" as const }
+        : queue === "approval"
+          ? { language: null, open: true, assigneeId: null, awaitingApproval: true }
+          : queue === "watch"
+            ? { language: null, open: true, assigneeId: null, origin: "watch" as const }
+            : { language: queue, open: true, assigneeId: null, origin: "addressed" as const };
+  const [rows, counts, side, channels] = await Promise.all([listConversations(ctx.db, filter, limit + 1, page * limit), queueCounts(ctx.db, ctx.now()), sideQueueCounts(ctx.db), listCollectableChannels(ctx.db, COLLECTING_NETWORKS)]);
   return {
     rows: rows.slice(0, limit),
     more: rows.length > limit,
     counts,
+    side,
     // A network that refuses shows on the inbox and on the health page.
     troubled: channels.filter((c) => c.failures > 0).map((c) => ({ name: c.channel.name, code: c.lastErrorCode, since: c.polledAt, retryAt: c.notBefore })),
   };
@@ -212,10 +226,12 @@ export async function conversationView(ctx: AppContext, id: string) {
   const [messages, replies, notes] = await Promise.all([conversationMessages(ctx.db, id), conversationReplies(ctx.db, id), conversationNotes(ctx.db, id)]);
   // The citizen's messages and our answers, in the order they were written.
   const thread = [
-    ...messages.map((m) => ({ key: `m-${m.id}`, ours: false, who: m.author_handle, at: m.written_at, text: m.text, state: null, error: null })),
-    ...replies.map((r) => ({ key: `r-${r.id}`, ours: true, who: r.author_name, at: r.sent_at ?? r.created_at, text: r.text, state: r.state, error: r.error })),
+    ...messages.map((m) => ({ key: `m-${m.id}`, ours: false, who: m.author_handle, at: m.written_at, text: m.text, state: null, error: null, note: null })),
+    ...replies.map((r) => ({ key: `r-${r.id}`, ours: true, who: r.author_name, at: r.sent_at ?? r.created_at, text: r.text, state: r.state, error: r.error, note: r.decision_note })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
-  return { conversation, messages, replies, notes, thread };
+  // The answer waiting for a second approval, if any: who wrote it and why it waits.
+  const awaiting = replies.find((r) => r.state === "awaiting_approval");
+  return { conversation, messages, replies, notes, thread, awaiting: awaiting ? { id: awaiting.id, authorId: awaiting.author_id, author: awaiting.author_name, text: awaiting.text, reasons: awaiting.approval_reasons ?? [] } : null };
 }
 
 /**
@@ -328,8 +344,22 @@ export async function sendReply(ctx: AppContext, user: User, conversationId: str
   const conversation = await findConversation(ctx.db, conversationId);
   if (!conversation) return { ok: false, key: "api.error.notFound" };
   if (conversation.state === "closed") return { ok: false, key: "inbox.error.state" };
-  const [message, channel] = await Promise.all([latestIncoming(ctx.db, conversationId), findChannel(ctx.db, conversation.channel_id)]);
+  const [message, channel, settings, awaiting] = await Promise.all([latestIncoming(ctx.db, conversationId), findChannel(ctx.db, conversation.channel_id), teamSettings(ctx.db), awaitingReplyOf(ctx.db, conversationId)]);
   if (!message || !channel) return { ok: false, key: "api.error.notFound" };
+  // One answer at a time: while one waits for approval, nobody sends another beside it.
+  if (awaiting) return { ok: false, key: "inbox.error.approvalPending" };
+  const reasons = approvalReasons(parsed.data.text, channel.id, { words: settings.replyApprovalWords, channelIds: settings.replyApprovalChannels });
+  if (reasons.length > 0) {
+    // A sensitive answer waits for a second person; the exact text submitted is audited.
+    const submitted = await ctx.db.transaction().execute(async (tx) => {
+      const row = await submitReply(tx, { conversationId, messageId: message.id, authorId: user.id, text: parsed.data.text, reasons });
+      if (row) await audit(tx, actorOf(user), { action: "conversation.reply_submitted", subjectType: "conversation", subjectId: conversationId, after: { reply: row.id, text: row.text, reasons } });
+      return row;
+    });
+    if (!submitted) return { ok: false, key: "inbox.error.approvalPending" };
+    await clearReplying(ctx.db, conversationId, user.id);
+    return { ok: true, state: "awaiting_approval" };
+  }
   const adapter = adapterFor(channel.network);
   const claimedBy = `reply-${process.pid}-${randomUUID().slice(0, 8)}`;
   const started = await startReply(ctx.db, {
@@ -342,19 +372,65 @@ export async function sendReply(ctx: AppContext, user: User, conversationId: str
     now: ctx.now(),
   });
   if (!started) return { ok: false, key: "inbox.error.replyInFlight" };
-  const deps = options.deps ?? adapterDeps(ctx);
+  return await sendStarted(ctx, user, conversation, started, message, channel, claimedBy, options.deps);
+}
+
+/** The network call of an answer claimed for sending, and its outcome recorded by the claim's owner. */
+async function sendStarted(ctx: AppContext, user: User, conversation: { id: string; language: ConversationLanguage }, reply: InboxReply, message: InboxMessage, channel: Channel, claimedBy: string, deps?: AdapterDeps): Promise<InboxResult & { state?: string }> {
   let outcome: PublishOutcome;
   try {
-    outcome = await adapter.publish(replyInput(conversation, started, message, adapterChannel(ctx, channel)), deps);
+    outcome = await adapterFor(channel.network).publish(replyInput(conversation, reply, message, adapterChannel(ctx, channel)), deps ?? adapterDeps(ctx));
   } catch (error) {
     outcome = { kind: "unknown", code: "outcome_unknown", detail: error instanceof Error ? error.message : String(error) };
   }
-  const state = await recordReplyOutcome(ctx, started, claimedBy, outcome, actorOf(user));
+  const state = await recordReplyOutcome(ctx, reply, claimedBy, outcome, actorOf(user));
   if (state === "sent") {
-    await clearReplying(ctx.db, conversationId, user.id);
+    await clearReplying(ctx.db, conversation.id, user.id);
     return { ok: true, state };
   }
   return { ok: false, key: state === "unconfirmed" ? "inbox.error.replyUnknown" : "inbox.error.replyFailed", state };
+}
+
+const decisionSchema = z.discriminatedUnion("decision", [
+  z.object({ decision: z.literal("approve"), reply: z.string().uuid() }),
+  z.object({ decision: z.literal("reject"), reply: z.string().uuid(), note: z.string().trim().max(500).optional() }),
+]);
+
+/**
+ * The second person's decision on an answer that waits for approval: approved, it goes out at once
+ * with the same guarantees as any answer (exactly the text that was approved); rejected, it stays
+ * in the conversation's history with the reason, and its author can write another. The author
+ * cannot decide on their own answer. Both are audited.
+ */
+export async function decideReply(ctx: AppContext, user: User, conversationId: string, input: unknown, options: { deps?: AdapterDeps } = {}): Promise<InboxResult & { state?: string }> {
+  if (!can(user.roles, "inbox.approveReply")) return { ok: false, key: "error.forbidden.body" };
+  const parsed = decisionSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, key: "inbox.error.invalid" };
+  const d = parsed.data;
+  const reply = await findAwaitingReply(ctx.db, conversationId, d.reply);
+  if (!reply) return { ok: false, key: "inbox.error.decided" };
+  if (reply.author_id === user.id) return { ok: false, key: "inbox.error.ownReply" };
+  const now = ctx.now();
+  if (d.decision === "reject") {
+    const rejected = await ctx.db.transaction().execute(async (tx) => {
+      const row = await rejectAwaitingReply(tx, { replyId: reply.id, deciderId: user.id, note: d.note || null, now });
+      if (row) await audit(tx, actorOf(user), { action: "conversation.reply_rejected", subjectType: "conversation", subjectId: conversationId, after: { reply: row.id, note: row.decision_note } });
+      return row;
+    });
+    return rejected ? { ok: true, state: "rejected" } : { ok: false, key: "inbox.error.decided" };
+  }
+  const [conversation, message] = await Promise.all([findConversation(ctx.db, conversationId), conversationMessages(ctx.db, conversationId).then((ms) => ms.find((m) => m.id === reply.message_id))]);
+  const channel = conversation ? await findChannel(ctx.db, conversation.channel_id) : undefined;
+  if (!conversation || !message || !channel) return { ok: false, key: "api.error.notFound" };
+  if (conversation.state === "closed") return { ok: false, key: "inbox.error.state" };
+  const claimedBy = `reply-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const started = await ctx.db.transaction().execute(async (tx) => {
+    const row = await approveAwaitingReply(tx, { replyId: reply.id, deciderId: user.id, remoteKey: adapterFor(channel.network).prepare?.({ remoteKey: null }).remoteKey ?? null, claimedBy, now });
+    if (row) await audit(tx, actorOf(user), { action: "conversation.reply_approved", subjectType: "conversation", subjectId: conversationId, after: { reply: row.id, text: row.text, author: row.author_id } });
+    return row;
+  });
+  if (!started) return { ok: false, key: "inbox.error.replyInFlight" };
+  return await sendStarted(ctx, user, conversation, started, message, channel, claimedBy, options.deps);
 }
 
 /**

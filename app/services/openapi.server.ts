@@ -177,7 +177,7 @@ const schemas = {
   ReplySent: {
     type: "object",
     required: ["state", "conversationId", "inReplyTo"],
-    properties: { state: { type: "string", enum: ["sent"] }, conversationId: { type: "string", format: "uuid" }, inReplyTo: { type: ["string", "null"], description: "The network's id of the message answered" } },
+    properties: { state: { type: "string", enum: ["sent", "awaiting_approval"], description: "awaiting_approval: the text needs a second person's approval (the team's sensitive words or channels); it goes out once approved in Cadence" }, conversationId: { type: "string", format: "uuid" }, inReplyTo: { type: ["string", "null"], description: "The network's id of the message answered" } },
   },
 };
 
@@ -254,8 +254,9 @@ export function openApiDocument(serverUrl: string) {
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ReplyInput" } } } },
           responses: {
             "201": ok("ReplySent", "Sent"),
+            "202": ok("ReplySent", "Waiting for a second approval"),
             "404": problem("No such conversation"),
-            "409": problem("Another answer is on its way, or the conversation is closed"),
+            "409": problem("Another answer is on its way or waiting for approval, or the conversation is closed"),
             "422": problem("Empty or too long"),
             "502": problem("The network refused the answer, or did not say whether it arrived"),
             ...withBody,

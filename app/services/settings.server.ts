@@ -3,6 +3,7 @@ import type { Db } from "../../db/client";
 import { readSettings, writeSetting } from "../../db/repositories/review";
 import type { User } from "../../db/schema";
 import { can } from "../domain/permissions";
+import { parseSensitiveWords } from "../domain/reply-approval";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { toFieldErrors, type FieldErrors } from "./validation.server";
@@ -15,14 +16,23 @@ export interface TeamSettings {
   bilingualOrder: "fr-nl" | "nl-fr";
   /** Translations are due this many business days before publication. */
   translationDeadlineDays: number;
+  /** Answers to citizens that contain one of these words need a second person's approval. */
+  replyApprovalWords: string[];
+  /** Answers on these channels (ids) all need a second person's approval. */
+  replyApprovalChannels: string[];
+  /** Terms searched in public posts where a network offers search (Bluesky, Mastodon). */
+  watchTerms: string[];
 }
 
-export const DEFAULT_SETTINGS: TeamSettings = { fourEyesRelaxed: false, bilingualOrder: "fr-nl", translationDeadlineDays: 2 };
+export const DEFAULT_SETTINGS: TeamSettings = { fourEyesRelaxed: false, bilingualOrder: "fr-nl", translationDeadlineDays: 2, replyApprovalWords: [], replyApprovalChannels: [], watchTerms: [] };
 
 const stored = z.object({
   fourEyesRelaxed: z.boolean().catch(DEFAULT_SETTINGS.fourEyesRelaxed),
   bilingualOrder: z.enum(["fr-nl", "nl-fr"]).catch(DEFAULT_SETTINGS.bilingualOrder),
   translationDeadlineDays: z.number().int().min(0).max(20).catch(DEFAULT_SETTINGS.translationDeadlineDays),
+  replyApprovalWords: z.array(z.string()).catch([]),
+  replyApprovalChannels: z.array(z.string()).catch([]),
+  watchTerms: z.array(z.string()).catch([]),
 });
 
 export async function teamSettings(db: Db): Promise<TeamSettings> {
@@ -34,6 +44,19 @@ const formSchema = z.object({
   fourEyesRelaxed: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
   bilingualOrder: z.enum(["fr-nl", "nl-fr"], "validation.invalid"),
   translationDeadlineDays: z.coerce.number({ message: "validation.number" }).int("validation.number").min(0, "validation.range").max(20, "validation.range"),
+  replyApprovalWords: z
+    .string()
+    .max(5000, "validation.tooLong")
+    .optional()
+    .transform((v) => parseSensitiveWords(v ?? ""))
+    .pipe(z.array(z.string().max(100, "settings.error.wordTooLong")).max(100, "settings.error.tooManyWords")),
+  replyApprovalChannels: z.array(z.string().uuid("validation.invalid")).max(200).optional().default([]),
+  watchTerms: z
+    .string()
+    .max(2000, "validation.tooLong")
+    .optional()
+    .transform((v) => parseSensitiveWords(v ?? ""))
+    .pipe(z.array(z.string().min(3, "settings.error.termTooShort").max(100, "settings.error.wordTooLong")).max(20, "settings.error.tooManyTerms")),
 });
 
 export type SettingsResult = { ok: true } | { ok: false; errors: FieldErrors };
@@ -42,12 +65,17 @@ export type SettingsResult = { ok: true } | { ok: false; errors: FieldErrors };
 export async function updateTeamSettings(ctx: AppContext, user: User, input: unknown): Promise<SettingsResult> {
   if (!can(user.roles, "settings.manage")) return { ok: false, errors: { _form: { key: "error.forbidden.body" } } };
   const parsed = formSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
+  if (!parsed.success) {
+    // An error on one word of a list is shown under the list.
+    const errors: FieldErrors = {};
+    for (const [field, error] of Object.entries(toFieldErrors(parsed.error))) errors[field.split(".")[0]!] ??= error;
+    return { ok: false, errors };
+  }
   const next = parsed.data;
   await ctx.db.transaction().execute(async (tx) => {
     const before = await teamSettings(tx);
     for (const key of Object.keys(next) as (keyof TeamSettings)[]) {
-      if (before[key] === next[key]) continue;
+      if (JSON.stringify(before[key]) === JSON.stringify(next[key])) continue;
       await writeSetting(tx, key, next[key], user.id);
       await audit(tx, actorOf(user), { action: "settings.updated", subjectType: "setting", subjectId: key, before: { [key]: before[key] }, after: { [key]: next[key] } });
     }

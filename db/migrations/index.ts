@@ -11,6 +11,7 @@ import * as m0009 from "./0009_api_tokens";
 import * as m0010 from "./0010_governance";
 import * as m0011 from "./0011_scheduler_heartbeats";
 import * as m0012 from "./0012_inbox";
+import * as m0013 from "./0013_inbox_approval_watches";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   "0010_governance": m0010,
   "0011_scheduler_heartbeats": m0011,
   "0012_inbox": m0012,
+  "0013_inbox_approval_watches": m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -94,7 +94,7 @@ export interface ConversationListRow {
 /** One queue of the inbox: the conversations waiting for us by deadline, or those done, latest first. */
 export async function listConversations(
   db: Db,
-  filter: { language: ConversationLanguage | null; open: boolean; assigneeId: string | null },
+  filter: { language: ConversationLanguage | null; open: boolean; assigneeId: string | null; origin?: "addressed" | "watch"; awaitingApproval?: boolean },
   limit: number,
   offset: number,
 ): Promise<ConversationListRow[]> {
@@ -119,8 +119,14 @@ export async function listConversations(
   query = query.where("c.citizen_handle", "<>", "");
   if (filter.language) query = query.where("c.language", "=", filter.language);
   if (filter.assigneeId) query = query.where("c.assignee_id", "=", filter.assigneeId);
+  if (filter.origin) query = query.where("c.origin", "=", filter.origin);
+  if (filter.awaitingApproval) query = query.where((eb) => eb.exists(eb.selectFrom("inbox_replies as r").select("r.id").whereRef("r.conversation_id", "=", "c.id").where("r.state", "=", "awaiting_approval")));
   // Waiting for us (new, assigned, waiting for an internal answer) by deadline; or done (answered, closed), latest first.
-  query = filter.open ? query.where("c.state", "in", ["new", "assigned", "waiting"]).orderBy("c.due_at").orderBy("c.id") : query.where("c.state", "in", ["answered", "closed"]).orderBy("c.updated_at", "desc").orderBy("c.id");
+  query = filter.awaitingApproval
+    ? query.orderBy("c.due_at").orderBy("c.id")
+    : filter.open
+      ? query.where("c.state", "in", ["new", "assigned", "waiting"]).orderBy("c.due_at").orderBy("c.id")
+      : query.where("c.state", "in", ["answered", "closed"]).orderBy("c.updated_at", "desc").orderBy("c.id");
   const rows = await query.limit(limit).offset(offset).execute();
   return rows.map((r) => ({ ...r, messages: Number(r.messages ?? 0) }));
 }
@@ -131,9 +137,19 @@ export async function queueCounts(db: Db, now: Date): Promise<{ language: Conver
     .selectFrom("conversations")
     .select(["language", sql<number>`count(*)::int`.as("open"), sql<number>`(count(*) filter (where due_at < ${now}))::int`.as("overdue")])
     .where("state", "in", ["new", "assigned", "waiting"])
+    .where("origin", "=", "addressed")
     .groupBy("language")
     .execute();
   return rows.map((r) => ({ language: r.language, open: Number(r.open), overdue: Number(r.overdue) }));
+}
+
+/** Open conversations found by keyword watches, and conversations with an answer waiting for a second approval. */
+export async function sideQueueCounts(db: Db): Promise<{ watch: number; approval: number }> {
+  const row = await sql<{ watch: number; approval: number }>`
+    select
+      (select count(*) from conversations where origin = 'watch' and state in ('new', 'assigned', 'waiting'))::int as watch,
+      (select count(*) from inbox_replies where state = 'awaiting_approval')::int as approval`.execute(db);
+  return { watch: Number(row.rows[0]?.watch ?? 0), approval: Number(row.rows[0]?.approval ?? 0) };
 }
 
 export async function findConversation(
@@ -215,6 +231,56 @@ export async function startReply(db: Db, values: { conversationId: string; messa
   return row ?? null;
 }
 
+/** An answer that waits for a second person's approval; null if one is already waiting in this conversation. */
+export async function submitReply(db: Db, values: { conversationId: string; messageId: string; authorId: string; text: string; reasons: string[] }) {
+  const row = await db
+    .insertInto("inbox_replies")
+    .values({ conversation_id: values.conversationId, message_id: values.messageId, author_id: values.authorId, text: values.text, state: "awaiting_approval", approval_reasons: values.reasons })
+    .onConflict((oc) => oc.column("conversation_id").where("state", "=", "awaiting_approval").doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function awaitingReplyOf(db: Db, conversationId: string) {
+  return await db.selectFrom("inbox_replies").select("id").where("conversation_id", "=", conversationId).where("state", "=", "awaiting_approval").executeTakeFirst();
+}
+
+export async function findAwaitingReply(db: Db, conversationId: string, replyId: string) {
+  return await db.selectFrom("inbox_replies").selectAll().where("id", "=", replyId).where("conversation_id", "=", conversationId).where("state", "=", "awaiting_approval").executeTakeFirst();
+}
+
+/**
+ * The second person approves: the answer is claimed for sending, as one written and sent at once.
+ * Null if it was decided meanwhile, or if another answer is on its way (the one-in-flight index).
+ */
+export async function approveAwaitingReply(db: Db, values: { replyId: string; deciderId: string; remoteKey: string | null; claimedBy: string; now: Date }) {
+  try {
+    const row = await db
+      .updateTable("inbox_replies")
+      .set({ state: "sending", decided_by: values.deciderId, decided_at: values.now, remote_key: values.remoteKey, claimed_by: values.claimedBy, claimed_at: values.now })
+      .where("id", "=", values.replyId)
+      .where("state", "=", "awaiting_approval")
+      .returningAll()
+      .executeTakeFirst();
+    return row ?? null;
+  } catch (error) {
+    if ((error as { code?: string }).code === "23505") return null;
+    throw error;
+  }
+}
+
+export async function rejectAwaitingReply(db: Db, values: { replyId: string; deciderId: string; note: string | null; now: Date }) {
+  const row = await db
+    .updateTable("inbox_replies")
+    .set({ state: "rejected", decided_by: values.deciderId, decided_at: values.now, decision_note: values.note })
+    .where("id", "=", values.replyId)
+    .where("state", "=", "awaiting_approval")
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
 /** Records a reply's outcome, only if the claim is still this process's. */
 export async function finishReply(
   db: Db,
@@ -260,6 +326,7 @@ export async function conversationsForReport(db: Db, range: { start: Date; end: 
     .select(["ch.name as channel", "c.language", "c.first_message_at", "c.first_response_at", "c.due_at", "c.state", "c.close_reason"])
     .where("c.first_message_at", ">=", range.start)
     .where("c.first_message_at", "<", range.end)
+    .where("c.origin", "=", "addressed")
     .execute();
 }
 
@@ -374,13 +441,13 @@ export async function itemsPublishedAs(db: Db, channelId: string, remoteIds: rea
 /** New conversations, one per citizen; returned by citizen handle. */
 export async function insertConversations(
   db: Db,
-  rows: readonly { channelId: string; citizenHandle: string; contentItemId: string | null; language: ConversationLanguage; at: Date; dueAt: Date }[],
+  rows: readonly { channelId: string; citizenHandle: string; contentItemId: string | null; language: ConversationLanguage; at: Date; dueAt: Date; origin?: "addressed" | "watch" }[],
 ): Promise<Map<string, Conversation>> {
   const out = new Map<string, Conversation>();
   for (let i = 0; i < rows.length; i += 1_000) {
     const inserted = await db
       .insertInto("conversations")
-      .values(rows.slice(i, i + 1_000).map((r) => ({ channel_id: r.channelId, citizen_handle: r.citizenHandle, content_item_id: r.contentItemId, language: r.language, first_message_at: r.at, last_message_at: r.at, due_at: r.dueAt })))
+      .values(rows.slice(i, i + 1_000).map((r) => ({ channel_id: r.channelId, citizen_handle: r.citizenHandle, content_item_id: r.contentItemId, language: r.language, first_message_at: r.at, last_message_at: r.at, due_at: r.dueAt, origin: r.origin ?? "addressed" })))
       .returningAll()
       .execute();
     for (const c of inserted) out.set(c.citizen_handle, c);
@@ -464,7 +531,7 @@ export async function addOverdueAlerts(db: Db, now: Date): Promise<number> {
     select u.id, c.id
     from conversations c
     join users u on u.active and (u.id = c.assignee_id or 'approver' = any(u.roles))
-    where c.state in ('new', 'assigned', 'waiting') and c.due_at < ${now} and c.citizen_handle <> ''
+    where c.state in ('new', 'assigned', 'waiting') and c.due_at < ${now} and c.citizen_handle <> '' and c.origin = 'addressed'
     on conflict (user_id, conversation_id) do nothing
     returning id`.execute(db);
   return made.rows.length;

@@ -22,6 +22,8 @@ export const JOBS: JobDefinition[] = [
   // Reads what citizens address to each channel (each network's own back-off applies), settles
   // answers left "sending" by a process that died, and tells people of overdue conversations.
   { name: "collect-inbox", interval: "1m", timeout: "10s" },
+  // Searches the watched terms (team settings) on the networks that offer public search.
+  { name: "watch-inbox", interval: "5m", timeout: "40s" },
   // Forgets citizens' messages once their conversation ended longer ago than the retention period.
   { name: "purge-inbox", interval: "6h", timeout: "2m" },
 ];

@@ -58,7 +58,7 @@ afterAll(async () => {
 });
 
 const deps = () => adapterDeps(ctx, fetch);
-const collect = (pageSize?: number) => collectInbox(ctx, { deps: deps(), pageSize });
+const collect = (pageSize?: number) => collectInbox(ctx, { deps: deps(), pageSize, commentsEveryMs: 0 });
 const messageOf = async (channelId: string, remoteId: string) =>
   await t.db
     .selectFrom("inbox_messages")
@@ -197,6 +197,12 @@ describe("LinkedIn comments", () => {
     expect((await messageOf(linkedin.id, reply))?.conversation).toBe(conversation);
     // The organisation's own answer is not a citizen's message.
     expect(await countOf(linkedin.id)).toBe(14);
+  });
+
+  it("comments are read every 5 minutes, not at each one-minute round", async () => {
+    const before = fake.reads.filter((r) => r.network === "linkedin").length;
+    await collectInbox(ctx, { deps: deps() });
+    expect(fake.reads.filter((r) => r.network === "linkedin").length).toBe(before);
   });
 
   it("a 429 waits until LinkedIn's daily limits reset at midnight UTC", async () => {

@@ -81,6 +81,15 @@ interface BlueskyNotification {
   record?: { text?: string; createdAt?: string; reply?: { root?: { uri?: string; cid?: string }; parent?: { uri?: string; cid?: string } } };
 }
 
+/** A post as app.bsky.feed.searchPosts returns it (a postView). */
+interface BlueskyPostView {
+  uri: string;
+  cid?: string;
+  indexedAt?: string;
+  author?: { did?: string; handle?: string };
+  record?: BlueskyNotification["record"];
+}
+
 function isSession(s: Session | PublishOutcome): s is Session {
   return "accessJwt" in s;
 }
@@ -214,6 +223,68 @@ export const blueskyAdapter: ChannelAdapter = {
       }
       cursor = body?.cursor;
       if (!position || reachedPosition || !cursor || notifications.length === 0) break;
+    }
+    found.reverse();
+    return { kind: "ok", messages: found, position: newest ?? position };
+  },
+  /**
+   * app.bsky.feed.searchPosts, sort=latest: newest first, paged towards older ones with its
+   * cursor, read back to the position (the newest post found: its indexedAt and URI). The first
+   * round reads one page. The account's own posts are left out.
+   */
+  async search(channel, term, position, deps, options) {
+    let s = await session(channel, deps);
+    let renewedThisRound = false;
+    if (!isSession(s)) return s.kind === "failed" ? s : { kind: "retry", code: "code" in s ? s.code : "network.server", detail: "detail" in s ? s.detail : "no session", ...(s.kind === "retry" ? { notBefore: s.notBefore } : {}) };
+    const [sinceAt = "", sinceUri = ""] = position ? position.split("|") : [];
+    const found: IncomingMessage[] = [];
+    let newest: string | null = null;
+    let cursor: string | undefined;
+    for (let page = 0; page < options.maxPages; page++) {
+      const q = new URLSearchParams({ q: term, sort: "latest", limit: String(Math.min(100, options.pageSize)) });
+      if (sinceAt) q.set("since", sinceAt);
+      if (cursor) q.set("cursor", cursor);
+      const r = await httpCall(deps.fetch, `${s.pds}/xrpc/app.bsky.feed.searchPosts?${q.toString()}`, { headers: { authorization: `Bearer ${s.accessJwt}` } }, deps.timeoutMs);
+      if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+      const status = r.response.status;
+      const detail = errorText(r.json, r.body, `HTTP ${status}`);
+      if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: parseResetHeader(r.response.headers.get("ratelimit-reset"), "epoch", deps.now()) };
+      if (status >= 500) return { kind: "retry", code: "network.server", detail };
+      if (status === 400 && (r.json as { error?: string } | null)?.error === "ExpiredToken") {
+        if (renewedThisRound) return { kind: "retry", code: "auth.invalid", detail };
+        renewedThisRound = true;
+        const again = await renewed(channel, deps, s);
+        if (!isSession(again)) return { kind: "retry", code: "auth.invalid", detail };
+        s = again;
+        page--;
+        continue;
+      }
+      if (status !== 200) return { kind: "failed", code: status === 401 ? "auth.invalid" : "validation", detail, reconnect: status === 401 };
+      const body = r.json as { cursor?: string; posts?: BlueskyPostView[] } | null;
+      const posts = body?.posts ?? [];
+      let reachedPosition = false;
+      for (const p of posts) {
+        const at = p.indexedAt ?? "";
+        if (position && (at < sinceAt || (at === sinceAt && p.uri === sinceUri))) {
+          reachedPosition = true;
+          continue;
+        }
+        newest ??= `${at}|${p.uri}`;
+        if (p.author?.did === s.did) continue;
+        found.push({
+          remoteId: p.uri,
+          remoteCid: p.cid ?? null,
+          rootRemoteId: p.record?.reply?.root?.uri ?? p.uri,
+          rootRemoteCid: p.record?.reply?.root?.cid ?? p.cid ?? null,
+          inReplyToRemoteId: p.record?.reply?.parent?.uri ?? null,
+          authorHandle: p.author?.handle ?? p.author?.did ?? "unknown",
+          text: String(p.record?.text ?? ""),
+          writtenAt: new Date(p.record?.createdAt ?? at),
+          visibility: null,
+        });
+      }
+      cursor = body?.cursor;
+      if (!position || reachedPosition || !cursor || posts.length === 0) break;
     }
     found.reverse();
     return { kind: "ok", messages: found, position: newest ?? position };

@@ -134,6 +134,49 @@ export const mastodonAdapter: ChannelAdapter = {
     }
     return { kind: "ok", messages, position: at };
   },
+  /**
+   * GET /api/v2/search?type=statuses: statuses of the instance's full-text search (an instance
+   * without it finds none). With the position (the newest status id found) as min_id, every page
+   * holds only newer ones, read by offset until a short page; the first round reads one page.
+   */
+  async search(channel, term, position, deps, options) {
+    if (!channel.baseUrl) return { kind: "failed", code: "config", detail: "no instance URL" };
+    const messages: IncomingMessage[] = [];
+    let newest = position;
+    const limit = Math.min(40, options.pageSize);
+    for (let page = 0; page < options.maxPages; page++) {
+      const q = new URLSearchParams({ q: term, type: "statuses", limit: String(limit), offset: String(page * limit), resolve: "false" });
+      if (position) q.set("min_id", position);
+      const r = await httpCall(deps.fetch, `${base(channel.baseUrl)}/api/v2/search?${q.toString()}`, { headers: { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` } }, deps.timeoutMs);
+      if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+      const status = r.response.status;
+      const detail = errorText(r.json, r.body, `HTTP ${status}`);
+      if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: parseResetHeader(r.response.headers.get("x-ratelimit-reset"), "iso", deps.now()) };
+      if (status >= 500) return { kind: "retry", code: "network.server", detail };
+      if (status === 401 || status === 403) return { kind: "failed", code: status === 401 ? "auth.invalid" : "permission", detail, reconnect: true };
+      const statuses = (r.json as { statuses?: (NonNullable<MastodonNotification["status"]> & { account?: { acct?: string } })[] } | null)?.statuses;
+      if (status !== 200 || !Array.isArray(statuses)) return { kind: "retry", code: "network.server", detail };
+      for (const st of statuses) {
+        if (typeof st.id !== "string" || (position && !newer(st.id, position))) continue;
+        if (!newest || newer(st.id, newest)) newest = st.id;
+        if (st.account?.acct === channel.handle) continue;
+        messages.push({
+          remoteId: st.id,
+          remoteCid: null,
+          rootRemoteId: null,
+          rootRemoteCid: null,
+          inReplyToRemoteId: st.in_reply_to_id ?? null,
+          authorHandle: st.account?.acct ?? "unknown",
+          text: htmlToText(st.content ?? ""),
+          writtenAt: new Date(st.created_at ?? deps.now()),
+          visibility: st.visibility ?? null,
+        });
+      }
+      if (!position || statuses.length < limit) break;
+    }
+    messages.sort((a, b) => a.writtenAt.getTime() - b.writtenAt.getTime());
+    return { kind: "ok", messages, position: newest };
+  },
   async testConnection(channel, deps) {
     const r = await httpCall(deps.fetch, `${base(channel.baseUrl)}/api/v1/accounts/verify_credentials`, { headers: { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` } }, deps.timeoutMs);
     if (!r.ok) return { ok: false, code: r.code, detail: r.detail };

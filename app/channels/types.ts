@@ -133,6 +133,12 @@ export interface ChannelAdapter {
   refresh?(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; credentials: Record<string, string> } | { ok: false; code: ErrorCode; detail: string; permanent: boolean }>;
   /** Reads what people addressed to the channel since `position` (mentions, replies, quotes). */
   collect?(channel: AdapterChannel, position: string | null, deps: AdapterDeps, options: CollectOptions): Promise<CollectOutcome>;
+  /**
+   * Public posts that contain a watched term, newer than `position` (where the network offers
+   * search: Bluesky's searchPosts, the Mastodon instance's full-text search). The account's own
+   * posts are left out.
+   */
+  search?(channel: AdapterChannel, term: string, position: string | null, deps: AdapterDeps, options: { pageSize: number; maxPages: number }): Promise<CollectOutcome>;
   /** A harmless authenticated call, for the "test connection" button. */
   testConnection(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; account: string } | { ok: false; code: ErrorCode; detail: string }>;
 }

@@ -46,6 +46,7 @@ import {
   rejectAwaitingReply,
   awaitingReplyOf,
   sideQueueCounts,
+  promoteWatchedConversations,
   takeOverStuckReplies,
   updateConversation,
 } from "../../db/repositories/inbox";
@@ -74,9 +75,14 @@ export const COLLECTING_NETWORKS: readonly AdapterNetwork[] = (["mastodon", "blu
 
 const PAGE_SIZE: Record<string, number> = { mastodon: 40, bluesky: 50, facebook: 100, linkedin: 50 };
 const MAX_PAGES = 10;
-/** Comments are read on the posts of the last 28 days, at most 25 of them a round. */
+/**
+ * Comments are read on the posts of the last 28 days, at most 25 of them a round, every 5 minutes
+ * (one call per post: each minute would spend LinkedIn's daily quota; Facebook's webhook brings
+ * comments at once when it is set up).
+ */
 const COMMENTED_POSTS_DAYS = 28;
 const COMMENTED_POSTS_MAX = 25;
+const COMMENTS_EVERY_MS = 5 * 60_000;
 
 /** After a refusal without the network's own signal: 30 s, 1 min, 2 min… at most 30 min. */
 export function collectBackoff(now: Date, failures: number): Date {
@@ -96,12 +102,14 @@ export interface CollectReport {
  * position are saved in one transaction, so a crash collects them again and their unique key drops
  * the copies: no gap, no duplicate. Citizens' words are never logged.
  */
-export async function collectInbox(ctx: AppContext, options: { deps?: AdapterDeps; pageSize?: number } = {}): Promise<CollectReport> {
+export async function collectInbox(ctx: AppContext, options: { deps?: AdapterDeps; pageSize?: number; commentsEveryMs?: number } = {}): Promise<CollectReport> {
+  const commentsEvery = options.commentsEveryMs ?? COMMENTS_EVERY_MS;
   const deps = options.deps ?? adapterDeps(ctx);
   const report: CollectReport = { channels: 0, collected: 0, skipped: 0, failed: 0 };
   for (const cursor of await listCollectableChannels(ctx.db, COLLECTING_NETWORKS)) {
     const now = ctx.now();
-    if (cursor.notBefore && cursor.notBefore > now) {
+    const readsComments = cursor.channel.network === "facebook" || cursor.channel.network === "linkedin";
+    if ((cursor.notBefore && cursor.notBefore > now) || (readsComments && cursor.polledAt && cursor.failures === 0 && now.getTime() - cursor.polledAt.getTime() < commentsEvery)) {
       report.skipped++;
       continue;
     }
@@ -146,7 +154,7 @@ export async function collectInbox(ctx: AppContext, options: { deps?: AdapterDep
  * joins the conversation of the message it answers (stored before, or earlier in this round), else
  * its author's open conversation, else a new one (linked to the Cadence post it answers).
  */
-export async function storeMessages(db: Db, channel: Channel, incoming: readonly IncomingMessage[]): Promise<number> {
+export async function storeMessages(db: Db, channel: Channel, incoming: readonly IncomingMessage[], origin: "addressed" | "watch" = "addressed"): Promise<number> {
   const known = await existingRemoteIds(db, channel.id, incoming.map((m) => m.remoteId));
   const fresh = incoming.filter((m) => !known.has(m.remoteId) && known.add(m.remoteId));
   if (fresh.length === 0) return 0;
@@ -160,7 +168,7 @@ export async function storeMessages(db: Db, channel: Channel, incoming: readonly
   const byRemote = new Map<string, string | { newFor: string }>();
   for (const [remote, c] of viaReply) byRemote.set(remote, c.id);
   const byCitizen = new Map<string, string | { newFor: string }>([...open].map(([handle, c]) => [handle, c.id]));
-  const toCreate = new Map<string, { channelId: string; citizenHandle: string; contentItemId: string | null; language: ConversationLanguage; at: Date; dueAt: Date }>();
+  const toCreate = new Map<string, { channelId: string; citizenHandle: string; contentItemId: string | null; language: ConversationLanguage; at: Date; dueAt: Date; origin: "addressed" | "watch" }>();
   const languageOf = new Map<string, ConversationLanguage>([...viaReply.values(), ...open.values()].map((c) => [c.id, c.language]));
   const planned = fresh.map((m) => {
     let target = (m.inReplyToRemoteId ? byRemote.get(m.inReplyToRemoteId) : undefined) ?? byCitizen.get(m.authorHandle);
@@ -170,7 +178,7 @@ export async function storeMessages(db: Db, channel: Channel, incoming: readonly
     if (!target) {
       target = { newFor: m.authorHandle };
       dueAt = responseDeadline(m.writtenAt);
-      toCreate.set(m.authorHandle, { channelId: channel.id, citizenHandle: m.authorHandle, contentItemId: m.inReplyToRemoteId ? (items.get(m.inReplyToRemoteId) ?? null) : null, language, at: m.writtenAt, dueAt });
+      toCreate.set(m.authorHandle, { channelId: channel.id, citizenHandle: m.authorHandle, contentItemId: m.inReplyToRemoteId ? (items.get(m.inReplyToRemoteId) ?? null) : null, language, at: m.writtenAt, dueAt, origin });
       byCitizen.set(m.authorHandle, target);
     }
     byRemote.set(m.remoteId, target);
@@ -190,6 +198,8 @@ export async function storeMessages(db: Db, channel: Channel, incoming: readonly
     else if (p.m.writtenAt > seen.at) seen.at = p.m.writtenAt;
   }
   await conversationsGotMessages(db, [...touched.values()]);
+  // A citizen found by a watch who then writes to us is in the language queue from then on, due from that message.
+  if (origin === "addressed") await promoteWatchedConversations(db, [...touched.values()]);
   return stored;
 }
 

@@ -61,6 +61,38 @@ export async function saveCursor(
     .execute();
 }
 
+/** Where each watched term's search stands on each channel. */
+export async function listWatchCursors(db: Db, channelIds: readonly string[]) {
+  if (channelIds.length === 0) return [];
+  return await db.selectFrom("inbox_watch_cursors").selectAll().where("channel_id", "in", channelIds).execute();
+}
+
+export async function lockWatch(db: Db, channelId: string, term: string): Promise<boolean> {
+  const row = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(${`inbox-watch:${channelId}:${term}`})) as locked`.execute(db);
+  return row.rows[0]?.locked === true;
+}
+
+export async function saveWatchCursor(
+  db: Db,
+  channelId: string,
+  term: string,
+  values: { position: string | null; polledAt: Date; notBefore: Date | null; failures: number; errorCode: string | null; error: string | null },
+): Promise<void> {
+  const row = { position: values.position, polled_at: values.polledAt, not_before: values.notBefore, failures: values.failures, last_error_code: values.errorCode, last_error: values.error };
+  await db
+    .insertInto("inbox_watch_cursors")
+    .values({ channel_id: channelId, term, ...row })
+    .onConflict((oc) => oc.columns(["channel_id", "term"]).doUpdateSet(row))
+    .execute();
+}
+
+/** A term no longer watched: its positions go. */
+export async function dropWatchCursorsExcept(db: Db, terms: readonly string[]): Promise<void> {
+  let query = db.deleteFrom("inbox_watch_cursors");
+  if (terms.length > 0) query = query.where("term", "not in", terms);
+  await query.execute();
+}
+
 export interface NewInboxMessage {
   conversationId: string;
   channelId: string;
@@ -141,6 +173,15 @@ export async function queueCounts(db: Db, now: Date): Promise<{ language: Conver
     .groupBy("language")
     .execute();
   return rows.map((r) => ({ language: r.language, open: Number(r.open), overdue: Number(r.overdue) }));
+}
+
+/** Conversations found by a watch that now hold a message addressed to us: they join the language queues. */
+export async function promoteWatchedConversations(db: Db, touched: readonly { id: string; dueAt: Date }[]): Promise<void> {
+  if (touched.length === 0) return;
+  await sql`
+    update conversations c set origin = 'addressed', due_at = v.due_at
+    from unnest(${touched.map((t) => t.id)}::uuid[], ${touched.map((t) => t.dueAt.toISOString())}::timestamptz[]) as v(id, due_at)
+    where c.id = v.id and c.origin = 'watch'`.execute(db);
 }
 
 /** Open conversations found by keyword watches, and conversations with an answer waiting for a second approval. */

@@ -62,6 +62,8 @@ export interface FakeNetworks {
    * Returns its id (Mastodon, X, Facebook), URI (Bluesky) or comment URN (LinkedIn).
    */
   mention(network: "mastodon" | "bluesky" | "x" | "facebook" | "linkedin", mention: FakeMention): string;
+  /** Someone posts publicly without addressing the account: only a search finds it. Returns its id (Mastodon) or URI (Bluesky). */
+  publicPost(network: "mastodon" | "bluesky", post: { author: string; text: string; at?: Date }): string;
   /** Bluesky: the access token expires (the next call with it answers ExpiredToken); counts of session calls. */
   expireBlueskyAccess(): void;
   blueskySessions: { created: number; refreshed: number };
@@ -109,6 +111,10 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
   let liSeq = 0;
   const liComments: { id: string; commentUrn: string; object: string; parentComment?: string; actor: string; text: string; time: number }[] = [];
   const liPostUrn = (p: ReceivedPost) => `urn:li:share:${p.id.replace(/\D/g, "").slice(0, 12) || "1"}`;
+  // Public posts that only a search finds (Mastodon statuses, Bluesky post views), oldest first.
+  const mastodonPublic: { id: string; created_at: string; in_reply_to_id: null; visibility: string; content: string; account: { id: string; acct: string; username: string } }[] = [];
+  const blueskyPublic: { uri: string; cid: string; author: { did: string; handle: string }; record: { $type: string; text: string; createdAt: string }; indexedAt: string }[] = [];
+  const plain = (html: string) => html.replace(/<[^>]+>/g, " ").toLowerCase();
   const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
   const accept = (network: FakeNetwork, text: string, key: string | null): ReceivedPost => {
@@ -146,7 +152,7 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
         if (!network) return send(404, { error: "Record not found" });
         calls.push({ network, path, at: Date.now() });
         const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord");
-        const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions") || path.endsWith("/comments"));
+        const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions") || path.endsWith("/comments") || path.endsWith("/api/v2/search") || path.endsWith("searchPosts"));
         if (isRead) reads.push({ network, query: url.search });
         const scripted = isPost ? scripts.get(network)?.shift() : isRead ? readScripts.get(network)?.shift() : undefined;
         const json = (() => {
@@ -229,6 +235,16 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
               if (req.headers.authorization !== "Bearer mastodon-token") return { status: 401, body: { error: "The access token is invalid" } };
               if (path.endsWith("/api/v1/accounts/verify_credentials")) return { status: 200, body: { id: "1", acct: "cadence" } };
               if (req.method === "GET" && path.endsWith("/api/v1/notifications")) return mastodonNotificationPage();
+              if (req.method === "GET" && path.endsWith("/api/v2/search")) {
+                // Full-text search of statuses: newest first; min_id keeps newer ones; limit 20 by default, 40 at most; offset pages.
+                const term = (url.searchParams.get("q") ?? "").toLowerCase();
+                const limit = Math.min(Number(url.searchParams.get("limit") ?? 20) || 20, 40);
+                const offset = Number(url.searchParams.get("offset") ?? 0) || 0;
+                const minId = url.searchParams.get("min_id");
+                const all = [...mastodonPublic, ...mastodonNotifications.map((n) => n.status as (typeof mastodonPublic)[number])];
+                const hits = all.filter((st) => plain(st.content).includes(term) && (!minId || BigInt(st.id) > BigInt(minId))).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+                return { status: 200, body: { accounts: [], statuses: hits.slice(offset, offset + limit), hashtags: [] } };
+              }
               const key = String(req.headers["idempotency-key"] ?? "");
               const seen = key ? mastodonKeys.get(key) : undefined;
               const post = seen ?? accept("mastodon", field("status"), key || null);
@@ -307,6 +323,21 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
                   : { status: 400, body: { error: "RecordNotFound", message: "Could not locate record" } };
               }
               if (req.method === "GET" && path.endsWith("app.bsky.notification.listNotifications")) return blueskyNotificationPage();
+              if (req.method === "GET" && path.endsWith("app.bsky.feed.searchPosts")) {
+                // sort=latest: newest first; since (inclusive) on the post's time; limit 25 by default, 1–100; a cursor while more remain.
+                const limit = Number(url.searchParams.get("limit") ?? 25);
+                if (!Number.isInteger(limit) || limit < 1 || limit > 100) return { status: 400, body: { error: "InvalidRequest", message: "limit must be between 1 and 100" } };
+                const term = (url.searchParams.get("q") ?? "").toLowerCase();
+                const since = url.searchParams.get("since");
+                const all = [
+                  ...blueskyPublic,
+                  ...blueskyNotifications.filter((n) => n.reason !== "like").map((n) => ({ uri: n.uri, cid: n.cid, author: n.author, record: n.record as (typeof blueskyPublic)[number]["record"], indexedAt: n.indexedAt })),
+                ];
+                const hits = all.filter((p) => p.record.text.toLowerCase().includes(term) && (!since || p.indexedAt >= since)).sort((a, b) => (a.indexedAt < b.indexedAt ? 1 : -1));
+                const start = Number(url.searchParams.get("cursor") ?? 0);
+                const page = hits.slice(start, start + limit);
+                return { status: 200, body: { posts: page, hitsTotal: hits.length, ...(start + limit < hits.length ? { cursor: String(start + limit) } : {}) } };
+              }
               const rkey = field("rkey") || randomUUID();
               if (blueskyRecords.has(rkey)) return { status: 400, body: { error: "InvalidRequest", message: "There is already a value at key" } };
               const record = (json.record ?? {}) as { text?: string; reply?: { parent?: { uri?: string; cid?: string }; root?: { uri?: string; cid?: string } } };
@@ -490,6 +521,22 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
       readScripts.set(network, [...(readScripts.get(network) ?? []), ...answers]);
     },
     reads,
+    publicPost(network, p) {
+      const at = (p.at ?? new Date()).toISOString();
+      if (network === "mastodon") {
+        const id = String(++mastodonSeq);
+        mastodonPublic.push({ id, created_at: at, in_reply_to_id: null, visibility: "public", content: `<p>${escapeHtml(p.text)}</p>`, account: { id: `acc-${p.author}`, acct: p.author, username: p.author.split("@")[0]! } });
+        return id;
+      }
+      const rkey = `3k${String(++blueskySeq).padStart(11, "0")}`;
+      // The account itself (cadence.test) posts under its session's DID.
+      const did = p.author === "cadence.test" ? "did:plc:cadence" : `did:plc:${p.author.replace(/[^a-z0-9]/gi, "").toLowerCase()}`;
+      const uri = `at://${did}/app.bsky.feed.post/${rkey}`;
+      const last = [...blueskyPublic, ...blueskyNotifications].reduce((m, x) => (x.indexedAt > m ? x.indexedAt : m), "1970-01-01T00:00:00.000Z");
+      const indexedAt = new Date(Math.max(Date.parse(at), Date.parse(last) + 1)).toISOString();
+      blueskyPublic.push({ uri, cid: `bafyrei${rkey}`, author: { did, handle: p.author }, record: { $type: "app.bsky.feed.post", text: p.text, createdAt: at }, indexedAt });
+      return uri;
+    },
     mention(network, m) {
       const at = (m.at ?? new Date()).toISOString();
       if (network === "facebook") {
@@ -536,7 +583,8 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
       const parent = m.inReplyTo;
       const reply = parent ? { root: { uri: parent, cid: `cid-of-${parent.split("/").pop()}` }, parent: { uri: parent, cid: `cid-of-${parent.split("/").pop()}` } } : undefined;
       // indexedAt strictly increases, as the network's index does.
-      const indexedAt = new Date(Math.max(Date.parse(at), Date.parse(blueskyNotifications.at(-1)?.indexedAt ?? "1970-01-01T00:00:00Z") + 1)).toISOString();
+      const lastIndexed = [...blueskyPublic, ...blueskyNotifications].reduce((max, x) => (x.indexedAt > max ? x.indexedAt : max), "1970-01-01T00:00:00.000Z");
+      const indexedAt = new Date(Math.max(Date.parse(at), Date.parse(lastIndexed) + 1)).toISOString();
       blueskyNotifications.push({ uri, cid, author: { did, handle: m.author }, reason: m.reason ?? (parent ? "reply" : "mention"), record: { $type: "app.bsky.feed.post", text: m.text, createdAt: at, ...(reply ? { reply } : {}) }, isRead: false, indexedAt, labels: [] });
       return uri;
     },

@@ -12,6 +12,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).optional(),
   CADENCE_DEMO: booleanFlag.optional(),
   CADENCE_DATA_DIR: z.string().optional(),
+  CADENCE_DEMO_NETWORKS: booleanFlag.optional(),
+  CADENCE_DEMO_NETWORKS_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   CREDENTIALS_KEY: z
     .string()
@@ -104,6 +106,8 @@ export interface AppConfig {
   mailFrom: string;
   oauth: { x: OAuthClient | null; linkedin: OAuthClient | null; facebook: OAuthClient | null };
   oidc: OidcConfig | null;
+  /** Demo only: the port of the local network stand-ins that citizens "write" to; null when off. */
+  demoNetworksPort: number | null;
   /** The page webhook (comments pushed by Meta as they are written); null: comments are polled only. */
   facebookWebhook: { appSecret: string; verifyToken: string } | null;
   /** False when everyone signs in through the identity provider. */
@@ -195,6 +199,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
             createUsers: e.OIDC_CREATE_USERS,
           }
         : null,
+    demoNetworksPort: demo && e.CADENCE_DEMO_NETWORKS !== false ? e.CADENCE_DEMO_NETWORKS_PORT : null,
     facebookWebhook: e.FACEBOOK_APP_SECRET && e.FACEBOOK_WEBHOOK_VERIFY_TOKEN ? { appSecret: e.FACEBOOK_APP_SECRET, verifyToken: e.FACEBOOK_WEBHOOK_VERIFY_TOKEN } : null,
     passwordSignIn: e.PASSWORD_SIGN_IN,
   };

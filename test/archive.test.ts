@@ -11,7 +11,7 @@ import { actOnPublication } from "../app/services/publishing-admin.server";
 import { syncPublications } from "../app/services/publication-plan.server";
 import { checkPublishable } from "../app/services/review.server";
 import type { Channel, User } from "../db/schema";
-import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates, publishUntilSettled } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 import { signedInClient, startTestServer } from "./setup/web";

@@ -7,7 +7,7 @@ import { collectInbox, recoverInboxReplies, sendReply } from "../app/services/in
 import { adapterDeps } from "../app/services/publishing.server";
 import { startReply } from "../db/repositories/inbox";
 import type { Channel, User } from "../db/schema";
-import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
 import { makeUser } from "./factories";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates, publishUntilSettled } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";

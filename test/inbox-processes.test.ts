@@ -7,7 +7,7 @@ import type { AppContext } from "../app/services/context.server";
 import { collectInbox, recoverInboxReplies } from "../app/services/inbox.server";
 import { adapterDeps } from "../app/services/publishing.server";
 import type { Channel, User } from "../db/schema";
-import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
 import { makeUser } from "./factories";
 import { makeApiChannel } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";

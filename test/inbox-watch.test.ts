@@ -5,7 +5,7 @@ import { collectWatches } from "../app/services/inbox-watch.server";
 import { adapterDeps } from "../app/services/publishing.server";
 import { updateTeamSettings } from "../app/services/settings.server";
 import type { Channel, User } from "../db/schema";
-import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
 import { makeUser } from "./factories";
 import { makeApiChannel } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";

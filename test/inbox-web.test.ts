@@ -11,7 +11,7 @@ import { openApiDocument } from "../app/services/openapi.server";
 import { adapterDeps } from "../app/services/publishing.server";
 import { startConversation } from "../db/repositories/inbox";
 import type { Channel, User } from "../db/schema";
-import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
 import { makePasswordUser } from "./factories";
 import { makeApiChannel } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";

@@ -7,7 +7,7 @@ import { adapterDeps } from "../app/services/publishing.server";
 import { responseDeadline } from "../app/domain/response-deadline";
 import { startReply } from "../db/repositories/inbox";
 import type { Channel, User } from "../db/schema";
-import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
 import { makeUser } from "./factories";
 import { makeApiChannel } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";

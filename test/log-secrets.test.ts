@@ -4,7 +4,7 @@ import { createApiToken, revokeTokenOf } from "../app/services/api.server";
 import type { AppContext } from "../app/services/context.server";
 import { createFeed } from "../app/services/feeds.server";
 import { createLogger } from "../app/services/logger.server";
-import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates, publishUntilSettled } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 import { Browserless, startTestServer } from "./setup/web";

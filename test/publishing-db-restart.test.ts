@@ -6,7 +6,7 @@ import { runPublisher, recoverStuckPublications } from "../app/services/publishi
 import { createDb, type Db } from "../db/client";
 import { EmbeddedPostgres, randomPassword } from "../db/embedded-postgres";
 import { migrateToLatest } from "../db/migrate";
-import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
 import { makeUser } from "./factories";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates } from "./publishing-factories";
 import { testContext } from "./setup/database";

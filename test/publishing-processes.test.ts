@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../app/services/context.server";
 import { recoverStuckPublications, runPublisher } from "../app/services/publishing.server";
 import type { Channel, User } from "../db/schema";
-import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
 import { makeUser } from "./factories";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";

@@ -7,7 +7,7 @@ import { adapterDeps, recoverStuckPublications, refreshExpiringTokens, runPublis
 import { decryptCredentials } from "../app/services/credentials-crypto.server";
 import { claimDuePublications, finishPublishedMany, insertOutboxMessages, markSent, markSentMany, setRemoteKey } from "../db/repositories/publications";
 import type { Channel, User } from "../db/schema";
-import { startFakeNetworks, type FakeNetworks } from "./fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
 import { makeUser } from "./factories";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";

@@ -5,6 +5,8 @@ import { openDatabaseTarget, type DatabaseTarget } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
 import { countUsers } from "../../db/repositories/users";
 import { DEMO_ACCOUNTS, seedDemo } from "../../db/seed/seed-demo";
+import type { FakeNetworks } from "../../fakes/networks";
+import { connectDemoChannels } from "../services/demo-networks.server";
 import { startScheduler, type RunningScheduler } from "../../jobs/scheduler";
 import { startHeartbeat } from "../services/scheduler-health.server";
 import { ConfigError, loadConfig } from "../config.server";
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
   let heartbeat: { stop(): Promise<void> } | null = null;
   let supervisor: Supervisor | null = null;
   let watcher: ChildProcess | null = null;
+  let demoNetworks: FakeNetworks | null = null;
   let stopping = false;
 
   /** One step of the shutdown, never longer than STEP_TIMEOUT_MS and never throwing. */
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     await Promise.all([step("the web server", web ? () => web!.close() : undefined), supervisor?.stop()]);
     await step("the scheduler", scheduler ? () => scheduler!.stop() : undefined);
     await step("the heartbeat", heartbeat ? () => heartbeat!.stop() : undefined);
+    await step("the demo networks", demoNetworks ? () => demoNetworks!.close() : undefined);
     await step("the database connections", db ? () => db!.destroy() : undefined);
     await step("the database", target ? () => target!.release() : undefined);
     if (!isJobsChild) say("Stopped.");
@@ -97,6 +101,16 @@ async function main(): Promise<void> {
     if (runWeb && config.demo && (await countUsers(db)) === 0) {
       const seeded = await seedDemo(db, new Date());
       log.info("demo data created", { items: seeded.items });
+    }
+    if (runWeb && !isJobsChild && config.demoNetworksPort !== null) {
+      // Demo: the local stand-ins for Mastodon and Bluesky, where "citizens" write (npm run demo:mention).
+      try {
+        const { startFakeNetworks } = await import("../../fakes/networks");
+        demoNetworks = await startFakeNetworks({ port: config.demoNetworksPort, demoControl: true });
+        await connectDemoChannels({ db, config, log, now: () => new Date() }, demoNetworks.url);
+      } catch (error) {
+        log.warn("the demo networks could not start; the demo's Mastodon and Bluesky channels are not listened to", { port: config.demoNetworksPort, error: error instanceof Error ? error.message : String(error) });
+      }
     }
     if (runJobs && runWeb) {
       // The scheduler runs beside the web server as its own process, on the same database, and is
@@ -140,6 +154,7 @@ async function main(): Promise<void> {
     if (config.demo) {
       say("Demo sign-in (demo mode only):");
       for (const account of DEMO_ACCOUNTS) say(`  ${account.roles.join(",").padEnd(10)} ${account.email.padEnd(30)} ${account.password}`);
+      if (demoNetworks) say(`Demo networks (Mastodon, Bluesky) at ${demoNetworks.url}: npm run demo:mention -- mastodon "Bonjour, …"`);
     }
     say("Press Ctrl-C to stop.");
   }

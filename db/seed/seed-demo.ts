@@ -33,6 +33,9 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { email: "responder@demo.cadence.test", displayName: "Inès Laurent", roles: ["responder"], uiLanguage: "fr", password: "demo-responder-cadence" },
 ];
 
+/** The demo channels that the local network stand-ins serve (their handles find them again). */
+export const DEMO_LISTENING_HANDLES = { mastodon: "cadence", bluesky: "cadence.test" } as const;
+
 const DEMO_CHANNELS: { key: string; network: Network; language: ChannelLanguage; name: string; handle: string; baseUrl?: string }[] = [
   { key: "x-fr", network: "x", language: "fr", name: "X — SPF Finances", handle: "@SPFFinances" },
   { key: "x-nl", network: "x", language: "nl", name: "X — FOD Financiën", handle: "@FODFinancien" },
@@ -40,6 +43,9 @@ const DEMO_CHANNELS: { key: string; network: Network; language: ChannelLanguage;
   { key: "fb-nl", network: "facebook", language: "nl", name: "Facebook — FOD Financiën", handle: "FODFinancien" },
   { key: "li", network: "linkedin", language: "bilingual", name: "LinkedIn — SPF Finances / FOD Financiën", handle: "spf-finances-fod-financien" },
   { key: "outbox", network: "outbox", language: "bilingual", name: "Outbox (demo)", handle: "outbox" },
+  // Listened to in the demo: `npm start` connects them to the local network stand-ins (fakes/networks.ts).
+  { key: "md-fr", network: "mastodon", language: "fr", name: "Mastodon — SPF Finances (démo)", handle: DEMO_LISTENING_HANDLES.mastodon },
+  { key: "bsky", network: "bluesky", language: "bilingual", name: "Bluesky — SPF Finances / FOD Financiën (demo)", handle: DEMO_LISTENING_HANDLES.bluesky },
 ];
 
 

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { collectInbox, inboxPage } from "../../app/services/inbox.server";
 import { adapterDeps } from "../../app/services/publishing.server";
 import { createLogger } from "../../app/services/logger.server";
-import { startFakeNetworks } from "../fakes/networks";
+import { startFakeNetworks } from "../../fakes/networks";
 import { makeApiChannel } from "../publishing-factories";
 import { testContext } from "../setup/database";
 import { benchDatabase } from "./bench-database";

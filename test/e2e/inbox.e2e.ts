@@ -8,7 +8,7 @@ import { importQuestionsAs } from "../../app/services/questions.server";
 import { adapterDeps } from "../../app/services/publishing.server";
 import { createUser } from "../../app/services/users.server";
 import type { Role } from "../../db/schema";
-import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../../fakes/networks";
 import { makeApiChannel } from "../publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
 import { startTestServer } from "../setup/web";

@@ -6,7 +6,7 @@ import type { AppContext } from "../../app/services/context.server";
 import { runPublisher } from "../../app/services/publishing.server";
 import { createUser } from "../../app/services/users.server";
 import type { Role, User } from "../../db/schema";
-import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
+import { startFakeNetworks, type FakeNetworks } from "../../fakes/networks";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates } from "../publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
 import { startTestServer } from "../setup/web";

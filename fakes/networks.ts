@@ -3,6 +3,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
+ * The local stand-ins for the networks, used by the tests and by the demo (`npm start` in demo
+ * mode runs them on 127.0.0.1:4010 so that citizens can "write" to the demo's Mastodon and Bluesky
+ * channels). Never part of a production deployment.
+ *
  * One local HTTP server that behaves like the networks' publishing APIs, as documented in
  * shared/reference/channel-apis.md: Mastodon (Idempotency-Key, X-RateLimit-Reset as ISO), X
  * (x-rate-limit-reset epoch, 403 duplicate content, 402 credits), Bluesky (createSession,
@@ -77,7 +81,7 @@ export interface FakeNetworks {
 
 const WEBHOOK_SECRET = `whsec_${Buffer.from("cadence-test-webhook-secret-32by").toString("base64")}`;
 
-export async function startFakeNetworks(options: { latencyMs?: number } = {}): Promise<FakeNetworks> {
+export async function startFakeNetworks(options: { latencyMs?: number; port?: number; demoControl?: boolean } = {}): Promise<FakeNetworks> {
   const posts: ReceivedPost[] = [];
   const calls: FakeNetworks["calls"] = [];
   const scripts = new Map<FakeNetwork, ScriptedAnswer[]>();
@@ -123,6 +127,8 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
     return post;
   };
 
+  // The demo control's way to the `mention` below (bound once the object exists).
+  const mentionOf = (network: "mastodon" | "bluesky", m: FakeMention): string => api.mention(network, m);
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -149,6 +155,21 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
           res.writeHead(status, { "content-type": "application/json", ...headers });
           res.end(body === undefined ? "" : JSON.stringify(body));
         };
+        if (options.demoControl && path === "/_demo/mentions" && req.method === "POST") {
+          // The demo's control: a citizen writes to the demo account (JSON: network, author, text, inReplyTo).
+          const body = (() => {
+            try {
+              return JSON.parse(raw) as { network?: string; author?: string; text?: string; inReplyTo?: string };
+            } catch {
+              return {};
+            }
+          })();
+          if ((body.network !== "mastodon" && body.network !== "bluesky") || !body.author || !body.text) return send(400, { error: "send {network: mastodon|bluesky, author, text[, inReplyTo]}" });
+          return send(201, { id: mentionOf(body.network, { author: body.author, text: body.text, inReplyTo: body.inReplyTo }) });
+        }
+        if (options.demoControl && path === "/_demo/answers" && req.method === "GET") {
+          return send(200, posts.filter((p) => p.inReplyTo).map((p) => ({ network: p.network, inReplyTo: p.inReplyTo, text: p.text, at: new Date(p.at).toISOString() })));
+        }
         if (!network) return send(404, { error: "Record not found" });
         calls.push({ network, path, at: Date.now() });
         const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord");
@@ -502,9 +523,15 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
       })();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
-  return {
+  const api: FakeNetworks = {
     url: `http://127.0.0.1:${port}`,
     posts,
     calls,
@@ -604,4 +631,5 @@ export async function startFakeNetworks(options: { latencyMs?: number } = {}): P
         server.close(() => resolve());
       }),
   };
+  return api;
 }

@@ -87,6 +87,7 @@ const CASES: { action: Action; name: string; call: Call }[] = [
   { action: "inbox.read", name: "web: a conversation", call: web((f) => `/inbox/${f.conversationId}`) },
   { action: "inbox.answer", name: "web: triage a conversation (stale version)", call: web((f) => `/inbox/${f.conversationId}`, { intent: "wait", version: "999" }) },
   { action: "inbox.answer", name: "web: answer a conversation (empty answer)", call: web((f) => `/inbox/${f.conversationId}`, { intent: "reply", text: "" }) },
+  { action: "inbox.approveReply", name: "web: approve an answer (none waiting)", call: web((f) => `/inbox/${f.conversationId}`, { intent: "decide", decision: "approve", reply: "00000000-0000-4000-8000-000000000000" }) },
   { action: "inbox.read", name: "API: list a queue of the inbox", call: async (as) => await api(as, "GET", "/api/v1/conversations?queue=fr") },
   { action: "inbox.answer", name: "API: answer a conversation (empty answer)", call: async (as, f) => await api(as, "POST", `/api/v1/conversations/${f.conversationId}/replies`, { text: "" }) },
   { action: "inbox.personalData", name: "web: a citizen's data", call: web(() => "/inbox/personal-data") },

@@ -26,9 +26,11 @@ beforeAll(async () => {
   t = await createTestDatabase();
   ctx = testContext(t.db);
   fake = await startFakeNetworks();
-  const people: [string, string, Role[], "fr" | "nl"][] = [
+  const people: [string, string, Role[], "fr" | "nl" | "en"][] = [
     ["lea@test.be", "Léa Martin", ["responder"], "fr"],
     ["pieter@test.be", "Pieter Claes", ["editor"], "nl"],
+    ["nina@test.be", "Nina Peeters", ["responder"], "fr"],
+    ["admin@test.be", "Alex Admin", ["admin"], "en"],
   ];
   for (const [email, name, roles, uiLanguage] of people) {
     const r = await createUser(ctx, { id: null, label: "test" }, { email, displayName: name, password: PASSWORD, roles, uiLanguage });
@@ -110,5 +112,43 @@ describe("the inbox in a browser", () => {
     await pieter.waitForURL(/\/inbox\/[0-9a-f-]{36}$/);
     await expect.poll(async () => await pieter.getByRole("button", { name: "Antwoord versturen" }).count()).toBe(0);
     await pieter.context().close();
+  });
+
+  it("an admin names a sensitive word; an answer with it waits until another conversation manager approves it in the 'To approve' queue, then goes out once", async () => {
+    const admin = await as("admin@test.be");
+    await admin.goto(`${server.url}/admin/settings`);
+    await admin.getByRole("textbox", { name: /Sensitive words/ }).fill("médiateur\nklacht");
+    const settings = await new AxeBuilder({ page: admin }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    expect(settings.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    await admin.getByRole("button", { name: "Save the settings" }).click();
+    await expectText(admin.getByRole("status"), /The settings were saved/);
+    await admin.context().close();
+
+    const statusId = fake.mention("mastodon", { author: "fache@fake.social", text: "Bonjour, personne ne répond à mes courriers depuis trois mois, je vais me plaindre." });
+    await collectInbox(ctx, { deps: adapterDeps(ctx, fetch) });
+    const lea = await as("lea@test.be");
+    await lea.goto(`${server.url}/inbox?queue=fr`);
+    await lea.getByRole("link", { name: "fache@fake.social" }).click();
+    await lea.waitForURL(/\/inbox\/[0-9a-f-]{36}$/);
+    const text = "Bonjour, si notre réponse ne vous satisfait pas, le Médiateur fédéral peut vous aider.";
+    await lea.getByRole("textbox", { name: "Réponse", exact: true }).fill(text);
+    await lea.getByRole("button", { name: "Envoyer la réponse" }).click();
+    await expectText(lea.getByTestId("conversation-result"), /attend l'approbation d'une autre personne/);
+    await expectText(lea.getByTestId("awaiting-approval"), /« médiateur »/);
+    expect(await lea.getByRole("button", { name: "Approuver et envoyer" }).count()).toBe(0);
+    expect(fake.posts.filter((p) => p.inReplyTo === statusId)).toHaveLength(0);
+    await lea.context().close();
+
+    const nina = await as("nina@test.be");
+    await nina.goto(`${server.url}/inbox`);
+    await nina.getByRole("link", { name: /À approuver \(1\)/ }).click();
+    await nina.getByRole("link", { name: "fache@fake.social" }).click();
+    await nina.waitForURL(/\/inbox\/[0-9a-f-]{36}$/);
+    const waiting = await new AxeBuilder({ page: nina }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    expect(waiting.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    await nina.getByRole("button", { name: "Approuver et envoyer" }).click();
+    await expectText(nina.getByTestId("conversation-result"), /approuvée et envoyée/);
+    expect(fake.posts.filter((p) => p.inReplyTo === statusId).map((p) => p.text)).toEqual([`@fache@fake.social ${text}`]);
+    await nina.context().close();
   });
 });

@@ -38,6 +38,7 @@ const EXPECTED_TABLES = [
   "inbox_cursors",
   "inbox_messages",
   "inbox_replies",
+  "inbox_watch_cursors",
   "item_comments",
   "item_tags",
   "outbox_messages",

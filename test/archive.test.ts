@@ -145,8 +145,8 @@ describe("the archive export of a month", () => {
 
     const exports = await t.db.selectFrom("audit_events").select(["action", "after"]).where("action", "=", "archive.exported").orderBy("id").execute();
     expect(exports.map((e) => e.after)).toEqual([
-      { format: "json", publications: 6 },
-      { format: "csv", publications: 6 },
+      { format: "json", publications: 6, answers: 0 },
+      { format: "csv", publications: 6, answers: 0 },
     ]);
 
     for (const key of ["editor", "translator", "viewer"]) {

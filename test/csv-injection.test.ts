@@ -7,6 +7,7 @@ import type { RunningWebServer } from "../app/server/web.server";
 import type { AppContext } from "../app/services/context.server";
 import { exportQuestionsJson, importQuestions } from "../app/services/questions.server";
 import { importPlan, readPlanFile } from "../app/services/spreadsheet.server";
+import { startConversation } from "../db/repositories/inbox";
 import type { User } from "../db/schema";
 import { makeItem, makePasswordUser } from "./factories";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publishUntilSettled } from "./publishing-factories";
@@ -103,6 +104,24 @@ describe("every CSV Cadence writes is safe to open in a spreadsheet", () => {
     const lines = parseCsv(csv.text, ";");
     const sent = lines.slice(1).map((l) => l[lines[0]!.indexOf("sent_text")]);
     expect(sent.sort()).toEqual([HOSTILE[0], HOSTILE[3]].sort());
+  });
+
+  it("the month's answers to citizens: the exact text sent, behind an apostrophe in the file only; in the JSON as sent", async () => {
+    const channel = await makeApiChannel(ctx, "mastodon", "fr", "http://127.0.0.1:9/mastodon", { accessToken: "x" });
+    const responder = await makePasswordUser(ctx, { email: "responder@test.be", displayName: "@Responder", roles: ["responder"] });
+    const sentAt = new Date(`${publishedMonth}-15T10:00:00Z`);
+    const conversation = await startConversation(t.db, { channelId: channel.id, citizenHandle: "citizen@fake.social", language: "fr", at: sentAt, dueAt: sentAt, remoteId: "m-answer", text: "Bonjour" });
+    const message = await t.db.selectFrom("inbox_messages").select("id").where("conversation_id", "=", conversation.id).executeTakeFirstOrThrow();
+    await t.db.insertInto("inbox_replies").values({ conversation_id: conversation.id, message_id: message.id, author_id: responder.id, text: HOSTILE[0]!, state: "sent", sent_at: sentAt, remote_id: "r-1" }).execute();
+    const client = await signedInClient(server.url, "admin@test.be", "correct horse battery");
+    const csv = await client.request(`/archive/${publishedMonth}/export?format=csv&part=answers`);
+    expect(csv.status).toBe(200);
+    expectNoFormula(csv.text, ",", 2);
+    const lines = parseCsv(csv.text, ",");
+    expect(lines.slice(1).map((l) => [l[lines[0]!.indexOf("text")], l[lines[0]!.indexOf("author")]])).toEqual([[HOSTILE[0], "@Responder"]]);
+    const json = JSON.parse((await client.request(`/archive/${publishedMonth}/export?format=json`)).text) as { answerCount: number; answers: { text: string; channel: { name: string } }[] };
+    expect(json.answerCount).toBe(1);
+    expect(json.answers[0]).toMatchObject({ text: HOSTILE[0], channel: { name: channel.name } });
   });
 
   it("the questions: the list's CSV imports back to the same list; the coverage report's CSV runs nothing", async () => {

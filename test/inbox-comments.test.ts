@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../app/server/web.server";
 import type { AppContext } from "../app/services/context.server";
 import { receiveFacebookWebhook, verifyFacebookSubscription } from "../app/services/facebook-webhook.server";
-import { collectInbox, recoverInboxReplies, sendReply } from "../app/services/inbox.server";
+import { collectInbox, listeningTrouble, recoverInboxReplies, sendReply } from "../app/services/inbox.server";
 import { adapterDeps } from "../app/services/publishing.server";
 import { startReply } from "../db/repositories/inbox";
 import type { Channel, User } from "../db/schema";
@@ -124,6 +124,8 @@ describe("Facebook page comments", () => {
     const cursor = await t.db.selectFrom("inbox_cursors").select(["last_error_code", "not_before", "failures"]).where("channel_id", "=", facebook.id).executeTakeFirstOrThrow();
     expect(cursor).toMatchObject({ last_error_code: "rate_limited", failures: 1 });
     expect(cursor.not_before!.getTime()).toBeGreaterThan(Date.now());
+    // It shows on the health page and at the top of the inbox.
+    expect(await listeningTrouble(ctx)).toEqual([expect.objectContaining({ name: facebook.name, code: "rate_limited", term: null })]);
     await t.db.updateTable("inbox_cursors").set({ not_before: null }).where("channel_id", "=", facebook.id).execute();
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../app/services/context.server";
-import { collectInbox, inboxPage } from "../app/services/inbox.server";
+import { collectInbox, inboxPage, listeningTrouble } from "../app/services/inbox.server";
 import { collectWatches } from "../app/services/inbox-watch.server";
 import { adapterDeps } from "../app/services/publishing.server";
 import { updateTeamSettings } from "../app/services/settings.server";
@@ -107,6 +107,7 @@ describe("keyword watches", () => {
     expect(refused).toHaveLength(1);
     expect(refused[0]!.not_before!.getTime()).toBeGreaterThan(Date.now() + 9 * 60_000);
     expect((await watch()).skipped).toBe(1);
+    expect(await listeningTrouble(ctx)).toEqual([expect.objectContaining({ name: mastodon.name, code: "rate_limited", term: refused[0]!.term })]);
     // A term no longer watched loses its positions.
     expect(await updateTeamSettings(ctx, admin, { bilingualOrder: "fr-nl", translationDeadlineDays: "2", watchTerms: "MyMinfin" })).toEqual({ ok: true });
     await watch();

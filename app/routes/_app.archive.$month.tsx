@@ -59,6 +59,9 @@ export default function ArchivePage() {
         </a>{" "}
         · <a href={exportUrl("format=csv&sep=semicolon")} download>
           {t("archive.download.csvSemicolon")}
+        </a>{" "}
+        · <a href={exportUrl("format=csv&part=answers")} download>
+          {t("archive.download.answers")}
         </a>
       </p>
       {publications.length === 0 ? (

@@ -88,7 +88,7 @@ export default function Inbox() {
       {data.troubled.length > 0 ? (
         <div role="status" className="form-error" data-testid="inbox-troubled">
           {data.troubled.map((c) => (
-            <p key={c.name}>{t("inbox.troubled", { name: c.name, code: c.code ?? "", time: c.retryAt })}</p>
+            <p key={`${c.name}-${c.term ?? ""}`}>{c.term ? t("inbox.troubledWatch", { name: c.name, term: c.term, code: c.code ?? "", time: c.retryAt ?? "" }) : t("inbox.troubled", { name: c.name, code: c.code ?? "", time: c.retryAt ?? "" })}</p>
           ))}
         </div>
       ) : null}

@@ -7,6 +7,7 @@ import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { schedulerStatus } from "../services/scheduler-health.server";
+import { listeningTrouble } from "../services/inbox.server";
 import { holdPublishing, markChannelReconnected, publishingHealth, releaseHold } from "../services/publishing-admin.server";
 import { requirePermission } from "../services/session.server";
 import { refusalStatus, readForm } from "../services/validation.server";
@@ -18,7 +19,7 @@ const local = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: BRUSSELS_Z
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = context.app;
   const user = await requirePermission(ctx, request, "plan.read");
-  const [health, scheduler] = await Promise.all([publishingHealth(ctx), schedulerStatus(ctx)]);
+  const [health, scheduler, listening] = await Promise.all([publishingHealth(ctx), schedulerStatus(ctx), listeningTrouble(ctx)]);
   const channels = health.channels;
   return {
     scheduler: { ...scheduler, nextStartAt: scheduler.nextStartAt ? DateTime.fromISO(scheduler.nextStartAt, { zone: BRUSSELS_ZONE }).toFormat("HH:mm:ss") : null },
@@ -29,6 +30,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     holds: health.holds.map((h) => ({ ...h, heldAt: local(h.heldAt) })),
     reschedule: health.reschedule.map((i) => ({ id: i.id, when: `${i.local_date} ${i.local_time}`, month: i.local_date.slice(0, 7) })),
     channels: channels.map((c) => ({ id: c.id, name: c.name })),
+    // The networks that refuse to let Cadence read what citizens write (the inbox's collection and watches).
+    listening: listening.map((l) => ({ name: l.name, code: l.code, term: l.term, retryAt: local(l.retryAt) ?? "" })),
     canHold: can(user.roles, "publishing.hold"),
     canReconnect: can(user.roles, "channels.manage"),
   };
@@ -75,6 +78,21 @@ export default function Publishing() {
           {data.scheduler.state !== "running" ? <> {data.scheduler.heartbeatAgeSeconds === null ? t("scheduler.neverSeen") : t("scheduler.lastSeen", { seconds: Math.round(data.scheduler.heartbeatAgeSeconds) })}</> : null}
           {data.scheduler.restarts !== null ? <> {t("scheduler.restarts", { count: data.scheduler.restarts })}</> : null}
         </p>
+      </section>
+
+      <section className="card" aria-labelledby="listening-title" data-testid="listening-health">
+        <h2 id="listening-title">{t("publishing.listening")}</h2>
+        {data.listening.length === 0 ? (
+          <p>{t("publishing.listeningOk")}</p>
+        ) : (
+          <ul>
+            {data.listening.map((l) => (
+              <li key={`${l.name}-${l.term ?? ""}`}>
+                {l.term ? t("inbox.troubledWatch", { name: l.name, term: l.term, code: l.code ?? "", time: l.retryAt }) : t("inbox.troubled", { name: l.name, code: l.code ?? "", time: l.retryAt })}
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
 
       <section className="card" aria-labelledby="hold-title">

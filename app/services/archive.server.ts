@@ -5,6 +5,7 @@ import {
   listArchiveVariants,
   listManualConfirmations,
   listPublishedBetween,
+  listAnswersSentBetween,
 } from "../../db/repositories/archive";
 import { listTagsForItems } from "../../db/repositories/recurring-questions";
 import { toCsv } from "../domain/csv";
@@ -65,6 +66,23 @@ export interface ArchivedItem {
   publications: ArchivedPublication[];
 }
 
+/** An answer to a citizen as it went out (the citizen is not named: the archive keeps what the administration said). */
+export interface ArchivedAnswer {
+  id: string;
+  conversationId: string;
+  channel: { id: string; name: string; network: string; handle: string };
+  language: string;
+  sentAt: string | null;
+  /** Exactly what was sent (Mastodon and X put the citizen's @handle before it). */
+  text: string;
+  remoteId: string | null;
+  remoteUrl: string | null;
+  author: string;
+  /** Who approved it when it needed a second approval. */
+  approvedBy: string | null;
+  approvedAt: string | null;
+}
+
 export interface MonthArchive {
   format: "cadence-archive";
   version: number;
@@ -74,6 +92,8 @@ export interface MonthArchive {
   generatedBy: string;
   publicationCount: number;
   items: ArchivedItem[];
+  answerCount: number;
+  answers: ArchivedAnswer[];
 }
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
@@ -96,7 +116,7 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 export async function monthArchive(ctx: AppContext, month: string, generatedBy: Actor): Promise<MonthArchive | null> {
   const range = brusselsMonthRange(month);
   if (!range) return null;
-  const publications = await listPublishedBetween(ctx.db, range.start, range.end);
+  const [publications, answers] = await Promise.all([listPublishedBetween(ctx.db, range.start, range.end), listAnswersSentBetween(ctx.db, range.start, range.end)]);
   const itemIds = [...new Set(publications.map((p) => p.content_item_id))];
   const [items, variants, exceptions, tags, confirmations] = await Promise.all([
     listArchiveItems(ctx.db, itemIds),
@@ -166,6 +186,20 @@ export async function monthArchive(ctx: AppContext, month: string, generatedBy: 
     generatedBy: generatedBy.label,
     publicationCount: publications.length,
     items: archived,
+    answerCount: answers.length,
+    answers: answers.map((a) => ({
+      id: a.id,
+      conversationId: a.conversation_id,
+      channel: { id: a.channel_id, name: a.channel_name, network: a.channel_network, handle: a.channel_handle },
+      language: a.language,
+      sentAt: brussels(a.sent_at),
+      text: a.text,
+      remoteId: a.remote_id,
+      remoteUrl: a.remote_url,
+      author: a.author_name,
+      approvedBy: a.approver_name,
+      approvedAt: a.approver_name ? brussels(a.decided_at) : null,
+    })),
   };
 }
 
@@ -245,6 +279,18 @@ export function archiveCsv(archive: MonthArchive, separator: "," | ";" = ","): s
   return toCsv(ARCHIVE_CSV_COLUMNS, rows, separator);
 }
 
+/** The answers' CSV columns, stable across versions (new columns are added at the end). */
+export const ANSWERS_CSV_COLUMNS = ["sent_at", "answer_id", "conversation_id", "channel", "network", "handle", "language", "text", "remote_id", "remote_url", "author", "approved_by", "approved_at"] as const;
+
+/** The month's answers to citizens as CSV: one line per answer, in the order they went out. */
+export function answersCsv(archive: MonthArchive, separator: "," | ";" = ","): string {
+  return toCsv(
+    ANSWERS_CSV_COLUMNS,
+    archive.answers.map((a) => [a.sentAt, a.id, a.conversationId, a.channel.name, a.channel.network, a.channel.handle, a.language, a.text, a.remoteId, a.remoteUrl, a.author, a.approvedBy, a.approvedAt]),
+    separator,
+  );
+}
+
 export interface ArchiveExport {
   archive: MonthArchive;
   body: string;
@@ -261,13 +307,15 @@ export async function exportArchive(
   ctx: AppContext,
   actor: Actor,
   month: string,
-  format: "json" | "csv",
+  format: "json" | "csv" | "answers-csv",
   separator: "," | ";" = ","
 ): Promise<ArchiveExport | null> {
   const archive = await monthArchive(ctx, month, actor);
   if (!archive) return null;
-  await audit(ctx.db, actor, { action: "archive.exported", subjectType: "archive", subjectId: archive.month, after: { format, publications: archive.publicationCount } });
-  return format === "csv"
+  await audit(ctx.db, actor, { action: "archive.exported", subjectType: "archive", subjectId: archive.month, after: { format, publications: archive.publicationCount, answers: archive.answerCount } });
+  return format === "answers-csv"
+    ? { archive, body: answersCsv(archive, separator), contentType: "text/csv; charset=utf-8", filename: `cadence-answers-${month}.csv` }
+    : format === "csv"
     ? { archive, body: archiveCsv(archive, separator), contentType: "text/csv; charset=utf-8", filename: `cadence-archive-${month}.csv` }
     : { archive, body: `${JSON.stringify(archive, null, 2)}\n`, contentType: "application/json; charset=utf-8", filename: `cadence-archive-${month}.json` };
 }

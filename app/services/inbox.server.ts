@@ -46,6 +46,7 @@ import {
   rejectAwaitingReply,
   awaitingReplyOf,
   sideQueueCounts,
+  failingWatches,
   promoteWatchedConversations,
   takeOverStuckReplies,
   updateConversation,
@@ -226,8 +227,18 @@ export async function inboxPage(ctx: AppContext, user: User, queue: InboxQueue, 
     counts,
     side,
     // A network that refuses shows on the inbox and on the health page.
-    troubled: channels.filter((c) => c.failures > 0).map((c) => ({ name: c.channel.name, code: c.lastErrorCode, since: c.polledAt, retryAt: c.notBefore })),
+    troubled: await listeningTrouble(ctx, channels),
   };
+}
+
+/** The channels whose collection or keyword watch the network refuses now: name, code, next try. */
+export async function listeningTrouble(ctx: AppContext, collectable?: Awaited<ReturnType<typeof listCollectableChannels>>) {
+  const channels = collectable ?? (await listCollectableChannels(ctx.db, COLLECTING_NETWORKS));
+  const watches = await failingWatches(ctx.db);
+  return [
+    ...channels.filter((c) => c.failures > 0).map((c) => ({ name: c.channel.name, code: c.lastErrorCode, since: c.polledAt, retryAt: c.notBefore, term: null as string | null })),
+    ...watches.map((w) => ({ name: w.name, code: w.last_error_code, since: w.polled_at, retryAt: w.not_before, term: w.term as string | null })),
+  ];
 }
 
 export async function conversationView(ctx: AppContext, id: string) {

@@ -101,3 +101,20 @@ export async function listManualConfirmations(db: Db, itemIds: readonly string[]
     .orderBy("id")
     .execute();
 }
+
+/** The answers to citizens that went out in a period, with who wrote them and who approved them (never the citizen). */
+export async function listAnswersSentBetween(db: Db, start: Date, end: Date) {
+  return await db
+    .selectFrom("inbox_replies as r")
+    .innerJoin("conversations as c", "c.id", "r.conversation_id")
+    .innerJoin("channels as ch", "ch.id", "c.channel_id")
+    .innerJoin("users as a", "a.id", "r.author_id")
+    .leftJoin("users as d", "d.id", "r.decided_by")
+    .select(["r.id", "r.conversation_id", "r.text", "r.remote_id", "r.remote_url", "r.sent_at", "r.decided_at", "c.language", "ch.id as channel_id", "ch.name as channel_name", "ch.network as channel_network", "ch.handle as channel_handle", "a.display_name as author_name", "d.display_name as approver_name"])
+    .where("r.state", "=", "sent")
+    .where("r.sent_at", ">=", start)
+    .where("r.sent_at", "<", end)
+    .orderBy("r.sent_at")
+    .orderBy("r.id")
+    .execute();
+}

@@ -86,6 +86,18 @@ export async function saveWatchCursor(
     .execute();
 }
 
+/** Watches whose search the network refuses now, with their channel's name. */
+export async function failingWatches(db: Db) {
+  return await db
+    .selectFrom("inbox_watch_cursors as w")
+    .innerJoin("channels as c", "c.id", "w.channel_id")
+    .select(["c.name", "w.term", "w.last_error_code", "w.polled_at", "w.not_before"])
+    .where("w.failures", ">", 0)
+    .where("c.active", "=", true)
+    .orderBy("c.name")
+    .execute();
+}
+
 /** A term no longer watched: its positions go. */
 export async function dropWatchCursorsExcept(db: Db, terms: readonly string[]): Promise<void> {
   let query = db.deleteFrom("inbox_watch_cursors");

@@ -237,7 +237,7 @@ export async function listeningTrouble(ctx: AppContext, collectable?: Awaited<Re
   const watches = await failingWatches(ctx.db);
   return [
     ...channels.filter((c) => c.failures > 0).map((c) => ({ name: c.channel.name, code: c.lastErrorCode, since: c.polledAt, retryAt: c.notBefore, term: null as string | null })),
-    ...watches.map((w) => ({ name: w.name, code: w.last_error_code, since: w.polled_at, retryAt: w.not_before, term: w.term as string | null })),
+    ...watches.map((w) => ({ name: w.name, code: w.last_error_code, since: w.polled_at, retryAt: w.not_before, term: w.term })),
   ];
 }
 

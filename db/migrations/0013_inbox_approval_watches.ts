@@ -19,6 +19,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Where a conversation comes from: addressed to us (mention, reply, comment), or found by a watch.
   await sql`alter table conversations add column origin text not null default 'addressed' check (origin in ('addressed', 'watch'))`.execute(db);
+  // The language queues hold what was addressed to us: their index says so, and serves their counts
+  // by an index-only scan. The watched queue is small and reads the table.
+  await sql`drop index conversations_queue_idx`.execute(db);
+  await sql`create index conversations_queue_idx on conversations (language, due_at, id) where state in ('new', 'assigned', 'waiting') and origin = 'addressed'`.execute(db);
   // Where each watched term's search stands, per channel.
   await sql`
     create table inbox_watch_cursors (
@@ -37,7 +41,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table inbox_watch_cursors`.execute(db);
+  await sql`drop index conversations_queue_idx`.execute(db);
   await sql`alter table conversations drop column origin`.execute(db);
+  await sql`create index conversations_queue_idx on conversations (language, due_at, id) where state in ('new', 'assigned', 'waiting')`.execute(db);
   await sql`drop index inbox_replies_one_awaiting`.execute(db);
   await sql`delete from inbox_replies where state in ('awaiting_approval', 'rejected')`.execute(db);
   await sql`alter table inbox_replies drop column approval_reasons, drop column decided_by, drop column decided_at, drop column decision_note`.execute(db);

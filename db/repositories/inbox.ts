@@ -163,13 +163,14 @@ export async function listConversations(
   query = query.where("c.citizen_handle", "<>", "");
   if (filter.language) query = query.where("c.language", "=", filter.language);
   if (filter.assigneeId) query = query.where("c.assignee_id", "=", filter.assigneeId);
-  if (filter.origin) query = query.where("c.origin", "=", filter.origin);
+  // Written as literals, so that the planner matches the queues' partial index.
+  if (filter.origin) query = query.where(filter.origin === "watch" ? sql<boolean>`c.origin = 'watch'` : sql<boolean>`c.origin = 'addressed'`);
   if (filter.awaitingApproval) query = query.where((eb) => eb.exists(eb.selectFrom("inbox_replies as r").select("r.id").whereRef("r.conversation_id", "=", "c.id").where("r.state", "=", "awaiting_approval")));
   // Waiting for us (new, assigned, waiting for an internal answer) by deadline; or done (answered, closed), latest first.
   query = filter.awaitingApproval
     ? query.orderBy("c.due_at").orderBy("c.id")
     : filter.open
-      ? query.where("c.state", "in", ["new", "assigned", "waiting"]).orderBy("c.due_at").orderBy("c.id")
+      ? query.where(sql<boolean>`c.state in ('new', 'assigned', 'waiting')`).orderBy("c.due_at").orderBy("c.id")
       : query.where("c.state", "in", ["answered", "closed"]).orderBy("c.updated_at", "desc").orderBy("c.id");
   const rows = await query.limit(limit).offset(offset).execute();
   return rows.map((r) => ({ ...r, messages: Number(r.messages ?? 0) }));
@@ -180,8 +181,8 @@ export async function queueCounts(db: Db, now: Date): Promise<{ language: Conver
   const rows = await db
     .selectFrom("conversations")
     .select(["language", sql<number>`count(*)::int`.as("open"), sql<number>`(count(*) filter (where due_at < ${now}))::int`.as("overdue")])
-    .where("state", "in", ["new", "assigned", "waiting"])
-    .where("origin", "=", "addressed")
+    // Literals: an index-only scan of the queues' partial index.
+    .where(sql<boolean>`state in ('new', 'assigned', 'waiting') and origin = 'addressed'`)
     .groupBy("language")
     .execute();
   return rows.map((r) => ({ language: r.language, open: Number(r.open), overdue: Number(r.overdue) }));

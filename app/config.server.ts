@@ -1,3 +1,4 @@
+import path from "node:path";
 import { z } from "zod";
 import type { Role } from "./domain/permissions";
 import { parseRoleMap } from "./domain/sso-roles";
@@ -13,6 +14,14 @@ const envSchema = z.object({
   CADENCE_DEMO: booleanFlag.optional(),
   CADENCE_DATA_DIR: z.string().optional(),
   CADENCE_DEMO_NETWORKS: booleanFlag.optional(),
+  MEDIA_MAX_IMAGE_MB: z.coerce.number().int().min(1).max(200).default(20),
+  MEDIA_MAX_VIDEO_MB: z.coerce.number().int().min(1).max(4096).default(512),
+  MEDIA_S3_BUCKET: z.string().min(3).max(63).optional(),
+  MEDIA_S3_ENDPOINT: z.string().url("must be a URL such as https://s3.example.be").optional(),
+  MEDIA_S3_REGION: z.string().min(1).default("us-east-1"),
+  MEDIA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  MEDIA_S3_FORCE_PATH_STYLE: booleanFlag.optional(),
   CADENCE_DEMO_NETWORKS_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   CREDENTIALS_KEY: z
@@ -106,12 +115,22 @@ export interface AppConfig {
   mailFrom: string;
   oauth: { x: OAuthClient | null; linkedin: OAuthClient | null; facebook: OAuthClient | null };
   oidc: OidcConfig | null;
+  /** Where uploaded images and videos live, and how large they may be (docs/media.md). */
+  media: MediaConfig;
   /** Demo only: the port of the local network stand-ins that citizens "write" to; null when off. */
   demoNetworksPort: number | null;
   /** The page webhook (comments pushed by Meta as they are written); null: comments are polled only. */
   facebookWebhook: { appSecret: string; verifyToken: string } | null;
   /** False when everyone signs in through the identity provider. */
   passwordSignIn: boolean;
+}
+
+export interface MediaConfig {
+  maxImageBytes: number;
+  maxVideoBytes: number;
+  /** The data folder's media directory, used when no S3 storage is set. */
+  directory: string;
+  s3: { bucket: string; endpoint: string | null; region: string; accessKeyId: string | null; secretAccessKey: string | null; forcePathStyle: boolean } | null;
 }
 
 export class ConfigError extends Error {
@@ -199,6 +218,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
             createUsers: e.OIDC_CREATE_USERS,
           }
         : null,
+    media: {
+      maxImageBytes: e.MEDIA_MAX_IMAGE_MB * 1024 * 1024,
+      maxVideoBytes: e.MEDIA_MAX_VIDEO_MB * 1024 * 1024,
+      directory: path.join(dataDir, "media"),
+      s3: e.MEDIA_S3_BUCKET
+        ? {
+            bucket: e.MEDIA_S3_BUCKET,
+            endpoint: e.MEDIA_S3_ENDPOINT ?? null,
+            region: e.MEDIA_S3_REGION,
+            accessKeyId: e.MEDIA_S3_ACCESS_KEY_ID ?? null,
+            secretAccessKey: e.MEDIA_S3_SECRET_ACCESS_KEY ?? null,
+            // S3-compatible servers (MinIO, Ceph, Garage…) want the bucket in the path.
+            forcePathStyle: e.MEDIA_S3_FORCE_PATH_STYLE ?? Boolean(e.MEDIA_S3_ENDPOINT),
+          }
+        : null,
+    },
     demoNetworksPort: demo && e.CADENCE_DEMO_NETWORKS !== false ? e.CADENCE_DEMO_NETWORKS_PORT : null,
     facebookWebhook: e.FACEBOOK_APP_SECRET && e.FACEBOOK_WEBHOOK_VERIFY_TOKEN ? { appSecret: e.FACEBOOK_APP_SECRET, verifyToken: e.FACEBOOK_WEBHOOK_VERIFY_TOKEN } : null,
     passwordSignIn: e.PASSWORD_SIGN_IN,

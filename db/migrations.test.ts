@@ -41,6 +41,7 @@ const EXPECTED_TABLES = [
   "inbox_watch_cursors",
   "item_comments",
   "item_tags",
+  "media_files",
   "outbox_messages",
   "parity_exceptions",
   "publications",

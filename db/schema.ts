@@ -371,6 +371,21 @@ export interface InboxRepliesTable {
   decision_note: string | null;
 }
 
+export interface MediaFilesTable {
+  hash: string;
+  kind: "image" | "video";
+  format: "jpeg" | "png" | "gif" | "webp" | "mp4" | "mov";
+  bytes: string | number;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  codec: string | null;
+  original_name: string;
+  uploaded_by: string | null;
+  created_at: Timestamp;
+  unused_since: Date | null;
+}
+
 export interface InboxWatchCursorsTable {
   channel_id: string;
   term: string;
@@ -423,6 +438,7 @@ export interface Database {
   scheduler_heartbeats: SchedulerHeartbeatsTable;
   inbox_cursors: InboxCursorsTable;
   inbox_watch_cursors: InboxWatchCursorsTable;
+  media_files: MediaFilesTable;
   conversations: ConversationsTable;
   inbox_messages: InboxMessagesTable;
   inbox_replies: InboxRepliesTable;

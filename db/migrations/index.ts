@@ -12,6 +12,7 @@ import * as m0010 from "./0010_governance";
 import * as m0011 from "./0011_scheduler_heartbeats";
 import * as m0012 from "./0012_inbox";
 import * as m0013 from "./0013_inbox_approval_watches";
+import * as m0014 from "./0014_media";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   "0011_scheduler_heartbeats": m0011,
   "0012_inbox": m0012,
   "0013_inbox_approval_watches": m0013,
+  "0014_media": m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

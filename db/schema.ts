@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { Visual } from "../app/domain/visuals";
 import type { CloseReason, ConversationState } from "../app/domain/conversation-triage";
 import type { Role } from "../app/domain/permissions";
 
@@ -108,6 +109,8 @@ export interface VariantsTable {
   rejection_comment: string | null;
   version: Defaulted<number>;
   updated_at: Timestamp;
+  /** Its images or video with their alt texts (migration 0014); written as JSON text. */
+  visuals: ColumnType<Visual[], string | undefined, string>;
 }
 
 export interface ContentItemChannelsTable {

@@ -51,6 +51,17 @@ export function useReasonText(channelNames: Record<string, string>) {
         return t("parity.channel.tooLong", { channel: channelNames[r.channelId] ?? "?", length: r.length, limit: r.limit });
       case "exception.pending":
         return t("parity.exception.pending");
+      case "visual.altMissing":
+      case "visual.twinMissing":
+      case "visual.sharedMissing":
+        return t(`parity.${r.code}`, { language: t(`languageIn.${r.language}`), position: r.position + 1 });
+      case "visual.altTooLong":
+        return t("parity.visual.altTooLong", { language: t(`languageIn.${r.language}`), position: r.position + 1, limit: r.limit });
+      case "visual.tooMany":
+        return t("parity.visual.tooMany", { language: t(`languageIn.${r.language}`), limit: r.limit });
+      case "visual.videoAlone":
+      case "visual.missingInLanguage":
+        return t(`parity.${r.code}`, { language: t(`languageIn.${r.language}`) });
     }
   };
 }

@@ -42,8 +42,8 @@ describe("publishability (the parity rule)", () => {
     expect(r).toEqual({
       ok: true,
       texts: [
-        { channelId: "x-fr", network: "x", languages: ["fr"], text: "Votre déclaration est prête.", link: null },
-        { channelId: "x-nl", network: "x", languages: ["nl"], text: "Uw aangifte staat klaar.", link: null },
+        { channelId: "x-fr", network: "x", languages: ["fr"], text: "Votre déclaration est prête.", link: null, visuals: [] },
+        { channelId: "x-nl", network: "x", languages: ["nl"], text: "Uw aangifte staat klaar.", link: null, visuals: [] },
       ],
     });
   });

@@ -2,6 +2,7 @@ import { measureText, type TextNetwork } from "./channel-text";
 import { bilingualText } from "./item-schedule";
 import { addBusinessDays, type BusinessCalendar, LEGAL_CALENDAR } from "./time/business-days";
 import type { LocalDate } from "./time/brussels";
+import { pairProblems, sourceVisualsFingerprint, versionProblems, visualsFingerprint, type Visual, type VisualProblem } from "./visuals";
 
 /**
  * The FR/NL pair: which variants an item needs, where each stands, when the item may be scheduled
@@ -27,6 +28,8 @@ export interface VariantFacts {
   sourceHash: string | null;
   /** The hash of the content that was approved, if it was. */
   approvedHash: string | null;
+  /** Its images or video, with their alt texts in this language (none when absent). */
+  visuals?: readonly Visual[];
 }
 
 export interface ChannelFacts {
@@ -51,14 +54,14 @@ export interface PairFacts {
   bilingualOrder: BilingualOrder;
 }
 
-/** The hash a translation's `sourceHash` is compared with: the source's text and link. */
-export function sourceFingerprintInput(text: string, link: string | null): string {
-  return `${text.normalize("NFC").trim()}\n${link ?? ""}`;
+/** The hash a translation's `sourceHash` is compared with: the source's text, link and visuals (a new visual makes the translation stale). */
+export function sourceFingerprintInput(text: string, link: string | null, visuals: readonly Visual[] = []): string {
+  return `${text.normalize("NFC").trim()}\n${link ?? ""}${sourceVisualsFingerprint(visuals)}`;
 }
 
-/** What a variant's content hash covers: text, link and image alt text. */
-export function contentFingerprintInput(text: string, link: string | null, alt: string | null): string {
-  return `${text.normalize("NFC").trim()}\n${link ?? ""}\n${alt ?? ""}`;
+/** What a variant's content hash covers: text, link, image alt text, and its visuals with their alt texts. */
+export function contentFingerprintInput(text: string, link: string | null, alt: string | null, visuals: readonly Visual[] = []): string {
+  return `${text.normalize("NFC").trim()}\n${link ?? ""}\n${alt ?? ""}${visualsFingerprint(visuals)}`;
 }
 
 export function variantOf(facts: Pick<PairFacts, "variants">, language: PairLanguage): VariantFacts | undefined {
@@ -90,7 +93,8 @@ export type ParityReason =
   | { code: "channel.none"; language: "fr" | "nl" }
   | { code: "channel.otherLanguage"; channelId: string }
   | { code: "channel.tooLong"; channelId: string; length: number; limit: number }
-  | { code: "exception.pending" };
+  | { code: "exception.pending" }
+  | VisualProblem;
 
 /** One channel's text as it will be sent. */
 export interface PlannedText {
@@ -99,6 +103,23 @@ export interface PlannedText {
   languages: ("fr" | "nl")[];
   text: string;
   link: string | null;
+  /** The visuals that go with it, each with its alt text as sent. */
+  visuals: Visual[];
+}
+
+/**
+ * The visuals of a post in two languages: a file both versions share once, its two alt texts
+ * joined in the channel's order; the others, each language's own, in that order.
+ */
+export function bilingualVisuals(fr: readonly Visual[], nl: readonly Visual[], order: BilingualOrder): Visual[] {
+  const [first, second] = order === "fr-nl" ? [fr, nl] : [nl, fr];
+  const out: Visual[] = [];
+  for (const v of first) {
+    const twin = second.find((o) => o.hash === v.hash);
+    out.push(twin ? { ...v, alt: `${v.alt.trim()} / ${twin.alt.trim()}` } : { ...v });
+  }
+  for (const v of second) if (!first.some((o) => o.hash === v.hash)) out.push({ ...v });
+  return out;
 }
 
 export type Publishability = { ok: true; texts: PlannedText[] } | { ok: false; reasons: ParityReason[] };
@@ -120,6 +141,12 @@ export function publishability(facts: PairFacts, sourceHash: string): Publishabi
     else if (state !== "approved") reasons.push({ code: "language.notApproved", language });
   }
   const published = required.filter((l): l is "fr" | "nl" => l !== "de");
+  // The visuals: each version's own rules, and between the two versions, the pair's.
+  for (const language of published) reasons.push(...versionProblems(language, variantOf(facts, language)?.visuals ?? []));
+  if (published.length === 2) {
+    const target = facts.sourceLanguage === "fr" ? "nl" : "fr";
+    reasons.push(...pairProblems(facts.sourceLanguage, variantOf(facts, facts.sourceLanguage)?.visuals ?? [], variantOf(facts, target)?.visuals ?? []));
+  }
   const channels = facts.channels.filter((c) => c.active);
   for (const language of published) {
     if (!channels.some((c) => c.language === language || c.language === "bilingual")) reasons.push({ code: "channel.none", language });
@@ -139,7 +166,8 @@ export function publishability(facts: PairFacts, sourceHash: string): Publishabi
     // An empty text is already reported as a missing language.
     const check = measureText(c.network, text, link);
     if (!check.ok && text !== "") reasons.push({ code: "channel.tooLong", channelId: c.id, length: check.length, limit: check.limit });
-    texts.push({ channelId: c.id, network: c.network, languages, text, link });
+    const visuals = languages.length === 2 ? bilingualVisuals(fr?.visuals ?? [], nl?.visuals ?? [], facts.bilingualOrder) : [...(variantOf(facts, languages[0]!)?.visuals ?? [])];
+    texts.push({ channelId: c.id, network: c.network, languages, text, link, visuals });
   }
   return reasons.length === 0 ? { ok: true, texts } : { ok: false, reasons };
 }

@@ -262,9 +262,10 @@ export async function saveItem(ctx: AppContext, user: User, itemId: string | nul
     }
     // The source's hash as it will be: a translation the editor writes here is made from it; a
     // translation left as it was keeps the hash it had, and turns stale if the source changed.
+    const visualsOf = (lang: "fr" | "nl") => before?.variants.find((v) => v.language === lang)?.visuals ?? [];
     const sourceHash = sourceHashOf(data.sourceLanguage, [
-      { language: "fr", text: data.frText, link_url: data.frLink || null, image_alt: null },
-      { language: "nl", text: data.nlText, link_url: data.nlLink || null, image_alt: null },
+      { language: "fr", text: data.frText, link_url: data.frLink || null, image_alt: null, visuals: visualsOf("fr") },
+      { language: "nl", text: data.nlText, link_url: data.nlLink || null, image_alt: null, visuals: visualsOf("nl") },
     ]);
     for (const lang of ["fr", "nl"] as const) {
       const text = lang === "fr" ? data.frText : data.nlText;

@@ -30,6 +30,7 @@ import {
   PLANNING_STATUSES,
   publishability,
   requiredLanguages,
+  variantOf,
   sourceFingerprintInput,
   translationDeadline,
   variantState,
@@ -46,6 +47,7 @@ import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { addBusinessDays } from "../domain/time/business-days";
 import { addReminders, dismissReminder, listOpenReminders, usersWithRole } from "../../db/repositories/reminders";
 import type { MessageKey } from "../i18n";
+import { pairProblems, versionProblems, type Visual } from "../domain/visuals";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { syncPublications } from "./publication-plan.server";
@@ -60,16 +62,16 @@ function hash(input: string): string {
   return createHash("sha256").update(input).digest("hex").slice(0, 32);
 }
 
-type VariantLike = { language: string; text: string; link_url: string | null; image_alt: string | null };
+type VariantLike = { language: string; text: string; link_url: string | null; image_alt: string | null; visuals?: readonly Visual[] };
 
-export function contentHashOf(v: Pick<VariantLike, "text" | "link_url" | "image_alt">): string {
-  return hash(contentFingerprintInput(v.text, v.link_url, v.image_alt));
+export function contentHashOf(v: Pick<VariantLike, "text" | "link_url" | "image_alt" | "visuals">): string {
+  return hash(contentFingerprintInput(v.text, v.link_url, v.image_alt, v.visuals ?? []));
 }
 
 /** The hash a translation records of its source: the source's text and link. */
 export function sourceHashOf(sourceLanguage: "fr" | "nl", variants: readonly VariantLike[]): string {
   const source = variants.find((v) => v.language === sourceLanguage);
-  return hash(sourceFingerprintInput(source?.text ?? "", source?.link_url ?? null));
+  return hash(sourceFingerprintInput(source?.text ?? "", source?.link_url ?? null, source?.visuals ?? []));
 }
 
 interface FactsInput {
@@ -92,6 +94,7 @@ export function pairFacts(input: FactsInput, settings: Pick<TeamSettings, "bilin
       contentHash: contentHashOf(v),
       sourceHash: v.source_hash,
       approvedHash: v.approved_hash,
+      visuals: v.visuals ?? [],
     })),
     channels: input.channels.map((c) => ({ id: c.id, network: c.network as TextNetwork, language: c.language, active: c.active })),
     exception: input.exception,
@@ -304,6 +307,16 @@ export async function approveItems(ctx: AppContext, user: User, shown: readonly 
       const notReady = states.find(([, state]) => state !== "submitted" && state !== "approved");
       if (notReady) {
         problems.push({ id: s.id, key: `review.notReady.${notReady[1]}` as MessageKey });
+        continue;
+      }
+      // Every visual needs its alt text, and the pair its twins, before anyone approves it.
+      const published = requiredLanguages(facts).filter((l): l is "fr" | "nl" => l !== "de");
+      const visualProblems = [
+        ...published.flatMap((l) => versionProblems(l, variantOf(facts, l)?.visuals ?? [])),
+        ...(published.length === 2 ? pairProblems(facts.sourceLanguage, variantOf(facts, facts.sourceLanguage)?.visuals ?? [], variantOf(facts, facts.sourceLanguage === "fr" ? "nl" : "fr")?.visuals ?? []) : []),
+      ];
+      if (visualProblems.length > 0) {
+        problems.push({ id: s.id, key: "review.visualsIncomplete" });
         continue;
       }
       approvals.push({ rows, languages: states.filter(([, state]) => state === "submitted").map(([l]) => l) });

@@ -21,9 +21,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       unused_since timestamptz
     )`.execute(db);
   await sql`create index media_files_unused_idx on media_files (unused_since) where unused_since is not null`.execute(db);
+  // Each language version's visuals, in order: [{hash, kind, alt, sameInBothLanguages, containsText}].
+  // Kept on the version like its text, so the version's hash, its lock and its history cover them.
+  await sql`alter table variants add column visuals jsonb not null default '[]' check (jsonb_typeof(visuals) = 'array' and jsonb_array_length(visuals) <= 4)`.execute(db);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`alter table variants drop column visuals`.execute(db);
   await sql`drop table media_files`.execute(db);
 }

@@ -1,3 +1,4 @@
+import type { Visual } from "../../app/domain/visuals";
 import { sql, type Insertable } from "kysely";
 import type { Db } from "../client";
 import { UUID_PATTERN } from "../ids";
@@ -77,6 +78,7 @@ export interface ItemDetail {
     version: number;
     sourceHash: string | null;
     sourceText: string | null;
+    visuals: Visual[];
   }[];
   channelIds: string[];
   tagIds: string[];
@@ -89,7 +91,7 @@ export async function findItemDetail(db: Db, id: string): Promise<ItemDetail | u
   const item = await db.selectFrom("content_items").selectAll().where("id", "=", id).executeTakeFirst();
   if (!item) return undefined;
   const [variants, channels, tags, people] = await Promise.all([
-    db.selectFrom("variants").select(["language", "text", "link_url", "image_alt", "status", "version", "source_hash", "source_text"]).where("content_item_id", "=", id).orderBy("language").execute(),
+    db.selectFrom("variants").select(["language", "text", "link_url", "image_alt", "status", "version", "source_hash", "source_text", "visuals"]).where("content_item_id", "=", id).orderBy("language").execute(),
     db.selectFrom("content_item_channels").select("channel_id").where("content_item_id", "=", id).execute(),
     db.selectFrom("item_tags").select("recurring_question_id").where("content_item_id", "=", id).execute(),
     db.selectFrom("users").select(["id", "display_name"]).where("id", "in", [item.author_id, item.updated_by ?? item.author_id]).execute(),
@@ -106,6 +108,7 @@ export async function findItemDetail(db: Db, id: string): Promise<ItemDetail | u
       version: v.version,
       sourceHash: v.source_hash,
       sourceText: v.source_text,
+      visuals: v.visuals,
     })),
     channelIds: channels.map((c) => c.channel_id),
     tagIds: tags.map((t) => t.recurring_question_id),
@@ -339,4 +342,24 @@ export async function listItemsWithTexts(db: Db, range: { start: Date; end: Date
     order by i.scheduled_at, i.id
     limit ${limit}`.execute(db);
   return result.rows;
+}
+
+/** A version's visuals, replaced as a whole; its approval is withdrawn (an approval is of the exact content). */
+export async function setVariantVisuals(db: Db, values: { contentItemId: string; language: ContentLanguage; visuals: readonly Visual[]; expectedVersion: number }) {
+  return await db
+    .updateTable("variants")
+    .set((eb) => ({
+      visuals: JSON.stringify(values.visuals),
+      status: sql<VariantStatus>`case when status in ('approved', 'submitted') then 'draft' else status end`,
+      approved_hash: null,
+      approved_by: null,
+      approved_at: null,
+      version: eb("version", "+", 1),
+      updated_at: sql<Date>`now()`,
+    }))
+    .where("content_item_id", "=", values.contentItemId)
+    .where("language", "=", values.language)
+    .where("version", "=", values.expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
 }

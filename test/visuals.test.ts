@@ -1,0 +1,126 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { saveItem } from "../app/services/content-items.server";
+import type { AppContext } from "../app/services/context.server";
+import { ingestMedia } from "../app/services/media.server";
+import { approveItems, checkPublishable, reviewState, saveTranslation, submitForReview } from "../app/services/review.server";
+import { setVisuals } from "../app/services/visuals.server";
+import type { Channel, User } from "../db/schema";
+import { makeUser } from "./factories";
+import { makeApiChannel } from "./publishing-factories";
+import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
+
+/**
+ * Visuals per language, like the text: an infographic with French words needs its Dutch twin,
+ * every visual its alt text in its language before approval, a shared photo is in both versions;
+ * changing the source's visual makes the translation stale; changing an approved version's visuals
+ * withdraws its approval; the audit trail keeps each change.
+ */
+let t: TestDatabase;
+let ctx: AppContext;
+let editor: User;
+let translator: User;
+let approver: User;
+let fr: Channel;
+let nl: Channel;
+let dataDir: string;
+const hashes: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-visuals-"));
+  const base = testContext(t.db);
+  ctx = { ...base, config: { ...base.config, dataDir, media: { ...base.config.media, directory: path.join(dataDir, "media") } } };
+  editor = await makeUser(t.db, ["editor"]);
+  translator = await makeUser(t.db, ["translator"]);
+  approver = await makeUser(t.db, ["approver"]);
+  fr = await makeApiChannel(ctx, "outbox", "fr", null, {});
+  nl = await makeApiChannel(ctx, "outbox", "nl", null, {});
+  for (const [name, colour] of [["fr-infographic", "#003399"], ["nl-infographic", "#993300"], ["office-photo", "#336633"], ["other", "#999999"]] as const) {
+    const bytes = await sharp({ create: { width: 1200, height: 675, channels: 3, background: colour } }).png().toBuffer();
+    const r = await ingestMedia(ctx, editor, { body: Readable.from([bytes]), declaredName: `${name}.png` });
+    if (!r.ok) throw new Error(r.key);
+    hashes[name] = r.media.hash;
+  }
+});
+afterAll(async () => {
+  await t?.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function translatedItem(localDate: string) {
+  const created = await saveItem(ctx, editor, null, { localDate, localTime: "10:00", sourceLanguage: "fr", frText: "Déclarez avant le 15 juillet : voici les étapes.", nlText: "", channelIds: [fr.id, nl.id] });
+  if (!created.ok) throw new Error(JSON.stringify(created.errors));
+  const submitted = await submitForReview(ctx, editor, created.id, created.version);
+  if (!submitted.ok) throw new Error(submitted.key);
+  const translated = await saveTranslation(ctx, translator, created.id, "nl", { version: submitted.version, text: "Dien uw aangifte in voor 15 juli: dit zijn de stappen.", submit: "1" });
+  if (!translated.ok) throw new Error(translated.key);
+  return { id: created.id, version: translated.version };
+}
+const versionOf = async (id: string) => (await t.db.selectFrom("content_items").select("version").where("id", "=", id).executeTakeFirstOrThrow()).version;
+const variantStatus = async (id: string, language: "fr" | "nl") => (await t.db.selectFrom("variants").select("status").where("content_item_id", "=", id).where("language", "=", language).executeTakeFirstOrThrow()).status;
+
+describe("visuals per language", () => {
+  it("an infographic with French words waits for its Dutch twin and both alt texts; then the pair is approved and each channel gets its own", async () => {
+    const item = await translatedItem("2030-07-01");
+    const frInfo = { hash: hashes["fr-infographic"], alt: "Infographie : les quatre étapes de la déclaration", containsText: true };
+    expect(await setVisuals(ctx, editor, item.id, "fr", { version: item.version, visuals: [frInfo] })).toMatchObject({ ok: true });
+    // A translator may not change the source's visuals.
+    expect(await setVisuals(ctx, translator, item.id, "fr", { version: await versionOf(item.id), visuals: [] })).toEqual({ ok: false, key: "error.forbidden.body" });
+    // The French visual is new: the Dutch translation was made without it and is out of date.
+    expect((await reviewState(ctx, translator, item.id))?.languages.find((l) => l.language === "nl")?.state).toBe("stale");
+    // Changing the French version's visuals sent it back to draft: the editor submits it again.
+    expect(await submitForReview(ctx, editor, item.id, await versionOf(item.id))).toMatchObject({ ok: true });
+    const retranslated = await saveTranslation(ctx, translator, item.id, "nl", { version: await versionOf(item.id), text: "Dien uw aangifte in voor 15 juli: dit zijn de stappen.", submit: "1" });
+    expect(retranslated).toMatchObject({ ok: true });
+    let approved = await approveItems(ctx, approver, [{ id: item.id, version: await versionOf(item.id) }]);
+    expect(approved).toMatchObject({ ok: false, problems: [{ id: item.id, key: "review.visualsIncomplete" }] });
+    expect(await checkPublishable(t.db, item.id)).toMatchObject({ ok: false, reasons: expect.arrayContaining([{ code: "visual.twinMissing", language: "nl", position: 0 }]) as unknown });
+
+    // The translator adds the Dutch twin, first without its alt text.
+    expect(await setVisuals(ctx, translator, item.id, "nl", { version: await versionOf(item.id), visuals: [{ hash: hashes["nl-infographic"], alt: "", containsText: true }] })).toMatchObject({ ok: true });
+    approved = await approveItems(ctx, approver, [{ id: item.id, version: await versionOf(item.id) }]);
+    expect(approved).toMatchObject({ ok: false });
+    expect(await setVisuals(ctx, translator, item.id, "nl", { version: await versionOf(item.id), visuals: [{ hash: hashes["nl-infographic"], alt: "Infografiek: de vier stappen van de aangifte", containsText: true }] })).toMatchObject({ ok: true });
+    await submitForReview(ctx, editor, item.id, await versionOf(item.id));
+    await saveTranslation(ctx, translator, item.id, "nl", { version: await versionOf(item.id), text: "Dien uw aangifte in voor 15 juli: dit zijn de stappen.", submit: "1" });
+    approved = await approveItems(ctx, approver, [{ id: item.id, version: await versionOf(item.id) }]);
+    expect(approved).toEqual({ ok: true, approved: 1, scheduled: 1 });
+    const plan = await checkPublishable(t.db, item.id);
+    expect(plan.ok && plan.texts.map((x) => [x.channelId, x.visuals.map((v) => [v.hash, v.alt])])).toEqual([
+      [fr.id, [[hashes["fr-infographic"], "Infographie : les quatre étapes de la déclaration"]]],
+      [nl.id, [[hashes["nl-infographic"], "Infografiek: de vier stappen van de aangifte"]]],
+    ]);
+
+    // Changing an approved version's visual withdraws its approval; the trail keeps each change.
+    expect(await setVisuals(ctx, editor, item.id, "nl", { version: await versionOf(item.id), visuals: [{ hash: hashes["other"], alt: "Iets anders", containsText: true }] })).toMatchObject({ ok: true });
+    expect(await variantStatus(item.id, "nl")).toBe("draft");
+    expect(await checkPublishable(t.db, item.id)).toMatchObject({ ok: false });
+    const trail = await t.db.selectFrom("audit_events").select(["action", "after"]).where("subject_id", "=", item.id).where("action", "=", "variant.visuals").orderBy("id").execute();
+    expect(trail.map((e) => (e.after as { language: string }).language)).toEqual(["fr", "nl", "nl", "nl"]);
+  });
+
+  it("a photo without words is shared: it must be in both versions, each with its alt text", async () => {
+    const item = await translatedItem("2030-07-02");
+    const photo = { hash: hashes["office-photo"], sameInBothLanguages: true };
+    await setVisuals(ctx, editor, item.id, "fr", { version: item.version, visuals: [{ ...photo, alt: "Le bureau d'accueil de Namur" }] });
+    await saveTranslation(ctx, translator, item.id, "nl", { version: await versionOf(item.id), text: "Dien uw aangifte in voor 15 juli: dit zijn de stappen.", submit: "1" });
+    expect(await checkPublishable(t.db, item.id)).toMatchObject({ ok: false, reasons: expect.arrayContaining([{ code: "visual.sharedMissing", language: "nl", position: 0 }]) as unknown });
+    await setVisuals(ctx, translator, item.id, "nl", { version: await versionOf(item.id), visuals: [{ ...photo, alt: "Het onthaalkantoor in Namen" }] });
+    await submitForReview(ctx, editor, item.id, await versionOf(item.id));
+    await saveTranslation(ctx, translator, item.id, "nl", { version: await versionOf(item.id), text: "Dien uw aangifte in voor 15 juli: dit zijn de stappen.", submit: "1" });
+    expect(await approveItems(ctx, approver, [{ id: item.id, version: await versionOf(item.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+  });
+
+  it("refuses a file that is not in the library, more than four images, and a stale version", async () => {
+    const item = await translatedItem("2030-07-03");
+    expect(await setVisuals(ctx, editor, item.id, "fr", { version: item.version, visuals: [{ hash: "a".repeat(64), alt: "x" }] })).toEqual({ ok: false, key: "media.error.notFound" });
+    const five = Array.from({ length: 5 }, () => ({ hash: hashes["other"], alt: "x" }));
+    expect(await setVisuals(ctx, editor, item.id, "fr", { version: item.version, visuals: five })).toEqual({ ok: false, key: "visuals.error.invalid" });
+    expect(await setVisuals(ctx, editor, item.id, "fr", { version: item.version - 1, visuals: [] })).toEqual({ ok: false, key: "item.conflict" });
+  });
+});

@@ -5,6 +5,7 @@ import { editorValuesFrom } from "../components/editor-values";
 import { ItemEditor, type EditorValues } from "../components/item-editor";
 import { PublicationsPanel, type PublicationView } from "../components/publications-panel";
 import { ReviewPanel, type ReviewPanelData } from "../components/review-panel";
+import { VisualsPanel, type VisualsPanelData } from "../components/visuals-panel";
 import { StatusBadge } from "../components/status-badge";
 import { PLANNING_STATUSES } from "../domain/pairing";
 import type { MessageKey } from "../i18n";
@@ -70,8 +71,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     },
     approveRefusal: review.approveRefusal,
   };
+  const visualsOf = (l: "fr" | "nl") =>
+    (variant(l)?.visuals ?? []).map((v) => ({ hash: v.hash, alt: v.alt, sameInBothLanguages: v.sameInBothLanguages, containsText: v.containsText, thumbUrl: `/media/${v.hash}?size=thumb` }));
+  const source = detail.item.source_language;
+  const mayEdit = (l: "fr" | "nl") => (can(user.roles, "item.write") || (can(user.roles, "variant.translate") && l !== source)) && Boolean(variant(l)?.text);
+  const visuals: VisualsPanelData = { itemId: detail.item.id, version: detail.item.version, sourceLanguage: source, visuals: { fr: visualsOf("fr"), nl: visualsOf("nl") }, canEdit: { fr: mayEdit("fr"), nl: mayEdit("nl") } };
   return {
     ...options,
+    visuals,
     review: reviewData,
     publications: publications.map(
       (p): PublicationView => ({
@@ -152,6 +159,7 @@ export default function EditItem() {
         back={data.back}
         readOnly={!data.canWrite}
       />
+      <VisualsPanel data={data.visuals} />
       <PublicationsPanel publications={data.publications} canManage={data.canManagePublications} />
       <ReviewPanel data={data.review} />
     </div>

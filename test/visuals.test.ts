@@ -15,7 +15,8 @@ import { makeApiChannel } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 
 /**
- * Visuals per language, like the text: an infographic with French words needs its Dutch twin,
+ * Visuals per language, like the text (until the adapters send media, a post with visuals is
+ * approved but not scheduled): an infographic with French words needs its Dutch twin,
  * every visual its alt text in its language before approval, a shared photo is in both versions;
  * changing the source's visual makes the translation stale; changing an approved version's visuals
  * withdraws its approval; the audit trail keeps each change.
@@ -89,12 +90,16 @@ describe("visuals per language", () => {
     await submitForReview(ctx, editor, item.id, await versionOf(item.id));
     await saveTranslation(ctx, translator, item.id, "nl", { version: await versionOf(item.id), text: "Dien uw aangifte in voor 15 juli: dit zijn de stappen.", submit: "1" });
     approved = await approveItems(ctx, approver, [{ id: item.id, version: await versionOf(item.id) }]);
-    expect(approved).toEqual({ ok: true, approved: 1, scheduled: 1 });
-    const plan = await checkPublishable(t.db, item.id);
-    expect(plan.ok && plan.texts.map((x) => [x.channelId, x.visuals.map((v) => [v.hash, v.alt])])).toEqual([
-      [fr.id, [[hashes["fr-infographic"], "Infographie : les quatre étapes de la déclaration"]]],
-      [nl.id, [[hashes["nl-infographic"], "Infografiek: de vier stappen van de aangifte"]]],
-    ]);
+    // Approved; not scheduled while its channels cannot send visuals (never a post without them).
+    expect(approved).toEqual({ ok: true, approved: 1, scheduled: 0 });
+    expect(await checkPublishable(t.db, item.id)).toEqual({
+      ok: false,
+      item: expect.anything() as unknown,
+      reasons: [
+        { code: "channel.noVisuals", channelId: fr.id },
+        { code: "channel.noVisuals", channelId: nl.id },
+      ],
+    });
 
     // Changing an approved version's visual withdraws its approval; the trail keeps each change.
     expect(await setVisuals(ctx, editor, item.id, "nl", { version: await versionOf(item.id), visuals: [{ hash: hashes["other"], alt: "Iets anders", containsText: true }] })).toMatchObject({ ok: true });
@@ -113,7 +118,8 @@ describe("visuals per language", () => {
     await setVisuals(ctx, translator, item.id, "nl", { version: await versionOf(item.id), visuals: [{ ...photo, alt: "Het onthaalkantoor in Namen" }] });
     await submitForReview(ctx, editor, item.id, await versionOf(item.id));
     await saveTranslation(ctx, translator, item.id, "nl", { version: await versionOf(item.id), text: "Dien uw aangifte in voor 15 juli: dit zijn de stappen.", submit: "1" });
-    expect(await approveItems(ctx, approver, [{ id: item.id, version: await versionOf(item.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+    expect(await approveItems(ctx, approver, [{ id: item.id, version: await versionOf(item.id) }])).toEqual({ ok: true, approved: 1, scheduled: 0 });
+    expect(await checkPublishable(t.db, item.id)).toMatchObject({ ok: false, reasons: [{ code: "channel.noVisuals" }, { code: "channel.noVisuals" }] });
   });
 
   it("refuses a file that is not in the library, more than four images, and a stale version", async () => {

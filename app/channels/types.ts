@@ -139,6 +139,8 @@ export interface ChannelAdapter {
    * posts are left out.
    */
   search?(channel: AdapterChannel, term: string, position: string | null, deps: AdapterDeps, options: { pageSize: number; maxPages: number }): Promise<CollectOutcome>;
+  /** Sends a post's images and videos with it (through the network's media API). */
+  carriesVisuals?: boolean;
   /** A harmless authenticated call, for the "test connection" button. */
   testConnection(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; account: string } | { ok: false; code: ErrorCode; detail: string }>;
 }

@@ -51,6 +51,8 @@ export function useReasonText(channelNames: Record<string, string>) {
         return t("parity.channel.tooLong", { channel: channelNames[r.channelId] ?? "?", length: r.length, limit: r.limit });
       case "exception.pending":
         return t("parity.exception.pending");
+      case "channel.noVisuals":
+        return t("parity.channel.noVisuals", { channel: channelNames[r.channelId] ?? "?" });
       case "visual.altMissing":
       case "visual.twinMissing":
       case "visual.sharedMissing":

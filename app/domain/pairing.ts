@@ -37,6 +37,8 @@ export interface ChannelFacts {
   network: TextNetwork;
   language: "fr" | "nl" | "bilingual";
   active: boolean;
+  /** Whether its adapter sends images and videos: a post with visuals never goes out without them. */
+  carriesVisuals?: boolean;
 }
 
 export interface ExceptionFacts {
@@ -93,6 +95,7 @@ export type ParityReason =
   | { code: "channel.none"; language: "fr" | "nl" }
   | { code: "channel.otherLanguage"; channelId: string }
   | { code: "channel.tooLong"; channelId: string; length: number; limit: number }
+  | { code: "channel.noVisuals"; channelId: string }
   | { code: "exception.pending" }
   | VisualProblem;
 
@@ -167,6 +170,7 @@ export function publishability(facts: PairFacts, sourceHash: string): Publishabi
     const check = measureText(c.network, text, link);
     if (!check.ok && text !== "") reasons.push({ code: "channel.tooLong", channelId: c.id, length: check.length, limit: check.limit });
     const visuals = languages.length === 2 ? bilingualVisuals(fr?.visuals ?? [], nl?.visuals ?? [], facts.bilingualOrder) : [...(variantOf(facts, languages[0]!)?.visuals ?? [])];
+    if (visuals.length > 0 && !c.carriesVisuals) reasons.push({ code: "channel.noVisuals", channelId: c.id });
     texts.push({ channelId: c.id, network: c.network, languages, text, link, visuals });
   }
   return reasons.length === 0 ? { ok: true, texts } : { ok: false, reasons };

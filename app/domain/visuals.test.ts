@@ -57,7 +57,7 @@ describe("hashes", () => {
       germanEnabled: false,
       bilingualOrder: "fr-nl",
       exception: null,
-      channels: [{ id: "x-fr", network: "x", language: "fr", active: true }, { id: "x-nl", network: "x", language: "nl", active: true }],
+      channels: [{ id: "x-fr", network: "x", language: "fr", active: true, carriesVisuals: true }, { id: "x-nl", network: "x", language: "nl", active: true, carriesVisuals: true }],
       variants: [
         { language: "fr", text: "Déclarez avant le 15 juillet.", link: null, status: "approved", contentHash: "h1", sourceHash: null, approvedHash: "h1", visuals: [img("fr-info", "Infographie", { containsText: true })] },
         { language: "nl", text: "Dien uw aangifte in voor 15 juli.", link: null, status: "approved", contentHash: "h2", sourceHash: "s", approvedHash: "h2", visuals: [img("nl-info", "")] },
@@ -70,5 +70,8 @@ describe("hashes", () => {
       ["x-fr", ["Infographie"]],
       ["x-nl", ["Infografiek"]],
     ]);
+    // A channel whose adapter cannot send visuals is never given a post that has some.
+    facts.channels[1]!.carriesVisuals = false;
+    expect(publishability(facts, "s")).toEqual({ ok: false, reasons: [{ code: "channel.noVisuals", channelId: "x-nl" }] });
   });
 });

@@ -250,6 +250,7 @@ export const en = {
   "parity.visual.twinMissing": "Visual {position} has words on it: the {language} text needs its own version of it.",
   "parity.visual.sharedMissing": "Visual {position} is the same in both languages: add it to the {language} text too.",
   "parity.visual.missingInLanguage": "The {language} text has fewer visuals than the other language.",
+  "parity.channel.noVisuals": "{channel} cannot send images or videos yet: the post would go out without its visuals.",
   "parity.exception.pending": "The exception to publish in one language waits for an approver.",
   "review.title": "Translation and approval",
   "review.languages": "The languages of this post",

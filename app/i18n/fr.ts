@@ -251,6 +251,7 @@ export const fr: Catalogue = {
   "parity.visual.twinMissing": "Le visuel {position} contient du texte : le texte {language} a besoin de sa propre version.",
   "parity.visual.sharedMissing": "Le visuel {position} est le même dans les deux langues : ajoutez-le aussi au texte {language}.",
   "parity.visual.missingInLanguage": "Le texte {language} a moins de visuels que l'autre langue.",
+  "parity.channel.noVisuals": "{channel} ne peut pas encore envoyer d'images ni de vidéos : la publication partirait sans ses visuels.",
   "parity.exception.pending": "L'exception pour publier dans une seule langue attend un approbateur.",
   "review.title": "Traduction et approbation",
   "review.languages": "Les langues de cette publication",

@@ -251,6 +251,7 @@ export const nl: Catalogue = {
   "parity.visual.twinMissing": "Op visual {position} staat tekst: de {language} tekst heeft een eigen versie nodig.",
   "parity.visual.sharedMissing": "Visual {position} is in beide talen dezelfde: voeg hem ook toe aan de {language} tekst.",
   "parity.visual.missingInLanguage": "De {language} tekst heeft minder visuals dan de andere taal.",
+  "parity.channel.noVisuals": "{channel} kan nog geen afbeeldingen of video's versturen: het bericht zou zonder zijn visuals vertrekken.",
   "parity.exception.pending": "De uitzondering om in één taal te publiceren wacht op een goedkeurder.",
   "review.title": "Vertaling en goedkeuring",
   "review.languages": "De talen van dit bericht",

@@ -48,6 +48,8 @@ import { addBusinessDays } from "../domain/time/business-days";
 import { addReminders, dismissReminder, listOpenReminders, usersWithRole } from "../../db/repositories/reminders";
 import type { MessageKey } from "../i18n";
 import { pairProblems, versionProblems, type Visual } from "../domain/visuals";
+import { adapterFor } from "../channels/registry.server";
+import type { AdapterNetwork } from "../channels/types";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { syncPublications } from "./publication-plan.server";
@@ -96,7 +98,7 @@ export function pairFacts(input: FactsInput, settings: Pick<TeamSettings, "bilin
       approvedHash: v.approved_hash,
       visuals: v.visuals ?? [],
     })),
-    channels: input.channels.map((c) => ({ id: c.id, network: c.network as TextNetwork, language: c.language, active: c.active })),
+    channels: input.channels.map((c) => ({ id: c.id, network: c.network as TextNetwork, language: c.language, active: c.active, carriesVisuals: adapterFor(c.network as AdapterNetwork).carriesVisuals === true })),
     exception: input.exception,
     bilingualOrder: settings.bilingualOrder,
   };

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
-import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PublishOutcome } from "./types";
+import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type CollectOutcome, type IncomingMessage, type PublishOutcome } from "./types";
 
 const DEFAULT_PDS = "https://bsky.social";
 const S32 = "234567abcdefghijklmnopqrstuvwxyz";
@@ -90,6 +90,79 @@ interface BlueskyPostView {
   record?: BlueskyNotification["record"];
 }
 
+/** A post as a list gives it: a notification, or a search result. */
+type Listed = { uri: string; cid?: string; indexedAt?: string; author?: { did?: string; handle?: string }; record?: BlueskyNotification["record"] };
+
+/**
+ * Reads a newest-first list back to the stored position ("indexedAt|uri"), renewing an expired
+ * session once a round. Nothing is kept from an interrupted round: pages come newest first, so a
+ * partial round would leave a gap. The first round (no position) reads one page.
+ */
+async function readBack(
+  channel: AdapterChannel,
+  position: string | null,
+  deps: AdapterDeps,
+  options: { maxPages: number },
+  list: { url: (pds: string, cursor: string | undefined) => string; page: (json: unknown) => { items: Listed[]; cursor?: string }; keep: (item: Listed, s: Session) => boolean },
+): Promise<CollectOutcome> {
+  let s = await session(channel, deps);
+  let renewedThisRound = false;
+  if (!isSession(s)) return s.kind === "failed" ? s : { kind: "retry", code: "code" in s ? s.code : "network.server", detail: "detail" in s ? s.detail : "no session", ...(s.kind === "retry" ? { notBefore: s.notBefore } : {}) };
+  const [sinceAt = "", sinceUri = ""] = position ? position.split("|") : [];
+  const found: IncomingMessage[] = [];
+  let newest: string | null = null;
+  let cursor: string | undefined;
+  for (let page = 0; page < options.maxPages; page++) {
+    const r = await httpCall(deps.fetch, list.url(s.pds, cursor), { headers: { authorization: `Bearer ${s.accessJwt}` } }, deps.timeoutMs);
+    if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+    const status = r.response.status;
+    const detail = errorText(r.json, r.body, `HTTP ${status}`);
+    if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: parseResetHeader(r.response.headers.get("ratelimit-reset"), "epoch", deps.now()) };
+    if (status >= 500) return { kind: "retry", code: "network.server", detail };
+    if (status === 400 && (r.json as { error?: string } | null)?.error === "ExpiredToken") {
+      // Renewed once a round; a second expiry in the same round waits for the next one.
+      if (renewedThisRound) return { kind: "retry", code: "auth.invalid", detail };
+      renewedThisRound = true;
+      const again = await renewed(channel, deps, s);
+      if (!isSession(again)) return { kind: "retry", code: "auth.invalid", detail };
+      s = again;
+      page--;
+      continue;
+    }
+    if (status !== 200) {
+      const error = (r.json as { error?: string } | null)?.error ?? "";
+      if (status === 401 || ["InvalidToken", "AuthMissing", "ExpiredToken", "AccountTakedown"].includes(error)) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
+      return { kind: "failed", code: status === 403 ? "permission" : "validation", detail };
+    }
+    const { items, cursor: next } = list.page(r.json);
+    let reachedPosition = false;
+    for (const n of items) {
+      const at = n.indexedAt ?? "";
+      if (position && (at < sinceAt || (at === sinceAt && n.uri === sinceUri))) {
+        reachedPosition = true;
+        continue;
+      }
+      newest ??= `${at}|${n.uri}`;
+      if (!list.keep(n, s)) continue;
+      found.push({
+        remoteId: n.uri,
+        remoteCid: n.cid ?? null,
+        rootRemoteId: n.record?.reply?.root?.uri ?? n.uri,
+        rootRemoteCid: n.record?.reply?.root?.cid ?? n.cid ?? null,
+        inReplyToRemoteId: n.record?.reply?.parent?.uri ?? null,
+        authorHandle: n.author?.handle ?? n.author?.did ?? "unknown",
+        text: String(n.record?.text ?? ""),
+        writtenAt: new Date(n.record?.createdAt ?? at),
+        visibility: null,
+      });
+    }
+    cursor = next;
+    if (!position || reachedPosition || !cursor || items.length === 0) break;
+  }
+  found.reverse();
+  return { kind: "ok", messages: found, position: newest ?? position };
+}
+
 function isSession(s: Session | PublishOutcome): s is Session {
   return "accessJwt" in s;
 }
@@ -166,128 +239,37 @@ export const blueskyAdapter: ChannelAdapter = {
   },
   /**
    * Mentions, replies and quotes: app.bsky.notification.listNotifications, newest first, paged
-   * towards older ones with its cursor. The position is the newest notification read (its
-   * indexedAt and URI); a round reads back until it reaches it. The first round reads one page.
+   * towards older ones with its cursor, read back to the position (the newest notification read:
+   * its indexedAt and URI). The first round reads one page.
    */
-  async collect(channel, position, deps, options) {
-    let s = await session(channel, deps);
-    let renewedThisRound = false;
-    if (!isSession(s)) return s.kind === "failed" ? s : { kind: "retry", code: "code" in s ? s.code : "network.server", detail: "detail" in s ? s.detail : "no session", ...(s.kind === "retry" ? { notBefore: s.notBefore } : {}) };
-    const [sinceAt = "", sinceUri = ""] = position ? position.split("|") : [];
-    const found: IncomingMessage[] = [];
-    let newest: string | null = null;
-    let cursor: string | undefined;
-    for (let page = 0; page < options.maxPages; page++) {
-      const q = new URLSearchParams({ limit: String(options.pageSize) });
-      for (const reason of ["mention", "reply", "quote"]) q.append("reasons", reason);
-      if (cursor) q.set("cursor", cursor);
-      const r = await httpCall(deps.fetch, `${s.pds}/xrpc/app.bsky.notification.listNotifications?${q.toString()}`, { headers: { authorization: `Bearer ${s.accessJwt}` } }, deps.timeoutMs);
-      // Nothing is kept from an interrupted round: pages come newest first, so a partial round would leave a gap.
-      if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
-      const status = r.response.status;
-      const detail = errorText(r.json, r.body, `HTTP ${status}`);
-      if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: parseResetHeader(r.response.headers.get("ratelimit-reset"), "epoch", deps.now()) };
-      if (status >= 500) return { kind: "retry", code: "network.server", detail };
-      if (status === 400 && (r.json as { error?: string } | null)?.error === "ExpiredToken") {
-        // Renewed once a round; a second expiry in the same round waits for the next one.
-        if (renewedThisRound) return { kind: "retry", code: "auth.invalid", detail };
-        renewedThisRound = true;
-        const again = await renewed(channel, deps, s);
-        if (!isSession(again)) return { kind: "retry", code: "auth.invalid", detail };
-        s = again;
-        page--;
-        continue;
-      }
-      if (status !== 200) return { kind: "failed", code: "auth.invalid", detail, reconnect: status === 401 };
-      const body = r.json as { cursor?: string; notifications?: BlueskyNotification[] } | null;
-      const notifications = body?.notifications ?? [];
-      let reachedPosition = false;
-      for (const n of notifications) {
-        if (position && (n.indexedAt < sinceAt || (n.indexedAt === sinceAt && n.uri === sinceUri))) {
-          reachedPosition = true;
-          continue;
-        }
-        newest ??= `${n.indexedAt}|${n.uri}`;
-        if (!["mention", "reply", "quote"].includes(n.reason)) continue;
-        found.push({
-          remoteId: n.uri,
-          remoteCid: n.cid,
-          rootRemoteId: n.record?.reply?.root?.uri ?? n.uri,
-          rootRemoteCid: n.record?.reply?.root?.cid ?? n.cid,
-          inReplyToRemoteId: n.record?.reply?.parent?.uri ?? null,
-          authorHandle: n.author?.handle ?? n.author?.did ?? "unknown",
-          text: String(n.record?.text ?? ""),
-          writtenAt: new Date(n.record?.createdAt ?? n.indexedAt),
-          visibility: null,
-        });
-      }
-      cursor = body?.cursor;
-      if (!position || reachedPosition || !cursor || notifications.length === 0) break;
-    }
-    found.reverse();
-    return { kind: "ok", messages: found, position: newest ?? position };
+  collect(channel, position, deps, options) {
+    return readBack(channel, position, deps, options, {
+      url: (pds, cursor) => {
+        const q = new URLSearchParams({ limit: String(options.pageSize) });
+        for (const reason of ["mention", "reply", "quote"]) q.append("reasons", reason);
+        if (cursor) q.set("cursor", cursor);
+        return `${pds}/xrpc/app.bsky.notification.listNotifications?${q.toString()}`;
+      },
+      page: (json) => ({ items: (json as { notifications?: BlueskyNotification[] } | null)?.notifications ?? [], cursor: (json as { cursor?: string } | null)?.cursor }),
+      keep: (n) => ["mention", "reply", "quote"].includes((n as BlueskyNotification).reason),
+    });
   },
   /**
    * app.bsky.feed.searchPosts, sort=latest: newest first, paged towards older ones with its
-   * cursor, read back to the position (the newest post found: its indexedAt and URI). The first
-   * round reads one page. The account's own posts are left out.
+   * cursor, read back to the position like the notifications. The account's own posts are left out.
    */
-  async search(channel, term, position, deps, options) {
-    let s = await session(channel, deps);
-    let renewedThisRound = false;
-    if (!isSession(s)) return s.kind === "failed" ? s : { kind: "retry", code: "code" in s ? s.code : "network.server", detail: "detail" in s ? s.detail : "no session", ...(s.kind === "retry" ? { notBefore: s.notBefore } : {}) };
-    const [sinceAt = "", sinceUri = ""] = position ? position.split("|") : [];
-    const found: IncomingMessage[] = [];
-    let newest: string | null = null;
-    let cursor: string | undefined;
-    for (let page = 0; page < options.maxPages; page++) {
-      const q = new URLSearchParams({ q: term, sort: "latest", limit: String(Math.min(100, options.pageSize)) });
-      if (sinceAt) q.set("since", sinceAt);
-      if (cursor) q.set("cursor", cursor);
-      const r = await httpCall(deps.fetch, `${s.pds}/xrpc/app.bsky.feed.searchPosts?${q.toString()}`, { headers: { authorization: `Bearer ${s.accessJwt}` } }, deps.timeoutMs);
-      if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
-      const status = r.response.status;
-      const detail = errorText(r.json, r.body, `HTTP ${status}`);
-      if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: parseResetHeader(r.response.headers.get("ratelimit-reset"), "epoch", deps.now()) };
-      if (status >= 500) return { kind: "retry", code: "network.server", detail };
-      if (status === 400 && (r.json as { error?: string } | null)?.error === "ExpiredToken") {
-        if (renewedThisRound) return { kind: "retry", code: "auth.invalid", detail };
-        renewedThisRound = true;
-        const again = await renewed(channel, deps, s);
-        if (!isSession(again)) return { kind: "retry", code: "auth.invalid", detail };
-        s = again;
-        page--;
-        continue;
-      }
-      if (status !== 200) return { kind: "failed", code: status === 401 ? "auth.invalid" : "validation", detail, reconnect: status === 401 };
-      const body = r.json as { cursor?: string; posts?: BlueskyPostView[] } | null;
-      const posts = body?.posts ?? [];
-      let reachedPosition = false;
-      for (const p of posts) {
-        const at = p.indexedAt ?? "";
-        if (position && (at < sinceAt || (at === sinceAt && p.uri === sinceUri))) {
-          reachedPosition = true;
-          continue;
-        }
-        newest ??= `${at}|${p.uri}`;
-        if (p.author?.did === s.did) continue;
-        found.push({
-          remoteId: p.uri,
-          remoteCid: p.cid ?? null,
-          rootRemoteId: p.record?.reply?.root?.uri ?? p.uri,
-          rootRemoteCid: p.record?.reply?.root?.cid ?? p.cid ?? null,
-          inReplyToRemoteId: p.record?.reply?.parent?.uri ?? null,
-          authorHandle: p.author?.handle ?? p.author?.did ?? "unknown",
-          text: String(p.record?.text ?? ""),
-          writtenAt: new Date(p.record?.createdAt ?? at),
-          visibility: null,
-        });
-      }
-      cursor = body?.cursor;
-      if (!position || reachedPosition || !cursor || posts.length === 0) break;
-    }
-    found.reverse();
-    return { kind: "ok", messages: found, position: newest ?? position };
+  search(channel, term, position, deps, options) {
+    const [sinceAt = ""] = position ? position.split("|") : [];
+    return readBack(channel, position, deps, options, {
+      url: (pds, cursor) => {
+        const q = new URLSearchParams({ q: term, sort: "latest", limit: String(Math.min(100, options.pageSize)) });
+        if (sinceAt) q.set("since", sinceAt);
+        if (cursor) q.set("cursor", cursor);
+        return `${pds}/xrpc/app.bsky.feed.searchPosts?${q.toString()}`;
+      },
+      page: (json) => ({ items: (json as { posts?: BlueskyPostView[] } | null)?.posts ?? [], cursor: (json as { cursor?: string } | null)?.cursor }),
+      keep: (p, s) => p.author?.did !== s.did,
+    });
   },
   async testConnection(channel, deps) {
     const s = await session(channel, deps, true);

@@ -2,7 +2,7 @@ import { dropWatchCursorsExcept, listCollectableChannels, listWatchCursors, lock
 import { adapterFor } from "../channels/registry.server";
 import type { AdapterDeps, AdapterNetwork, CollectOutcome } from "../channels/types";
 import type { AppContext } from "./context.server";
-import { collectBackoff, storeMessages } from "./inbox.server";
+import { refusedCursor, storeMessages } from "./inbox.server";
 import { adapterChannel, adapterDeps } from "./publishing.server";
 import { teamSettings } from "./settings.server";
 
@@ -51,14 +51,7 @@ export async function collectWatches(ctx: AppContext, options: { deps?: AdapterD
         report.failed++;
         const failures = (cursor?.failures ?? 0) + 1;
         ctx.log.warn("inbox watch refused", { channel: channel.id, network: channel.network, code: outcome.code, failures });
-        await saveWatchCursor(ctx.db, channel.id, term, {
-          position: cursor?.position ?? null,
-          polledAt: now,
-          notBefore: outcome.kind === "retry" ? (outcome.notBefore ?? collectBackoff(now, failures)) : collectBackoff(now, failures),
-          failures,
-          errorCode: outcome.code,
-          error: outcome.detail.slice(0, 300),
-        });
+        await saveWatchCursor(ctx.db, channel.id, term, refusedCursor(cursor?.position ?? null, now, failures, outcome));
         continue;
       }
       const stored = await ctx.db.transaction().execute(async (tx) => {

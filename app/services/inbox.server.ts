@@ -90,6 +90,18 @@ export function collectBackoff(now: Date, failures: number): Date {
   return new Date(now.getTime() + Math.min(30_000 * 2 ** Math.max(0, failures - 1), 30 * 60_000));
 }
 
+/** Where a read stands after the network refused it: same position, the next try by its signal or the back-off. */
+export function refusedCursor(position: string | null, now: Date, failures: number, outcome: Exclude<CollectOutcome, { kind: "ok" }>) {
+  return {
+    position,
+    polledAt: now,
+    notBefore: outcome.kind === "retry" ? (outcome.notBefore ?? collectBackoff(now, failures)) : collectBackoff(now, failures),
+    failures,
+    errorCode: outcome.code,
+    error: outcome.detail.slice(0, 300),
+  };
+}
+
 export interface CollectReport {
   channels: number;
   collected: number;
@@ -128,14 +140,7 @@ export async function collectInbox(ctx: AppContext, options: { deps?: AdapterDep
       report.failed++;
       const failures = cursor.failures + 1;
       ctx.log.warn("inbox collection refused", { channel: channel.id, network: channel.network, code: outcome.code, failures });
-      await saveCursor(ctx.db, channel.id, {
-        position: cursor.position,
-        polledAt: now,
-        notBefore: outcome.kind === "retry" ? (outcome.notBefore ?? collectBackoff(now, failures)) : collectBackoff(now, failures),
-        failures,
-        errorCode: outcome.code,
-        error: outcome.detail.slice(0, 300),
-      });
+      await saveCursor(ctx.db, channel.id, refusedCursor(cursor.position, now, failures, outcome));
       continue;
     }
     const saved = await ctx.db.transaction().execute(async (tx) => {

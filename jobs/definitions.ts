@@ -24,6 +24,8 @@ export const JOBS: JobDefinition[] = [
   { name: "collect-inbox", interval: "1m", timeout: "10s" },
   // Searches the watched terms (team settings) on the networks that offer public search.
   { name: "watch-inbox", interval: "5m", timeout: "40s" },
+  // Deletes the media files that no post has used for 30 days.
+  { name: "purge-media", interval: "6h", timeout: "3m" },
   // Forgets citizens' messages once their conversation ended longer ago than the retention period.
   { name: "purge-inbox", interval: "6h", timeout: "2m" },
 ];

@@ -6,7 +6,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveItem } from "../app/services/content-items.server";
 import type { AppContext } from "../app/services/context.server";
-import { ingestMedia } from "../app/services/media.server";
+import { ingestMedia, openMedia, purgeUnusedMedia } from "../app/services/media.server";
 import { approveItems, checkPublishable, reviewState, saveTranslation, submitForReview } from "../app/services/review.server";
 import { setVisuals } from "../app/services/visuals.server";
 import type { Channel, User } from "../db/schema";
@@ -128,5 +128,35 @@ describe("visuals per language", () => {
     const five = Array.from({ length: 5 }, () => ({ hash: hashes["other"], alt: "x" }));
     expect(await setVisuals(ctx, editor, item.id, "fr", { version: item.version, visuals: five })).toEqual({ ok: false, key: "visuals.error.invalid" });
     expect(await setVisuals(ctx, editor, item.id, "fr", { version: item.version - 1, visuals: [] })).toEqual({ ok: false, key: "item.conflict" });
+  });
+
+  it("a file no version uses is deleted 30 days later; a file another item uses never is; attaching it again saves it", async () => {
+    const item = await translatedItem("2030-07-04");
+    const lonely = await ingestMedia(ctx, editor, { body: Readable.from([await sharp({ create: { width: 300, height: 200, channels: 3, background: "#123456" } }).png().toBuffer()]), declaredName: "lonely.png" });
+    if (!lonely.ok) throw new Error("upload");
+    // "other" is used by the first test's item; "lonely" by nobody ("nl-infographic" by nobody either, since the first test replaced it).
+    const kept = async (hash: string) => (await openMedia(ctx, hash, "original")) !== null;
+    let clock = new Date("2030-01-01T00:00:00Z");
+    const at = (d: Date): AppContext => ({ ...ctx, now: () => d });
+    await purgeUnusedMedia(at(clock));
+    clock = new Date(clock.getTime() + 29 * 86_400_000);
+    await purgeUnusedMedia(at(clock));
+    expect(await kept(lonely.media.hash)).toBe(true);
+    // Attached on day 29: it is saved.
+    await setVisuals(ctx, editor, item.id, "fr", { version: await versionOf(item.id), visuals: [{ hash: lonely.media.hash, alt: "Un carré bleu" }] });
+    clock = new Date(clock.getTime() + 2 * 86_400_000);
+    await purgeUnusedMedia(at(clock));
+    expect(await kept(lonely.media.hash)).toBe(true);
+    expect(await kept(hashes["nl-infographic"]!)).toBe(false);
+    // Detached again: 30 days from then, it goes, file and thumbnail; the files in use stay.
+    await setVisuals(ctx, editor, item.id, "fr", { version: await versionOf(item.id), visuals: [] });
+    await purgeUnusedMedia(at(clock));
+    expect(await kept(lonely.media.hash)).toBe(true);
+    const purged = await purgeUnusedMedia(at(new Date(clock.getTime() + 31 * 86_400_000)));
+    expect(purged.purged).toBeGreaterThanOrEqual(1);
+    expect(await openMedia(ctx, lonely.media.hash, "original")).toBeNull();
+    expect(fs.readdirSync(path.join(dataDir, "media", "originals", lonely.media.hash.slice(0, 2))).filter((f) => f.startsWith(lonely.media.hash))).toEqual([]);
+    expect(await openMedia(ctx, hashes["other"]!, "original")).not.toBeNull();
+    expect(await openMedia(ctx, hashes["office-photo"]!, "thumb")).not.toBeNull();
   });
 });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import sharp, { type Metadata } from "sharp";
-import { findMediaFile, recordMediaFile } from "../../db/repositories/media";
+import { deleteUnusedMedia, findMediaFile, markUnusedMedia, recordMediaFile, unusedMediaBefore } from "../../db/repositories/media";
 import type { User } from "../../db/schema";
 import { cleanFileName, kindOf, MEDIA_EXTENSION, MEDIA_MIME, sniffMediaFormat, type MediaFormat } from "../domain/media-kind";
 import { can } from "../domain/permissions";
@@ -196,4 +196,28 @@ export async function openMedia(ctx: AppContext, hash: string, variant: "origina
   const file = await mediaStorage(ctx.config.media).get(variant === "thumb" ? thumbKey(hash) : originalKey(hash, row.format));
   if (!file) return null;
   return { ...file, contentType: variant === "thumb" ? "image/webp" : MEDIA_MIME[row.format], media: toStored(row) };
+}
+
+/** Files no version has used for this long are deleted. */
+export const UNUSED_MEDIA_DAYS = 30;
+
+/**
+ * The `purge-media` job: marks the files that no language version uses, and deletes those unused
+ * for 30 days — the row first (only if still unused: an editor may have attached it meanwhile),
+ * then the stored file and its thumbnail. A file another item uses is never deleted.
+ */
+export async function purgeUnusedMedia(ctx: AppContext): Promise<{ purged: number }> {
+  const now = ctx.now();
+  await markUnusedMedia(ctx.db, now);
+  const before = new Date(now.getTime() - UNUSED_MEDIA_DAYS * 86_400_000);
+  const storage = mediaStorage(ctx.config.media);
+  let purged = 0;
+  for (const file of await unusedMediaBefore(ctx.db, before, 500)) {
+    if (!(await deleteUnusedMedia(ctx.db, file.hash, before))) continue;
+    await storage.remove(originalKey(file.hash, file.format));
+    await storage.remove(thumbKey(file.hash));
+    purged++;
+  }
+  if (purged > 0) ctx.log.info("unused media purged", { purged });
+  return { purged };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { lockItem, setVariantVisuals } from "../../db/repositories/content-items";
+import { lockMediaFiles } from "../../db/repositories/media";
 import type { User } from "../../db/schema";
 import { can } from "../domain/permissions";
 import { MAX_ALT_LENGTH, MAX_IMAGES, versionProblems, type Visual } from "../domain/visuals";
@@ -43,7 +44,7 @@ export async function setVisuals(ctx: AppContext, user: User, itemId: string, la
     if (item.version !== version) return { ok: false, key: "item.conflict" };
     const isSource = item.source_language === language;
     if (!can(user.roles, "item.write") && !(can(user.roles, "variant.translate") && !isSource)) return { ok: false, key: "error.forbidden.body" };
-    const files = wanted.length === 0 ? [] : await tx.selectFrom("media_files").select(["hash", "kind"]).where("hash", "in", wanted.map((v) => v.hash)).execute();
+    const files = await lockMediaFiles(tx, wanted.map((v) => v.hash));
     const kindOf = new Map(files.map((f) => [f.hash, f.kind]));
     if (wanted.some((v) => !kindOf.has(v.hash))) return { ok: false, key: "media.error.notFound" };
     const visuals: Visual[] = wanted.map((v) => ({ ...v, kind: kindOf.get(v.hash)! }));

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "../client";
 import type { MediaFilesTable } from "../schema";
 import type { Insertable } from "kysely";
@@ -6,10 +7,42 @@ import type { Insertable } from "kysely";
 
 /** Records a file; a file already known (same hash) is kept as it is. Returns the stored row. */
 export async function recordMediaFile(db: Db, row: Insertable<MediaFilesTable>) {
-  await db.insertInto("media_files").values(row).onConflict((oc) => oc.column("hash").doNothing()).execute();
+  // Uploaded again: whoever did it means to use it, so it is no longer counted as unused.
+  await db.insertInto("media_files").values(row).onConflict((oc) => oc.column("hash").doUpdateSet({ unused_since: null })).execute();
   return await db.selectFrom("media_files").selectAll().where("hash", "=", row.hash).executeTakeFirstOrThrow();
 }
 
 export async function findMediaFile(db: Db, hash: string) {
   return await db.selectFrom("media_files").selectAll().where("hash", "=", hash).executeTakeFirst();
+}
+
+/** Marks the files no version uses any more (from now), and clears the mark of those used again. */
+export async function markUnusedMedia(db: Db, now: Date): Promise<void> {
+  await sql`
+    with used as (select distinct v->>'hash' as hash from variants, jsonb_array_elements(visuals) v)
+    update media_files m set unused_since = case when u.hash is null then ${now}::timestamptz else null end
+    from media_files f left join used u on u.hash = f.hash
+    where m.hash = f.hash and (m.unused_since is null) = (u.hash is null)`.execute(db);
+}
+
+/** The files unused since before `before`: to delete from the storage, then from the table. */
+export async function unusedMediaBefore(db: Db, before: Date, limit: number) {
+  return await db.selectFrom("media_files").select(["hash", "format"]).where("unused_since", "<", before).orderBy("unused_since").limit(limit).execute();
+}
+
+/** Deletes a file's row only if it is still unused (an editor may have attached it meanwhile). */
+export async function deleteUnusedMedia(db: Db, hash: string, before: Date): Promise<boolean> {
+  const r = await db
+    .deleteFrom("media_files")
+    .where("hash", "=", hash)
+    .where("unused_since", "<", before)
+    .where(sql<boolean>`not exists (select 1 from variants, jsonb_array_elements(visuals) v where v->>'hash' = ${hash})`)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** The library's files that these hashes name, locked against the purge until the caller commits. */
+export async function lockMediaFiles(db: Db, hashes: readonly string[]) {
+  if (hashes.length === 0) return [];
+  return await db.selectFrom("media_files").select(["hash", "kind"]).where("hash", "in", hashes).forShare().execute();
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveItem } from "../app/services/content-items.server";
 import type { AppContext } from "../app/services/context.server";
 import { ingestMedia, openMedia, purgeUnusedMedia } from "../app/services/media.server";
-import { approveItems, checkPublishable, reviewState, saveTranslation, submitForReview } from "../app/services/review.server";
+import { approveItems, checkPublishable, reviewState, saveTranslation, submitForReview, translationView } from "../app/services/review.server";
 import { setVisuals } from "../app/services/visuals.server";
 import type { Channel, User } from "../db/schema";
 import { makeUser } from "./factories";
@@ -72,6 +72,8 @@ describe("visuals per language", () => {
     expect(await setVisuals(ctx, editor, item.id, "fr", { version: item.version, visuals: [frInfo] })).toMatchObject({ ok: true });
     // A translator may not change the source's visuals.
     expect(await setVisuals(ctx, translator, item.id, "fr", { version: await versionOf(item.id), visuals: [] })).toEqual({ ok: false, key: "error.forbidden.body" });
+    // The translator sees the source's visual and that it needs a Dutch version.
+    expect((await translationView(ctx, item.id, "nl"))?.source.visuals).toEqual([expect.objectContaining({ hash: hashes["fr-infographic"], containsText: true, thumbUrl: `/media/${hashes["fr-infographic"]}?size=thumb` })]);
     // The French visual is new: the Dutch translation was made without it and is out of date.
     expect((await reviewState(ctx, translator, item.id))?.languages.find((l) => l.language === "nl")?.state).toBe("stale");
     // Changing the French version's visuals sent it back to draft: the editor submits it again.

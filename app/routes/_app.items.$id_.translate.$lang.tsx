@@ -87,6 +87,29 @@ export default function Translate() {
           </p>
           {view.source.link ? <p>{t("item.field.link")}: {view.source.link}</p> : null}
           {view.source.alt ? <p>{t("item.field.alt")}: {view.source.alt}</p> : null}
+          {view.source.visuals.length > 0 ? (
+            <div data-testid="source-visuals">
+              <h3>{t("visuals.title")}</h3>
+              <ol className="visual-list">
+                {view.source.visuals.map((v, i) => (
+                  <li key={`${v.hash}-${i}`} className="visual-row">
+                    <img src={v.thumbUrl} alt={v.alt} width={120} />
+                    <span>{v.alt || t("translate.visualNoAlt")}</span>
+                    {v.containsText ? (
+                      <strong className={view.target.visuals[i] && view.target.visuals[i].hash !== v.hash ? undefined : "form-warn"}>
+                        {view.target.visuals[i] && view.target.visuals[i].hash !== v.hash ? t("translate.twinDone", { position: i + 1 }) : t("translate.twinNeeded", { position: i + 1 })}
+                      </strong>
+                    ) : v.sameInBothLanguages ? (
+                      <span className="hint">{t("translate.visualShared")}</span>
+                    ) : null}
+                  </li>
+                ))}
+              </ol>
+              <p>
+                <Link to={`/items/${view.itemId}?back=${encodeURIComponent(back)}#visuals-title`}>{t("translate.visualsHere", { language: t(`languageIn.${view.language}`) })}</Link>
+              </p>
+            </div>
+          ) : null}
         </section>
         <fieldset className="language-column" lang={view.language}>
           <legend>{t(`language.${view.language}`)}</legend>

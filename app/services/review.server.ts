@@ -641,8 +641,8 @@ export interface TranslationView {
   status: string;
   sourceLanguage: "fr" | "nl";
   language: PairLanguage;
-  source: { text: string; link: string; alt: string };
-  target: { text: string; link: string; alt: string; state: VariantState; rejectionComment: string | null };
+  source: { text: string; link: string; alt: string; visuals: (Visual & { thumbUrl: string })[] };
+  target: { text: string; link: string; alt: string; state: VariantState; rejectionComment: string | null; visuals: (Visual & { thumbUrl: string })[] };
   /** For a stale translation: what changed in the source since it was translated, word by word. */
   sourceChanges: DiffPart[] | null;
   deadline: string;
@@ -667,8 +667,15 @@ export async function translationView(ctx: AppContext, itemId: string, language:
     status: rows.item.status,
     sourceLanguage: rows.item.source_language,
     language,
-    source: { text: source?.text ?? "", link: source?.link_url ?? "", alt: source?.image_alt ?? "" },
-    target: { text: target?.text ?? "", link: target?.link_url ?? "", alt: target?.image_alt ?? "", state, rejectionComment: target?.rejection_comment ?? null },
+    source: { text: source?.text ?? "", link: source?.link_url ?? "", alt: source?.image_alt ?? "", visuals: (source?.visuals ?? []).map((v) => ({ ...v, thumbUrl: `/media/${v.hash}?size=thumb` })) },
+    target: {
+      text: target?.text ?? "",
+      link: target?.link_url ?? "",
+      alt: target?.image_alt ?? "",
+      state,
+      rejectionComment: target?.rejection_comment ?? null,
+      visuals: (target?.visuals ?? []).map((v) => ({ ...v, thumbUrl: `/media/${v.hash}?size=thumb` })),
+    },
     sourceChanges: state === "stale" && target?.source_text != null ? wordDiff(target.source_text, source?.text ?? "") : null,
     deadline: translationDeadline(rows.item.local_date, settings.translationDeadlineDays),
   };

@@ -62,13 +62,15 @@ describe("visuals in the editor", () => {
     const twin = await sharp({ create: { width: 1200, height: 675, channels: 3, background: "#993300" } }).png().toBuffer();
     const page = await pageAs(browser, server.url, "sophie@test.be", PASSWORD);
     await page.goto(`${server.url}/items/${itemId}`);
+    // Hydrated: the upload needs the page's script.
+    await page.waitForLoadState("networkidle");
 
     // French: the file picker, reached and opened from the keyboard.
     const french = page.getByTestId("visuals-fr");
     const picker = french.getByLabel("Ajouter une image en français");
-    await picker.focus();
     const chooser = page.waitForEvent("filechooser");
-    await page.keyboard.press("Space");
+    // Reached by keyboard (the picker is a native file input in the tab order) and opened with Space.
+    await picker.press("Space");
     await (await chooser).setFiles({ name: "infographie-fr.png", mimeType: "image/png", buffer: infographic });
     await expect.poll(async () => await french.locator("img").count()).toBe(1);
     await french.getByLabel("Texte alternatif du visuel 1 (français)").fill("Infographie : les quatre étapes de la déclaration");

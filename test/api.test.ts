@@ -1,4 +1,7 @@
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,7 +45,9 @@ async function call(base: string, method: string, path: string, options: { token
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  ctx = testContext(t.db);
+  const base = testContext(t.db);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-api-media-"));
+  ctx = { ...base, config: { ...base.config, dataDir, media: { ...base.config.media, directory: path.join(dataDir, "media") } } };
   editor = await makeUser(t.db, ["editor"], "Sophie Lambert");
   // The documented examples show English titles: the token's user reads English.
   await t.db.updateTable("users").set({ ui_language: "en" }).where("id", "=", editor.id).execute();
@@ -159,6 +164,38 @@ describe("tokens, permissions and limits", () => {
   });
 });
 
+describe("media through the API", () => {
+  it("uploads an image (its name in X-File-Name), sets a version's visuals by hash with their alt texts, and reads them back with the item", async () => {
+    const write = await token(editor, "write");
+    const upload = async (bytes: Uint8Array<ArrayBuffer>, name: string) => {
+      const r = await fetch(`${server.url}/api/v1/media`, { method: "POST", headers: { authorization: `Bearer ${write}`, "content-type": "application/octet-stream", "x-file-name": encodeURIComponent(name), "accept-language": "en" }, body: bytes });
+      const contentType = r.headers.get("content-type") ?? "";
+      const body = (await r.json()) as Record<string, unknown>;
+      seen.push({ method: "POST", path: "/api/v1/media", status: r.status, contentType, body });
+      return { status: r.status, body };
+    };
+    const png = new Uint8Array(await sharp({ create: { width: 800, height: 450, channels: 3, background: "#114488" } }).png().toBuffer());
+    const stored = await upload(png, "infographie déclaration.png");
+    expect(stored).toMatchObject({ status: 201, body: { kind: "image", format: "png", width: 800, height: 450, name: "infographie déclaration.png" } });
+    expect((await upload(png, "again.png")).status).toBe(200);
+    expect(await upload(new TextEncoder().encode("just some text, not an image at all"), "x.png")).toMatchObject({ status: 415, body: { title: expect.any(String) as unknown, detail: expect.stringContaining("is not an image") as unknown } });
+
+    const created = await call(server.url, "POST", "/api/v1/items", { token: write, body: { localDate: "2031-02-03", localTime: "10:00", texts: { fr: { text: "Infographie du mois." }, nl: { text: "Infografiek van de maand." } }, channelIds: [xFr.id, xNl.id] } });
+    expect(created.status).toBe(201);
+    const id = String(created.body.id);
+    const hash = String(stored.body.hash);
+    const set = await call(server.url, "PUT", `/api/v1/items/${id}/visuals/fr`, { token: write, body: { version: created.body.version, visuals: [{ hash, alt: "Infographie : les étapes", containsText: true }] } });
+    expect(set.status).toBe(200);
+    expect((await call(server.url, "PUT", `/api/v1/items/${id}/visuals/fr`, { token: write, body: { version: created.body.version, visuals: [] } })).status).toBe(409);
+    expect((await call(server.url, "PUT", `/api/v1/items/${id}/visuals/nl`, { token: write, body: { version: set.body.version, visuals: [{ hash: "b".repeat(64), alt: "x" }] } })).status).toBe(422);
+    const item = await call(server.url, "GET", `/api/v1/items/${id}`, { token: write });
+    expect((item.body.texts as { fr: { visuals: unknown[] } }).fr.visuals).toEqual([{ hash, kind: "image", alt: "Infographie : les étapes", sameInBothLanguages: false, containsText: true, url: `/media/${hash}` }]);
+    // A read-only token may not upload.
+    const read = await token(editor, "read");
+    expect((await fetch(`${server.url}/api/v1/media`, { method: "POST", headers: { authorization: `Bearer ${read}` }, body: png })).status).toBe(403);
+  });
+});
+
 describe("the OpenAPI description", () => {
   it("is OpenAPI 3.1 and every answer seen above matches its schema", async () => {
     const r = await fetch(`${server.url}/api/v1/openapi.json`);
@@ -197,6 +234,10 @@ describe("the OpenAPI description", () => {
       "POST /api/v1/tags/suggest 200",
       "POST /api/v1/items 422",
       "GET /api/v1/questions 401",
+      "POST /api/v1/media 201",
+      "POST /api/v1/media 415",
+      "PUT /api/v1/items/{id}/visuals/{language} 200",
+      "PUT /api/v1/items/{id}/visuals/{language} 409",
     ]) {
       expect(checked).toContain(needed);
     }

@@ -30,6 +30,8 @@ interface ApiText {
   text: string;
   link: string | null;
   alt: string | null;
+  /** In one item's answer only. */
+  visuals?: { hash: string; kind: "image" | "video"; alt: string; sameInBothLanguages: boolean; containsText: boolean; url: string }[];
 }
 
 const MAX_DAYS = 93;
@@ -84,7 +86,14 @@ async function itemOf(ctx: AppContext, id: string): Promise<ApiItem | null> {
   if (!detail) return null;
   const text = (lang: "fr" | "nl"): ApiText | null => {
     const v = detail.variants.find((x) => x.language === lang);
-    return v ? { text: v.text, link: v.linkUrl, alt: v.imageAlt } : null;
+    return v
+      ? {
+          text: v.text,
+          link: v.linkUrl,
+          alt: v.imageAlt,
+          visuals: v.visuals.map((x) => ({ hash: x.hash, kind: x.kind, alt: x.alt, sameInBothLanguages: x.sameInBothLanguages, containsText: x.containsText, url: `/media/${x.hash}` })),
+        }
+      : null;
   };
   return {
     id: detail.item.id,

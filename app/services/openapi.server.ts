@@ -1,9 +1,27 @@
 /** The API's OpenAPI 3.1 description, served at /api/v1/openapi.json and checked against real answers by test/api.test.ts. */
 
+const visual = {
+  type: "object",
+  required: ["hash", "kind", "alt", "sameInBothLanguages", "containsText", "url"],
+  additionalProperties: false,
+  properties: {
+    hash: { type: "string", pattern: "^[0-9a-f]{64}$", description: "The media library's file (POST /api/v1/media)" },
+    kind: { type: "string", enum: ["image", "video"] },
+    alt: { type: "string", maxLength: 1000, description: "The text alternative in this version's language (required before approval)" },
+    sameInBothLanguages: { type: "boolean", description: "A visual without words, shared by both versions" },
+    containsText: { type: "boolean", description: "Words on it: the other version needs its own visual at the same place" },
+    url: { type: "string" },
+  },
+};
 const text = {
   type: ["object", "null"],
   required: ["text", "link", "alt"],
-  properties: { text: { type: "string" }, link: { type: ["string", "null"] }, alt: { type: ["string", "null"] } },
+  properties: {
+    text: { type: "string" },
+    link: { type: ["string", "null"] },
+    alt: { type: ["string", "null"] },
+    visuals: { type: "array", maxItems: 4, items: visual, description: "In one item's answer (GET /api/v1/items/{id}); not in the list" },
+  },
   additionalProperties: false,
 };
 const textInput = { type: ["object", "null"], properties: { text: { type: "string" }, link: { type: ["string", "null"] }, alt: { type: ["string", "null"] } }, additionalProperties: false };
@@ -46,6 +64,41 @@ const schemas = {
       tags: { type: "array", items: { type: "string" } },
     },
   },
+  MediaFile: {
+    type: "object",
+    required: ["hash", "kind", "format", "width", "height", "bytes", "name", "url", "thumbUrl"],
+    additionalProperties: false,
+    properties: {
+      hash: { type: "string", pattern: "^[0-9a-f]{64}$", description: "SHA-256 of the stored file (metadata removed): the same file uploaded twice has one hash" },
+      kind: { type: "string", enum: ["image", "video"] },
+      format: { type: "string", enum: ["jpeg", "png", "gif", "webp", "mp4", "mov"] },
+      width: { type: ["integer", "null"] },
+      height: { type: ["integer", "null"] },
+      bytes: { type: "integer" },
+      name: { type: "string" },
+      url: { type: "string" },
+      thumbUrl: { type: "string" },
+    },
+  },
+  VisualsInput: {
+    type: "object",
+    required: ["version", "visuals"],
+    additionalProperties: false,
+    properties: {
+      version: { type: "integer", minimum: 1, description: "The item's version" },
+      visuals: {
+        type: "array",
+        maxItems: 4,
+        items: {
+          type: "object",
+          required: ["hash", "alt"],
+          additionalProperties: false,
+          properties: { hash: { type: "string", pattern: "^[0-9a-f]{64}$" }, alt: { type: "string", maxLength: 1000 }, sameInBothLanguages: { type: "boolean", default: false }, containsText: { type: "boolean", default: false } },
+        },
+      },
+    },
+  },
+  VisualsSaved: { type: "object", required: ["version"], additionalProperties: false, properties: { version: { type: "integer", minimum: 1 } } },
   ItemList: {
     type: "object",
     required: ["items", "truncated"],
@@ -233,6 +286,28 @@ export function openApiDocument(serverUrl: string) {
           parameters: [idParam],
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Move" } } } },
           responses: { "200": ok("Item"), "404": problem("No such item"), "409": problem("Changed since that version"), "422": problem("Refused: in the past, in the DST gap (with a proposal), or published"), ...withBody, ...common },
+        },
+      },
+      "/api/v1/media": {
+        post: {
+          summary: "Upload an image into the media library: the file is the request's body, its name in X-File-Name (percent-encoded)",
+          parameters: [{ name: "X-File-Name", in: "header", schema: { type: "string" } }],
+          requestBody: { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
+          responses: {
+            "201": ok("MediaFile", "Stored"),
+            "200": ok("MediaFile", "Already in the library"),
+            "413": problem("Too large: bytes or pixels"),
+            "415": problem("Not an image (JPEG, PNG, WebP, GIF), or damaged"),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/items/{id}/visuals/{language}": {
+        put: {
+          summary: "Set one language version's visuals, in order, with their alt texts",
+          parameters: [idParam, { name: "language", in: "path", required: true, schema: { type: "string", enum: ["fr", "nl"] } }],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/VisualsInput" } } } },
+          responses: { "200": ok("VisualsSaved"), "404": problem("No such item or language"), "409": problem("Changed since that version"), "422": problem("Refused: unknown file, too many, a video with others"), ...withBody, ...common },
         },
       },
       "/api/v1/items/{id}/publications": { get: { summary: "An item's publications per channel", parameters: [idParam], responses: { "200": ok("PublicationList"), "404": problem("No such item"), ...common } } },

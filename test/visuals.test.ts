@@ -11,12 +11,11 @@ import { approveItems, checkPublishable, reviewState, saveTranslation, submitFor
 import { setVisuals } from "../app/services/visuals.server";
 import type { Channel, User } from "../db/schema";
 import { makeUser } from "./factories";
-import { makeApiChannel } from "./publishing-factories";
+import { makeApiChannel, makeDueNow, publishUntilSettled } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 
 /**
- * Visuals per language, like the text (until the adapters send media, a post with visuals is
- * approved but not scheduled): an infographic with French words needs its Dutch twin,
+ * Visuals per language, like the text: an infographic with French words needs its Dutch twin,
  * every visual its alt text in its language before approval, a shared photo is in both versions;
  * changing the source's visual makes the translation stale; changing an approved version's visuals
  * withdraws its approval; the audit trail keeps each change.
@@ -92,23 +91,46 @@ describe("visuals per language", () => {
     await submitForReview(ctx, editor, item.id, await versionOf(item.id));
     await saveTranslation(ctx, translator, item.id, "nl", { version: await versionOf(item.id), text: "Dien uw aangifte in voor 15 juli: dit zijn de stappen.", submit: "1" });
     approved = await approveItems(ctx, approver, [{ id: item.id, version: await versionOf(item.id) }]);
-    // Approved; not scheduled while its channels cannot send visuals (never a post without them).
-    expect(approved).toEqual({ ok: true, approved: 1, scheduled: 0 });
-    expect(await checkPublishable(t.db, item.id)).toEqual({
-      ok: false,
-      item: expect.anything() as unknown,
-      reasons: [
-        { code: "channel.noVisuals", channelId: fr.id },
-        { code: "channel.noVisuals", channelId: nl.id },
-      ],
-    });
+    expect(approved).toEqual({ ok: true, approved: 1, scheduled: 1 });
+    const plan = await checkPublishable(t.db, item.id);
+    expect(plan.ok && plan.texts.map((x) => [x.channelId, x.visuals.map((v) => [v.hash, v.alt])])).toEqual([
+      [fr.id, [[hashes["fr-infographic"], "Infographie : les quatre étapes de la déclaration"]]],
+      [nl.id, [[hashes["nl-infographic"], "Infografiek: de vier stappen van de aangifte"]]],
+    ]);
+    // At the minute, each channel receives its own visual with its alt text, once.
+    await makeDueNow(t.db, [item.id]);
+    await publishUntilSettled(ctx, [item.id]);
+    const sent = await t.db.selectFrom("outbox_messages").select(["channel_id", "payload"]).where("publication_id", "in", t.db.selectFrom("publications").select("id").where("content_item_id", "=", item.id)).execute();
+    expect(sent.map((m) => [m.channel_id, (m.payload as { visuals: { hash: string; alt: string }[] }).visuals]).sort()).toEqual(
+      [
+        [fr.id, [{ hash: hashes["fr-infographic"], kind: "image", alt: "Infographie : les quatre étapes de la déclaration" }]],
+        [nl.id, [{ hash: hashes["nl-infographic"], kind: "image", alt: "Infografiek: de vier stappen van de aangifte" }]],
+      ].sort(),
+    );
 
-    // Changing an approved version's visual withdraws its approval; the trail keeps each change.
-    expect(await setVisuals(ctx, editor, item.id, "nl", { version: await versionOf(item.id), visuals: [{ hash: hashes["other"], alt: "Iets anders", containsText: true }] })).toMatchObject({ ok: true });
+    const trail = await t.db.selectFrom("audit_events").select(["action", "after"]).where("subject_id", "=", item.id).where("action", "=", "variant.visuals").orderBy("id").execute();
+    expect(trail.map((e) => (e.after as { language: string }).language)).toEqual(["fr", "nl", "nl"]);
+  });
+
+  it("changing an approved version's visual withdraws its approval", async () => {
+    const item = await translatedItem("2030-07-05");
+    await setVisuals(ctx, editor, item.id, "fr", { version: item.version, visuals: [{ hash: hashes["office-photo"], alt: "Le bureau", sameInBothLanguages: true }] });
+    await submitForReview(ctx, editor, item.id, await versionOf(item.id));
+    await saveTranslation(ctx, translator, item.id, "nl", { version: await versionOf(item.id), text: "Dien uw aangifte in voor 15 juli: dit zijn de stappen.", submit: "1" });
+    await setVisuals(ctx, translator, item.id, "nl", { version: await versionOf(item.id), visuals: [{ hash: hashes["office-photo"], alt: "Het kantoor", sameInBothLanguages: true }] });
+    await saveTranslation(ctx, translator, item.id, "nl", { version: await versionOf(item.id), text: "Dien uw aangifte in voor 15 juli: dit zijn de stappen.", submit: "1" });
+    expect(await approveItems(ctx, approver, [{ id: item.id, version: await versionOf(item.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+    expect(await setVisuals(ctx, editor, item.id, "nl", { version: await versionOf(item.id), visuals: [{ hash: hashes["office-photo"], alt: "Het onthaalkantoor", sameInBothLanguages: true }] })).toMatchObject({ ok: true });
     expect(await variantStatus(item.id, "nl")).toBe("draft");
     expect(await checkPublishable(t.db, item.id)).toMatchObject({ ok: false });
-    const trail = await t.db.selectFrom("audit_events").select(["action", "after"]).where("subject_id", "=", item.id).where("action", "=", "variant.visuals").orderBy("id").execute();
-    expect(trail.map((e) => (e.after as { language: string }).language)).toEqual(["fr", "nl", "nl", "nl"]);
+  });
+
+  it("a channel that cannot send visuals yet is never given a post that has some", async () => {
+    const x = await makeApiChannel(ctx, "x", "fr", "http://127.0.0.1:9/x", { accessToken: "x" });
+    const created = await saveItem(ctx, editor, null, { localDate: "2030-07-06", localTime: "10:00", sourceLanguage: "fr", frText: "Un texte.", nlText: "", channelIds: [x.id, nl.id] });
+    if (!created.ok) throw new Error("item");
+    await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ hash: hashes["office-photo"], alt: "Le bureau", sameInBothLanguages: true }] });
+    expect(await checkPublishable(t.db, created.id)).toMatchObject({ ok: false, reasons: expect.arrayContaining([{ code: "channel.noVisuals", channelId: x.id }]) as unknown });
   });
 
   it("a photo without words is shared: it must be in both versions, each with its alt text", async () => {
@@ -120,8 +142,7 @@ describe("visuals per language", () => {
     await setVisuals(ctx, translator, item.id, "nl", { version: await versionOf(item.id), visuals: [{ ...photo, alt: "Het onthaalkantoor in Namen" }] });
     await submitForReview(ctx, editor, item.id, await versionOf(item.id));
     await saveTranslation(ctx, translator, item.id, "nl", { version: await versionOf(item.id), text: "Dien uw aangifte in voor 15 juli: dit zijn de stappen.", submit: "1" });
-    expect(await approveItems(ctx, approver, [{ id: item.id, version: await versionOf(item.id) }])).toEqual({ ok: true, approved: 1, scheduled: 0 });
-    expect(await checkPublishable(t.db, item.id)).toMatchObject({ ok: false, reasons: [{ code: "channel.noVisuals" }, { code: "channel.noVisuals" }] });
+    expect(await approveItems(ctx, approver, [{ id: item.id, version: await versionOf(item.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
   });
 
   it("refuses a file that is not in the library, more than four images, and a stale version", async () => {
@@ -136,7 +157,7 @@ describe("visuals per language", () => {
     const item = await translatedItem("2030-07-04");
     const lonely = await ingestMedia(ctx, editor, { body: Readable.from([await sharp({ create: { width: 300, height: 200, channels: 3, background: "#123456" } }).png().toBuffer()]), declaredName: "lonely.png" });
     if (!lonely.ok) throw new Error("upload");
-    // "other" is used by the first test's item; "lonely" by nobody ("nl-infographic" by nobody either, since the first test replaced it).
+    // The infographics and the photo are used by the items above; "lonely" and "other" by nobody.
     const kept = async (hash: string) => (await openMedia(ctx, hash, "original")) !== null;
     let clock = new Date("2030-01-01T00:00:00Z");
     const at = (d: Date): AppContext => ({ ...ctx, now: () => d });
@@ -149,7 +170,7 @@ describe("visuals per language", () => {
     clock = new Date(clock.getTime() + 2 * 86_400_000);
     await purgeUnusedMedia(at(clock));
     expect(await kept(lonely.media.hash)).toBe(true);
-    expect(await kept(hashes["nl-infographic"]!)).toBe(false);
+    expect(await kept(hashes["other"]!)).toBe(false);
     // Detached again: 30 days from then, it goes, file and thumbnail; the files in use stay.
     await setVisuals(ctx, editor, item.id, "fr", { version: await versionOf(item.id), visuals: [] });
     await purgeUnusedMedia(at(clock));
@@ -158,7 +179,7 @@ describe("visuals per language", () => {
     expect(purged.purged).toBeGreaterThanOrEqual(1);
     expect(await openMedia(ctx, lonely.media.hash, "original")).toBeNull();
     expect(fs.readdirSync(path.join(dataDir, "media", "originals", lonely.media.hash.slice(0, 2))).filter((f) => f.startsWith(lonely.media.hash))).toEqual([]);
-    expect(await openMedia(ctx, hashes["other"]!, "original")).not.toBeNull();
+    expect(await openMedia(ctx, hashes["nl-infographic"]!, "original")).not.toBeNull();
     expect(await openMedia(ctx, hashes["office-photo"]!, "thumb")).not.toBeNull();
   });
 });

@@ -7,9 +7,19 @@ import type { ChannelAdapter } from "./types";
  */
 export const outboxAdapter: ChannelAdapter = {
   network: "outbox",
+  // The payload names each visual (its file's hash) with its alt text, as a network would receive them.
+  carriesVisuals: true,
   async publish(input, deps) {
     if (!deps.outbox) return { kind: "failed", code: "config", detail: "no outbox store" };
-    const payload = { channel: input.channel.name, languages: input.languages, text: input.text, link: input.link, dueAt: input.dueAt.toISOString(), itemId: input.itemId };
+    const payload = {
+      channel: input.channel.name,
+      languages: input.languages,
+      text: input.text,
+      link: input.link,
+      dueAt: input.dueAt.toISOString(),
+      itemId: input.itemId,
+      ...(input.visuals?.length ? { visuals: input.visuals.map((v) => ({ hash: v.hash, kind: v.kind, alt: v.alt })) } : {}),
+    };
     const stored = await deps.outbox.deliver({ publicationId: input.publicationId, channelId: input.channel.id, idempotencyKey: input.idempotencyKey, payload });
     return { kind: "published", remoteId: String(stored.id), remoteUrl: `/outbox#message-${stored.id}` };
   },

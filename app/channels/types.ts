@@ -31,6 +31,8 @@ export interface PublishInput {
   itemId: string;
   /** Set for an answer to a citizen: the message it answers (Mastodon and Bluesky). */
   replyTo?: ReplyTarget;
+  /** The post's images or video, in order, each with its alt text as it goes out (only to adapters that carry visuals). */
+  visuals?: readonly { hash: string; kind: "image" | "video"; alt: string }[];
 }
 
 /** The citizen's message an answer is attached to, as the network needs it. */

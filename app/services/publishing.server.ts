@@ -150,6 +150,7 @@ async function inputFor(
       languages: planned.languages,
       dueAt: claimed.dueAt,
       itemId: claimed.contentItemId,
+      ...(planned.visuals.length > 0 ? { visuals: planned.visuals.map((v) => ({ hash: v.hash, kind: v.kind, alt: v.alt })) } : {}),
     },
   };
 }

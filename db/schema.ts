@@ -144,6 +144,8 @@ export interface PublicationsTable {
   /** The exact text and link sent, stored when the call starts (migration 0010). */
   sent_text: string | null;
   sent_link: string | null;
+  /** Each visual's id at the network, stored before the post call (migration 0014). */
+  media_ids: ColumnType<Record<string, { id: string; at: string }>, string | undefined, string>;
 }
 
 export interface PublishingHoldsTable {

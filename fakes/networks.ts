@@ -32,6 +32,8 @@ export interface ScriptedAnswer {
 export interface ReceivedPost {
   network: FakeNetwork;
   text: string;
+  /** The media attached to it: each file's size and type, and its alt text. */
+  media?: { bytes: number; type: string; description: string }[];
   key: string | null;
   at: number;
   id: string;
@@ -71,6 +73,8 @@ export interface FakeNetworks {
   /** Bluesky: the access token expires (the next call with it answers ExpiredToken); counts of session calls. */
   expireBlueskyAccess(): void;
   blueskySessions: { created: number; refreshed: number };
+  /** Media uploads each network received (Mastodon: POST /api/v2/media). */
+  mediaUploads: { network: FakeNetwork; id: string; bytes: number; type: string; description: string }[];
   /** Notification reads served, with their query strings. */
   reads: { network: FakeNetwork; query: string }[];
   /** Every post the networks accepted more than once (same key or same text on the same network). */
@@ -116,6 +120,9 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
   const liComments: { id: string; commentUrn: string; object: string; parentComment?: string; actor: string; text: string; time: number }[] = [];
   const liPostUrn = (p: ReceivedPost) => `urn:li:share:${p.id.replace(/\D/g, "").slice(0, 12) || "1"}`;
   // Public posts that only a search finds (Mastodon statuses, Bluesky post views), oldest first.
+  // Mastodon media: uploaded, then processed asynchronously (the first GET still answers 206).
+  const mediaUploads: FakeNetworks["mediaUploads"] = [];
+  const mastodonMedia = new Map<string, { bytes: number; type: string; description: string; polls: number }>();
   const mastodonPublic: { id: string; created_at: string; in_reply_to_id: null; visibility: string; content: string; account: { id: string; acct: string; username: string } }[] = [];
   const blueskyPublic: { uri: string; cid: string; author: { did: string; handle: string }; record: { $type: string; text: string; createdAt: string }; indexedAt: string }[] = [];
   const plain = (html: string) => html.replace(/<[^>]+>/g, " ").toLowerCase();
@@ -134,7 +141,10 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       void (async () => {
-        const raw = Buffer.concat(chunks).toString("utf8");
+        const rawBytes = Buffer.concat(chunks);
+        const raw = rawBytes.toString("utf8");
+        // A multipart body (a media upload), read as the network reads it.
+        const form = /multipart\/form-data/i.test(String(req.headers["content-type"] ?? "")) ? await new Request("http://fake", { method: "POST", headers: { "content-type": String(req.headers["content-type"]) }, body: rawBytes }).formData().catch(() => null) : null;
         const url = new URL(req.url ?? "/", "http://fake");
         const path = url.pathname;
         const network: FakeNetwork | null = path.startsWith("/mastodon/")
@@ -172,7 +182,7 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
         }
         if (!network) return send(404, { error: "Record not found" });
         calls.push({ network, path, at: Date.now() });
-        const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord");
+        const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord") && !path.endsWith("/api/v2/media");
         const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions") || path.endsWith("/comments") || path.endsWith("/api/v2/search") || path.endsWith("searchPosts"));
         if (isRead) reads.push({ network, query: url.search });
         const scripted = isPost ? scripts.get(network)?.shift() : isRead ? readScripts.get(network)?.shift() : undefined;
@@ -256,6 +266,25 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               if (req.headers.authorization !== "Bearer mastodon-token") return { status: 401, body: { error: "The access token is invalid" } };
               if (path.endsWith("/api/v1/accounts/verify_credentials")) return { status: 200, body: { id: "1", acct: "cadence" } };
               if (req.method === "GET" && path.endsWith("/api/v1/notifications")) return mastodonNotificationPage();
+              if (req.method === "POST" && path.endsWith("/api/v2/media")) {
+                // The file and its description (alt text, 1,500 characters at most); 202 while it is processed.
+                const file = form?.get("file");
+                const described = form?.get("description");
+                const description = typeof described === "string" ? described : "";
+                if (!file || typeof file === "string") return { status: 422, body: { error: "Validation failed: File can't be blank" } };
+                if (description.length > 1500) return { status: 422, body: { error: "Validation failed: Description is too long (maximum is 1500 characters)" } };
+                const id = String(++mastodonSeq);
+                mastodonMedia.set(id, { bytes: file.size, type: file.type, description, polls: 0 });
+                mediaUploads.push({ network: "mastodon", id, bytes: file.size, type: file.type, description });
+                return { status: 202, body: { id, type: "image", url: null, preview_url: null, description } };
+              }
+              const mediaOf = /\/api\/v1\/media\/(\d+)$/.exec(path);
+              if (req.method === "GET" && mediaOf) {
+                const m = mastodonMedia.get(mediaOf[1]!);
+                if (!m) return { status: 404, body: { error: "Record not found" } };
+                m.polls++;
+                return m.polls < 2 ? { status: 206, body: { id: mediaOf[1], url: null, description: m.description } } : { status: 200, body: { id: mediaOf[1], url: `https://fake.social/media/${mediaOf[1]}.png`, description: m.description } };
+              }
               if (req.method === "GET" && path.endsWith("/api/v2/search")) {
                 // Full-text search of statuses: newest first; min_id keeps newer ones; limit 20 by default, 40 at most; offset pages.
                 const term = (url.searchParams.get("q") ?? "").toLowerCase();
@@ -268,7 +297,10 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               }
               const key = String(req.headers["idempotency-key"] ?? "");
               const seen = key ? mastodonKeys.get(key) : undefined;
+              const mediaIds = Array.isArray(json.media_ids) ? (json.media_ids as unknown[]).map(String) : [];
+              if (!seen && mediaIds.some((id) => !mastodonMedia.has(id))) return { status: 422, body: { error: "Validation failed: media_ids is invalid" } };
               const post = seen ?? accept("mastodon", field("status"), key || null);
+              if (!seen && mediaIds.length > 0) post.media = mediaIds.map((id) => ({ bytes: mastodonMedia.get(id)!.bytes, type: mastodonMedia.get(id)!.type, description: mastodonMedia.get(id)!.description }));
               if (!seen && field("in_reply_to_id")) Object.assign(post, { inReplyTo: field("in_reply_to_id"), visibility: field("visibility") });
               if (key) mastodonKeys.set(key, post);
               return { status: 200, body: { id: post.id, url: `https://fake.social/@cadence/${post.id}`, uri: `https://fake.social/users/cadence/statuses/${post.id}` } };
@@ -536,6 +568,7 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
     posts,
     calls,
     webhookSecret: WEBHOOK_SECRET,
+    mediaUploads,
     fail(network, ...answers) {
       scripts.set(network, [...(scripts.get(network) ?? []), ...answers]);
     },

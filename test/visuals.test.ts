@@ -11,6 +11,7 @@ import { approveItems, checkPublishable, reviewState, saveTranslation, submitFor
 import { setVisuals } from "../app/services/visuals.server";
 import type { Channel, User } from "../db/schema";
 import { makeUser } from "./factories";
+import { startFakeNetworks } from "../fakes/networks";
 import { makeApiChannel, makeDueNow, publishUntilSettled } from "./publishing-factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 
@@ -123,6 +124,38 @@ describe("visuals per language", () => {
     expect(await setVisuals(ctx, editor, item.id, "nl", { version: await versionOf(item.id), visuals: [{ hash: hashes["office-photo"], alt: "Het onthaalkantoor", sameInBothLanguages: true }] })).toMatchObject({ ok: true });
     expect(await variantStatus(item.id, "nl")).toBe("draft");
     expect(await checkPublishable(t.db, item.id)).toMatchObject({ ok: false });
+  });
+
+  it("Mastodon receives each visual once with its alt text, waiting for the instance's processing; a retry reuses what was uploaded", async () => {
+    const fake = await startFakeNetworks();
+    try {
+      const mastodon = await makeApiChannel(ctx, "mastodon", "fr", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
+      const created = await saveItem(ctx, editor, null, { localDate: "2030-07-07", localTime: "10:00", sourceLanguage: "fr", frText: "Le bureau de Namur vous accueille.", nlText: "", channelIds: [mastodon.id, nl.id] });
+      if (!created.ok) throw new Error("item");
+      await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ hash: hashes["office-photo"], alt: "Le bureau d'accueil de Namur", sameInBothLanguages: true }] });
+      await submitForReview(ctx, editor, created.id, await versionOf(created.id));
+      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Het kantoor in Namen ontvangt u.", submit: "0" });
+      await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ hash: hashes["office-photo"], alt: "Het onthaalkantoor in Namen", sameInBothLanguages: true }] });
+      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Het kantoor in Namen ontvangt u.", submit: "1" });
+      expect(await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+      // The instance takes the media, then fails the post once: the retry must not upload again.
+      fake.fail("mastodon", { status: 503, body: { error: "Service Unavailable" } });
+      await makeDueNow(t.db, [created.id]);
+      // The first attempt fails and waits for its retry (30 s later): the clock is moved instead.
+      await publishUntilSettled(ctx, [created.id], 2_000);
+      await t.db.updateTable("publications").set({ next_attempt_at: new Date() }).where("content_item_id", "=", created.id).where("state", "=", "scheduled").execute();
+      await publishUntilSettled(ctx, [created.id]);
+      const posts = fake.posts.filter((p) => p.network === "mastodon" && p.text.startsWith("Le bureau de Namur"));
+      expect(posts).toHaveLength(1);
+      expect(posts[0]!.media).toEqual([{ bytes: expect.any(Number) as unknown, type: "image/png", description: "Le bureau d'accueil de Namur" }]);
+      expect(fake.mediaUploads.filter((u) => u.description === "Le bureau d'accueil de Namur")).toHaveLength(1);
+      expect(fake.duplicates()).toEqual([]);
+      const attempts = await t.db.selectFrom("publications").select(["attempts", "state", "media_ids"]).where("channel_id", "=", mastodon.id).executeTakeFirstOrThrow();
+      expect(attempts).toMatchObject({ attempts: 2, state: "published" });
+      expect(Object.keys(attempts.media_ids)).toEqual([hashes["office-photo"]]);
+    } finally {
+      await fake.close();
+    }
   });
 
   it("a channel that cannot send visuals yet is never given a post that has some", async () => {

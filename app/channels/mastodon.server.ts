@@ -1,7 +1,7 @@
 import { compile } from "html-to-text";
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
-import { parseResetHeader, type ChannelAdapter, type IncomingMessage, type PublishInput, type PublishOutcome } from "./types";
+import { parseResetHeader, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PublishInput, type PublishOutcome } from "./types";
 
 function base(url: string | null): string {
   return (url ?? "").replace(/\/+$/, "");
@@ -24,10 +24,10 @@ function read(r: { response: Response; body: string; json: unknown }, now: Date)
 }
 
 /** A post, or an answer to a citizen: in the thread, addressed to them, as private as their message. */
-function statusBody(input: PublishInput) {
+function statusBody(input: PublishInput, mediaIds: readonly string[] = []) {
   const language = input.languages.length === 1 ? input.languages[0] : undefined;
   const reply = input.replyTo;
-  if (!reply) return { status: composeBody("mastodon", input.text, input.link), visibility: "public", language };
+  if (!reply) return { status: composeBody("mastodon", input.text, input.link), visibility: "public", language, ...(mediaIds.length > 0 ? { media_ids: mediaIds } : {}) };
   const mention = `@${reply.authorHandle}`;
   const text = input.text.includes(mention) ? input.text : `${mention} ${input.text}`;
   return { status: text, in_reply_to_id: reply.remoteId, visibility: reply.visibility === "direct" || reply.visibility === "private" ? reply.visibility : "unlisted", language };
@@ -65,14 +65,69 @@ function toMessage(n: MastodonNotification): IncomingMessage | null {
   };
 }
 
+/** An uploaded attachment is reused on a retry while the instance keeps it (unattached media go after a day by default). */
+const MEDIA_REUSE_MS = 12 * 3600_000;
+const PROCESSING_POLLS = 10;
+
+/**
+ * Uploads a post's visuals (POST /api/v2/media with the alt text as `description`), waiting for
+ * the instance's asynchronous processing (202, then GET /api/v1/media/:id answers 206 until 200).
+ * Each id is remembered before the status is posted, and reused by a retry: a retry never uploads
+ * what the instance already has, and the status's Idempotency-Key keeps the post single.
+ */
+async function uploadVisuals(input: PublishInput, deps: AdapterDeps): Promise<{ ok: true; ids: string[] } | { ok: false; outcome: PublishOutcome }> {
+  const visuals = input.visuals ?? [];
+  if (visuals.length === 0) return { ok: true, ids: [] };
+  if (!deps.media) return { ok: false, outcome: { kind: "failed", code: "config", detail: "no media library" } };
+  const headers = { authorization: `Bearer ${input.channel.credentials.accessToken ?? ""}` };
+  const done = await deps.media.uploaded(input.publicationId);
+  const ids: string[] = [];
+  for (const v of visuals) {
+    const known = done[v.hash];
+    if (known && deps.now().getTime() - Date.parse(known.at) < MEDIA_REUSE_MS) {
+      ids.push(known.id);
+      continue;
+    }
+    const file = await deps.media.read(v.hash);
+    if (!file) return { ok: false, outcome: { kind: "failed", code: "validation", detail: `media file ${v.hash} is missing` } };
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(file.bytes)], { type: file.contentType }), `${v.hash.slice(0, 16)}`);
+    form.append("description", v.alt);
+    const r = await httpCall(deps.fetch, `${base(input.channel.baseUrl)}/api/v2/media`, { method: "POST", headers, body: form }, deps.timeoutMs);
+    // An upload lost on the way leaves at most an unattached file, which the instance deletes: safe to retry.
+    if (!r.ok) return { ok: false, outcome: { kind: "retry", code: r.code, detail: r.detail } };
+    if (r.response.status !== 200 && r.response.status !== 202) {
+      const outcome = read(r, deps.now());
+      return { ok: false, outcome: outcome.kind === "published" ? { kind: "retry", code: "network.server", detail: "unexpected media answer" } : outcome };
+    }
+    const id = String((r.json as { id?: string } | null)?.id ?? "");
+    if (!id) return { ok: false, outcome: { kind: "retry", code: "network.server", detail: "media without an id" } };
+    if (r.response.status === 202) {
+      let ready = false;
+      for (let poll = 0; poll < PROCESSING_POLLS && !ready; poll++) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** poll)));
+        const p = await httpCall(deps.fetch, `${base(input.channel.baseUrl)}/api/v1/media/${encodeURIComponent(id)}`, { headers }, deps.timeoutMs);
+        ready = p.ok && p.response.status === 200;
+      }
+      if (!ready) return { ok: false, outcome: { kind: "retry", code: "network.server", detail: "the instance is still processing the media" } };
+    }
+    await deps.media.remember(input.publicationId, v.hash, id);
+    ids.push(id);
+  }
+  return { ok: true, ids };
+}
+
 /**
  * Mastodon, on any instance: POST /api/v1/statuses with an Idempotency-Key (kept by the server for
  * an hour), so a retry after an unknown outcome within that hour cannot post twice.
  */
 export const mastodonAdapter: ChannelAdapter = {
   network: "mastodon",
+  carriesVisuals: true,
   async publish(input, deps) {
     if (!input.channel.baseUrl) return { kind: "failed", code: "config", detail: "no instance URL" };
+    const media = input.replyTo ? ({ ok: true, ids: [] } as const) : await uploadVisuals(input, deps);
+    if (!media.ok) return media.outcome;
     const r = await httpCall(
       deps.fetch,
       `${base(input.channel.baseUrl)}/api/v1/statuses`,
@@ -83,7 +138,7 @@ export const mastodonAdapter: ChannelAdapter = {
           "content-type": "application/json",
           "idempotency-key": input.idempotencyKey,
         },
-        body: JSON.stringify(statusBody(input)),
+        body: JSON.stringify(statusBody(input, media.ids)),
       },
       deps.timeoutMs,
     );

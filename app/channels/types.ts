@@ -111,6 +111,13 @@ export interface AdapterDeps {
   now: () => Date;
   /** Milliseconds before a call is abandoned (its outcome is then unknown). */
   timeoutMs: number;
+  /** The media library and what a publication already uploaded (adapters that carry visuals). */
+  media?: {
+    /** A stored file's bytes with its type. */
+    read(hash: string): Promise<{ bytes: Buffer; contentType: string } | null>;
+    uploaded(publicationId: string): Promise<Record<string, { id: string; at: string }>>;
+    remember(publicationId: string, hash: string, id: string): Promise<void>;
+  };
   /** The local outbox's store (the outbox adapter only). */
   outbox?: {
     deliver(message: { publicationId: string; channelId: string; idempotencyKey: string; payload: unknown }): Promise<{ id: number; duplicate: boolean }>;

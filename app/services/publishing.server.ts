@@ -1,3 +1,5 @@
+import { publicationMediaIds, rememberPublicationMedia } from "../../db/repositories/media";
+import { openMedia } from "./media.server";
 import { randomUUID } from "node:crypto";
 import {
   claimDuePublications,
@@ -42,6 +44,15 @@ export function adapterDeps(ctx: AppContext, fetchImpl: typeof fetch = fetch, op
     fetch: fetchImpl,
     now: ctx.now,
     timeoutMs: CALL_TIMEOUT_MS,
+    media: {
+      read: async (hash) => {
+        const file = await openMedia(ctx, hash, "original");
+        if (!file) return null;
+        return { bytes: Buffer.concat(await file.body.toArray()), contentType: file.contentType };
+      },
+      uploaded: (publicationId) => publicationMediaIds(ctx.db, publicationId),
+      remember: (publicationId, hash, id) => rememberPublicationMedia(ctx.db, publicationId, hash, id, ctx.now()),
+    },
     outbox: {
       // The publisher delivers a burst to the outbox in a few statements rather than one commit each.
       deliver: options.groupCommit ? groupCommit((messages) => insertOutboxMessages(ctx.db, messages)) : (message) => insertOutboxMessage(ctx.db, message),

@@ -24,10 +24,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Each language version's visuals, in order: [{hash, kind, alt, sameInBothLanguages, containsText}].
   // Kept on the version like its text, so the version's hash, its lock and its history cover them.
   await sql`alter table variants add column visuals jsonb not null default '[]' check (jsonb_typeof(visuals) = 'array' and jsonb_array_length(visuals) <= 4)`.execute(db);
+  // The network's id of each visual a publication uploaded, stored before the post call and reused
+  // on a retry while the network keeps it: {"<hash>": {"id": "…", "at": "…"}}.
+  await sql`alter table publications add column media_ids jsonb not null default '{}'`.execute(db);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`alter table publications drop column media_ids`.execute(db);
   await sql`alter table variants drop column visuals`.execute(db);
   await sql`drop table media_files`.execute(db);
 }

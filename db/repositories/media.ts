@@ -46,3 +46,14 @@ export async function lockMediaFiles(db: Db, hashes: readonly string[]) {
   if (hashes.length === 0) return [];
   return await db.selectFrom("media_files").select(["hash", "kind"]).where("hash", "in", hashes).forShare().execute();
 }
+
+/** The media a publication already uploaded (the network's ids, by file hash). */
+export async function publicationMediaIds(db: Db, publicationId: string): Promise<Record<string, { id: string; at: string }>> {
+  const row = await db.selectFrom("publications").select("media_ids").where("id", "=", publicationId).executeTakeFirst();
+  return row?.media_ids ?? {};
+}
+
+/** Remembers one uploaded visual's id for a publication, before the post call that attaches it. */
+export async function rememberPublicationMedia(db: Db, publicationId: string, hash: string, id: string, at: Date): Promise<void> {
+  await sql`update publications set media_ids = media_ids || jsonb_build_object(${hash}::text, jsonb_build_object('id', ${id}::text, 'at', ${at.toISOString()}::text)) where id = ${publicationId}`.execute(db);
+}

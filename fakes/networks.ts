@@ -123,6 +123,9 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
   // Mastodon media: uploaded, then processed asynchronously (the first GET still answers 206).
   const mediaUploads: FakeNetworks["mediaUploads"] = [];
   const mastodonMedia = new Map<string, { bytes: number; type: string; description: string; polls: number }>();
+  // Bluesky blobs: their size and type, by cid.
+  let blobSeq = 0;
+  const blueskyBlobs = new Map<string, { bytes: number; type: string }>();
   const mastodonPublic: { id: string; created_at: string; in_reply_to_id: null; visibility: string; content: string; account: { id: string; acct: string; username: string } }[] = [];
   const blueskyPublic: { uri: string; cid: string; author: { did: string; handle: string }; record: { $type: string; text: string; createdAt: string }; indexedAt: string }[] = [];
   const plain = (html: string) => html.replace(/<[^>]+>/g, " ").toLowerCase();
@@ -182,7 +185,7 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
         }
         if (!network) return send(404, { error: "Record not found" });
         calls.push({ network, path, at: Date.now() });
-        const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord") && !path.endsWith("/api/v2/media");
+        const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord") && !path.endsWith("/api/v2/media") && !path.endsWith("uploadBlob");
         const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions") || path.endsWith("/comments") || path.endsWith("/api/v2/search") || path.endsWith("searchPosts"));
         if (isRead) reads.push({ network, query: url.search });
         const scripted = isPost ? scripts.get(network)?.shift() : isRead ? readScripts.get(network)?.shift() : undefined;
@@ -376,6 +379,15 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                   : { status: 400, body: { error: "RecordNotFound", message: "Could not locate record" } };
               }
               if (req.method === "GET" && path.endsWith("app.bsky.notification.listNotifications")) return blueskyNotificationPage();
+              if (req.method === "POST" && path.endsWith("com.atproto.repo.uploadBlob")) {
+                // The raw bytes with their type; images over 1,000,000 bytes are refused.
+                const type = String(req.headers["content-type"] ?? "");
+                if (rawBytes.length > 1_000_000) return { status: 400, body: { error: "BlobTooLarge", message: "This file is too large. It is 1.2MB but the maximum size is 976.56KB." } };
+                const cid = `bafkreiblob${++blobSeq}`;
+                blueskyBlobs.set(cid, { bytes: rawBytes.length, type });
+                mediaUploads.push({ network: "bluesky", id: cid, bytes: rawBytes.length, type, description: "" });
+                return { status: 200, body: { blob: { $type: "blob", ref: { $link: cid }, mimeType: type, size: rawBytes.length } } };
+              }
               if (req.method === "GET" && path.endsWith("app.bsky.feed.searchPosts")) {
                 // sort=latest: newest first; since (inclusive) on the post's time; limit 25 by default, 1–100; a cursor while more remain.
                 const limit = Number(url.searchParams.get("limit") ?? 25);
@@ -393,9 +405,17 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               }
               const rkey = field("rkey") || randomUUID();
               if (blueskyRecords.has(rkey)) return { status: 400, body: { error: "InvalidRequest", message: "There is already a value at key" } };
-              const record = (json.record ?? {}) as { text?: string; reply?: { parent?: { uri?: string; cid?: string }; root?: { uri?: string; cid?: string } } };
+              const record = (json.record ?? {}) as {
+                text?: string;
+                reply?: { parent?: { uri?: string; cid?: string }; root?: { uri?: string; cid?: string } };
+                embed?: { $type?: string; images?: { alt?: string; image?: { ref?: { $link?: string } } }[] };
+              };
+              const embedded = record.embed?.images ?? [];
+              if (embedded.length > 4 || embedded.some((i) => !blueskyBlobs.has(i.image?.ref?.$link ?? "") || typeof i.alt !== "string"))
+                return { status: 400, body: { error: "InvalidRequest", message: "Invalid app.bsky.feed.post record: embed images need an uploaded blob and an alt" } };
               if (record.reply && (!record.reply.parent?.cid || !record.reply.root?.cid)) return { status: 400, body: { error: "InvalidRequest", message: "Invalid app.bsky.feed.post record: reply refs need uri and cid" } };
               const created = accept("bluesky", String(record.text ?? ""), rkey);
+              if (embedded.length > 0) created.media = embedded.map((i) => ({ bytes: blueskyBlobs.get(i.image!.ref!.$link!)!.bytes, type: blueskyBlobs.get(i.image!.ref!.$link!)!.type, description: i.alt! }));
               if (record.reply?.parent?.uri) created.inReplyTo = record.reply.parent.uri;
               blueskyRecords.set(rkey, created);
               return { status: 200, body: { uri: `at://did:plc:cadence/app.bsky.feed.post/${rkey}`, cid: "bafy", commit: { cid: "bafy", rev: "1" }, validationStatus: "valid" } };

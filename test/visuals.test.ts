@@ -158,6 +158,35 @@ describe("visuals per language", () => {
     }
   });
 
+  it("Bluesky receives each image as a blob with its alt text; one too large for it is re-encoded under 1 MB (the original is kept)", async () => {
+    const fake = await startFakeNetworks();
+    try {
+      const bluesky = await makeApiChannel(ctx, "bluesky", "fr", `${fake.url}/bluesky`, { identifier: "cadence.test", appPassword: "app-password" });
+      const noise = Buffer.from(Array.from({ length: 1400 * 1000 * 3 }, () => Math.floor(Math.random() * 256)));
+      const big = await ingestMedia(ctx, editor, { body: Readable.from([await sharp(noise, { raw: { width: 1400, height: 1000, channels: 3 } }).png().toBuffer()]), declaredName: "photo.png" });
+      if (!big.ok) throw new Error(big.key);
+      expect(big.media.bytes).toBeGreaterThan(1_000_000);
+      const created = await saveItem(ctx, editor, null, { localDate: "2030-07-08", localTime: "10:00", sourceLanguage: "fr", frText: "Une photo de nos guichets.", nlText: "", channelIds: [bluesky.id, nl.id] });
+      if (!created.ok) throw new Error("item");
+      const photo = { hash: big.media.hash, sameInBothLanguages: true };
+      await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ ...photo, alt: "Les guichets de Namur" }] });
+      await submitForReview(ctx, editor, created.id, await versionOf(created.id));
+      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Een foto van onze loketten.", submit: "0" });
+      await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ ...photo, alt: "De loketten in Namen" }] });
+      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Een foto van onze loketten.", submit: "1" });
+      expect(await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+      await makeDueNow(t.db, [created.id]);
+      await publishUntilSettled(ctx, [created.id]);
+      const posts = fake.posts.filter((p) => p.network === "bluesky");
+      expect(posts).toHaveLength(1);
+      expect(posts[0]!.media).toEqual([{ bytes: expect.any(Number) as unknown, type: "image/jpeg", description: "Les guichets de Namur" }]);
+      expect(posts[0]!.media![0]!.bytes).toBeLessThanOrEqual(1_000_000);
+      expect((await openMedia(ctx, big.media.hash, "original"))?.media.bytes).toBe(big.media.bytes);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("a channel that cannot send visuals yet is never given a post that has some", async () => {
     const x = await makeApiChannel(ctx, "x", "fr", "http://127.0.0.1:9/x", { accessToken: "x" });
     const created = await saveItem(ctx, editor, null, { localDate: "2030-07-06", localTime: "10:00", sourceLanguage: "fr", frText: "Un texte.", nlText: "", channelIds: [x.id, nl.id] });

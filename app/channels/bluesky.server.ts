@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
+import sharp from "sharp";
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
-import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type CollectOutcome, type IncomingMessage, type PublishOutcome } from "./types";
+import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type CollectOutcome, type IncomingMessage, type PublishInput, type PublishOutcome } from "./types";
 
 const DEFAULT_PDS = "https://bsky.social";
 const S32 = "234567abcdefghijklmnopqrstuvwxyz";
@@ -88,6 +89,62 @@ interface BlueskyPostView {
   indexedAt?: string;
   author?: { did?: string; handle?: string };
   record?: BlueskyNotification["record"];
+}
+
+/** Bluesky refuses image blobs over 1,000,000 bytes: larger ones are re-encoded to fit (the original is kept). */
+export const BLUESKY_MAX_IMAGE_BYTES = 1_000_000;
+const BLOB_REUSE_MS = 3600_000;
+
+/** An image as Bluesky takes it: the original when it fits, else a JPEG re-encoded smaller until it does. */
+async function fitForBluesky(bytes: Buffer, contentType: string): Promise<{ bytes: Buffer; contentType: string; width: number; height: number }> {
+  const meta = await sharp(bytes).metadata();
+  if (bytes.length <= BLUESKY_MAX_IMAGE_BYTES) return { bytes, contentType, width: meta.width ?? 1, height: meta.height ?? 1 };
+  for (const [edge, quality] of [[2000, 85], [2000, 70], [1600, 70], [1200, 65], [1000, 60]] as const) {
+    const { data, info } = await sharp(bytes).resize(edge, edge, { fit: "inside", withoutEnlargement: true }).flatten({ background: "#ffffff" }).jpeg({ quality }).toBuffer({ resolveWithObject: true });
+    if (data.length <= BLUESKY_MAX_IMAGE_BYTES) return { bytes: data, contentType: "image/jpeg", width: info.width, height: info.height };
+  }
+  throw new Error("image cannot be made small enough for Bluesky");
+}
+
+/**
+ * Uploads a post's images as blobs (com.atproto.repo.uploadBlob) and returns the record's
+ * `app.bsky.embed.images`, each with its alt text and aspect ratio. Each blob is remembered on the
+ * publication before the record is created and reused by a retry within the hour.
+ */
+async function imagesEmbed(input: PublishInput, deps: AdapterDeps, s: Session): Promise<{ ok: true; embed: unknown } | { ok: false; outcome: PublishOutcome }> {
+  const visuals = input.visuals ?? [];
+  if (visuals.length === 0) return { ok: true, embed: null };
+  if (!deps.media) return { ok: false, outcome: { kind: "failed", code: "config", detail: "no media library" } };
+  if (visuals.some((v) => v.kind !== "image")) return { ok: false, outcome: { kind: "failed", code: "validation", detail: "Bluesky posts carry images only here" } };
+  const done = await deps.media.uploaded(input.publicationId);
+  const images: unknown[] = [];
+  for (const v of visuals) {
+    const known = done[v.hash];
+    if (known && deps.now().getTime() - Date.parse(known.at) < BLOB_REUSE_MS) {
+      images.push(JSON.parse(known.id) as unknown);
+      continue;
+    }
+    const file = await deps.media.read(v.hash);
+    if (!file) return { ok: false, outcome: { kind: "failed", code: "validation", detail: `media file ${v.hash} is missing` } };
+    const fitted = await fitForBluesky(file.bytes, file.contentType);
+    const r = await httpCall(
+      deps.fetch,
+      `${s.pds}/xrpc/com.atproto.repo.uploadBlob`,
+      { method: "POST", headers: { authorization: `Bearer ${s.accessJwt}`, "content-type": fitted.contentType }, body: new Uint8Array(fitted.bytes) },
+      deps.timeoutMs,
+    );
+    // A blob lost on the way is never referenced, and the PDS forgets it: safe to upload again.
+    if (!r.ok) return { ok: false, outcome: { kind: "retry", code: r.code, detail: r.detail } };
+    const detail = errorText(r.json, r.body, `HTTP ${r.response.status}`);
+    if (r.response.status === 429) return { ok: false, outcome: { kind: "retry", code: "rate_limited", detail, notBefore: parseResetHeader(r.response.headers.get("ratelimit-reset"), "epoch", deps.now()) } };
+    if (r.response.status >= 500) return { ok: false, outcome: { kind: "retry", code: "network.server", detail } };
+    const blob = (r.json as { blob?: unknown } | null)?.blob;
+    if (r.response.status !== 200 || !blob) return { ok: false, outcome: { kind: "failed", code: (r.json as { error?: string } | null)?.error === "ExpiredToken" ? "auth.invalid" : "validation", detail } };
+    const image = { alt: v.alt, image: blob, aspectRatio: { width: fitted.width, height: fitted.height } };
+    await deps.media.remember(input.publicationId, v.hash, JSON.stringify(image));
+    images.push(image);
+  }
+  return { ok: true, embed: { $type: "app.bsky.embed.images", images } };
 }
 
 /** A post as a list gives it: a notification, or a search result. */
@@ -189,6 +246,8 @@ export const blueskyAdapter: ChannelAdapter = {
     let s = await session(input.channel, deps);
     if (!isSession(s)) return s;
     const rkey = input.remoteKey ?? newTid(deps.now());
+    const images = input.replyTo ? ({ ok: true, embed: null } as const) : await imagesEmbed(input, deps, s);
+    if (!images.ok) return images.outcome;
     const text = composeBody("bluesky", input.text, input.link);
     const links = [...text.matchAll(/https?:\/\/[^\s]+/g)].map((m) => m[0]);
     const facets = links
@@ -198,7 +257,7 @@ export const blueskyAdapter: ChannelAdapter = {
     const reply = input.replyTo
       ? { reply: { root: { uri: input.replyTo.rootRemoteId ?? input.replyTo.remoteId, cid: input.replyTo.rootRemoteCid ?? input.replyTo.remoteCid ?? "" }, parent: { uri: input.replyTo.remoteId, cid: input.replyTo.remoteCid ?? "" } } }
       : {};
-    const record = { $type: "app.bsky.feed.post", text, createdAt: deps.now().toISOString(), langs: input.languages, ...(facets.length ? { facets } : {}), ...reply };
+    const record = { $type: "app.bsky.feed.post", text, createdAt: deps.now().toISOString(), langs: input.languages, ...(facets.length ? { facets } : {}), ...reply, ...(images.embed ? { embed: images.embed } : {}) };
     for (let attempt = 0; attempt < 2; attempt++) {
       const r = await httpCall(
         deps.fetch,
@@ -226,6 +285,7 @@ export const blueskyAdapter: ChannelAdapter = {
     }
     return { kind: "failed", code: "auth.invalid", detail: "session refresh failed", reconnect: true };
   },
+  carriesVisuals: true,
   async check(input, deps) {
     if (!input.remoteKey) return { kind: "absent" };
     const s = await session(input.channel, deps);

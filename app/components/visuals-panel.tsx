@@ -103,26 +103,19 @@ function LanguageVisuals({ data, language }: { data: VisualsPanelData; language:
                   onChange={(e) => setRows((r) => r.map((x, j) => (j === i ? { ...x, alt: e.target.value } : x)))}
                 />
               </div>
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  name="same"
-                  value={String(i)}
-                  checked={v.sameInBothLanguages}
-                  disabled={!editable}
-                  onChange={(e) => setRows((r) => r.map((x, j) => (j === i ? { ...x, sameInBothLanguages: e.target.checked } : x)))}
-                /> {t("visuals.same")}
-              </label>
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  name="containsText"
-                  value={String(i)}
-                  checked={v.containsText}
-                  disabled={!editable}
-                  onChange={(e) => setRows((r) => r.map((x, j) => (j === i ? { ...x, containsText: e.target.checked } : x)))}
-                /> {t("visuals.containsText")}
-              </label>
+              {(["sameInBothLanguages", "containsText"] as const).map((flag) => (
+                <label key={flag} className="checkbox">
+                  <input
+                    type="checkbox"
+                    name={flag === "sameInBothLanguages" ? "same" : "containsText"}
+                    value={String(i)}
+                    checked={v[flag]}
+                    disabled={!editable}
+                    onChange={(e) => setRows((r) => r.map((x, j) => (j === i ? { ...x, [flag]: e.target.checked } : x)))}
+                  />{" "}
+                  {t(flag === "sameInBothLanguages" ? "visuals.same" : "visuals.containsText")}
+                </label>
+              ))}
               {editable ? (
                 <button type="button" className="secondary" onClick={() => setRows((r) => r.filter((_, j) => j !== i))}>
                   {t("visuals.remove", { position: i + 1 })}

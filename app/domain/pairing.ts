@@ -99,6 +99,18 @@ export type ParityReason =
   | { code: "exception.pending" }
   | VisualProblem;
 
+/**
+ * The visuals' problems of the languages the item goes out in: each version's own rules, and
+ * between the two versions, the pair's. Approval and the parity rule read the same list.
+ */
+export function visualProblems(facts: Pick<PairFacts, "variants" | "sourceLanguage" | "exception" | "germanEnabled">): VisualProblem[] {
+  const published = requiredLanguages(facts).filter((l): l is "fr" | "nl" => l !== "de");
+  const visualsOf = (language: "fr" | "nl") => variantOf(facts, language)?.visuals ?? [];
+  const problems = published.flatMap((language) => versionProblems(language, visualsOf(language)));
+  if (published.length === 2) problems.push(...pairProblems(facts.sourceLanguage, visualsOf(facts.sourceLanguage), visualsOf(facts.sourceLanguage === "fr" ? "nl" : "fr")));
+  return problems;
+}
+
 /** One channel's text as it will be sent. */
 export interface PlannedText {
   channelId: string;
@@ -144,12 +156,7 @@ export function publishability(facts: PairFacts, sourceHash: string): Publishabi
     else if (state !== "approved") reasons.push({ code: "language.notApproved", language });
   }
   const published = required.filter((l): l is "fr" | "nl" => l !== "de");
-  // The visuals: each version's own rules, and between the two versions, the pair's.
-  for (const language of published) reasons.push(...versionProblems(language, variantOf(facts, language)?.visuals ?? []));
-  if (published.length === 2) {
-    const target = facts.sourceLanguage === "fr" ? "nl" : "fr";
-    reasons.push(...pairProblems(facts.sourceLanguage, variantOf(facts, facts.sourceLanguage)?.visuals ?? [], variantOf(facts, target)?.visuals ?? []));
-  }
+  reasons.push(...visualProblems(facts));
   const channels = facts.channels.filter((c) => c.active);
   for (const language of published) {
     if (!channels.some((c) => c.language === language || c.language === "bilingual")) reasons.push({ code: "channel.none", language });

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { translator } from "../i18n";
 import { requestLanguage, requireUser } from "../services/session.server";
 import { readForm } from "../services/validation.server";
-import { setVisuals } from "../services/visuals.server";
+import { setVisuals, visualsRefusal } from "../services/visuals.server";
 
 /**
  * POST /items/:id/visuals — one language version's visuals, in order: `hash` and `alt` repeated,
@@ -25,7 +25,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     visuals: hashes.map((hash, i) => ({ hash, alt: alts[i] ?? "", sameInBothLanguages: same.has(String(i)), containsText: withText.has(String(i)) })),
   });
   if (result.ok) return json({ ok: true as const });
-  const params_ = { ...result.params, ...(result.params?.language ? { language: t(`languageIn.${String(result.params.language) as "fr"}`) } : {}) };
-  const status = result.key === "error.forbidden.body" ? 403 : result.key === "error.notFound.body" ? 404 : result.key === "item.conflict" ? 409 : 400;
-  return json({ ok: false as const, error: t(result.key, params_) }, { status });
+  const refusal = visualsRefusal(t, result, 400);
+  return json({ ok: false as const, error: refusal.text }, { status: refusal.status });
 }

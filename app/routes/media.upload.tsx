@@ -1,8 +1,6 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
-import { Readable } from "node:stream";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { translator } from "../i18n";
-import { ingestMedia } from "../services/media.server";
+import { ingestUploadRequest } from "../services/media.server";
 import { requestLanguage, requireUser } from "../services/session.server";
 
 /**
@@ -14,15 +12,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const ctx = context.app;
   const user = await requireUser(ctx, request);
   const t = translator(await requestLanguage(ctx, request, user));
-  if (request.method !== "POST" || !request.body) return json({ ok: false as const, error: t("media.error.type") }, { status: 405 });
-  let name = "file";
-  try {
-    name = decodeURIComponent(request.headers.get("x-file-name") ?? "file");
-  } catch {
-    // A name that is not valid percent-encoding is only a name: the content decides.
-  }
-  const length = Number(request.headers.get("content-length") ?? "");
-  const result = await ingestMedia(ctx, user, { body: Readable.fromWeb(request.body as unknown as NodeReadableStream), declaredName: name, declaredLength: Number.isFinite(length) && length > 0 ? length : null });
+  if (request.method !== "POST") return json({ ok: false as const, error: t("media.error.type") }, { status: 405 });
+  const result = await ingestUploadRequest(ctx, user, request);
   if (!result.ok) return json({ ok: false as const, error: t(result.key, result.params) }, { status: result.status });
   return json({ ok: true as const, media: result.media, duplicate: result.duplicate }, { status: result.duplicate ? 200 : 201 });
 }

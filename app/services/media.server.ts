@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { pipeline } from "node:stream/promises";
 import sharp, { type Metadata } from "sharp";
 import { deleteUnusedMedia, findMediaFile, markUnusedMedia, recordMediaFile, unusedMediaBefore } from "../../db/repositories/media";
@@ -186,6 +187,22 @@ export async function ingestMedia(ctx: AppContext, user: User, input: { body: Re
   } finally {
     await fs.promises.rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * One upload as the editor and the API send it: the file is the request's body, its name in
+ * `X-File-Name` (percent-encoded; a name that is not valid encoding is only a name).
+ */
+export async function ingestUploadRequest(ctx: AppContext, user: User, request: Request): Promise<IngestResult> {
+  if (!request.body) return { ok: false, status: 415, key: "media.error.type" };
+  let name = "file";
+  try {
+    name = decodeURIComponent(request.headers.get("x-file-name") ?? "file");
+  } catch {
+    // The content decides, not the name.
+  }
+  const length = Number(request.headers.get("content-length") ?? "");
+  return await ingestMedia(ctx, user, { body: Readable.fromWeb(request.body as unknown as NodeReadableStream), declaredName: name, declaredLength: Number.isFinite(length) && length > 0 ? length : null });
 }
 
 /** A stored file or its thumbnail, as a stream with its type, for the page and the adapters. */

@@ -30,7 +30,7 @@ import {
   PLANNING_STATUSES,
   publishability,
   requiredLanguages,
-  variantOf,
+  visualProblems,
   sourceFingerprintInput,
   translationDeadline,
   variantState,
@@ -47,7 +47,7 @@ import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { addBusinessDays } from "../domain/time/business-days";
 import { addReminders, dismissReminder, listOpenReminders, usersWithRole } from "../../db/repositories/reminders";
 import type { MessageKey } from "../i18n";
-import { pairProblems, versionProblems, type Visual } from "../domain/visuals";
+import type { Visual } from "../domain/visuals";
 import { adapterFor } from "../channels/registry.server";
 import type { AdapterNetwork } from "../channels/types";
 import { actorOf, audit } from "./audit.server";
@@ -312,12 +312,7 @@ export async function approveItems(ctx: AppContext, user: User, shown: readonly 
         continue;
       }
       // Every visual needs its alt text, and the pair its twins, before anyone approves it.
-      const published = requiredLanguages(facts).filter((l): l is "fr" | "nl" => l !== "de");
-      const visualProblems = [
-        ...published.flatMap((l) => versionProblems(l, variantOf(facts, l)?.visuals ?? [])),
-        ...(published.length === 2 ? pairProblems(facts.sourceLanguage, variantOf(facts, facts.sourceLanguage)?.visuals ?? [], variantOf(facts, facts.sourceLanguage === "fr" ? "nl" : "fr")?.visuals ?? []) : []),
-      ];
-      if (visualProblems.length > 0) {
+      if (visualProblems(facts).length > 0) {
         problems.push({ id: s.id, key: "review.visualsIncomplete" });
         continue;
       }

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { lockItem, setVariantVisuals } from "../../db/repositories/content-items";
+import { findVariantVisuals, lockItem, setVariantVisuals } from "../../db/repositories/content-items";
 import { lockMediaFiles } from "../../db/repositories/media";
 import type { User } from "../../db/schema";
 import { can } from "../domain/permissions";
 import { MAX_ALT_LENGTH, MAX_IMAGES, versionProblems, type Visual } from "../domain/visuals";
-import type { MessageKey } from "../i18n";
+import type { MessageKey, Translate } from "../i18n";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { settleStatus } from "./review.server";
@@ -51,7 +51,7 @@ export async function setVisuals(ctx: AppContext, user: User, itemId: string, la
     // Rules that no later work can fix are refused now; a missing alt text is only reported.
     const hard = versionProblems(language, visuals).find((p) => p.code !== "visual.altMissing");
     if (hard) return { ok: false, key: `parity.${hard.code}` as MessageKey, params: { language, position: "position" in hard ? hard.position + 1 : 0, limit: "limit" in hard ? hard.limit : 0 } };
-    const before = await tx.selectFrom("variants").select(["visuals", "version"]).where("content_item_id", "=", itemId).where("language", "=", language).executeTakeFirst();
+    const before = await findVariantVisuals(tx, itemId, language);
     if (!before) return { ok: false, key: "visuals.error.noText" };
     const updated = await setVariantVisuals(tx, { contentItemId: itemId, language, visuals, expectedVersion: before.version });
     if (!updated) return { ok: false, key: "item.conflict" };
@@ -65,4 +65,11 @@ export async function setVisuals(ctx: AppContext, user: User, itemId: string, la
     });
     return { ok: true, version: settled.version };
   });
+}
+
+/** A refusal of setVisuals in words (the language it names, in the reader's language too) and its HTTP status; `invalid` is the status of a refused input (400 for the page, 422 for the API). */
+export function visualsRefusal(t: Translate, result: Extract<VisualsResult, { ok: false }>, invalid: 400 | 422): { status: number; text: string } {
+  const params = { ...result.params, ...(result.params?.language ? { language: t(`languageIn.${String(result.params.language) as "fr"}`) } : {}) };
+  const status = result.key === "error.forbidden.body" ? 403 : result.key === "error.notFound.body" ? 404 : result.key === "item.conflict" ? 409 : invalid;
+  return { status, text: t(result.key, params) };
 }

@@ -344,6 +344,11 @@ export async function listItemsWithTexts(db: Db, range: { start: Date; end: Date
   return result.rows;
 }
 
+/** A version's visuals and its row version, as they stand. */
+export async function findVariantVisuals(db: Db, contentItemId: string, language: ContentLanguage) {
+  return await db.selectFrom("variants").select(["visuals", "version"]).where("content_item_id", "=", contentItemId).where("language", "=", language).executeTakeFirst();
+}
+
 /** A version's visuals, replaced as a whole; its approval is withdrawn (an approval is of the exact content). */
 export async function setVariantVisuals(db: Db, values: { contentItemId: string; language: ContentLanguage; visuals: readonly Visual[]; expectedVersion: number }) {
   return await db

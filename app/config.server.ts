@@ -19,6 +19,8 @@ const envSchema = z.object({
   MEDIA_S3_BUCKET: z.string().min(3).max(63).optional(),
   MEDIA_S3_ENDPOINT: z.string().url("must be a URL such as https://s3.example.be").optional(),
   MEDIA_S3_REGION: z.string().min(1).default("us-east-1"),
+  FFPROBE_PATH: z.string().min(1).default("ffprobe"),
+  FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
   MEDIA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   MEDIA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   MEDIA_S3_FORCE_PATH_STYLE: booleanFlag.optional(),
@@ -131,6 +133,9 @@ export interface MediaConfig {
   /** The data folder's media directory, used when no S3 storage is set. */
   directory: string;
   s3: { bucket: string; endpoint: string | null; region: string; accessKeyId: string | null; secretAccessKey: string | null; forcePathStyle: boolean } | null;
+  /** Debian's ffmpeg, which reads a video's facts, removes its metadata and takes its thumbnail. */
+  ffprobePath: string;
+  ffmpegPath: string;
 }
 
 export class ConfigError extends Error {
@@ -222,6 +227,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxImageBytes: e.MEDIA_MAX_IMAGE_MB * 1024 * 1024,
       maxVideoBytes: e.MEDIA_MAX_VIDEO_MB * 1024 * 1024,
       directory: path.join(dataDir, "media"),
+      ffprobePath: e.FFPROBE_PATH,
+      ffmpegPath: e.FFMPEG_PATH,
       s3: e.MEDIA_S3_BUCKET
         ? {
             bucket: e.MEDIA_S3_BUCKET,

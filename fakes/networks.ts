@@ -17,7 +17,7 @@ import type { AddressInfo } from "node:net";
  * in order, before the normal behaviour resumes.
  */
 
-export type FakeNetwork = "mastodon" | "x" | "bluesky" | "facebook" | "linkedin" | "webhook";
+export type FakeNetwork = "mastodon" | "x" | "bluesky" | "facebook" | "linkedin" | "youtube" | "webhook";
 
 export interface ScriptedAnswer {
   status: number;
@@ -58,7 +58,7 @@ export interface FakeNetworks {
   url: string;
   posts: ReceivedPost[];
   /** Every request, accepted or not, with its time (ms since epoch). */
-  calls: { network: FakeNetwork; path: string; at: number }[];
+  calls: { network: FakeNetwork; path: string; at: number; method: string }[];
   fail(network: FakeNetwork, ...answers: ScriptedAnswer[]): void;
   /** Scripted answers for the notification reads (GET), used once each, in order. */
   failReads(network: FakeNetwork, ...answers: ScriptedAnswer[]): void;
@@ -123,6 +123,9 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
   // Mastodon media: uploaded, then processed asynchronously (the first GET still answers 206).
   const mediaUploads: FakeNetworks["mediaUploads"] = [];
   const mastodonMedia = new Map<string, { bytes: number; type: string; description: string; polls: number }>();
+  // YouTube upload sessions (resumable protocol): the announced size and type, the bytes received, the video once complete.
+  const ytSessions = new Map<string, { total: number; type: string; title: string; description: string; language: string | null; received: Buffer[]; videoId: string | null }>();
+  let ytSeq = 0;
   // Bluesky blobs: their size and type, by cid.
   let blobSeq = 0;
   const blueskyBlobs = new Map<string, { bytes: number; type: string }>();
@@ -160,7 +163,9 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                 ? "facebook"
                 : path.startsWith("/linkedin/")
                   ? "linkedin"
-                  : path.startsWith("/webhook")
+                  : path.startsWith("/youtube/")
+                    ? "youtube"
+                    : path.startsWith("/webhook")
                     ? "webhook"
                     : null;
         const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -184,8 +189,9 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
           return send(200, posts.filter((p) => p.inReplyTo).map((p) => ({ network: p.network, inReplyTo: p.inReplyTo, text: p.text, at: new Date(p.at).toISOString() })));
         }
         if (!network) return send(404, { error: "Record not found" });
-        calls.push({ network, path, at: Date.now() });
-        const isPost = req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord") && !path.endsWith("/api/v2/media") && !path.endsWith("uploadBlob");
+        calls.push({ network, path, at: Date.now(), method: req.method ?? "GET" });
+        // YouTube: the post is the upload of the video's bytes (a PUT to the session).
+        const isPost = network === "youtube" ? req.method === "PUT" && rawBytes.length > 0 : req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord") && !path.endsWith("/api/v2/media") && !path.endsWith("uploadBlob");
         const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions") || path.endsWith("/comments") || path.endsWith("/api/v2/search") || path.endsWith("searchPosts"));
         if (isRead) reads.push({ network, query: url.search });
         const scripted = isPost ? scripts.get(network)?.shift() : isRead ? readScripts.get(network)?.shift() : undefined;
@@ -552,6 +558,49 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               const post = accept("linkedin", text, null);
               return { status: 201, body: undefined, headers: { "x-restli-id": `urn:li:share:${post.id.replace(/\D/g, "").slice(0, 12) || "1"}` } };
             }
+            case "youtube": {
+              // The Data API v3 as documented: OAuth bearer token; videos.insert through the
+              // resumable upload protocol (POST opens a session whose address is in Location; PUT
+              // sends bytes, with Content-Range when resuming; a PUT of "bytes */N" asks how far it
+              // got: 308 with Range, or the video once complete); Google's JSON errors.
+              const googleError = (code: number, reason: string, message: string) => ({ status: code, body: { error: { code, message, errors: [{ reason, message, domain: "youtube.video" }] } } });
+              if (req.headers.authorization !== "Bearer youtube-token") return googleError(401, "authError", "Request had invalid authentication credentials.");
+              if (req.method === "GET" && path.endsWith("/youtube/v3/channels")) return { status: 200, body: { kind: "youtube#channelListResponse", items: [{ kind: "youtube#channel", id: "UC-cadence", snippet: { title: "Cadence" } }] } };
+              if (req.method === "POST" && path.endsWith("/upload/youtube/v3/videos")) {
+                if (url.searchParams.get("uploadType") !== "resumable") return googleError(400, "badRequest", "uploadType must be resumable here");
+                const body = json as { snippet?: { title?: string; description?: string; defaultLanguage?: string }; status?: { privacyStatus?: string } };
+                const title = body.snippet?.title ?? "";
+                if (!title || title.length > 100 || /[<>]/.test(title)) return googleError(400, "invalidTitle", "The request metadata specifies an invalid or empty video title.");
+                if ((body.snippet?.description ?? "").length > 5000 || /[<>]/.test(body.snippet?.description ?? "")) return googleError(400, "invalidDescription", "The request metadata specifies an invalid video description.");
+                const total = Number(req.headers["x-upload-content-length"] ?? NaN);
+                const type = String(req.headers["x-upload-content-type"] ?? "");
+                if (!Number.isFinite(total) || total <= 0 || !(type.startsWith("video/") || type === "application/octet-stream")) return googleError(400, "badContent", "Media type or length not supported.");
+                const sessionId = `s${++ytSeq}`;
+                ytSessions.set(sessionId, { total, type, title, description: body.snippet?.description ?? "", language: body.snippet?.defaultLanguage ?? null, received: [], videoId: null });
+                return { status: 200, body: undefined, headers: { location: `http://${req.headers.host ?? "fake"}/youtube/upload/youtube/v3/videos?uploadType=resumable&upload_id=${sessionId}` } };
+              }
+              const session = req.method === "PUT" ? ytSessions.get(url.searchParams.get("upload_id") ?? "") : undefined;
+              if (req.method === "PUT") {
+                if (!session) return { status: 404, body: { error: { code: 404, message: "Upload session not found" } } };
+                const size = () => session.received.reduce((n, b) => n + b.length, 0);
+                const video = () => ({ kind: "youtube#video", id: session.videoId, snippet: { title: session.title, description: session.description, defaultLanguage: session.language }, status: { uploadStatus: "uploaded", privacyStatus: "public" } });
+                const range = String(req.headers["content-range"] ?? "");
+                if (session.videoId) return { status: 200, body: video() };
+                if (range === `bytes */${session.total}`) return size() === 0 ? { status: 308, body: undefined } : { status: 308, body: undefined, headers: { range: `bytes=0-${size() - 1}` } };
+                const from = range ? Number(/^bytes (\d+)-/.exec(range)?.[1] ?? NaN) : 0;
+                if (from !== size()) return googleError(400, "badRange", `expected bytes from ${size()}`);
+                session.received.push(rawBytes);
+                if (size() < session.total) return { status: 308, body: undefined, headers: { range: `bytes=0-${size() - 1}` } };
+                if (size() > session.total) return googleError(400, "badContent", "more bytes than announced");
+                session.videoId = `yt${String(ytSeq).padStart(4, "0")}${randomUUID().slice(0, 6)}`;
+                const post = accept("youtube", `${session.title}\n\n${session.description}`, url.searchParams.get("upload_id"));
+                post.id = session.videoId;
+                post.media = [{ bytes: session.total, type: session.type, description: "" }];
+                mediaUploads.push({ network: "youtube", id: session.videoId, bytes: session.total, type: session.type, description: "" });
+                return { status: 201, body: video() };
+              }
+              return googleError(404, "notFound", "Not Found");
+            }
             case "webhook": {
               const id = String(req.headers["webhook-id"] ?? "");
               const ts = String(req.headers["webhook-timestamp"] ?? "");
@@ -566,6 +615,18 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
 
         if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
         if (scripted) {
+          // A YouTube upload cut off half-way: the session keeps the first half.
+          if (network === "youtube" && scripted.status === 308) {
+            const upload = ytSessions.get(url.searchParams.get("upload_id") ?? "");
+            if (upload && !upload.videoId) {
+              const half = rawBytes.subarray(0, Math.floor(rawBytes.length / 2));
+              const range = String(req.headers["content-range"] ?? "");
+              const from = range ? Number(/^bytes (\d+)-/.exec(range)?.[1] ?? 0) : 0;
+              if (from === upload.received.reduce((n, b) => n + b.length, 0)) upload.received.push(half);
+              const got = upload.received.reduce((n, b) => n + b.length, 0);
+              return send(308, undefined, got > 0 ? { range: `bytes=0-${got - 1}` } : {});
+            }
+          }
           if (scripted.acceptThen) normal();
           if (scripted.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
           return send(scripted.status, scripted.body ?? {}, scripted.headers);

@@ -13,8 +13,10 @@ import type { AppContext } from "../app/services/context.server";
 import { ingestMedia, openMedia, originalKey } from "../app/services/media.server";
 import { s3Storage } from "../app/services/media-storage.server";
 import type { User } from "../db/schema";
+import { probeVideo } from "../app/services/video.server";
 import { makePasswordUser } from "./factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
+import { makeVideo, videoTags } from "./setup/videos";
 import { signedInClient, startTestServer } from "./setup/web";
 
 /**
@@ -131,6 +133,47 @@ describe("uploading an image", () => {
     const result = await upload(photo, "../../etc/passwd.webp");
     expect(result.ok && result.media.name).toBe("passwd.webp");
     expect(await upload(photo, "x.webp", viewer)).toMatchObject({ ok: false, status: 403 });
+  });
+});
+
+describe("uploading a video", () => {
+  it("reads its facts, drops its GPS position and camera (read back), keeps the picture, and takes a frame as its thumbnail", async () => {
+    const clip = makeVideo({ seconds: 2, width: 640, height: 360, format: "mov", location: true });
+    const source = path.join(dataDir, "source.mov");
+    fs.writeFileSync(source, clip);
+    expect(videoTags(source)).toMatchObject({ location: "+50.8466+004.3528/", make: "Phone" });
+    const result = await upload(clip, "capsule-tax-on-web.mov");
+    if (!result.ok) throw new Error(result.key);
+    expect(result.media).toMatchObject({ kind: "video", format: "mov", width: 640, height: 360, durationMs: expect.closeTo(2000, -2) as unknown, name: "capsule-tax-on-web.mov" });
+    const stored = path.join(dataDir, "media", originalKey(result.media.hash, "mov"));
+    const tags = videoTags(stored);
+    expect(tags.location).toBeUndefined();
+    expect(tags.make).toBeUndefined();
+    expect(tags.model).toBeUndefined();
+    const probe = await probeVideo("ffprobe", stored);
+    expect(probe).toMatchObject({ ok: true, facts: { codec: "h264", audioCodec: "aac", width: 640, height: 360 } });
+    const thumb = await sharp(await bytesOf((await openMedia(ctx, result.media.hash, "thumb"))!.body)).metadata();
+    expect([thumb.format, thumb.width, thumb.height]).toEqual(["webp", 320, 180]);
+    expect(leftovers()).toEqual([]);
+    fs.rmSync(source);
+  });
+
+  it("refuses a truncated video, a codec the networks do not take, and a file that only claims to be a video: nothing stored", async () => {
+    const before = await rows();
+    const clip = makeVideo({ seconds: 1 });
+    expect(await upload(clip.subarray(0, clip.length - 5_000), "cut.mp4")).toMatchObject({ ok: false, status: 415, key: "media.error.videoCorrupt" });
+    expect(await upload(makeVideo({ seconds: 1, codec: "mpeg4" }), "old.mp4")).toMatchObject({ ok: false, status: 415, key: "media.error.videoCodec", params: { codec: "mpeg4" } });
+    // An "ftyp" box and then noise: the boxes do not add up.
+    const fake = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypisom"), Buffer.alloc(12), Buffer.from("garbage that is not a movie".repeat(40))]);
+    expect(await upload(fake, "film.mp4")).toMatchObject({ ok: false, status: 415, key: "media.error.videoCorrupt" });
+    expect(await rows()).toBe(before);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("says so, in the user's language, when the server has no ffmpeg", async () => {
+    const without = { ...ctx, config: { ...ctx.config, media: { ...ctx.config.media, ffprobePath: "/nonexistent/ffprobe" } } };
+    expect(await upload(makeVideo({ seconds: 1 }), "clip.mp4", editor, without)).toMatchObject({ ok: false, status: 415, key: "media.error.videoTools" });
+    expect(leftovers()).toEqual([]);
   });
 });
 

@@ -124,6 +124,7 @@ async function uploadVisuals(input: PublishInput, deps: AdapterDeps): Promise<{ 
 export const mastodonAdapter: ChannelAdapter = {
   network: "mastodon",
   carriesVisuals: true,
+  carriesVideos: true,
   async publish(input, deps) {
     if (!input.channel.baseUrl) return { kind: "failed", code: "config", detail: "no instance URL" };
     const media = input.replyTo ? ({ ok: true, ids: [] } as const) : await uploadVisuals(input, deps);

@@ -9,6 +9,7 @@ export const outboxAdapter: ChannelAdapter = {
   network: "outbox",
   // The payload names each visual (its file's hash) with its alt text, as a network would receive them.
   carriesVisuals: true,
+  carriesVideos: true,
   async publish(input, deps) {
     if (!deps.outbox) return { kind: "failed", code: "config", detail: "no outbox store" };
     const payload = {

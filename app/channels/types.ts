@@ -115,6 +115,8 @@ export interface AdapterDeps {
   media?: {
     /** A stored file's bytes with its type. */
     read(hash: string): Promise<{ bytes: Buffer; contentType: string } | null>;
+    /** A stored file as a stream from byte `start` (a video is never held in memory), with its whole size. */
+    open(hash: string, start: number): Promise<{ body: import("node:stream").Readable; size: number; contentType: string } | null>;
     uploaded(publicationId: string): Promise<Record<string, { id: string; at: string }>>;
     remember(publicationId: string, hash: string, id: string): Promise<void>;
   };
@@ -150,6 +152,8 @@ export interface ChannelAdapter {
   search?(channel: AdapterChannel, term: string, position: string | null, deps: AdapterDeps, options: { pageSize: number; maxPages: number }): Promise<CollectOutcome>;
   /** Sends a post's images and videos with it (through the network's media API). */
   carriesVisuals?: boolean;
+  /** Sends videos too (not only images). */
+  carriesVideos?: boolean;
   /** A harmless authenticated call, for the "test connection" button. */
   testConnection(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; account: string } | { ok: false; code: ErrorCode; detail: string }>;
 }

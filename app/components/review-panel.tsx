@@ -64,6 +64,21 @@ export function useReasonText(channelNames: Record<string, string>) {
       case "visual.videoAlone":
       case "visual.missingInLanguage":
         return t(`parity.${r.code}`, { language: t(`languageIn.${r.language}`) });
+      case "media.videoRequired":
+      case "media.noImages":
+      case "media.noVideos":
+        return t(`parity.${r.code}`, { channel: channelNames[r.channelId] ?? "?" });
+      case "media.tooManyImages":
+        return t("parity.media.tooManyImages", { channel: channelNames[r.channelId] ?? "?", count: r.count, limit: r.limit });
+      case "media.videoTooLarge":
+        return t("parity.media.videoTooLarge", { channel: channelNames[r.channelId] ?? "?", mb: r.mb, limit: r.limit });
+      case "media.videoTooLong":
+      case "media.videoTooShort":
+        return t(`parity.${r.code}`, { channel: channelNames[r.channelId] ?? "?", seconds: r.seconds, limit: r.limit });
+      case "media.videoAspect":
+        return t("parity.media.videoAspect", { channel: channelNames[r.channelId] ?? "?", ratio: r.ratio, min: r.min, max: r.max });
+      case "media.altTooLong":
+        return t("parity.media.altTooLong", { channel: channelNames[r.channelId] ?? "?", position: r.position + 1, length: r.length, limit: r.limit });
     }
   };
 }

@@ -8,6 +8,7 @@ export interface VisualView {
   sameInBothLanguages: boolean;
   containsText: boolean;
   thumbUrl: string;
+  kind?: "image" | "video";
 }
 
 export interface VisualsPanelData {
@@ -21,7 +22,7 @@ export interface VisualsPanelData {
 type Upload = { name: string; loaded: number; total: number } | null;
 
 /** Sends one file as the request's body, with its progress; answers the stored file or the server's refusal. */
-function uploadFile(file: File, onProgress: (loaded: number, total: number) => void): Promise<{ ok: true; media: { hash: string; thumbUrl: string } } | { ok: false; error: string }> {
+function uploadFile(file: File, onProgress: (loaded: number, total: number) => void): Promise<{ ok: true; media: { hash: string; thumbUrl: string; kind: "image" | "video" } } | { ok: false; error: string }> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/media/upload");
@@ -30,7 +31,7 @@ function uploadFile(file: File, onProgress: (loaded: number, total: number) => v
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onload = () => {
       try {
-        resolve(JSON.parse(xhr.responseText) as { ok: true; media: { hash: string; thumbUrl: string } } | { ok: false; error: string });
+        resolve(JSON.parse(xhr.responseText) as { ok: true; media: { hash: string; thumbUrl: string; kind: "image" | "video" } } | { ok: false; error: string });
       } catch {
         resolve({ ok: false, error: `HTTP ${xhr.status}` });
       }
@@ -67,7 +68,7 @@ function LanguageVisuals({ data, language }: { data: VisualsPanelData; language:
         setUploadError(result.error);
         continue;
       }
-      setRows((r) => [...r, { hash: result.media.hash, alt: "", sameInBothLanguages: false, containsText: false, thumbUrl: result.media.thumbUrl }]);
+      setRows((r) => [...r, { hash: result.media.hash, alt: "", sameInBothLanguages: false, containsText: false, thumbUrl: result.media.thumbUrl, kind: result.media.kind }]);
     }
     if (input.current) input.current.value = "";
   };
@@ -88,7 +89,10 @@ function LanguageVisuals({ data, language }: { data: VisualsPanelData; language:
         <ol className="visual-list">
           {rows.map((v, i) => (
             <li key={`${v.hash}-${i}`} className="visual-row">
-              <img src={v.thumbUrl} alt="" width={120} />
+              <span className="visual-thumb">
+                <img src={v.thumbUrl} alt="" width={120} />
+                {v.kind === "video" ? <span className="visual-kind">▶ {t("visuals.video")}</span> : null}
+              </span>
               <input type="hidden" name="hash" value={v.hash} />
               <div className="field">
                 <label htmlFor={`alt-${language}-${i}`}>{t("visuals.alt", { position: i + 1, language: lang })}</label>
@@ -140,7 +144,7 @@ function LanguageVisuals({ data, language }: { data: VisualsPanelData; language:
               onDrop={onDrop}
             >
               <label htmlFor={`file-${language}`}>{t("visuals.choose", { language: lang })}</label>{" "}
-              <input id={`file-${language}`} ref={input} type="file" accept="image/jpeg,image/png,image/webp,image/gif" multiple onChange={(e) => void add(e.target.files)} />
+              <input id={`file-${language}`} ref={input} type="file" accept="image/jpeg,image/png,image/webp,image/gif,video/mp4,video/quicktime" multiple onChange={(e) => void add(e.target.files)} />
               <span className="hint"> {t("visuals.drop")}</span>
             </div>
             {upload ? (

@@ -1,5 +1,6 @@
 import { measureText, type TextNetwork } from "./channel-text";
 import { bilingualText } from "./item-schedule";
+import { mediaRuleProblems, type MediaFileFacts, type MediaRuleProblem, type NetworkMediaRules } from "./network-media";
 import { addBusinessDays, type BusinessCalendar, LEGAL_CALENDAR } from "./time/business-days";
 import type { LocalDate } from "./time/brussels";
 import { pairProblems, sourceVisualsFingerprint, versionProblems, visualsFingerprint, type Visual, type VisualProblem } from "./visuals";
@@ -39,6 +40,8 @@ export interface ChannelFacts {
   active: boolean;
   /** Whether its adapter sends images and videos: a post with visuals never goes out without them. */
   carriesVisuals?: boolean;
+  /** The network's rules for images and videos (absent: none checked). */
+  mediaRules?: NetworkMediaRules;
 }
 
 export interface ExceptionFacts {
@@ -54,6 +57,8 @@ export interface PairFacts {
   channels: ChannelFacts[];
   exception: ExceptionFacts | null;
   bilingualOrder: BilingualOrder;
+  /** The facts of the files the versions show, by hash (the networks' rules read them). */
+  mediaFiles?: Readonly<Record<string, MediaFileFacts>>;
 }
 
 /** The hash a translation's `sourceHash` is compared with: the source's text, link and visuals (a new visual makes the translation stale). */
@@ -97,7 +102,8 @@ export type ParityReason =
   | { code: "channel.tooLong"; channelId: string; length: number; limit: number }
   | { code: "channel.noVisuals"; channelId: string }
   | { code: "exception.pending" }
-  | VisualProblem;
+  | VisualProblem
+  | MediaRuleProblem;
 
 /**
  * The visuals' problems of the languages the item goes out in: each version's own rules, and
@@ -178,6 +184,7 @@ export function publishability(facts: PairFacts, sourceHash: string): Publishabi
     if (!check.ok && text !== "") reasons.push({ code: "channel.tooLong", channelId: c.id, length: check.length, limit: check.limit });
     const visuals = languages.length === 2 ? bilingualVisuals(fr?.visuals ?? [], nl?.visuals ?? [], facts.bilingualOrder) : [...(variantOf(facts, languages[0]!)?.visuals ?? [])];
     if (visuals.length > 0 && !c.carriesVisuals) reasons.push({ code: "channel.noVisuals", channelId: c.id });
+    else if (c.mediaRules) reasons.push(...mediaRuleProblems(c.id, c.mediaRules, visuals, facts.mediaFiles ?? {}));
     texts.push({ channelId: c.id, network: c.network, languages, text, link, visuals });
   }
   return reasons.length === 0 ? { ok: true, texts } : { ok: false, reasons };

@@ -72,7 +72,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     approveRefusal: review.approveRefusal,
   };
   const visualsOf = (l: "fr" | "nl") =>
-    (variant(l)?.visuals ?? []).map((v) => ({ hash: v.hash, alt: v.alt, sameInBothLanguages: v.sameInBothLanguages, containsText: v.containsText, thumbUrl: `/media/${v.hash}?size=thumb` }));
+    (variant(l)?.visuals ?? []).map((v) => ({ hash: v.hash, alt: v.alt, sameInBothLanguages: v.sameInBothLanguages, containsText: v.containsText, thumbUrl: `/media/${v.hash}?size=thumb`, kind: v.kind }));
   const source = detail.item.source_language;
   const mayEdit = (l: "fr" | "nl") => (can(user.roles, "item.write") || (can(user.roles, "variant.translate") && l !== source)) && Boolean(variant(l)?.text);
   const visuals: VisualsPanelData = { itemId: detail.item.id, version: detail.item.version, sourceLanguage: source, visuals: { fr: visualsOf("fr"), nl: visualsOf("nl") }, canEdit: { fr: mayEdit("fr"), nl: mayEdit("nl") } };

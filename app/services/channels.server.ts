@@ -19,7 +19,7 @@ export const CREDENTIAL_FIELDS: Record<Network, string[]> = {
   mastodon: ["accessToken"],
   bluesky: ["identifier", "appPassword"],
   webhook: ["secret"],
-  youtube: [],
+  youtube: ["accessToken", "refreshToken", "clientId", "clientSecret", "expiresAt", "privacyStatus"],
   outbox: [],
 };
 

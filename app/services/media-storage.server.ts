@@ -14,8 +14,8 @@ export interface MediaStorage {
   readonly kind: "local" | "s3";
   /** Stores a finished file (read from disk, streamed); a key already there is left as it is. */
   put(key: string, file: string, contentType: string): Promise<void>;
-  /** The file's bytes as a stream, or null if it is not there. */
-  get(key: string): Promise<{ body: Readable; size: number | null } | null>;
+  /** The file's bytes as a stream (from byte `start`), or null if it is not there. `size` is the whole file's. */
+  get(key: string, start?: number): Promise<{ body: Readable; size: number | null } | null>;
   exists(key: string): Promise<boolean>;
   remove(key: string): Promise<void>;
 }
@@ -43,10 +43,10 @@ export function localStorage(directory: string): MediaStorage {
       await fs.promises.copyFile(file, partial);
       await fs.promises.rename(partial, target);
     },
-    async get(key) {
+    async get(key, start = 0) {
       try {
         const stat = await fs.promises.stat(full(key));
-        return { body: fs.createReadStream(full(key)), size: stat.size };
+        return { body: fs.createReadStream(full(key), { start }), size: stat.size };
       } catch {
         return null;
       }
@@ -81,11 +81,12 @@ export function s3Storage(s3: NonNullable<MediaConfig["s3"]>): MediaStorage {
       // Streamed from disk with its length: the file is never held in memory.
       await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: safeKey(key), Body: fs.createReadStream(file), ContentLength: size, ContentType: contentType }));
     },
-    async get(key) {
+    async get(key, start = 0) {
       try {
-        const r = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: safeKey(key) }));
+        const r = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: safeKey(key), ...(start > 0 ? { Range: `bytes=${start}-` } : {}) }));
         if (!r.Body) return null;
-        return { body: r.Body as Readable, size: r.ContentLength ?? null };
+        const whole = start > 0 ? Number(/\/(\d+)$/.exec(r.ContentRange ?? "")?.[1] ?? NaN) : (r.ContentLength ?? NaN);
+        return { body: r.Body as Readable, size: Number.isFinite(whole) ? whole : null };
       } catch (error) {
         if (missing(error)) return null;
         throw error;

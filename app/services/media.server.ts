@@ -12,6 +12,7 @@ import { can } from "../domain/permissions";
 import type { MessageKey } from "../i18n";
 import type { AppContext } from "./context.server";
 import { mediaStorage } from "./media-storage.server";
+import { cleanVideo, probeVideo, videoThumbnail } from "./video.server";
 
 /**
  * The media library's intake: an upload is streamed to a temporary file (never held in memory,
@@ -35,6 +36,8 @@ export interface StoredMedia {
   bytes: number;
   width: number | null;
   height: number | null;
+  /** A video's length. */
+  durationMs: number | null;
   name: string;
   url: string;
   thumbUrl: string;
@@ -52,7 +55,7 @@ class TooLarge extends Error {
 }
 class NotMedia extends Error {}
 
-function toStored(row: { hash: string; kind: "image" | "video"; format: MediaFormat; bytes: string | number; width: number | null; height: number | null; original_name: string }): StoredMedia {
+function toStored(row: { hash: string; kind: "image" | "video"; format: MediaFormat; bytes: string | number; width: number | null; height: number | null; duration_ms: number | null; original_name: string }): StoredMedia {
   return {
     hash: row.hash,
     kind: row.kind,
@@ -60,6 +63,7 @@ function toStored(row: { hash: string; kind: "image" | "video"; format: MediaFor
     bytes: Number(row.bytes),
     width: row.width,
     height: row.height,
+    durationMs: row.duration_ms,
     name: row.original_name,
     url: `/media/${row.hash}`,
     thumbUrl: `/media/${row.hash}?size=thumb`,
@@ -117,6 +121,50 @@ async function cleanImage(input: string, output: string, format: MediaFormat, an
   return { width: info.width, height: animated && info.pageHeight ? info.pageHeight : info.height };
 }
 
+type Prepared = { ok: true; clean: string; thumb: string; size: { width: number; height: number; durationMs: number | null; codec: string | null } } | Extract<IngestResult, { ok: false }>;
+
+/** An image: its header checked before decoding, re-encoded without metadata, and its thumbnail. */
+async function prepareImage(upload: string, work: string, format: MediaFormat): Promise<Prepared> {
+  // The header alone, before any decoding: a 50,000 × 50,000 PNG of a few kilobytes stops here.
+  let meta: Metadata;
+  try {
+    meta = await sharp(upload, { limitInputPixels: false }).metadata();
+  } catch {
+    return { ok: false, status: 415, key: "media.error.corrupt" };
+  }
+  if (meta.format !== format || !meta.width || !meta.height) return { ok: false, status: 415, key: "media.error.corrupt" };
+  if (meta.width * (meta.pageHeight ?? meta.height) > MAX_PIXELS) return { ok: false, status: 413, key: "media.error.pixels", params: { width: meta.width, height: meta.pageHeight ?? meta.height, max: MAX_PIXELS / 1_000_000 } };
+  const clean = path.join(work, `clean.${MEDIA_EXTENSION[format]}`);
+  const thumb = path.join(work, "thumb.webp");
+  try {
+    const size = await cleanImage(upload, clean, format, (meta.pages ?? 1) > 1);
+    await sharp(clean, sharpOptions).resize(THUMB_SIZE, THUMB_SIZE, { fit: "inside", withoutEnlargement: true }).webp({ quality: 75 }).toFile(thumb);
+    return { ok: true, clean, thumb, size: { ...size, durationMs: null, codec: null } };
+  } catch {
+    // A truncated or damaged file that its header did not betray.
+    return { ok: false, status: 415, key: "media.error.corrupt" };
+  }
+}
+
+/** A video: whole, H.264, read by ffprobe; remuxed without metadata; a frame as its thumbnail. */
+async function prepareVideo(ctx: AppContext, upload: string, work: string, format: MediaFormat): Promise<Prepared> {
+  const { ffprobePath, ffmpegPath } = ctx.config.media;
+  const probe = await probeVideo(ffprobePath, upload);
+  if (!probe.ok) {
+    if (probe.reason === "tools") {
+      ctx.log.error("videos cannot be read: ffprobe is missing", { ffprobePath });
+      return { ok: false, status: 415, key: "media.error.videoTools" };
+    }
+    if (probe.reason === "codec") return { ok: false, status: 415, key: "media.error.videoCodec", params: { codec: probe.codec ?? "?" } };
+    return { ok: false, status: 415, key: "media.error.videoCorrupt" };
+  }
+  const clean = path.join(work, `clean.${MEDIA_EXTENSION[format]}`);
+  const thumb = path.join(work, "thumb.webp");
+  if (!(await cleanVideo(ffmpegPath, upload, clean, format))) return { ok: false, status: 415, key: "media.error.videoCorrupt" };
+  if (!(await videoThumbnail(ffmpegPath, clean, probe.facts.durationMs, thumb, THUMB_SIZE))) return { ok: false, status: 415, key: "media.error.videoCorrupt" };
+  return { ok: true, clean, thumb, size: { width: probe.facts.width, height: probe.facts.height, durationMs: probe.facts.durationMs, codec: probe.facts.codec } };
+}
+
 /**
  * Takes one upload (an editor's or translator's, in the editor or through the API). `declaredName`
  * is only shown; `declaredLength` (Content-Length) refuses an upload that announces itself too
@@ -144,27 +192,9 @@ export async function ingestMedia(ctx: AppContext, user: User, input: { body: Re
       if (error instanceof NotMedia) return { ok: false, status: 415, key: "media.error.type" };
       throw error;
     }
-    if (kindOf(format) === "video") return { ok: false, status: 415, key: "media.error.videoNotYet" };
-    // The header alone, before any decoding: a 50,000 × 50,000 PNG of a few kilobytes stops here.
-    let meta: Metadata;
-    try {
-      meta = await sharp(upload, { limitInputPixels: false }).metadata();
-    } catch {
-      return { ok: false, status: 415, key: "media.error.corrupt" };
-    }
-    const sniffed = format === "jpeg" ? "jpeg" : format;
-    if (meta.format !== sniffed || !meta.width || !meta.height) return { ok: false, status: 415, key: "media.error.corrupt" };
-    if (meta.width * (meta.pageHeight ?? meta.height) > MAX_PIXELS) return { ok: false, status: 413, key: "media.error.pixels", params: { width: meta.width, height: meta.pageHeight ?? meta.height, max: MAX_PIXELS / 1_000_000 } };
-    const clean = path.join(work, `clean.${MEDIA_EXTENSION[format]}`);
-    const thumb = path.join(work, "thumb.webp");
-    let size: { width: number; height: number };
-    try {
-      size = await cleanImage(upload, clean, format, (meta.pages ?? 1) > 1);
-      await sharp(clean, sharpOptions).resize(THUMB_SIZE, THUMB_SIZE, { fit: "inside", withoutEnlargement: true }).webp({ quality: 75 }).toFile(thumb);
-    } catch {
-      // A truncated or damaged file that its header did not betray.
-      return { ok: false, status: 415, key: "media.error.corrupt" };
-    }
+    const prepared = kindOf(format) === "video" ? await prepareVideo(ctx, upload, work, format) : await prepareImage(upload, work, format);
+    if (!prepared.ok) return prepared;
+    const { clean, thumb, size } = prepared;
     const hash = await sha256Of(clean);
     const known = await findMediaFile(ctx.db, hash);
     const storage = mediaStorage(ctx.config.media);
@@ -174,11 +204,13 @@ export async function ingestMedia(ctx: AppContext, user: User, input: { body: Re
     await storage.put(thumbKey(hash), thumb, "image/webp");
     const row = await recordMediaFile(ctx.db, {
       hash,
-      kind: "image",
+      kind: kindOf(format),
       format,
       bytes: (await fs.promises.stat(clean)).size,
       width: size.width,
       height: size.height,
+      duration_ms: size.durationMs,
+      codec: size.codec,
       original_name: name,
       uploaded_by: user.id,
     });
@@ -206,11 +238,11 @@ export async function ingestUploadRequest(ctx: AppContext, user: User, request: 
 }
 
 /** A stored file or its thumbnail, as a stream with its type, for the page and the adapters. */
-export async function openMedia(ctx: AppContext, hash: string, variant: "original" | "thumb") {
+export async function openMedia(ctx: AppContext, hash: string, variant: "original" | "thumb", start = 0) {
   if (!/^[0-9a-f]{64}$/.test(hash)) return null;
   const row = await findMediaFile(ctx.db, hash);
   if (!row) return null;
-  const file = await mediaStorage(ctx.config.media).get(variant === "thumb" ? thumbKey(hash) : originalKey(hash, row.format));
+  const file = await mediaStorage(ctx.config.media).get(variant === "thumb" ? thumbKey(hash) : originalKey(hash, row.format), start);
   if (!file) return null;
   return { ...file, contentType: variant === "thumb" ? "image/webp" : MEDIA_MIME[row.format], media: toStored(row) };
 }

@@ -50,6 +50,11 @@ export function adapterDeps(ctx: AppContext, fetchImpl: typeof fetch = fetch, op
         if (!file) return null;
         return { bytes: Buffer.concat(await file.body.toArray()), contentType: file.contentType };
       },
+      open: async (hash, start) => {
+        const file = await openMedia(ctx, hash, "original", start);
+        if (!file) return null;
+        return { body: file.body, size: file.size ?? Number(file.media.bytes), contentType: file.contentType };
+      },
       uploaded: (publicationId) => publicationMediaIds(ctx.db, publicationId),
       remember: (publicationId, hash, id) => rememberPublicationMedia(ctx.db, publicationId, hash, id, ctx.now()),
     },

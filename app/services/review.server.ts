@@ -48,6 +48,7 @@ import { addBusinessDays } from "../domain/time/business-days";
 import { addReminders, dismissReminder, listOpenReminders, usersWithRole } from "../../db/repositories/reminders";
 import type { MessageKey } from "../i18n";
 import type { Visual } from "../domain/visuals";
+import { rulesFor, type MediaFileFacts } from "../domain/network-media";
 import { adapterFor } from "../channels/registry.server";
 import type { AdapterNetwork } from "../channels/types";
 import { actorOf, audit } from "./audit.server";
@@ -82,6 +83,13 @@ interface FactsInput {
   variants: readonly (VariantLike & { status: string; source_hash: string | null; approved_hash: string | null })[];
   channels: readonly { id: string; network: string; language: "fr" | "nl" | "bilingual"; active: boolean }[];
   exception: { language: "fr" | "nl"; status: "requested" | "approved" | "rejected" | "withdrawn" } | null;
+  mediaFiles?: Record<string, MediaFileFacts>;
+}
+
+/** A channel's rules for images and videos: its network's, as far as its adapter sends them. */
+function channelMediaRules(network: TextNetwork) {
+  const adapter = adapterFor(network);
+  return adapter.carriesVisuals ? rulesFor(network, { carriesVideos: adapter.carriesVideos === true }) : undefined;
 }
 
 export function pairFacts(input: FactsInput, settings: Pick<TeamSettings, "bilingualOrder">): PairFacts {
@@ -98,15 +106,23 @@ export function pairFacts(input: FactsInput, settings: Pick<TeamSettings, "bilin
       approvedHash: v.approved_hash,
       visuals: v.visuals ?? [],
     })),
-    channels: input.channels.map((c) => ({ id: c.id, network: c.network as TextNetwork, language: c.language, active: c.active, carriesVisuals: adapterFor(c.network as AdapterNetwork).carriesVisuals === true })),
+    channels: input.channels.map((c) => ({
+      id: c.id,
+      network: c.network as TextNetwork,
+      language: c.language,
+      active: c.active,
+      carriesVisuals: adapterFor(c.network as AdapterNetwork).carriesVisuals === true,
+      mediaRules: channelMediaRules(c.network as TextNetwork),
+    })),
     exception: input.exception,
     bilingualOrder: settings.bilingualOrder,
+    mediaFiles: input.mediaFiles ?? {},
   };
 }
 
 function factsOfPair(rows: PairRows, settings: TeamSettings): { facts: PairFacts; sourceHash: string } {
   const facts = pairFacts(
-    { sourceLanguage: rows.item.source_language, germanEnabled: rows.item.german_enabled, variants: rows.variants, channels: rows.channels, exception: rows.exception },
+    { sourceLanguage: rows.item.source_language, germanEnabled: rows.item.german_enabled, variants: rows.variants, channels: rows.channels, exception: rows.exception, mediaFiles: rows.mediaFiles },
     settings,
   );
   return { facts, sourceHash: sourceHashOf(rows.item.source_language, rows.variants) };

@@ -1,12 +1,23 @@
 import { sql } from "kysely";
 import type { Db } from "../client";
+import type { MediaFileFacts } from "../../app/domain/network-media";
 import type { Channel, ContentItem, ExceptionStatus, ItemStatus, Variant } from "../schema";
 
 export interface PairRows {
   item: ContentItem;
   variants: Variant[];
   channels: Channel[];
+  /** The facts of the files its versions show (sizes, durations: the networks' rules read them). */
+  mediaFiles: Record<string, MediaFileFacts>;
   exception: { id: string; language: "fr" | "nl"; reason: string; status: ExceptionStatus; requestedBy: string; requestedAt: Date } | null;
+}
+
+/** The library's facts of the files these versions show (one query, none without visuals). */
+async function mediaFactsOf(db: Db, variants: readonly Variant[]): Promise<Record<string, MediaFileFacts>> {
+  const hashes = [...new Set(variants.flatMap((v) => (v.visuals ?? []).map((x) => x.hash)))];
+  if (hashes.length === 0) return {};
+  const rows = await db.selectFrom("media_files").select(["hash", "kind", "format", "bytes", "width", "height", "duration_ms"]).where("hash", "in", hashes).execute();
+  return Object.fromEntries(rows.map((r) => [r.hash, { kind: r.kind, format: r.format, bytes: Number(r.bytes), width: r.width, height: r.height, durationMs: r.duration_ms }]));
 }
 
 /** An item with everything the parity rule reads: variants, channels, and its live exception. */
@@ -28,6 +39,7 @@ export async function findPairRows(db: Db, itemId: string): Promise<PairRows | u
     item,
     variants,
     channels,
+    mediaFiles: await mediaFactsOf(db, variants),
     exception: exception
       ? { id: exception.id, language: exception.language, reason: exception.reason, status: exception.status, requestedBy: exception.requested_by, requestedAt: exception.requested_at }
       : null,
@@ -52,11 +64,15 @@ export async function findPairRowsMany(db: Db, itemIds: string[]): Promise<Map<s
       .execute(),
     db.selectFrom("parity_exceptions").selectAll().where("content_item_id", "in", ids).where("status", "in", ["requested", "approved"]).execute(),
   ]);
+  const files = await mediaFactsOf(db, variants);
   for (const item of items) {
     const e = exceptions.find((x) => x.content_item_id === item.id);
+    const own = variants.filter((v) => v.content_item_id === item.id);
+    const hashes = new Set(own.flatMap((v) => (v.visuals ?? []).map((x) => x.hash)));
     out.set(item.id, {
       item,
-      variants: variants.filter((v) => v.content_item_id === item.id),
+      variants: own,
+      mediaFiles: Object.fromEntries(Object.entries(files).filter(([h]) => hashes.has(h))),
       channels: channels.filter((c) => c.content_item_id === item.id).map(({ content_item_id: _, ...c }) => c),
       exception: e ? { id: e.id, language: e.language, reason: e.reason, status: e.status, requestedBy: e.requested_by, requestedAt: e.requested_at } : null,
     });

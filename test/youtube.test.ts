@@ -1,0 +1,145 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { videoTitle } from "../app/channels/youtube.server";
+import { saveItem } from "../app/services/content-items.server";
+import type { AppContext } from "../app/services/context.server";
+import { ingestMedia } from "../app/services/media.server";
+import { approveItems, checkPublishable, saveTranslation, submitForReview } from "../app/services/review.server";
+import { setVisuals } from "../app/services/visuals.server";
+import type { Channel, User } from "../db/schema";
+import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
+import { makeUser } from "./factories";
+import { makeApiChannel, makeDueNow, publishUntilSettled } from "./publishing-factories";
+import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
+import { makeVideo } from "./setup/videos";
+
+/**
+ * YouTube publishes videos: a French and a Dutch video, each with its title and description from
+ * its version's text, uploaded through the resumable protocol against the local YouTube (which
+ * follows Google's contract: sessions, 308 with Range, status queries). An upload cut half-way is
+ * resumed, not restarted; an answer lost after the upload finished is recovered by asking the
+ * session: one video each time. A text-only post is never scheduled there.
+ */
+let t: TestDatabase;
+let ctx: AppContext;
+let editor: User;
+let translator: User;
+let approver: User;
+let ytFr: Channel;
+let ytNl: Channel;
+let fake: FakeNetworks;
+let dataDir: string;
+const videos: Record<"fr" | "nl", string> = { fr: "", nl: "" };
+let day = 0;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-youtube-"));
+  const base = testContext(t.db);
+  ctx = { ...base, config: { ...base.config, dataDir, media: { ...base.config.media, directory: path.join(dataDir, "media") } } };
+  editor = await makeUser(t.db, ["editor"]);
+  translator = await makeUser(t.db, ["translator"]);
+  approver = await makeUser(t.db, ["approver"]);
+  for (const [language, seconds] of [["fr", 2], ["nl", 3]] as const) {
+    const r = await ingestMedia(ctx, editor, { body: Readable.from([makeVideo({ seconds })]), declaredName: `capsule-${language}.mp4` });
+    if (!r.ok) throw new Error(r.key);
+    videos[language] = r.media.hash;
+  }
+});
+afterAll(async () => {
+  await t?.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  fake = await startFakeNetworks();
+  ytFr = await makeApiChannel(ctx, "youtube", "fr", `${fake.url}/youtube`, { accessToken: "youtube-token" });
+  ytNl = await makeApiChannel(ctx, "youtube", "nl", `${fake.url}/youtube`, { accessToken: "youtube-token" });
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+const versionOf = async (id: string) => (await t.db.selectFrom("content_items").select("version").where("id", "=", id).executeTakeFirstOrThrow()).version;
+
+/** A bilingual video post: the French capsule and its Dutch twin, both alt texts, approved. */
+async function approvedVideoPost(frText: string, nlText: string) {
+  day++;
+  const created = await saveItem(ctx, editor, null, { localDate: `2030-08-${String(day).padStart(2, "0")}`, localTime: "11:00", sourceLanguage: "fr", frText, nlText: "", channelIds: [ytFr.id, ytNl.id] });
+  if (!created.ok) throw new Error(JSON.stringify(created.errors));
+  await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ hash: videos.fr, alt: "Capsule vidéo : comment remplir Tax-on-web", containsText: true }] });
+  await submitForReview(ctx, editor, created.id, await versionOf(created.id));
+  await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: nlText, submit: "0" });
+  await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ hash: videos.nl, alt: "Videocapsule: hoe Tax-on-web invullen", containsText: true }] });
+  await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: nlText, submit: "1" });
+  expect(await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+  return created.id;
+}
+const publications = (itemId: string) => t.db.selectFrom("publications").select(["channel_id", "state", "remote_id", "remote_url", "attempts", "media_ids"]).where("content_item_id", "=", itemId).execute();
+const retryNow = (itemId: string) => t.db.updateTable("publications").set({ next_attempt_at: new Date() }).where("content_item_id", "=", itemId).where("state", "=", "scheduled").execute();
+
+describe("YouTube", () => {
+  it("publishes each language's video once, titled and described from its own text, in its language", async () => {
+    const id = await approvedVideoPost("Tax-on-web en 2 minutes\nNotre capsule montre chaque étape de la déclaration.", "Tax-on-web in 2 minuten\nOnze capsule toont elke stap van de aangifte.");
+    await makeDueNow(t.db, [id]);
+    await publishUntilSettled(ctx, [id]);
+    const posts = fake.posts.filter((p) => p.network === "youtube").map((p) => p.text.split("\n")[0]).sort();
+    expect(posts).toEqual(["Tax-on-web en 2 minutes", "Tax-on-web in 2 minuten"]);
+    const rows = await publications(id);
+    expect(rows.map((r) => r.state)).toEqual(["published", "published"]);
+    for (const r of rows) expect(r.remote_url).toBe(`https://www.youtube.com/watch?v=${r.remote_id}`);
+    const uploads = fake.mediaUploads.filter((u) => u.network === "youtube");
+    expect(uploads).toHaveLength(2);
+    expect(uploads.every((u) => u.type === "video/mp4")).toBe(true);
+    expect(fake.duplicates()).toEqual([]);
+  });
+
+  it("an upload cut off half-way is resumed from where the session stopped, not started again", async () => {
+    const id = await approvedVideoPost("Reprise d'envoi\nTexte.", "Hervat uploaden\nTekst.");
+    fake.fail("youtube", { status: 308 });
+    await makeDueNow(t.db, [id]);
+    await publishUntilSettled(ctx, [id], 2_000);
+    await retryNow(id);
+    await publishUntilSettled(ctx, [id]);
+    expect((await publications(id)).map((r) => r.state)).toEqual(["published", "published"]);
+    expect(fake.posts.filter((p) => p.network === "youtube")).toHaveLength(2);
+    // One session per publication, the cut one resumed (the local YouTube refuses bytes that do not
+    // continue where the session stopped, and a new session would be a third).
+    const sessions = fake.calls.filter((c) => c.network === "youtube" && c.path.endsWith("/upload/youtube/v3/videos") && c.method === "POST");
+    expect(sessions).toHaveLength(2);
+    expect((await publications(id)).map((r) => r.attempts).sort()).toEqual([1, 2]);
+    expect(fake.mediaUploads.filter((u) => u.network === "youtube")).toHaveLength(2);
+  });
+
+  it("the answer lost after the video was made: the retry asks the session and finds it, one video", async () => {
+    const id = await approvedVideoPost("Réponse perdue\nTexte.", "Antwoord verloren\nTekst.");
+    fake.fail("youtube", { status: 503, acceptThen: true, body: { error: { code: 503, message: "Backend Error" } } });
+    await makeDueNow(t.db, [id]);
+    await publishUntilSettled(ctx, [id], 2_000);
+    await retryNow(id);
+    await publishUntilSettled(ctx, [id]);
+    const rows = await publications(id);
+    expect(rows.map((r) => r.state)).toEqual(["published", "published"]);
+    expect(fake.posts.filter((p) => p.network === "youtube")).toHaveLength(2);
+    const ids = new Set(fake.posts.filter((p) => p.network === "youtube").map((p) => p.id));
+    for (const r of rows) expect(ids.has(r.remote_id ?? "")).toBe(true);
+    expect(fake.calls.filter((c) => c.network === "youtube" && c.path.endsWith("/upload/youtube/v3/videos") && c.method === "POST")).toHaveLength(2);
+  });
+
+  it("never schedules a text-only post or an image there, and says why", async () => {
+    day++;
+    const created = await saveItem(ctx, editor, null, { localDate: `2030-08-${String(day).padStart(2, "0")}`, localTime: "11:00", sourceLanguage: "fr", frText: "Un texte sans vidéo.", nlText: "", channelIds: [ytFr.id, ytNl.id] });
+    if (!created.ok) throw new Error("item");
+    expect(await checkPublishable(t.db, created.id)).toMatchObject({ ok: false, reasons: expect.arrayContaining([{ code: "media.videoRequired", channelId: ytFr.id }, { code: "media.videoRequired", channelId: ytNl.id }]) as unknown });
+  });
+
+  it("takes the title from the first line, at most 100 characters, without angle brackets", () => {
+    expect(videoTitle("Court\nsuite")).toBe("Court");
+    const long = videoTitle(`${"Déclaration fiscale ".repeat(8)}fin`);
+    expect(long.length).toBeLessThanOrEqual(100);
+    expect(long.endsWith("…")).toBe(true);
+    expect(videoTitle("<b>Titre</b>")).toBe("‹b›Titre‹/b›");
+  });
+});

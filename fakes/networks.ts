@@ -123,6 +123,11 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
   // Mastodon media: uploaded, then processed asynchronously (the first GET still answers 206).
   const mediaUploads: FakeNetworks["mediaUploads"] = [];
   const mastodonMedia = new Map<string, { bytes: number; type: string; description: string; polls: number }>();
+  // X media (uploaded, with the alt text set by /2/media/metadata), Facebook unpublished photos, LinkedIn images: by id.
+  const xMedia = new Map<string, { bytes: number; type: string; alt: string }>();
+  const fbPhotos = new Map<string, { bytes: number; type: string; alt: string }>();
+  const liImages = new Map<string, { bytes: number; type: string; uploaded: boolean }>();
+  let mediaSeq = 0;
   // YouTube upload sessions (resumable protocol): the announced size and type, the bytes received, the video once complete.
   const ytSessions = new Map<string, { total: number; type: string; title: string; description: string; language: string | null; received: Buffer[]; videoId: string | null }>();
   let ytSeq = 0;
@@ -191,7 +196,7 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
         if (!network) return send(404, { error: "Record not found" });
         calls.push({ network, path, at: Date.now(), method: req.method ?? "GET" });
         // YouTube: the post is the upload of the video's bytes (a PUT to the session).
-        const isPost = network === "youtube" ? req.method === "PUT" && rawBytes.length > 0 : req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord") && !path.endsWith("/api/v2/media") && !path.endsWith("uploadBlob");
+        const isPost = network === "youtube" ? req.method === "PUT" && rawBytes.length > 0 : req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord") && !path.endsWith("/api/v2/media") && !path.endsWith("uploadBlob") && !path.includes("/2/media/") && !path.endsWith("/photos") && !path.includes("/rest/images");
         const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions") || path.endsWith("/comments") || path.endsWith("/api/v2/search") || path.endsWith("searchPosts"));
         if (isRead) reads.push({ network, query: url.search });
         const scripted = isPost ? scripts.get(network)?.shift() : isRead ? readScripts.get(network)?.shift() : undefined;
@@ -353,13 +358,40 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                 const latest = posts.filter((p) => p.network === "x").slice(-20).reverse();
                 return { status: 200, body: { data: latest.map((p) => ({ id: p.id, text: p.text.replace(/https?:\/\/\S+/g, "https://t.co/abc123") })) } };
               }
+              if (req.method === "POST" && path.endsWith("/2/media/upload")) {
+                // Simple upload (images): multipart media, media_category, media_type; 5 MB for an image.
+                const file = form?.get("media");
+                const category = form?.get("media_category");
+                if (!file || typeof file === "string") return { status: 400, body: { title: "Invalid Request", detail: "media is required", type: "about:blank", status: 400 } };
+                if (category !== "tweet_image") return { status: 400, body: { title: "Invalid Request", detail: "media_category must be tweet_image for a simple upload", type: "about:blank", status: 400 } };
+                if (file.size > 5 * 1024 * 1024) return { status: 400, body: { title: "Invalid Request", detail: "File size exceeds 5242880 bytes.", type: "about:blank", status: 400 } };
+                if (!["image/jpeg", "image/png", "image/webp", "image/gif"].includes(file.type)) return { status: 400, body: { title: "Invalid Request", detail: "Unsupported media type", type: "about:blank", status: 400 } };
+                const id = String(1_900_000_000_000 + ++mediaSeq);
+                xMedia.set(id, { bytes: file.size, type: file.type, alt: "" });
+                mediaUploads.push({ network: "x", id, bytes: file.size, type: file.type, description: "" });
+                return { status: 200, body: { data: { id, media_key: `3_${id}`, expires_after_secs: 86_400, size: file.size } } };
+              }
+              if (req.method === "POST" && path.endsWith("/2/media/metadata")) {
+                const body = json as { id?: string; metadata?: { alt_text?: { text?: string } } };
+                const m = xMedia.get(body.id ?? "");
+                if (!m) return { status: 400, body: { title: "Invalid Request", detail: "media not found", type: "about:blank", status: 400 } };
+                const alt = body.metadata?.alt_text?.text ?? "";
+                if (alt.length > 1000) return { status: 400, body: { title: "Invalid Request", detail: "alt_text must be at most 1000 characters", type: "about:blank", status: 400 } };
+                m.alt = alt;
+                const upload = mediaUploads.find((u) => u.network === "x" && u.id === body.id);
+                if (upload) upload.description = alt;
+                return { status: 200, body: { data: { associated_metadata: { alt_text: { text: alt } } } } };
+              }
               const text = field("text");
+              const mediaIds = ((json.media as { media_ids?: string[] } | undefined)?.media_ids ?? []).map(String);
+              if (mediaIds.length > 4 || mediaIds.some((m) => !xMedia.has(m))) return { status: 400, body: { detail: "Your media IDs are invalid.", title: "Invalid Request", type: "about:blank", status: 400 } };
               const replyTo = (json.reply as { in_reply_to_tweet_id?: string } | undefined)?.in_reply_to_tweet_id;
               if (replyTo && !xMentions.some((m) => m.id === replyTo)) return { status: 400, body: { detail: "Invalid 'in_reply_to_tweet_id'", title: "Invalid Request", type: "about:blank", status: 400 } };
               if (posts.some((p) => p.network === "x" && p.text === text))
                 return { status: 403, body: { detail: "You are not allowed to create a Tweet with duplicate content.", type: "about:blank", title: "Forbidden", status: 403 } };
               const post = accept("x", text, null);
               if (replyTo) post.inReplyTo = replyTo;
+              if (mediaIds.length > 0) post.media = mediaIds.map((m) => ({ bytes: xMedia.get(m)!.bytes, type: xMedia.get(m)!.type, description: xMedia.get(m)!.alt }));
               return { status: 201, body: { data: { id: post.id, text } }, headers: { "x-rate-limit-remaining": "99", "x-rate-limit-reset": String(Math.floor(Date.now() / 1000) + 900) } };
             }
             case "bluesky": {
@@ -494,14 +526,50 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               if (req.method === "GET" && /\/facebook\/[^/]+$/.test(path)) {
                 return q("access_token") === "fb-token" ? { status: 200, body: { id: path.split("/").pop(), name: "Cadence FR" } } : { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
               }
+              if (req.method === "POST" && path.endsWith("/photos") && form) {
+                // A page photo: multipart source; published=false keeps it for a post's attached_media; alt_text_custom its alt text.
+                if (form.get("access_token") !== "fb-token") return { status: 400, body: { error: { message: "Error validating access token", type: "OAuthException", code: 190, error_subcode: 463 } } };
+                const file = form.get("source");
+                if (!file || typeof file === "string") return { status: 400, body: { error: { message: "(#324) Requires upload file", type: "OAuthException", code: 324 } } };
+                if (file.size > 4 * 1024 * 1024 || !["image/jpeg", "image/png", "image/gif"].includes(file.type)) return { status: 400, body: { error: { message: "(#1) An unknown error occurred: unsupported or too large photo", type: "OAuthException", code: 1 } } };
+                const id = String(5_000_000 + ++mediaSeq);
+                const given = form.get("alt_text_custom");
+                const alt = typeof given === "string" ? given : "";
+                fbPhotos.set(id, { bytes: file.size, type: file.type, alt });
+                mediaUploads.push({ network: "facebook", id, bytes: file.size, type: file.type, description: alt });
+                return { status: 200, body: { id } };
+              }
               if (json.access_token !== "fb-token") return { status: 400, body: { error: { message: "Error validating access token", type: "OAuthException", code: 190, error_subcode: 463 } } };
+              const attached = Object.keys(json)
+                .filter((k) => /^attached_media\[\d+\]$/.test(k))
+                .map((k) => (JSON.parse(String(json[k])) as { media_fbid?: string }).media_fbid ?? "");
+              if (attached.some((m) => !fbPhotos.has(m))) return { status: 400, body: { error: { message: "(#100) Invalid media_fbid", type: "OAuthException", code: 100 } } };
+              if (attached.length > 0 && json.link) return { status: 400, body: { error: { message: "(#100) Cannot combine link and attached_media", type: "OAuthException", code: 100 } } };
               const text = field("message");
               if (posts.some((p) => p.network === "facebook" && p.text === text)) return { status: 400, body: { error: { message: "Duplicate status message", type: "OAuthException", code: 506 } } };
               const post = accept("facebook", text, null);
+              if (attached.length > 0) post.media = attached.map((m) => ({ bytes: fbPhotos.get(m)!.bytes, type: fbPhotos.get(m)!.type, description: fbPhotos.get(m)!.alt }));
               return { status: 200, body: { id: `123_${post.id}` } };
             }
             case "linkedin": {
               if (req.headers.authorization !== "Bearer li-token") return { status: 401, body: { serviceErrorCode: 65600, message: "Invalid access token", status: 401 } };
+              if (req.method === "POST" && path.endsWith("/rest/images") && url.searchParams.get("action") === "initializeUpload") {
+                const owner = (json.initializeUploadRequest as { owner?: string } | undefined)?.owner ?? "";
+                if (!owner.startsWith("urn:li:organization:") && !owner.startsWith("urn:li:person:")) return { status: 422, body: { status: 422, message: "Field Value validation failed in REQUEST_BODY: /initializeUploadRequest/owner" } };
+                const image = `urn:li:image:C4D${String(++mediaSeq).padStart(6, "0")}`;
+                liImages.set(image, { bytes: 0, type: "", uploaded: false });
+                return { status: 200, body: { value: { uploadUrlExpiresAt: Date.now() + 86_400_000, uploadUrl: `http://${req.headers.host ?? "fake"}/linkedin/upload/${encodeURIComponent(image)}`, image } } };
+              }
+              const uploadTo = /^\/linkedin\/upload\/([^/]+)$/.exec(path);
+              if (req.method === "PUT" && uploadTo) {
+                const image = liImages.get(decodeURIComponent(uploadTo[1]!));
+                const type = String(req.headers["content-type"] ?? "");
+                if (!image || rawBytes.length === 0) return { status: 400, body: { status: 400, message: "upload failed" } };
+                if (!["image/jpeg", "image/png", "image/gif"].includes(type) || rawBytes.length > 36_152_320) return { status: 400, body: { status: 400, message: "unsupported image" } };
+                Object.assign(image, { bytes: rawBytes.length, type, uploaded: true });
+                mediaUploads.push({ network: "linkedin", id: decodeURIComponent(uploadTo[1]!), bytes: rawBytes.length, type, description: "" });
+                return { status: 201, body: undefined };
+              }
               const social = /^\/linkedin\/rest\/socialActions\/([^/]+)\/comments$/.exec(path);
               if (social) {
                 if (!req.headers["linkedin-version"]) return { status: 426, body: { status: 426, code: "NONEXISTENT_VERSION", message: "Requested version  is not active" } };
@@ -549,6 +617,10 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                 return { status: 201, body: { id, commentUrn, object, actor: body.actor, message: { text: body.message.text }, created: { actor: body.actor, time: Date.now() } }, headers: { "x-restli-id": commentUrn } };
               }
               const text = field("commentary");
+              const content = json.content as { media?: { id?: string; altText?: string }; multiImage?: { images?: { id?: string; altText?: string }[] } } | undefined;
+              const pictures = content?.media ? [content.media] : (content?.multiImage?.images ?? []);
+              if (pictures.some((p) => !liImages.get(p.id ?? "")?.uploaded)) return { status: 422, body: { status: 422, message: "Field Value validation failed in REQUEST_BODY: /content: the image is not uploaded" } };
+              if (pictures.some((p) => (p.altText ?? "").length > 4086)) return { status: 422, body: { status: 422, message: "altText is too long" } };
               const dup = posts.find((p) => p.network === "linkedin" && p.text === text);
               if (dup)
                 return {
@@ -556,6 +628,7 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                   body: { message: `Content is a duplicate of urn:li:share:${dup.id.replace(/\D/g, "").slice(0, 12) || "1"}`, errorDetails: { inputErrors: [{ code: "DUPLICATE_POST" }] }, status: 422 },
                 };
               const post = accept("linkedin", text, null);
+              if (pictures.length > 0) post.media = pictures.map((p) => ({ bytes: liImages.get(p.id!)!.bytes, type: liImages.get(p.id!)!.type, description: p.altText ?? "" }));
               return { status: 201, body: undefined, headers: { "x-restli-id": `urn:li:share:${post.id.replace(/\D/g, "").slice(0, 12) || "1"}` } };
             }
             case "youtube": {

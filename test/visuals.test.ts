@@ -187,12 +187,53 @@ describe("visuals per language", () => {
     }
   });
 
-  it("a channel that cannot send visuals yet is never given a post that has some", async () => {
-    const x = await makeApiChannel(ctx, "x", "fr", "http://127.0.0.1:9/x", { accessToken: "x" });
-    const created = await saveItem(ctx, editor, null, { localDate: "2030-07-06", localTime: "10:00", sourceLanguage: "fr", frText: "Un texte.", nlText: "", channelIds: [x.id, nl.id] });
+  it("a channel that cannot send visuals is never given a post that has some", async () => {
+    const hook = await makeApiChannel(ctx, "webhook", "fr", "http://127.0.0.1:9/hook", { secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" });
+    const created = await saveItem(ctx, editor, null, { localDate: "2030-07-06", localTime: "10:00", sourceLanguage: "fr", frText: "Un texte.", nlText: "", channelIds: [hook.id, nl.id] });
     if (!created.ok) throw new Error("item");
     await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ hash: hashes["office-photo"], alt: "Le bureau", sameInBothLanguages: true }] });
-    expect(await checkPublishable(t.db, created.id)).toMatchObject({ ok: false, reasons: expect.arrayContaining([{ code: "channel.noVisuals", channelId: x.id }]) as unknown });
+    expect(await checkPublishable(t.db, created.id)).toMatchObject({ ok: false, reasons: expect.arrayContaining([{ code: "channel.noVisuals", channelId: hook.id }]) as unknown });
+  });
+
+  it("X, Facebook and LinkedIn each receive the image once with its alt text, re-encoded where it is too heavy for them (the original kept); a failed post reuses the upload", async () => {
+    const fake = await startFakeNetworks();
+    try {
+      const x = await makeApiChannel(ctx, "x", "fr", `${fake.url}/x`, { accessToken: "x-token" });
+      const facebook = await makeApiChannel(ctx, "facebook", "fr", `${fake.url}/facebook`, { pageId: "123", accessToken: "fb-token" });
+      const linkedin = await makeApiChannel(ctx, "linkedin", "bilingual", `${fake.url}/linkedin`, { author: "urn:li:organization:42", accessToken: "li-token", version: "202601" });
+      // A 1,600 × 1,200 photo of noise: about 5.8 MB as PNG, over X's 5 MB and Facebook's 4 MB.
+      const noise = Buffer.from(Array.from({ length: 1600 * 1200 * 3 }, () => Math.floor(Math.random() * 256)));
+      const heavy = await ingestMedia(ctx, editor, { body: Readable.from([await sharp(noise, { raw: { width: 1600, height: 1200, channels: 3 } }).png().toBuffer()]), declaredName: "guichets.png" });
+      if (!heavy.ok) throw new Error(heavy.key);
+      expect(heavy.media.bytes).toBeGreaterThan(5 * 1024 * 1024);
+      const created = await saveItem(ctx, editor, null, { localDate: "2030-07-09", localTime: "10:00", sourceLanguage: "fr", frText: "Nos guichets rouvrent lundi.", nlText: "", channelIds: [x.id, facebook.id, linkedin.id, nl.id] });
+      if (!created.ok) throw new Error("item");
+      const photo = { hash: heavy.media.hash, sameInBothLanguages: true };
+      await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ ...photo, alt: "Les guichets de Namur" }] });
+      await submitForReview(ctx, editor, created.id, await versionOf(created.id));
+      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Onze loketten gaan maandag weer open.", submit: "0" });
+      await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ ...photo, alt: "De loketten in Namen" }] });
+      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Onze loketten gaan maandag weer open.", submit: "1" });
+      expect(await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+      fake.fail("x", { status: 503, body: { title: "Service Unavailable", status: 503 } });
+      await makeDueNow(t.db, [created.id]);
+      await publishUntilSettled(ctx, [created.id], 2_000);
+      await t.db.updateTable("publications").set({ next_attempt_at: new Date() }).where("content_item_id", "=", created.id).where("state", "=", "scheduled").execute();
+      await publishUntilSettled(ctx, [created.id]);
+      const sent = (network: string) => fake.posts.filter((p) => p.network === network && (p.text.includes("guichets") || p.text.includes("loketten")));
+      expect(sent("x")).toHaveLength(1);
+      expect(sent("x")[0]!.media).toEqual([{ bytes: expect.any(Number) as unknown, type: "image/jpeg", description: "Les guichets de Namur" }]);
+      expect(sent("x")[0]!.media![0]!.bytes).toBeLessThanOrEqual(5 * 1024 * 1024);
+      expect(fake.mediaUploads.filter((u) => u.network === "x")).toHaveLength(1);
+      expect(sent("facebook")[0]!.media).toEqual([{ bytes: expect.any(Number) as unknown, type: "image/jpeg", description: "Les guichets de Namur" }]);
+      expect(sent("facebook")[0]!.media![0]!.bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
+      // The bilingual LinkedIn page: the shared photo once, both alt texts; a PNG under its limits goes as it is.
+      expect(sent("linkedin")[0]!.media).toEqual([{ bytes: heavy.media.bytes, type: "image/png", description: "Les guichets de Namur / De loketten in Namen" }]);
+      expect(fake.duplicates()).toEqual([]);
+      expect((await openMedia(ctx, heavy.media.hash, "original"))?.media.bytes).toBe(heavy.media.bytes);
+    } finally {
+      await fake.close();
+    }
   });
 
   it("a photo without words is shared: it must be in both versions, each with its alt text", async () => {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import sharp from "sharp";
 import { composeBody } from "../domain/channel-text";
+import { NETWORK_MEDIA_RULES } from "../domain/network-media";
+import { fitImage } from "./media-fit.server";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type CollectOutcome, type IncomingMessage, type PublishInput, type PublishOutcome } from "./types";
 
@@ -92,19 +93,8 @@ interface BlueskyPostView {
 }
 
 /** Bluesky refuses image blobs over 1,000,000 bytes: larger ones are re-encoded to fit (the original is kept). */
-export const BLUESKY_MAX_IMAGE_BYTES = 1_000_000;
+export const BLUESKY_MAX_IMAGE_BYTES = NETWORK_MEDIA_RULES.bluesky.maxImageBytes;
 const BLOB_REUSE_MS = 3600_000;
-
-/** An image as Bluesky takes it: the original when it fits, else a JPEG re-encoded smaller until it does. */
-async function fitForBluesky(bytes: Buffer, contentType: string): Promise<{ bytes: Buffer; contentType: string; width: number; height: number }> {
-  const meta = await sharp(bytes).metadata();
-  if (bytes.length <= BLUESKY_MAX_IMAGE_BYTES) return { bytes, contentType, width: meta.width ?? 1, height: meta.height ?? 1 };
-  for (const [edge, quality] of [[2000, 85], [2000, 70], [1600, 70], [1200, 65], [1000, 60]] as const) {
-    const { data, info } = await sharp(bytes).resize(edge, edge, { fit: "inside", withoutEnlargement: true }).flatten({ background: "#ffffff" }).jpeg({ quality }).toBuffer({ resolveWithObject: true });
-    if (data.length <= BLUESKY_MAX_IMAGE_BYTES) return { bytes: data, contentType: "image/jpeg", width: info.width, height: info.height };
-  }
-  throw new Error("image cannot be made small enough for Bluesky");
-}
 
 /**
  * Uploads a post's images as blobs (com.atproto.repo.uploadBlob) and returns the record's
@@ -126,7 +116,7 @@ async function imagesEmbed(input: PublishInput, deps: AdapterDeps, s: Session): 
     }
     const file = await deps.media.read(v.hash);
     if (!file) return { ok: false, outcome: { kind: "failed", code: "validation", detail: `media file ${v.hash} is missing` } };
-    const fitted = await fitForBluesky(file.bytes, file.contentType);
+    const fitted = await fitImage(file.bytes, file.contentType, NETWORK_MEDIA_RULES.bluesky);
     const r = await httpCall(
       deps.fetch,
       `${s.pds}/xrpc/com.atproto.repo.uploadBlob`,

@@ -1,5 +1,7 @@
 import { composeBody } from "../domain/channel-text";
+import { NETWORK_MEDIA_RULES } from "../domain/network-media";
 import { errorText, httpCall, withoutResponse } from "./http.server";
+import { uploadImagesOnce } from "./media-upload.server";
 import type { AdapterChannel, AdapterDeps, ChannelAdapter, CollectOutcome, IncomingMessage, PublishInput, PublishOutcome } from "./types";
 
 const DEFAULT_BASE = "https://graph.facebook.com/v21.0";
@@ -134,9 +136,36 @@ async function findAnswer(input: PublishInput, deps: AdapterDeps) {
   return found ?? null;
 }
 
+/** Unpublished page photos are kept for a day: reused by a retry within 20 hours. */
+const PHOTO_REUSE_MS = 20 * 3600_000;
+
+/**
+ * Each image as an unpublished page photo (POST /{page-id}/photos, multipart `source`,
+ * `published=false`, `temporary=true`, its alt text as `alt_text_custom`); the post then attaches
+ * them with `attached_media` (a page post with photos shows no link preview: the link stays in its
+ * text).
+ */
+async function uploadPhotos(input: PublishInput, deps: AdapterDeps, pageId: string) {
+  return await uploadImagesOnce(input, deps, { reuseMs: PHOTO_REUSE_MS, rules: NETWORK_MEDIA_RULES.facebook }, async (v, image) => {
+    const form = new FormData();
+    form.append("source", new Blob([new Uint8Array(image.bytes)], { type: image.contentType }), "image");
+    form.append("published", "false");
+    form.append("temporary", "true");
+    form.append("alt_text_custom", v.alt);
+    form.append("access_token", input.channel.credentials.accessToken ?? "");
+    const r = await httpCall(deps.fetch, `${graphBase(input.channel)}/${encodeURIComponent(pageId)}/photos`, { method: "POST", body: form }, deps.timeoutMs);
+    // A photo lost on the way stays unpublished and is dropped by Meta: safe to send again.
+    if (!r.ok) return { ok: false, outcome: { kind: "retry", code: r.code, detail: r.detail } };
+    const id = (r.json as { id?: string } | null)?.id;
+    if (r.response.status === 200 && id) return { ok: true, id };
+    return { ok: false, outcome: graphError(r.response.status, r.json, r.body, r.response.headers, deps.now()) };
+  });
+}
+
 /** Facebook Pages, POST /{page-id}/feed. Error 506 (duplicate post) is read as "already posted". */
 export const facebookAdapter: ChannelAdapter = {
   network: "facebook",
+  carriesVisuals: true,
   async publish(input, deps) {
     if (input.replyTo) {
       // An answer to a comment: POST /{comment-id}/comments, a reply in its thread.
@@ -149,8 +178,11 @@ export const facebookAdapter: ChannelAdapter = {
     }
     const pageId = input.channel.credentials.pageId ?? input.channel.handle;
     const message = composeBody("facebook", input.text, input.link);
+    const photos = await uploadPhotos(input, deps, pageId);
+    if (!photos.ok) return photos.outcome;
     const form = new URLSearchParams({ message, access_token: input.channel.credentials.accessToken ?? "" });
-    if (input.link) form.set("link", input.link);
+    if (input.link && photos.ids.length === 0) form.set("link", input.link);
+    photos.ids.forEach((id, i) => form.set(`attached_media[${i}]`, JSON.stringify({ media_fbid: id })));
     const r = await httpCall(deps.fetch, `${(input.channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "")}/${encodeURIComponent(pageId)}/feed`, { method: "POST", body: form }, deps.timeoutMs);
     if (!r.ok) return withoutResponse(r);
     const status = r.response.status;

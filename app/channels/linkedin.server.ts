@@ -1,4 +1,6 @@
 import { composeBody } from "../domain/channel-text";
+import { NETWORK_MEDIA_RULES } from "../domain/network-media";
+import { uploadImagesOnce } from "./media-upload.server";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { refreshWithToken } from "./oauth-refresh.server";
 import type { AdapterChannel, AdapterDeps, ChannelAdapter, CollectOptions, CollectOutcome, IncomingMessage, PublishInput, PublishOutcome } from "./types";
@@ -131,12 +133,36 @@ async function answer(input: PublishInput, deps: AdapterDeps): Promise<PublishOu
   return refusal(status, errorText(r.json, r.body, `HTTP ${status}`), deps.now());
 }
 
+/** LinkedIn keeps an image uploaded for a post for a while; a retry within 20 hours reuses it. */
+const IMAGE_REUSE_MS = 20 * 3600_000;
+
+/**
+ * Each image through the Images API: POST /rest/images?action=initializeUpload with the
+ * organisation as owner gives an upload URL and the image's URN; the bytes are PUT there. The post
+ * then names the URN (`content.media`, or `content.multiImage` for several) with its alt text.
+ */
+async function uploadImages(input: PublishInput, deps: AdapterDeps, headers: Record<string, string>) {
+  const base = (input.channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "");
+  return await uploadImagesOnce(input, deps, { reuseMs: IMAGE_REUSE_MS, rules: NETWORK_MEDIA_RULES.linkedin }, async (_v, image) => {
+    const init = await httpCall(deps.fetch, `${base}/rest/images?action=initializeUpload`, { method: "POST", headers, body: JSON.stringify({ initializeUploadRequest: { owner: input.channel.credentials.author ?? input.channel.handle } }) }, deps.timeoutMs);
+    if (!init.ok) return { ok: false, outcome: { kind: "retry", code: init.code, detail: init.detail } };
+    const value = (init.json as { value?: { uploadUrl?: string; image?: string } } | null)?.value;
+    if (init.response.status !== 200 || !value?.uploadUrl || !value.image) return { ok: false, outcome: refusal(init.response.status, errorText(init.json, init.body, `HTTP ${init.response.status}`), deps.now()) };
+    const put = await httpCall(deps.fetch, value.uploadUrl, { method: "PUT", headers: { authorization: headers.authorization!, "content-type": image.contentType }, body: new Uint8Array(image.bytes) }, deps.timeoutMs);
+    // An image never attached to a post is harmless: a retry uploads it again.
+    if (!put.ok) return { ok: false, outcome: { kind: "retry", code: put.code, detail: put.detail } };
+    if (put.response.status !== 200 && put.response.status !== 201) return { ok: false, outcome: refusal(put.response.status, errorText(put.json, put.body, `HTTP ${put.response.status}`), deps.now()) };
+    return { ok: true, id: value.image };
+  });
+}
+
 /**
  * LinkedIn Posts API for an organisation page. The commentary is in "little text format", its
  * reserved characters escaped. A 422 DUPLICATE_POST names the existing post: read as published.
  */
 export const linkedinAdapter: ChannelAdapter = {
   network: "linkedin",
+  carriesVisuals: true,
   async publish(input, deps) {
     if (input.replyTo) return answer(input, deps);
     const headers = {
@@ -145,9 +171,19 @@ export const linkedinAdapter: ChannelAdapter = {
       "x-restli-protocol-version": "2.0.0",
       "content-type": "application/json",
     };
+    const images = await uploadImages(input, deps, headers);
+    if (!images.ok) return images.outcome;
+    const alts = (input.visuals ?? []).map((v) => v.alt);
+    const content =
+      images.ids.length === 1
+        ? { media: { id: images.ids[0], altText: alts[0] } }
+        : images.ids.length > 1
+          ? { multiImage: { images: images.ids.map((id, i) => ({ id, altText: alts[i] })) } }
+          : undefined;
     const body = {
       author: input.channel.credentials.author ?? input.channel.handle,
       commentary: composeBody("linkedin", input.text, input.link),
+      ...(content ? { content } : {}),
       visibility: "PUBLIC",
       distribution: { feedDistribution: "MAIN_FEED", targetEntities: [], thirdPartyDistributionChannels: [] },
       lifecycleState: "PUBLISHED",

@@ -1,7 +1,9 @@
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
+import { NETWORK_MEDIA_RULES } from "../domain/network-media";
+import { uploadImagesOnce } from "./media-upload.server";
 import { refreshWithToken } from "./oauth-refresh.server";
-import { latest, parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PublishOutcome } from "./types";
+import { latest, parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PublishInput, type PublishOutcome } from "./types";
 
 const DEFAULT_BASE = "https://api.x.com";
 
@@ -40,6 +42,50 @@ function replyText(handle: string, text: string): string {
   return text.includes(mention) ? text : `${mention} ${text}`;
 }
 
+/** X keeps unattached media for 24 hours (expires_after_secs): reused by a retry within 20. */
+const MEDIA_REUSE_MS = 20 * 3600_000;
+
+/** A media call's refusal, read like a post's. */
+function mediaRefusal(status: number, detail: string, headers: Headers, now: Date): PublishOutcome {
+  if (status === 401) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
+  if (status === 402) return { kind: "failed", code: "credits_depleted", detail };
+  if (status === 403) return { kind: "failed", code: "permission", detail, reconnect: true };
+  if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: resetOf(headers, now) };
+  if (status >= 500) return { kind: "retry", code: "network.server", detail };
+  return { kind: "failed", code: "validation", detail };
+}
+
+/**
+ * Each image: POST /2/media/upload (multipart: media, media_category=tweet_image, media_type),
+ * then its alt text with POST /2/media/metadata ({id, metadata: {alt_text: {text}}}, 1,000
+ * characters at most). The id is remembered once both are done.
+ */
+async function uploadImages(input: PublishInput, deps: AdapterDeps) {
+  const base = (input.channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "");
+  const authorization = `Bearer ${input.channel.credentials.accessToken ?? ""}`;
+  return await uploadImagesOnce(input, deps, { reuseMs: MEDIA_REUSE_MS, rules: NETWORK_MEDIA_RULES.x }, async (v, image) => {
+    const form = new FormData();
+    form.append("media", new Blob([new Uint8Array(image.bytes)], { type: image.contentType }), "image");
+    form.append("media_category", "tweet_image");
+    form.append("media_type", image.contentType);
+    const up = await httpCall(deps.fetch, `${base}/2/media/upload`, { method: "POST", headers: { authorization }, body: form }, deps.timeoutMs);
+    // An upload lost on the way is at most an unattached file that X forgets: safe to send again.
+    if (!up.ok) return { ok: false, outcome: { kind: "retry", code: up.code, detail: up.detail } };
+    const id = (up.json as { data?: { id?: string } } | null)?.data?.id;
+    if (up.response.status !== 200 && up.response.status !== 201) return { ok: false, outcome: mediaRefusal(up.response.status, errorText(up.json, up.body, `HTTP ${up.response.status}`), up.response.headers, deps.now()) };
+    if (!id) return { ok: false, outcome: { kind: "retry", code: "network.server", detail: "media without an id" } };
+    const meta = await httpCall(
+      deps.fetch,
+      `${base}/2/media/metadata`,
+      { method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify({ id, metadata: { alt_text: { text: v.alt.slice(0, 1000) } } }) },
+      deps.timeoutMs,
+    );
+    if (!meta.ok) return { ok: false, outcome: { kind: "retry", code: meta.code, detail: meta.detail } };
+    if (meta.response.status !== 200 && meta.response.status !== 201) return { ok: false, outcome: mediaRefusal(meta.response.status, errorText(meta.json, meta.body, `HTTP ${meta.response.status}`), meta.response.headers, deps.now()) };
+    return { ok: true, id };
+  });
+}
+
 /** Each channel's X account id, read once from /2/users/me. */
 const accountIds = new Map<string, string>();
 
@@ -50,9 +96,12 @@ const accountIds = new Map<string, string>();
  */
 export const xAdapter: ChannelAdapter = {
   network: "x",
+  carriesVisuals: true,
   async publish(input, deps) {
     const url = `${(input.channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "")}/2/tweets`;
     const text = composeBody("x", input.text, input.link);
+    const media = input.replyTo ? ({ ok: true, ids: [] } as const) : await uploadImages(input, deps);
+    if (!media.ok) return media.outcome;
     const r = await httpCall(
       deps.fetch,
       url,
@@ -61,7 +110,9 @@ export const xAdapter: ChannelAdapter = {
         headers: { authorization: `Bearer ${input.channel.credentials.accessToken ?? ""}`, "content-type": "application/json" },
         // An answer to a citizen goes in the thread of their post, addressed to them: the same
         // reference answer to two citizens is then two texts, never X's "duplicate content".
-        body: JSON.stringify(input.replyTo ? { text: replyText(input.replyTo.authorHandle, input.text), reply: { in_reply_to_tweet_id: input.replyTo.remoteId } } : { text }),
+        body: JSON.stringify(
+          input.replyTo ? { text: replyText(input.replyTo.authorHandle, input.text), reply: { in_reply_to_tweet_id: input.replyTo.remoteId } } : { text, ...(media.ids.length > 0 ? { media: { media_ids: media.ids } } : {}) },
+        ),
       },
       deps.timeoutMs,
     );

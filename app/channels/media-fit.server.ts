@@ -1,0 +1,41 @@
+import sharp from "sharp";
+import { imageFitsAsIs, type NetworkMediaRules } from "../domain/network-media";
+import type { MediaFormat } from "../domain/media-kind";
+
+/**
+ * An image as a network takes it: the stored file itself when it fits the network's rules (format,
+ * bytes, pixels), else a copy re-encoded for it — scaled under its pixel limit, as PNG when it has
+ * transparency and the network takes PNG, else as JPEG on white, its quality and then its size
+ * stepped down until it fits the byte limit. The library keeps the original; nothing is stored.
+ */
+export interface FittedImage {
+  bytes: Buffer;
+  contentType: string;
+  width: number;
+  height: number;
+  /** Whether it was re-encoded for the network. */
+  changed: boolean;
+}
+
+const FORMAT_OF: Record<string, MediaFormat> = { jpeg: "jpeg", png: "png", gif: "gif", webp: "webp" };
+
+export async function fitImage(bytes: Buffer, contentType: string, rules: NetworkMediaRules): Promise<FittedImage> {
+  const meta = await sharp(bytes).metadata();
+  const format = FORMAT_OF[meta.format ?? ""] ?? "jpeg";
+  const width = meta.width ?? 1;
+  const height = meta.pageHeight ?? meta.height ?? 1;
+  if (imageFitsAsIs(rules, { format, bytes: bytes.length, width, height })) return { bytes, contentType, width, height, changed: false };
+  const pixels = width * height;
+  const scale = Number.isFinite(rules.maxImagePixels) && pixels > rules.maxImagePixels ? Math.sqrt(rules.maxImagePixels / pixels) * 0.999 : 1;
+  const asPng = meta.hasAlpha === true && rules.imageFormats.includes("png");
+  for (const [shrink, quality] of [[1, 88], [1, 75], [0.8, 70], [0.6, 65], [0.45, 60], [0.3, 55]] as const) {
+    const w = Math.max(1, Math.floor(width * scale * shrink));
+    const h = Math.max(1, Math.floor(height * scale * shrink));
+    const pipeline = sharp(bytes).resize(w, h, { fit: "inside", withoutEnlargement: true });
+    const { data, info } = asPng
+      ? await pipeline.png({ compressionLevel: 9, palette: shrink < 1 }).toBuffer({ resolveWithObject: true })
+      : await pipeline.flatten({ background: "#ffffff" }).jpeg({ quality, mozjpeg: true }).toBuffer({ resolveWithObject: true });
+    if (data.length <= rules.maxImageBytes) return { bytes: data, contentType: asPng ? "image/png" : "image/jpeg", width: info.width, height: info.height, changed: true };
+  }
+  throw new Error("the image cannot be made small enough for this network");
+}

@@ -1,3 +1,4 @@
+import type { Visual } from "../app/domain/visuals";
 import { sql } from "kysely";
 import { resolveLocalTime } from "../app/domain/time/brussels";
 import { encryptCredentials } from "../app/services/credentials-crypto.server";
@@ -29,15 +30,15 @@ export async function makeScheduledItems(
   author: User,
   approver: User,
   channels: Channel[],
-  options: { count: number; localDate: string; localTime?: string; occurrence?: "first" | "second"; texts?: { fr: string; nl: string } },
+  options: { count: number; localDate: string; localTime?: string; occurrence?: "first" | "second"; texts?: { fr: string; nl: string }; visuals?: { fr: Visual[]; nl: Visual[] } },
 ): Promise<string[]> {
   const resolved = resolveLocalTime(options.localDate, options.localTime ?? "10:00", { occurrence: options.occurrence });
   if (!resolved.ok) throw new Error("bad time");
   const ids: string[] = [];
   for (let i = 0; i < options.count; i++) {
     const tag = `${++n}`;
-    const fr = { text: options.texts?.fr ?? `Publication de test ${tag} : votre déclaration en ligne.`, link_url: null, image_alt: null };
-    const nl = { text: options.texts?.nl ?? `Testbericht ${tag}: uw aangifte online.`, link_url: null, image_alt: null };
+    const fr = { text: options.texts?.fr ?? `Publication de test ${tag} : votre déclaration en ligne.`, link_url: null, image_alt: null, visuals: options.visuals?.fr ?? [] };
+    const nl = { text: options.texts?.nl ?? `Testbericht ${tag}: uw aangifte online.`, link_url: null, image_alt: null, visuals: options.visuals?.nl ?? [] };
     const item = await db
       .insertInto("content_items")
       .values({
@@ -56,8 +57,8 @@ export async function makeScheduledItems(
     await db
       .insertInto("variants")
       .values([
-        { content_item_id: item.id, language: "fr", ...fr, ...approved, approved_hash: contentHashOf(fr), source_hash: null },
-        { content_item_id: item.id, language: "nl", ...nl, ...approved, approved_hash: contentHashOf(nl), source_hash: sourceHashOf("fr", [{ language: "fr", ...fr }]) },
+        { content_item_id: item.id, language: "fr", ...fr, visuals: JSON.stringify(fr.visuals), ...approved, approved_hash: contentHashOf(fr), source_hash: null },
+        { content_item_id: item.id, language: "nl", ...nl, visuals: JSON.stringify(nl.visuals), ...approved, approved_hash: contentHashOf(nl), source_hash: sourceHashOf("fr", [{ language: "fr", ...fr }]) },
       ])
       .execute();
     await db

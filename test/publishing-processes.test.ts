@@ -1,7 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../app/services/context.server";
+import { ingestMedia } from "../app/services/media.server";
 import { recoverStuckPublications, runPublisher } from "../app/services/publishing.server";
 import type { Channel, User } from "../db/schema";
 import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
@@ -22,22 +27,32 @@ let editor: User;
 let approver: User;
 let outbox: Channel;
 let mastodon: Channel;
+let dataDir: string;
+let photoHash: string;
+const visual = (alt: string) => [{ hash: photoHash, kind: "image" as const, alt, sameInBothLanguages: true, containsText: false }];
 const ROOT = path.resolve(import.meta.dirname, "..");
 const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  ctx = testContext(t.db);
+  // The scheduler processes read the media library from the same data folder.
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-processes-"));
+  const base = testContext(t.db);
+  ctx = { ...base, config: { ...base.config, dataDir, media: { ...base.config.media, directory: path.join(dataDir, "media") } } };
   fake = await startFakeNetworks({ latencyMs: 15 });
   editor = await makeUser(t.db, ["editor"]);
   approver = await makeUser(t.db, ["approver"]);
   outbox = await makeApiChannel(ctx, "outbox", "fr", null, {});
+  const photo = await ingestMedia(ctx, editor, { body: Readable.from([await sharp({ create: { width: 800, height: 450, channels: 3, background: "#225588" } }).png().toBuffer()]), declaredName: "affiche.png" });
+  if (!photo.ok) throw new Error(photo.key);
+  photoHash = photo.media.hash;
   mastodon = await makeApiChannel(ctx, "mastodon", "nl", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
 });
 afterAll(async () => {
   for (const child of children) child.kill("SIGKILL");
   await fake?.close();
   await t?.drop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 function startScheduler(): ChildProcess {
@@ -47,6 +62,7 @@ function startScheduler(): ChildProcess {
     env: {
       ...process.env,
       DATABASE_URL: t.url,
+      CADENCE_DATA_DIR: dataDir,
       CADENCE_DEMO: "false",
       NODE_ENV: "test",
       LOG_LEVEL: "error",
@@ -171,8 +187,45 @@ describe("scheduler processes", () => {
     expect(fake.posts.filter((p) => p.network === "mastodon" && p.text.startsWith("Testbericht"))).toHaveLength(250);
   }, 120_000);
 
-  it.each([2, 4])("%i scheduler processes on the same burst: each publication goes out once", async (processes) => {
-    const ids = await makeScheduledItems(t.db, editor, approver, [outbox, mastodon], { count: 150, localDate: processes === 2 ? "2030-04-02" : "2030-04-03" });
+  it(`posts with an image survive kill -9 between upload and post (seed ${SEED}): each goes out once, with its image and alt text`, async () => {
+    const ids = await makeScheduledItems(t.db, editor, approver, [outbox, mastodon], { count: 40, localDate: "2030-04-04", visuals: { fr: visual("L'affiche de la campagne"), nl: visual("De affiche van de campagne") } });
+    const uploadsBefore = fake.mediaUploads.length;
+    for (let group = 0; group < 8; group++) await makeDueNow(t.db, ids.slice(group * 5, group * 5 + 5), 2_500 + group * 700);
+    let child = startScheduler();
+    for (let i = 0; i < 3; i++) {
+      const before = fake.mediaUploads.length;
+      const until = Date.now() + 8_000;
+      // Killed once it is uploading, at a random moment after: between an upload and its post, often.
+      while (fake.mediaUploads.length < before + 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, random() * 150));
+      await kill(child);
+      child = startScheduler();
+    }
+    await waitSettled(ids, 45_000);
+    await kill(child, "SIGTERM");
+    await finishInProcess(ids);
+    const states = await expectEachOnce(ids);
+    expect(states.filter((s) => s.state === "published")).toHaveLength(80);
+    const posts = fake.posts.filter((p) => p.network === "mastodon" && p.media && p.media.length > 0 && /^Testbericht/.test(p.text));
+    const sent = posts.filter((p) => p.media![0]!.description === "De affiche van de campagne");
+    expect(sent).toHaveLength(40);
+    expect(new Set(sent.map((p) => p.text)).size).toBe(40);
+    // An upload the kill cut off before it was remembered is done again (an unattached file the
+    // instance deletes): never more than one per kill beyond one per post.
+    expect(fake.mediaUploads.length - uploadsBefore).toBeGreaterThanOrEqual(40);
+    expect(fake.mediaUploads.length - uploadsBefore).toBeLessThanOrEqual(40 + 3 * 64);
+    const outboxMessages = await t.db.selectFrom("outbox_messages").select("payload").where("publication_id", "in", states.filter((s) => s.channel_id === outbox.id).map((s) => s.id)).execute();
+    expect(outboxMessages).toHaveLength(40);
+    expect([...new Set(outboxMessages.map((m) => JSON.stringify((m.payload as { visuals: unknown }).visuals)))].map((v) => JSON.parse(v) as unknown)).toEqual([[{ hash: photoHash, kind: "image", alt: "L'affiche de la campagne" }]]);
+  }, 120_000);
+
+  it.each([2, 4])("%i scheduler processes on the same burst, half of it with an image: each publication goes out once, each image uploaded once", async (processes) => {
+    const localDate = processes === 2 ? "2030-04-02" : "2030-04-03";
+    const ids = [
+      ...(await makeScheduledItems(t.db, editor, approver, [outbox, mastodon], { count: 75, localDate })),
+      ...(await makeScheduledItems(t.db, editor, approver, [outbox, mastodon], { count: 75, localDate, visuals: { fr: visual("L'affiche"), nl: visual(`De affiche (${processes})`) } })),
+    ];
+    const uploadsBefore = fake.mediaUploads.length;
     const postsBefore = fake.posts.length;
     await makeDueNow(t.db, ids, 6_000);
     const running = Array.from({ length: processes }, () => startScheduler());
@@ -182,5 +235,7 @@ describe("scheduler processes", () => {
     expect(states.filter((s) => s.state === "published")).toHaveLength(300);
     expect(fake.posts.length - postsBefore).toBe(150);
     expect(states.every((s) => s.attempts === 1)).toBe(true);
+    expect(fake.posts.filter((p) => p.media?.[0]?.description === `De affiche (${processes})`)).toHaveLength(75);
+    expect(fake.mediaUploads.length - uploadsBefore).toBe(75);
   }, 120_000);
 });

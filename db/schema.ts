@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { Visual } from "../app/domain/visuals";
+import type { InstanceMediaLimits } from "../app/domain/network-media";
 import type { CloseReason, ConversationState } from "../app/domain/conversation-triage";
 import type { Role } from "../app/domain/permissions";
 
@@ -63,6 +64,8 @@ export interface ChannelsTable {
   version: Defaulted<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** A Mastodon instance's own media limits, read from /api/v2/instance (migration 0015). */
+  media_limits: ColumnType<InstanceMediaLimits | null, string | null | undefined, string | null>;
 }
 
 export interface ContentItemsTable {
@@ -86,6 +89,8 @@ export interface ContentItemsTable {
   preview_nl: DatabaseKept<string>;
   channel_ids: DatabaseKept<string[]>;
   tag_slugs: DatabaseKept<string[]>;
+  /** The first visual's file, for the calendar's thumbnail (migration 0015). */
+  thumb_hash: DatabaseKept<string | null>;
 }
 
 export interface VariantsTable {

@@ -85,7 +85,7 @@ export interface FakeNetworks {
 
 const WEBHOOK_SECRET = `whsec_${Buffer.from("cadence-test-webhook-secret-32by").toString("base64")}`;
 
-export async function startFakeNetworks(options: { latencyMs?: number; port?: number; demoControl?: boolean } = {}): Promise<FakeNetworks> {
+export async function startFakeNetworks(options: { latencyMs?: number; port?: number; demoControl?: boolean; mastodonLimits?: { maxAttachments?: number; videoSizeLimit?: number; descriptionLimit?: number } } = {}): Promise<FakeNetworks> {
   const posts: ReceivedPost[] = [];
   const calls: FakeNetworks["calls"] = [];
   const scripts = new Map<FakeNetwork, ScriptedAnswer[]>();
@@ -277,6 +277,18 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
         const normal = (): { status: number; body: unknown; headers?: Record<string, string> } => {
           switch (network) {
             case "mastodon": {
+              // The instance's description is public; everything else needs the token.
+              if (req.method === "GET" && path.endsWith("/api/v2/instance"))
+                return {
+                  status: 200,
+                  body: {
+                    domain: "fake.social",
+                    configuration: {
+                      statuses: { max_characters: 500, max_media_attachments: options.mastodonLimits?.maxAttachments ?? 4 },
+                      media_attachments: { image_size_limit: 16_777_216, image_matrix_limit: 33_177_600, video_size_limit: options.mastodonLimits?.videoSizeLimit ?? 103_809_024, description_limit: options.mastodonLimits?.descriptionLimit ?? 1500 },
+                    },
+                  },
+                };
               if (req.headers.authorization !== "Bearer mastodon-token") return { status: 401, body: { error: "The access token is invalid" } };
               if (path.endsWith("/api/v1/accounts/verify_credentials")) return { status: 200, body: { id: "1", acct: "cadence" } };
               if (req.method === "GET" && path.endsWith("/api/v1/notifications")) return mastodonNotificationPage();

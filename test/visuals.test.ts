@@ -9,6 +9,8 @@ import type { AppContext } from "../app/services/context.server";
 import { ingestMedia, openMedia, purgeUnusedMedia } from "../app/services/media.server";
 import { approveItems, checkPublishable, reviewState, saveTranslation, submitForReview, translationView } from "../app/services/review.server";
 import { setVisuals } from "../app/services/visuals.server";
+import { testChannelConnection } from "../app/services/channels.server";
+import { listCalendarEvents } from "../db/repositories/calendar";
 import type { Channel, User } from "../db/schema";
 import { makeUser } from "./factories";
 import { startFakeNetworks } from "../fakes/networks";
@@ -113,6 +115,20 @@ describe("visuals per language", () => {
     expect(trail.map((e) => (e.after as { language: string }).language)).toEqual(["fr", "nl", "nl"]);
   });
 
+  it("the calendar shows the first visual of the source version as the post's thumbnail, kept up to date", async () => {
+    const item = await translatedItem("2030-07-10");
+    const range = { start: new Date("2030-07-10T00:00:00Z"), end: new Date("2030-07-11T00:00:00Z") };
+    const thumbOf = async () => (await listCalendarEvents(t.db, range, { channelIds: [], statuses: [], tagSlugs: [] })).find((e) => e.id === item.id)?.thumb;
+    expect(await thumbOf()).toBeNull();
+    await setVisuals(ctx, translator, item.id, "nl", { version: item.version, visuals: [{ hash: hashes["nl-infographic"], alt: "Infografiek", containsText: true }] });
+    expect(await thumbOf()).toBe(hashes["nl-infographic"]);
+    await setVisuals(ctx, editor, item.id, "fr", { version: await versionOf(item.id), visuals: [{ hash: hashes["fr-infographic"], alt: "Infographie", containsText: true }] });
+    expect(await thumbOf()).toBe(hashes["fr-infographic"]);
+    await setVisuals(ctx, editor, item.id, "fr", { version: await versionOf(item.id), visuals: [] });
+    await setVisuals(ctx, translator, item.id, "nl", { version: await versionOf(item.id), visuals: [] });
+    expect(await thumbOf()).toBeNull();
+  });
+
   it("changing an approved version's visual withdraws its approval", async () => {
     const item = await translatedItem("2030-07-05");
     await setVisuals(ctx, editor, item.id, "fr", { version: item.version, visuals: [{ hash: hashes["office-photo"], alt: "Le bureau", sameInBothLanguages: true }] });
@@ -182,6 +198,30 @@ describe("visuals per language", () => {
       expect(posts[0]!.media).toEqual([{ bytes: expect.any(Number) as unknown, type: "image/jpeg", description: "Les guichets de Namur" }]);
       expect(posts[0]!.media![0]!.bytes).toBeLessThanOrEqual(1_000_000);
       expect((await openMedia(ctx, big.media.hash, "original"))?.media.bytes).toBe(big.media.bytes);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("a Mastodon instance's own limits, read when the channel is tested, are the rules its posts must follow", async () => {
+    const fake = await startFakeNetworks({ mastodonLimits: { maxAttachments: 2, descriptionLimit: 20 } });
+    try {
+      const admin = await makeUser(t.db, ["admin"]);
+      const mastodon = await makeApiChannel(ctx, "mastodon", "fr", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
+      expect(await testChannelConnection(ctx, admin, mastodon.id)).toMatchObject({ ok: true });
+      expect((await t.db.selectFrom("channels").select("media_limits").where("id", "=", mastodon.id).executeTakeFirstOrThrow()).media_limits).toMatchObject({ maxAttachments: 2, descriptionLimit: 20 });
+      const created = await saveItem(ctx, editor, null, { localDate: "2030-07-11", localTime: "10:00", sourceLanguage: "fr", frText: "Trois images.", nlText: "", channelIds: [mastodon.id, nl.id] });
+      if (!created.ok) throw new Error("item");
+      const three = [hashes["fr-infographic"], hashes["office-photo"], hashes["other"]].map((hash, i) => ({ hash: hash!, alt: i === 0 ? "Une description bien plus longue que vingt caractères" : "Court" }));
+      await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: three });
+      const check = await checkPublishable(t.db, created.id);
+      expect(check).toMatchObject({
+        ok: false,
+        reasons: expect.arrayContaining([
+          { code: "media.tooManyImages", channelId: mastodon.id, count: 3, limit: 2 },
+          { code: "media.altTooLong", channelId: mastodon.id, position: 0, length: 53, limit: 20 },
+        ]) as unknown,
+      });
     } finally {
       await fake.close();
     }

@@ -125,6 +125,27 @@ export const mastodonAdapter: ChannelAdapter = {
   network: "mastodon",
   carriesVisuals: true,
   carriesVideos: true,
+  /**
+   * GET /api/v2/instance: configuration.statuses.max_media_attachments and
+   * configuration.media_attachments (image_size_limit, image_matrix_limit, video_size_limit,
+   * description_limit — the last one since Mastodon 4.4; older instances keep 1,500).
+   */
+  async mediaLimits(channel, deps) {
+    if (!channel.baseUrl) return null;
+    const r = await httpCall(deps.fetch, `${base(channel.baseUrl)}/api/v2/instance`, {}, deps.timeoutMs);
+    if (!r.ok || r.response.status !== 200) return null;
+    const c = (r.json as { configuration?: { statuses?: { max_media_attachments?: unknown }; media_attachments?: Record<string, unknown> } } | null)?.configuration;
+    const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined);
+    const limits = {
+      maxAttachments: n(c?.statuses?.max_media_attachments),
+      imageSizeLimit: n(c?.media_attachments?.image_size_limit),
+      imageMatrixLimit: n(c?.media_attachments?.image_matrix_limit),
+      videoSizeLimit: n(c?.media_attachments?.video_size_limit),
+      descriptionLimit: n(c?.media_attachments?.description_limit),
+    };
+    const known = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+    return Object.keys(known).length > 0 ? known : null;
+  },
   async publish(input, deps) {
     if (!input.channel.baseUrl) return { kind: "failed", code: "config", detail: "no instance URL" };
     const media = input.replyTo ? ({ ok: true, ids: [] } as const) : await uploadVisuals(input, deps);

@@ -154,6 +154,8 @@ export interface ChannelAdapter {
   carriesVisuals?: boolean;
   /** Sends videos too (not only images). */
   carriesVideos?: boolean;
+  /** The account's server's own media limits, where it publishes them (Mastodon's /api/v2/instance); null when unreadable. */
+  mediaLimits?(channel: AdapterChannel, deps: AdapterDeps): Promise<import("../domain/network-media").InstanceMediaLimits | null>;
   /** A harmless authenticated call, for the "test connection" button. */
   testConnection(channel: AdapterChannel, deps: AdapterDeps): Promise<{ ok: true; account: string } | { ok: false; code: ErrorCode; detail: string }>;
 }

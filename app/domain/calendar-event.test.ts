@@ -23,8 +23,8 @@ describe("the events' wire form", () => {
   const a = "0b3f2a6e-1d4b-4a8e-9a57-2c1f0b7d9e11";
   const b = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
   const events = [
-    { id: "i1", start: Date.parse("2026-10-25T01:30:00.000Z"), localDate: "2026-10-25", localTime: "02:30", status: "scheduled", version: 3, texts: { fr: "Déclaration « simplifiée » \"2026\"", nl: "" }, channelIds: [a, b], tags: ["refund"] },
-    { id: "i2", start: Date.parse("2026-12-01T08:00:00.000Z"), localDate: "2026-12-01", localTime: "09:00", status: "draft", version: 1, texts: { fr: " ", nl: "Aangifte 👍🏽" }, channelIds: [b], tags: [] },
+    { id: "i1", start: Date.parse("2026-10-25T01:30:00.000Z"), localDate: "2026-10-25", localTime: "02:30", status: "scheduled", version: 3, texts: { fr: "Déclaration « simplifiée » \"2026\"", nl: "" }, channelIds: [a, b], tags: ["refund"], thumb: "c".repeat(64) },
+    { id: "i2", start: Date.parse("2026-12-01T08:00:00.000Z"), localDate: "2026-12-01", localTime: "09:00", status: "draft", version: 1, texts: { fr: " ", nl: "Aangifte 👍🏽" }, channelIds: [b], tags: [], thumb: null },
   ];
 
   it("decodes to the same events, with the missing languages derived", () => {

@@ -17,6 +17,8 @@ export interface CalendarEventData {
   tags: string[];
   /** The languages whose text is missing (empty or blank). */
   missing: ("fr" | "nl")[];
+  /** The first visual's file (its thumbnail is shown), or null. */
+  thumb: string | null;
 }
 
 /** The languages of a pair whose text is missing (empty or blank). */
@@ -35,7 +37,7 @@ export function passesMissingFilter(missing: readonly ("fr" | "nl")[], filter: "
  * the same events as objects, and one string goes through Remix's turbo-stream far faster than a
  * thousand nested objects. Which languages are missing is not sent: the browser derives it.
  */
-type EventTuple = [id: string, startMs: number, localDate: string, localTime: string, status: string, version: number, fr: string, nl: string, channels: number[], tags: string[]];
+type EventTuple = [id: string, startMs: number, localDate: string, localTime: string, status: string, version: number, fr: string, nl: string, channels: number[], tags: string[], thumb?: string];
 
 export function encodeCalendarEvents(events: readonly Omit<CalendarEventData, "missing">[]): string {
   const channelIndex = new Map<string, number>();
@@ -54,13 +56,14 @@ export function encodeCalendarEvents(events: readonly Omit<CalendarEventData, "m
       return i;
     }),
     e.tags,
-  ]);
+    ...(e.thumb ? [e.thumb] : []),
+  ] as EventTuple);
   return JSON.stringify({ c: [...channelIndex.keys()], e: tuples });
 }
 
 export function decodeCalendarEvents(wire: string): CalendarEventData[] {
   const { c: channels, e: tuples } = JSON.parse(wire) as { c: string[]; e: EventTuple[] };
-  return tuples.map(([id, startMs, localDate, localTime, status, version, fr, nl, channelIndexes, tags]) => {
+  return tuples.map(([id, startMs, localDate, localTime, status, version, fr, nl, channelIndexes, tags, thumb]) => {
     const texts = { fr, nl };
     return {
       id,
@@ -73,6 +76,7 @@ export function decodeCalendarEvents(wire: string): CalendarEventData[] {
       channelIds: channelIndexes.map((i) => channels[i]!),
       tags,
       missing: missingLanguages(texts),
+      thumb: thumb ?? null,
     };
   });
 }

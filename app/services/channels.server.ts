@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { findChannelById, insertChannel, listChannels, setChannelCredentials, updateChannelRow } from "../../db/repositories/channels";
+import { findChannelById, insertChannel, listChannels, setChannelCredentials, setChannelMediaLimits, updateChannelRow } from "../../db/repositories/channels";
 import type { Channel, Network, User } from "../../db/schema";
 import { adapterFor } from "../channels/registry.server";
 import type { ErrorCode } from "../channels/types";
@@ -116,6 +116,12 @@ export async function testChannelConnection(ctx: AppContext, user: User, channel
   if (!z.string().uuid().safeParse(channelId).success) return { ok: false, key: "error.notFound.body" };
   const channel: Channel | undefined = await findChannelById(ctx.db, channelId);
   if (!channel) return { ok: false, key: "error.notFound.body" };
-  const result = await adapterFor(channel.network).testConnection(adapterChannel(ctx, channel), adapterDeps(ctx));
+  const adapter = adapterFor(channel.network);
+  const result = await adapter.testConnection(adapterChannel(ctx, channel), adapterDeps(ctx));
+  // A working connection also tells the instance's own media limits, which the networks' rules then use.
+  if (result.ok && adapter.mediaLimits) {
+    const limits = await adapter.mediaLimits(adapterChannel(ctx, channel), adapterDeps(ctx));
+    if (limits) await setChannelMediaLimits(ctx.db, channel.id, limits);
+  }
   return result.ok ? result : { ok: false, key: `publishError.${result.code}` as MessageKey, code: result.code, detail: result.detail };
 }

@@ -48,7 +48,7 @@ import { addBusinessDays } from "../domain/time/business-days";
 import { addReminders, dismissReminder, listOpenReminders, usersWithRole } from "../../db/repositories/reminders";
 import type { MessageKey } from "../i18n";
 import type { Visual } from "../domain/visuals";
-import { rulesFor, type MediaFileFacts } from "../domain/network-media";
+import { rulesFor, type InstanceMediaLimits, type MediaFileFacts } from "../domain/network-media";
 import { adapterFor } from "../channels/registry.server";
 import type { AdapterNetwork } from "../channels/types";
 import { actorOf, audit } from "./audit.server";
@@ -81,15 +81,15 @@ interface FactsInput {
   sourceLanguage: "fr" | "nl";
   germanEnabled: boolean;
   variants: readonly (VariantLike & { status: string; source_hash: string | null; approved_hash: string | null })[];
-  channels: readonly { id: string; network: string; language: "fr" | "nl" | "bilingual"; active: boolean }[];
+  channels: readonly { id: string; network: string; language: "fr" | "nl" | "bilingual"; active: boolean; media_limits?: InstanceMediaLimits | null }[];
   exception: { language: "fr" | "nl"; status: "requested" | "approved" | "rejected" | "withdrawn" } | null;
   mediaFiles?: Record<string, MediaFileFacts>;
 }
 
 /** A channel's rules for images and videos: its network's, as far as its adapter sends them. */
-function channelMediaRules(network: TextNetwork) {
+function channelMediaRules(network: TextNetwork, limits: InstanceMediaLimits | null | undefined) {
   const adapter = adapterFor(network);
-  return adapter.carriesVisuals ? rulesFor(network, { carriesVideos: adapter.carriesVideos === true }) : undefined;
+  return adapter.carriesVisuals ? rulesFor(network, { carriesVideos: adapter.carriesVideos === true, limits }) : undefined;
 }
 
 export function pairFacts(input: FactsInput, settings: Pick<TeamSettings, "bilingualOrder">): PairFacts {
@@ -112,7 +112,7 @@ export function pairFacts(input: FactsInput, settings: Pick<TeamSettings, "bilin
       language: c.language,
       active: c.active,
       carriesVisuals: adapterFor(c.network as AdapterNetwork).carriesVisuals === true,
-      mediaRules: channelMediaRules(c.network as TextNetwork),
+      mediaRules: channelMediaRules(c.network as TextNetwork, c.media_limits),
     })),
     exception: input.exception,
     bilingualOrder: settings.bilingualOrder,

@@ -13,6 +13,7 @@ import * as m0011 from "./0011_scheduler_heartbeats";
 import * as m0012 from "./0012_inbox";
 import * as m0013 from "./0013_inbox_approval_watches";
 import * as m0014 from "./0014_media";
+import * as m0015 from "./0015_media_read_model";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   "0012_inbox": m0012,
   "0013_inbox_approval_watches": m0013,
   "0014_media": m0014,
+  "0015_media_read_model": m0015,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -22,12 +22,13 @@ interface EventRecord {
   preview_nl: string;
   channel_ids: string;
   tags: string;
+  thumb_hash: string | null;
 }
 
 // Lists as space-separated text: uuids and slugs hold no spaces, and text parses faster than arrays.
 // The instant as epoch milliseconds: a number to the driver, where a timestamptz is a date to parse.
 const EVENT_COLUMNS = sql`i.id, (extract(epoch from i.scheduled_at) * 1000)::float8 as start_ms, i.local_date, i.local_time, i.status, i.version,
-  i.preview_fr, i.preview_nl, array_to_string(i.channel_ids, ' ') as channel_ids, array_to_string(i.tag_slugs, ' ') as tags`;
+  i.preview_fr, i.preview_nl, array_to_string(i.channel_ids, ' ') as channel_ids, array_to_string(i.tag_slugs, ' ') as tags, i.thumb_hash`;
 
 /** The items scheduled in [start, end) that pass the filters (archived ones never do). */
 function eventConditions(range: { start: Date; end: Date }, filter: CalendarEventFilter) {
@@ -48,6 +49,7 @@ function toEventRow(r: EventRecord): CalendarEventRow {
     texts: { fr: r.preview_fr, nl: r.preview_nl },
     channelIds: r.channel_ids ? r.channel_ids.split(" ") : [],
     tags: r.tags ? r.tags.split(" ") : [],
+    thumb: r.thumb_hash,
   };
 }
 
@@ -70,7 +72,7 @@ function monthGridQuery(range: { start: Date; end: Date }, filter: CalendarEvent
   return sql<EventRecord & { day_total: number }>`
     select ${EVENT_COLUMNS}, i.day_total
     from (
-      select i.id, i.scheduled_at, i.local_date, i.local_time, i.status, i.version, i.preview_fr, i.preview_nl, i.channel_ids, i.tag_slugs,
+      select i.id, i.scheduled_at, i.local_date, i.local_time, i.status, i.version, i.preview_fr, i.preview_nl, i.channel_ids, i.tag_slugs, i.thumb_hash,
              row_number() over (partition by i.local_date order by i.scheduled_at, i.id) as day_rank,
              (count(*) over (partition by i.local_date))::int as day_total
       from content_items i

@@ -1,3 +1,4 @@
+import type { InstanceMediaLimits } from "../../app/domain/network-media";
 import type { Db } from "../client";
 import type { Channel, ChannelsTable } from "../schema";
 import type { Insertable } from "kysely";
@@ -42,4 +43,9 @@ export async function updateChannelRow(
 
 export async function setChannelCredentials(db: Db, id: string, credentialsEncrypted: string): Promise<void> {
   await db.updateTable("channels").set({ credentials_encrypted: credentialsEncrypted }).where("id", "=", id).execute();
+}
+
+/** Stores what a Mastodon instance says of its media limits (null: the network's defaults). */
+export async function setChannelMediaLimits(db: Db, id: string, limits: InstanceMediaLimits | null): Promise<void> {
+  await db.updateTable("channels").set({ media_limits: limits ? JSON.stringify(limits) : null }).where("id", "=", id).execute();
 }

@@ -242,6 +242,7 @@ export function CadenceCalendar(props: CadenceCalendarProps) {
           <span className="cal-event-status" aria-hidden="true">
             {STATUS_ICONS[e.status] ?? "•"}
           </span>{" "}
+          {e.thumb ? <img className="cal-thumb" src={`/media/${e.thumb}?size=thumb`} alt="" width={28} height={28} loading="lazy" decoding="async" /> : null}
           <span className="cal-event-title">{event.title}</span>
           <span className="cal-event-meta" aria-hidden="true">
             {e.channelIds.map((id) => {

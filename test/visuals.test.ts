@@ -212,7 +212,7 @@ describe("visuals per language", () => {
       expect((await t.db.selectFrom("channels").select("media_limits").where("id", "=", mastodon.id).executeTakeFirstOrThrow()).media_limits).toMatchObject({ maxAttachments: 2, descriptionLimit: 20 });
       const created = await saveItem(ctx, editor, null, { localDate: "2030-07-11", localTime: "10:00", sourceLanguage: "fr", frText: "Trois images.", nlText: "", channelIds: [mastodon.id, nl.id] });
       if (!created.ok) throw new Error("item");
-      const three = [hashes["fr-infographic"], hashes["office-photo"], hashes["other"]].map((hash, i) => ({ hash: hash!, alt: i === 0 ? "Une description bien plus longue que vingt caractères" : "Court" }));
+      const three = [hashes["fr-infographic"], hashes["office-photo"], hashes["nl-infographic"]].map((hash, i) => ({ hash: hash!, alt: i === 0 ? "Une description bien plus longue que vingt caractères" : "Court" }));
       await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: three });
       const check = await checkPublishable(t.db, created.id);
       expect(check).toMatchObject({

@@ -1,9 +1,13 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { brusselsMonthOf } from "../app/domain/time/brussels";
+import { archiveCsv, monthArchive } from "../app/services/archive.server";
 import { saveItem } from "../app/services/content-items.server";
 import type { AppContext } from "../app/services/context.server";
 import { ingestMedia, openMedia, purgeUnusedMedia } from "../app/services/media.server";
@@ -222,6 +226,47 @@ describe("visuals per language", () => {
           { code: "media.altTooLong", channelId: mastodon.id, position: 0, length: 53, limit: 20 },
         ]) as unknown,
       });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("the month's archive keeps each published visual (file, name, alt text per language, the network's id) and archive:export --files writes the files", async () => {
+    const fake = await startFakeNetworks();
+    try {
+      const mastodon = await makeApiChannel(ctx, "mastodon", "fr", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
+      const created = await saveItem(ctx, editor, null, { localDate: "2030-09-02", localTime: "10:00", sourceLanguage: "fr", frText: "Rentrée : nos guichets.", nlText: "", channelIds: [mastodon.id, nl.id] });
+      if (!created.ok) throw new Error("item");
+      const photo = { hash: hashes["office-photo"]!, sameInBothLanguages: true };
+      await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ ...photo, alt: "Le guichet de Namur" }] });
+      await submitForReview(ctx, editor, created.id, await versionOf(created.id));
+      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Nieuw schooljaar: onze loketten.", submit: "0" });
+      await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ ...photo, alt: "Het loket in Namen" }] });
+      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Nieuw schooljaar: onze loketten.", submit: "1" });
+      expect(await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+      await makeDueNow(t.db, [created.id]);
+      await publishUntilSettled(ctx, [created.id]);
+      const published = await t.db.selectFrom("publications").select(["published_at", "channel_id"]).where("content_item_id", "=", created.id).execute();
+      const month = brusselsMonthOf(published[0]!.published_at!);
+      const archive = (await monthArchive(ctx, month, { id: null, label: "test" }))!;
+      const item = archive.items.find((i) => i.id === created.id)!;
+      expect(item.variants.find((v) => v.language === "nl")!.visuals).toEqual([{ file: photo.hash, name: "office-photo.png", kind: "image", alt: "Het loket in Namen", sameInBothLanguages: true, containsText: false }]);
+      const onMastodon = item.publications.find((p) => p.channel.id === mastodon.id)!;
+      const uploaded = fake.mediaUploads.find((u) => u.network === "mastodon" && u.description === "Le guichet de Namur")!;
+      expect(onMastodon.visuals).toEqual([{ file: photo.hash, name: "office-photo.png", kind: "image", fileName: `${photo.hash}.png`, alt: { fr: "Le guichet de Namur" }, mediaId: uploaded.id }]);
+      expect(item.publications.find((p) => p.channel.id === nl.id)!.visuals).toEqual([{ file: photo.hash, name: "office-photo.png", kind: "image", fileName: `${photo.hash}.png`, alt: { nl: "Het loket in Namen" }, mediaId: null }]);
+      const csv = archiveCsv(archive);
+      expect(csv).toContain(`office-photo.png [${photo.hash}] fr: Le guichet de Namur → ${uploaded.id}`);
+
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-archive-files-"));
+      const cli = spawnSync(process.execPath, ["--import", "tsx", path.resolve("db/cli/archive-export.ts"), month, "--out", path.join(out, "archive.json"), "--files", path.join(out, "media")], {
+        env: { ...process.env, DATABASE_URL: t.url, CADENCE_DATA_DIR: dataDir, CADENCE_DEMO: "false", SESSION_SECRET: "cli-test-session-secret-that-is-long-enough-0123", CREDENTIALS_KEY: Buffer.alloc(32, 3).toString("base64") },
+        encoding: "utf8",
+      });
+      expect(cli.status).toBe(0);
+      const written = fs.readFileSync(path.join(out, "media", `${photo.hash}.png`));
+      expect(createHash("sha256").update(written).digest("hex")).toBe(photo.hash);
+      fs.rmSync(out, { recursive: true, force: true });
     } finally {
       await fake.close();
     }

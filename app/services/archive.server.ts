@@ -1,4 +1,7 @@
 import { DateTime } from "luxon";
+import fs from "node:fs";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import {
   listArchiveExceptions,
   listArchiveItems,
@@ -6,23 +9,48 @@ import {
   listManualConfirmations,
   listPublishedBetween,
   listAnswersSentBetween,
+  listArchiveMediaFiles,
 } from "../../db/repositories/archive";
 import { listTagsForItems } from "../../db/repositories/recurring-questions";
 import { toCsv } from "../domain/csv";
+import { MEDIA_EXTENSION, type MediaFormat } from "../domain/media-kind";
 import { BRUSSELS_ZONE, brusselsMonthRange } from "../domain/time/brussels";
 import { audit, type Actor } from "./audit.server";
 import type { AppContext } from "./context.server";
+import { openMedia } from "./media.server";
 
 /** The archive's format version: raised whenever a field changes meaning or goes away. */
 export const ARCHIVE_FORMAT_VERSION = 1;
 
 const brussels = (d: Date | null | undefined): string | null => (d ? DateTime.fromJSDate(d, { zone: BRUSSELS_ZONE }).toISO() : null);
 
+/** A visual as a version showed it: its file (SHA-256, the name it was uploaded with) and its alt text. */
+export interface ArchivedVisual {
+  file: string;
+  name: string | null;
+  kind: string;
+  alt: string;
+  sameInBothLanguages: boolean;
+  containsText: boolean;
+}
+
+/** A visual as a publication sent it: its file, its alt text in each language it went out in, and the network's id for it. */
+export interface ArchivedSentVisual {
+  file: string;
+  name: string | null;
+  kind: string;
+  /** The file as it is kept beside the JSON by `archive:export --files` (`<sha256>.<ext>`). */
+  fileName: string | null;
+  alt: { fr?: string; nl?: string };
+  mediaId: string | null;
+}
+
 export interface ArchivedVariant {
   language: string;
   text: string;
   link: string | null;
   imageAlt: string | null;
+  visuals: ArchivedVisual[];
   translatedBy: string | null;
   translatedAt: string | null;
   approvedBy: string | null;
@@ -51,6 +79,7 @@ export interface ArchivedPublication {
   remoteId: string | null;
   remoteUrl: string | null;
   attempts: number;
+  visuals: ArchivedSentVisual[];
   /** Set when a person confirmed, after checking by hand, that it went out. */
   confirmedBy: { name: string; at: string | null } | null;
 }
@@ -135,6 +164,20 @@ export async function monthArchive(ctx: AppContext, month: string, generatedBy: 
     if (typeof publication === "string") confirmedBy.set(publication, { name: c.actor_label, at: brussels(c.occurred_at) });
   }
   const publicationsOf = groupBy(publications, (p) => p.content_item_id);
+  const files = new Map((await listArchiveMediaFiles(ctx.db, [...new Set(variants.flatMap((v) => (v.visuals ?? []).map((x) => x.hash)))])).map((f) => [f.hash, f]));
+  const sentVisuals = (itemId: string, languages: string, mediaIds: Record<string, { id: string }>): ArchivedSentVisual[] => {
+    const out = new Map<string, ArchivedSentVisual>();
+    for (const v of variantsOf.get(itemId) ?? []) {
+      if (!languages.split(/[^a-z]+/).includes(v.language)) continue;
+      for (const visual of v.visuals ?? []) {
+        const f = files.get(visual.hash);
+        const entry = out.get(visual.hash) ?? { file: visual.hash, name: f?.original_name ?? null, kind: visual.kind, fileName: f ? archivedFileName(visual.hash, f.format) : null, alt: {}, mediaId: networkMediaId(mediaIds[visual.hash]?.id) };
+        entry.alt[v.language as "fr" | "nl"] = visual.alt;
+        out.set(visual.hash, entry);
+      }
+    }
+    return [...out.values()];
+  };
   const archived: ArchivedItem[] = itemIds.map((id) => {
     const item = itemById.get(id);
     return {
@@ -148,6 +191,7 @@ export async function monthArchive(ctx: AppContext, month: string, generatedBy: 
         text: v.text,
         link: v.link_url,
         imageAlt: v.image_alt,
+        visuals: (v.visuals ?? []).map((x) => ({ file: x.hash, name: files.get(x.hash)?.original_name ?? null, kind: x.kind, alt: x.alt, sameInBothLanguages: x.sameInBothLanguages, containsText: x.containsText })),
         translatedBy: v.translated_by,
         translatedAt: brussels(v.translated_at),
         approvedBy: v.approved_by,
@@ -173,6 +217,7 @@ export async function monthArchive(ctx: AppContext, month: string, generatedBy: 
         remoteId: p.remote_id,
         remoteUrl: p.remote_url,
         attempts: p.attempts,
+        visuals: sentVisuals(id, p.languages, p.media_ids ?? {}),
         confirmedBy: confirmedBy.get(p.id) ?? null,
       })),
     };
@@ -203,6 +248,31 @@ export async function monthArchive(ctx: AppContext, month: string, generatedBy: 
   };
 }
 
+/** A stored file's name beside the archive: its SHA-256 with its format's extension. */
+export function archivedFileName(hash: string, format: MediaFormat): string {
+  return `${hash}.${MEDIA_EXTENSION[format]}`;
+}
+
+/**
+ * The network's id of a visual, from what the publication remembered: Mastodon's, X's, Facebook's
+ * and LinkedIn's ids as they are; YouTube's video id ("video:…"; an upload session is no id);
+ * Bluesky's blob CID (the remembered embed image).
+ */
+export function networkMediaId(stored: string | undefined): string | null {
+  if (!stored) return null;
+  if (stored.startsWith("video:")) return stored.slice("video:".length);
+  if (stored.startsWith("session:")) return null;
+  if (stored.startsWith("{")) {
+    try {
+      const image = JSON.parse(stored) as { image?: { ref?: { $link?: string } } };
+      return image.image?.ref?.$link ?? null;
+    } catch {
+      return null;
+    }
+  }
+  return stored;
+}
+
 /** The CSV's columns, stable across versions (new columns are added at the end). */
 export const ARCHIVE_CSV_COLUMNS = [
   "published_at",
@@ -230,6 +300,7 @@ export const ARCHIVE_CSV_COLUMNS = [
   "exceptions",
   "confirmed_by",
   "tags",
+  "visuals",
 ] as const;
 
 /**
@@ -274,6 +345,7 @@ export function archiveCsv(archive: MonthArchive, separator: "," | ";" = ","): s
       exceptions,
       p.confirmedBy ? `${p.confirmedBy.name} (${p.confirmedBy.at ?? ""})` : "",
       item.tags.join(" "),
+      p.visuals.map((x) => `${x.name ?? x.file} [${x.file}]${x.alt.fr ? ` fr: ${x.alt.fr}` : ""}${x.alt.nl ? ` nl: ${x.alt.nl}` : ""}${x.mediaId ? ` → ${x.mediaId}` : ""}`).join(" | "),
     ];
   });
   return toCsv(ARCHIVE_CSV_COLUMNS, rows, separator);
@@ -318,4 +390,31 @@ export async function exportArchive(
     : format === "csv"
     ? { archive, body: archiveCsv(archive, separator), contentType: "text/csv; charset=utf-8", filename: `cadence-archive-${month}.csv` }
     : { archive, body: `${JSON.stringify(archive, null, 2)}\n`, contentType: "application/json; charset=utf-8", filename: `cadence-archive-${month}.json` };
+}
+
+/**
+ * Writes each published visual's file beside the archive (`archive:export --files DIR`), named as
+ * the archive names it (`<sha256>.<ext>`): the State Archives receive what was shown, not only its
+ * name. A file written before is left as it is (content-addressed). Returns how many were written.
+ */
+export async function writeArchiveFiles(ctx: AppContext, archive: MonthArchive, directory: string): Promise<{ written: number; missing: string[] }> {
+  await fs.promises.mkdir(directory, { recursive: true });
+  const wanted = new Map<string, string>();
+  for (const item of archive.items) for (const p of item.publications) for (const v of p.visuals) if (v.fileName) wanted.set(v.file, v.fileName);
+  let written = 0;
+  const missing: string[] = [];
+  for (const [hash, name] of wanted) {
+    const target = path.join(directory, name);
+    if (fs.existsSync(target)) continue;
+    const file = await openMedia(ctx, hash, "original");
+    if (!file) {
+      missing.push(hash);
+      continue;
+    }
+    const partial = `${target}.part`;
+    await pipeline(file.body, fs.createWriteStream(partial));
+    await fs.promises.rename(partial, target);
+    written++;
+  }
+  return { written, missing };
 }

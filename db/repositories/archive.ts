@@ -16,6 +16,7 @@ export async function listPublishedBetween(db: Db, start: Date, end: Date) {
       "p.remote_id",
       "p.remote_url",
       "p.attempts",
+      "p.media_ids",
       "c.id as channel_id",
       "c.name as channel_name",
       "c.network as channel_network",
@@ -55,6 +56,7 @@ export async function listArchiveVariants(db: Db, itemIds: readonly string[]) {
       "v.text",
       "v.link_url",
       "v.image_alt",
+      "v.visuals",
       "t.display_name as translated_by",
       "v.translated_at",
       "ap.display_name as approved_by",
@@ -117,4 +119,10 @@ export async function listAnswersSentBetween(db: Db, start: Date, end: Date) {
     .orderBy("r.sent_at")
     .orderBy("r.id")
     .execute();
+}
+
+/** The library's names and formats of these files (the archive names each published visual). */
+export async function listArchiveMediaFiles(db: Db, hashes: readonly string[]) {
+  if (hashes.length === 0) return [];
+  return await db.selectFrom("media_files").select(["hash", "kind", "format", "original_name", "bytes"]).where("hash", "in", hashes).execute();
 }

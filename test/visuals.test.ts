@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { brusselsMonthOf } from "../app/domain/time/brussels";
 import { archiveCsv, monthArchive } from "../app/services/archive.server";
 import { saveItem } from "../app/services/content-items.server";
+import { parseCsv } from "../app/domain/csv";
+import { importPlan, planCsv, planRows } from "../app/services/spreadsheet.server";
 import type { AppContext } from "../app/services/context.server";
 import { ingestMedia, openMedia, purgeUnusedMedia } from "../app/services/media.server";
 import { approveItems, checkPublishable, reviewState, saveTranslation, submitForReview, translationView } from "../app/services/review.server";
@@ -270,6 +272,27 @@ describe("visuals per language", () => {
     } finally {
       await fake.close();
     }
+  });
+
+  it("the plan's spreadsheet lists each version's visuals by file name (safe to open); importing it back leaves the visuals as they are", async () => {
+    const item = await translatedItem("2030-10-06");
+    const formula = await ingestMedia(ctx, editor, { body: Readable.from([await sharp({ create: { width: 64, height: 64, channels: 3, background: "#aa0000" } }).png().toBuffer()]), declaredName: "=2+5+cmd.png" });
+    if (!formula.ok) throw new Error(formula.key);
+    await setVisuals(ctx, editor, item.id, "fr", { version: item.version, visuals: [{ hash: hashes["fr-infographic"]!, alt: "Infographie", containsText: true }, { hash: formula.media.hash, alt: "Carré" }] });
+    await setVisuals(ctx, translator, item.id, "nl", { version: await versionOf(item.id), visuals: [{ hash: hashes["nl-infographic"]!, alt: "Infografiek", containsText: true }] });
+    const rows = (await planRows(ctx, "2030-10"))!;
+    const row = rows.find((r) => r.id === item.id)!;
+    expect(row.fr_media).toBe("fr-infographic.png | =2+5+cmd.png");
+    expect(row.nl_media).toBe("nl-infographic.png");
+    const csv = planCsv(rows, ",");
+    // The cell starts with the first name; a name that starts a formula is inside, after " | "; the
+    // same name alone in its cell is escaped.
+    expect(planCsv([{ ...row, fr_media: "=2+5+cmd.png" }], ",")).not.toMatch(/(^|,)=2\+5/m);
+    const before = await t.db.selectFrom("variants").select(["language", "visuals"]).where("content_item_id", "=", item.id).orderBy("language").execute();
+    const grid = parseCsv(csv.replace(/^\uFEFF/, ""));
+    const result = await importPlan(ctx, editor, grid, { commit: true });
+    expect(result).toMatchObject({ ok: true });
+    expect(await t.db.selectFrom("variants").select(["language", "visuals"]).where("content_item_id", "=", item.id).orderBy("language").execute()).toEqual(before);
   });
 
   it("a channel that cannot send visuals is never given a post that has some", async () => {

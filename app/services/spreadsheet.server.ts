@@ -14,9 +14,10 @@ import type { AppContext } from "./context.server";
 /**
  * A month's plan as a spreadsheet, and back. One row per item (the FR/NL pair): its id and version
  * (empty for a new item), Brussels date and time, channels and tags by name, both texts and links,
- * and its status (shown, never imported). Lists inside a cell are separated by " | ".
+ * its status, and each version's images and videos by file name (shown, never imported: an import
+ * uploads no files and leaves the visuals as they are). Lists inside a cell are separated by " | ".
  */
-export const PLAN_COLUMNS = ["id", "version", "date", "time", "occurrence", "channels", "fr_text", "nl_text", "fr_link", "nl_link", "tags", "status"] as const;
+export const PLAN_COLUMNS = ["id", "version", "date", "time", "occurrence", "channels", "fr_text", "nl_text", "fr_link", "nl_link", "tags", "status", "fr_media", "nl_media"] as const;
 const LIST = " | ";
 
 export type PlanRow = Record<(typeof PLAN_COLUMNS)[number], string>;
@@ -42,6 +43,8 @@ export async function planRows(ctx: AppContext, month: string): Promise<PlanRow[
     nl_link: i.nl_link ?? "",
     tags: i.tag_slugs.join(LIST),
     status: i.status,
+    fr_media: (i.fr_media ?? []).join(LIST),
+    nl_media: (i.nl_media ?? []).join(LIST),
   }));
 }
 

@@ -330,10 +330,16 @@ export async function listItemsWithTexts(db: Db, range: { start: Date; end: Date
     nl_text: string | null;
     nl_link: string | null;
     nl_alt: string | null;
+    fr_media: string[] | null;
+    nl_media: string[] | null;
   }>`
     select i.id, i.version, i.status, i.local_date, i.local_time, i.occurrence, i.scheduled_at, i.source_language, i.updated_at,
            i.channel_ids, i.tag_slugs,
-           fr.text as fr_text, fr.link_url as fr_link, fr.image_alt as fr_alt, nl.text as nl_text, nl.link_url as nl_link, nl.image_alt as nl_alt
+           fr.text as fr_text, fr.link_url as fr_link, fr.image_alt as fr_alt, nl.text as nl_text, nl.link_url as nl_link, nl.image_alt as nl_alt,
+           (select array_agg(coalesce(m.original_name, x.v->>'hash') order by x.n) from jsonb_array_elements(fr.visuals) with ordinality x(v, n)
+              left join media_files m on m.hash = x.v->>'hash') as fr_media,
+           (select array_agg(coalesce(m.original_name, x.v->>'hash') order by x.n) from jsonb_array_elements(nl.visuals) with ordinality x(v, n)
+              left join media_files m on m.hash = x.v->>'hash') as nl_media
     from content_items i
     left join variants fr on fr.content_item_id = i.id and fr.language = 'fr'
     left join variants nl on nl.content_item_id = i.id and nl.language = 'nl'

@@ -1,3 +1,4 @@
+import { previewAspect } from "../domain/network-media";
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useMemo, useState } from "react";
 import { measureText, type TextNetwork } from "../domain/channel-text";
@@ -33,6 +34,40 @@ const UNIT_KEYS = { weighted: "item.unit.weighted", graphemes: "item.unit.graphe
  * preview per channel with that network's own length counter. Works without script (a plain form);
  * with script, the previews follow every keystroke.
  */
+export interface PreviewVisual {
+  hash: string;
+  alt: string;
+  thumbUrl: string;
+  kind?: "image" | "video";
+}
+
+/** The visuals a preview shows: its language's, or on a bilingual channel the French ones and the Dutch ones not shared. */
+function visualsFor(visuals: { fr: readonly PreviewVisual[]; nl: readonly PreviewVisual[] } | undefined, language: string): readonly PreviewVisual[] {
+  if (!visuals) return [];
+  if (language === "fr" || language === "nl") return visuals[language];
+  return [...visuals.fr, ...visuals.nl.filter((v) => !visuals.fr.some((f) => f.hash === v.hash))];
+}
+
+/**
+ * The visuals as the network shows them in a timeline: in boxes of its aspect ratio, cropped to fill
+ * them (X shows one image at 16:9, two side by side…), or whole where the network shows them whole.
+ */
+function PreviewVisuals({ network, visuals }: { network: TextNetwork; visuals: readonly PreviewVisual[] }) {
+  const t = useT();
+  if (visuals.length === 0) return null;
+  const aspect = previewAspect(network, visuals.length);
+  return (
+    <div className={`preview-visuals count-${Math.min(visuals.length, 4)}`} data-testid="preview-visuals" data-aspect={aspect ? aspect.toFixed(3) : "whole"}>
+      {visuals.map((v, i) => (
+        <span key={`${v.hash}-${i}`} className="preview-visual" style={aspect ? { aspectRatio: String(aspect) } : undefined}>
+          <img src={v.thumbUrl} alt={v.alt} style={{ objectFit: aspect ? "cover" : "contain" }} />
+          {v.kind === "video" ? <span className="visual-kind">▶ {t("visuals.video")}</span> : null}
+        </span>
+      ))}
+    </div>
+  );
+}
+
 export function ItemEditor(props: {
   initial: EditorValues;
   version?: number;
@@ -43,6 +78,8 @@ export function ItemEditor(props: {
   errors: EditorErrors;
   back: string;
   readOnly: boolean;
+  /** Each version's saved visuals, shown in the previews as each network crops them. */
+  visuals?: { fr: readonly PreviewVisual[]; nl: readonly PreviewVisual[] };
 }) {
   const t = useT();
   const lang = useLang();
@@ -278,6 +315,7 @@ export function ItemEditor(props: {
                 <p className="preview-text" lang={p.language === "fr+nl" ? undefined : p.language}>
                   {p.text || t("item.preview.emptyText")}
                 </p>
+                <PreviewVisuals network={p.channel.network as TextNetwork} visuals={visualsFor(props.visuals, p.language)} />
               </li>
             );
           })}

@@ -158,6 +158,7 @@ export default function EditItem() {
         errors={failed?.errors ?? {}}
         back={data.back}
         readOnly={!data.canWrite}
+        visuals={data.visuals.visuals}
       />
       <VisualsPanel data={data.visuals} />
       <PublicationsPanel publications={data.publications} canManage={data.canManagePublications} />

@@ -43,7 +43,8 @@ beforeAll(async () => {
   }
   const fr = await makeApiChannel(ctx, "outbox", "fr", null, {});
   const nl = await makeApiChannel(ctx, "outbox", "nl", null, {});
-  const saved = await saveItem(ctx, editor!, null, { localDate: "2030-09-10", localTime: "10:00", sourceLanguage: "fr", frText: "Déclarez avant le 15 juillet.", nlText: "Dien uw aangifte in voor 15 juli.", channelIds: [fr.id, nl.id] });
+  const x = await makeApiChannel(ctx, "x", "fr", "http://127.0.0.1:9/x", { accessToken: "x" });
+  const saved = await saveItem(ctx, editor!, null, { localDate: "2030-09-10", localTime: "10:00", sourceLanguage: "fr", frText: "Déclarez avant le 15 juillet.", nlText: "Dien uw aangifte in voor 15 juli.", channelIds: [fr.id, nl.id, x.id] });
   if (!saved.ok) throw new Error("item");
   itemId = saved.id;
   server = await startTestServer(ctx);
@@ -95,6 +96,14 @@ describe("visuals in the editor", () => {
     await dutch.getByLabel("Contient du texte (l'autre langue a besoin de sa propre version)").check();
     await dutch.getByRole("button", { name: "Enregistrer les visuels en néerlandais" }).click();
     await expectText(dutch, /Les visuels ont été enregistrés/);
+
+    // The previews show each version's visual as the network crops it: X at 16:9, the outbox whole.
+    const onX = page.getByTestId("preview-x-fr").getByTestId("preview-visuals");
+    await expect.poll(async () => await onX.getAttribute("data-aspect")).toBe("1.778");
+    const box = (await onX.locator("img").boundingBox())!;
+    expect(box.width / box.height).toBeCloseTo(16 / 9, 1);
+    expect(await onX.locator("img").getAttribute("alt")).toBe("Infographie : les quatre étapes de la déclaration");
+    expect(await page.getByTestId("preview-outbox-nl").getByTestId("preview-visuals").getAttribute("data-aspect")).toBe("whole");
 
     const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
     expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);

@@ -9,7 +9,7 @@ export async function apiUploadMedia(ctx: AppContext, caller: ApiCaller, request
   const result = await ingestUploadRequest(ctx, caller.user, request);
   if (!result.ok) return problem(caller.lang, result.status, result.key, { detail: translator(caller.lang)(result.key, result.params) });
   const m = result.media;
-  return apiJson({ hash: m.hash, kind: m.kind, format: m.format, width: m.width, height: m.height, bytes: m.bytes, name: m.name, url: m.url, thumbUrl: m.thumbUrl }, result.duplicate ? 200 : 201);
+  return apiJson({ hash: m.hash, kind: m.kind, format: m.format, width: m.width, height: m.height, durationMs: m.durationMs, bytes: m.bytes, name: m.name, url: m.url, thumbUrl: m.thumbUrl }, result.duplicate ? 200 : 201);
 }
 
 /** PUT /api/v1/items/:id/visuals/:language {version, visuals} — one language version's visuals, in order. */

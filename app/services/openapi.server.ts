@@ -66,7 +66,7 @@ const schemas = {
   },
   MediaFile: {
     type: "object",
-    required: ["hash", "kind", "format", "width", "height", "bytes", "name", "url", "thumbUrl"],
+    required: ["hash", "kind", "format", "width", "height", "durationMs", "bytes", "name", "url", "thumbUrl"],
     additionalProperties: false,
     properties: {
       hash: { type: "string", pattern: "^[0-9a-f]{64}$", description: "SHA-256 of the stored file (metadata removed): the same file uploaded twice has one hash" },
@@ -74,6 +74,7 @@ const schemas = {
       format: { type: "string", enum: ["jpeg", "png", "gif", "webp", "mp4", "mov"] },
       width: { type: ["integer", "null"] },
       height: { type: ["integer", "null"] },
+      durationMs: { type: ["integer", "null"], description: "A video's length; null for an image" },
       bytes: { type: "integer" },
       name: { type: "string" },
       url: { type: "string" },
@@ -290,14 +291,14 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/media": {
         post: {
-          summary: "Upload an image into the media library: the file is the request's body, its name in X-File-Name (percent-encoded)",
+          summary: "Upload an image or a video into the media library: the file is the request's body, its name in X-File-Name (percent-encoded); checked by its content, stripped of its metadata",
           parameters: [{ name: "X-File-Name", in: "header", schema: { type: "string" } }],
           requestBody: { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
           responses: {
             "201": ok("MediaFile", "Stored"),
             "200": ok("MediaFile", "Already in the library"),
             "413": problem("Too large: bytes or pixels"),
-            "415": problem("Not an image (JPEG, PNG, WebP, GIF), or damaged"),
+            "415": problem("Not an image (JPEG, PNG, WebP, GIF) or an H.264 video (MP4, MOV), or damaged or truncated"),
             ...common,
           },
         },

@@ -26,15 +26,19 @@ export async function fitImage(bytes: Buffer, contentType: string, rules: Networ
   const height = meta.pageHeight ?? meta.height ?? 1;
   if (imageFitsAsIs(rules, { format, bytes: bytes.length, width, height })) return { bytes, contentType, width, height, changed: false };
   const pixels = width * height;
-  const scale = Number.isFinite(rules.maxImagePixels) && pixels > rules.maxImagePixels ? Math.sqrt(rules.maxImagePixels / pixels) * 0.999 : 1;
+  const pixelScale = Number.isFinite(rules.maxImagePixels) && pixels > rules.maxImagePixels ? Math.sqrt(rules.maxImagePixels / pixels) * 0.999 : 1;
+  // An encoded picture's weight grows with its pixels: a first guess at the scale that fits the
+  // byte limit (from the stored file's weight per pixel) saves re-encoding a large image several times.
+  const byteScale = Number.isFinite(rules.maxImageBytes) && bytes.length > rules.maxImageBytes ? Math.min(1, Math.sqrt(rules.maxImageBytes / bytes.length) * 1.05) : 1;
+  const scale = Math.min(pixelScale, byteScale);
   const asPng = meta.hasAlpha === true && rules.imageFormats.includes("png");
-  for (const [shrink, quality] of [[1, 88], [1, 75], [0.8, 70], [0.6, 65], [0.45, 60], [0.3, 55]] as const) {
+  for (const [shrink, quality] of [[1, 85], [0.85, 78], [0.7, 72], [0.55, 65], [0.4, 60], [0.25, 55]] as const) {
     const w = Math.max(1, Math.floor(width * scale * shrink));
     const h = Math.max(1, Math.floor(height * scale * shrink));
-    const pipeline = sharp(bytes).resize(w, h, { fit: "inside", withoutEnlargement: true });
+    const pipeline = sharp(bytes, { sequentialRead: true }).resize(w, h, { fit: "inside", withoutEnlargement: true });
     const { data, info } = asPng
       ? await pipeline.png({ compressionLevel: 9, palette: shrink < 1 }).toBuffer({ resolveWithObject: true })
-      : await pipeline.flatten({ background: "#ffffff" }).jpeg({ quality, mozjpeg: true }).toBuffer({ resolveWithObject: true });
+      : await pipeline.flatten({ background: "#ffffff" }).jpeg({ quality }).toBuffer({ resolveWithObject: true });
     if (data.length <= rules.maxImageBytes) return { bytes: data, contentType: asPng ? "image/png" : "image/jpeg", width: info.width, height: info.height, changed: true };
   }
   throw new Error("the image cannot be made small enough for this network");

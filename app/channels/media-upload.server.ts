@@ -2,6 +2,37 @@ import type { NetworkMediaRules } from "../domain/network-media";
 import { fitImage, type FittedImage } from "./media-fit.server";
 import type { AdapterDeps, PublishInput, PublishOutcome } from "./types";
 
+/**
+ * Images recently fitted for a network, by file and rules: a burst of posts that share an image
+ * (a campaign's visual on every channel) decodes and re-encodes it once per network, not once per
+ * post. Bounded by count and bytes; files never change (content-addressed), so nothing goes stale.
+ */
+const fitted = new Map<string, FittedImage>();
+let fittedBytes = 0;
+const FIT_CACHE_ITEMS = 32;
+const FIT_CACHE_BYTES = 64 * 1024 * 1024;
+
+async function fitOnce(hash: string, file: { bytes: Buffer; contentType: string }, rules: NetworkMediaRules): Promise<FittedImage> {
+  const key = `${hash}:${rules.maxImageBytes}:${rules.maxImagePixels}:${rules.imageFormats.join(",")}`;
+  const known = fitted.get(key);
+  if (known) {
+    fitted.delete(key);
+    fitted.set(key, known);
+    return known;
+  }
+  const image = await fitImage(file.bytes, file.contentType, rules);
+  if (image.bytes.length <= FIT_CACHE_BYTES / 4) {
+    fitted.set(key, image);
+    fittedBytes += image.bytes.length;
+    for (const [k, v] of fitted) {
+      if (fitted.size <= FIT_CACHE_ITEMS && fittedBytes <= FIT_CACHE_BYTES) break;
+      fitted.delete(k);
+      fittedBytes -= v.bytes.length;
+    }
+  }
+  return image;
+}
+
 export type UploadStep = { ok: true; id: string } | { ok: false; outcome: PublishOutcome };
 
 /**
@@ -31,7 +62,7 @@ export async function uploadImagesOnce(
     }
     const file = await deps.media.read(v.hash);
     if (!file) return { ok: false, outcome: { kind: "failed", code: "validation", detail: `media file ${v.hash} is missing` } };
-    const step = await send(v, await fitImage(file.bytes, file.contentType, options.rules));
+    const step = await send(v, await fitOnce(v.hash, file, options.rules));
     if (!step.ok) return step;
     await deps.media.remember(input.publicationId, v.hash, step.id);
     ids.push(step.id);

@@ -17,8 +17,9 @@ export const BENCH_SECRETS = {
  * `nodeArgs` go to node (e.g. --cpu-prof to see where the time goes).
  */
 export async function startProductionServer(
-  databaseUrl: string
-): Promise<{ url: string; stop: () => Promise<void> }> {
+  databaseUrl: string,
+  extraEnv: Record<string, string> = {}
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
     // BENCH_SERVER_FLAGS: extra Node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
@@ -33,6 +34,7 @@ export async function startProductionServer(
         PORT: "0",
         HOST: "127.0.0.1",
         LOG_LEVEL: "error",
+        ...extraEnv,
       },
       stdio: ["ignore", "pipe", "inherit"],
     }
@@ -52,6 +54,7 @@ export async function startProductionServer(
   });
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

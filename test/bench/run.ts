@@ -1,6 +1,7 @@
 // npm run bench [-- name…]: runs every benchmark (or those named) one after the other.
 import * as calendar from "./calendar.bench";
 import * as inbox from "./inbox.bench";
+import * as media from "./media.bench";
 import * as publishing from "./publishing.bench";
 import * as questions from "./questions.bench";
 import * as timeRules from "./time-rules.bench";
@@ -11,6 +12,7 @@ const benchmarks: Record<string, { run: () => Promise<void> }> = {
   calendar,
   publishing,
   inbox,
+  media,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,218 @@
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { sql } from "kysely";
+import sharp from "sharp";
+import { fitImage } from "../../app/channels/media-fit.server";
+import { rulesFor } from "../../app/domain/network-media";
+import type { Visual } from "../../app/domain/visuals";
+import { commitSessionCookie } from "../../app/services/session.server";
+import { signIn as signInService } from "../../app/services/auth.server";
+import { ingestMedia } from "../../app/services/media.server";
+import { encryptCredentials } from "../../app/services/credentials-crypto.server";
+import { runPublisher } from "../../app/services/publishing.server";
+import { contentHashOf, sourceHashOf } from "../../app/services/review.server";
+import { hashPassword } from "../../app/services/passwords.server";
+import { createDb } from "../../db/client";
+import type { User } from "../../db/schema";
+import { benchDatabase } from "./bench-database";
+import { benchContext, startProductionServer } from "./production-server";
+import { percentile, report } from "./report";
+
+/**
+ * The media library's speed and memory:
+ * - media.upload_10mb_image_p95: a 10 MB photo taken in (streamed, checked, re-encoded without its
+ *   metadata, hashed, thumbnail, stored) and fitted for every network that takes images (X,
+ *   Bluesky, Mastodon, Facebook, LinkedIn — the five variants at once, as five publishing jobs
+ *   would), 20 different photos, one after the other;
+ * - media.publish_1000_with_image_lag_p99: 1,000 posts with one image each, already in the
+ *   library, due at the same second, published to the local X (upload, alt text, post) by one
+ *   publisher; lag = the post's call − its minute;
+ * - media.upload_peak_rss_mb: the production web process's peak resident memory (VmHWM) while
+ *   five 200 MB videos are uploaded to it at once over HTTP.
+ */
+export async function run(): Promise<void> {
+  const bench = await benchDatabase("media");
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-bench-media-"));
+  try {
+    const base = benchContext(bench.db);
+    const ctx = { ...base, config: { ...base.config, dataDir, media: { ...base.config.media, directory: path.join(dataDir, "media") } } };
+    const user = (await bench.db
+      .insertInto("users")
+      .values({ email: "bench@test.be", display_name: "Bench", roles: ["editor", "approver"], password_hash: await hashPassword("bench-password-1") })
+      .returningAll()
+      .executeTakeFirstOrThrow());
+
+    // MEDIA_BENCH=upload,publish,video (the default: all three) runs some of them.
+    const parts = (process.env.MEDIA_BENCH ?? "upload,publish,video").split(",");
+    if (parts.includes("upload")) await uploads(ctx, user);
+    if (parts.includes("publish")) await publishing(bench.url, ctx, user);
+    if (parts.includes("video")) await videoMemory(bench.url, ctx, dataDir);
+  } finally {
+    await bench.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A camera-like 10 MB JPEG: a 24-megapixel picture (6,000 × 4,000) with a sensor's fine grain (no two alike). */
+async function photo(seed: number): Promise<Buffer> {
+  const width = 6000;
+  const height = 4000;
+  const grain = Buffer.alloc(width * height);
+  let x = (seed + 1) * 2654435761;
+  for (let i = 0; i < grain.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    grain[i] = 128 + ((x >>> 24) - 128) / 3;
+  }
+  const base = sharp({ create: { width, height, channels: 3, background: { r: 40 + seed, g: 90, b: 160 } } });
+  return await base
+    .composite([{ input: grain, raw: { width, height, channels: 1 }, blend: "overlay" }])
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+async function uploads(ctx: ReturnType<typeof benchContext>, user: User): Promise<void> {
+  const networks = (["x", "bluesky", "mastodon", "facebook", "linkedin"] as const).map((n) => rulesFor(n));
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 20; i++) {
+    const file = await photo(i);
+    bytes += file.length;
+    const started = performance.now();
+    const result = await ingestMedia(ctx, user, { body: Readable.from([file.subarray(0, file.length >> 1), file.subarray(file.length >> 1)]), declaredName: `photo-${i}.jpg`, declaredLength: file.length });
+    if (!result.ok) throw new Error(`refused: ${result.key}`);
+    const stored = fs.readFileSync(path.join(ctx.config.media.directory, "originals", result.media.hash.slice(0, 2), `${result.media.hash}.jpg`));
+    await Promise.all(networks.map((rules) => fitImage(stored, "image/jpeg", rules)));
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  report("media.upload_image_size", Math.round(bytes / 20 / 1024 / 102.4) / 10, "MB");
+  report("media.upload_10mb_image_p50", Math.round(percentile(times, 50)), "ms");
+  report("media.upload_10mb_image_p95", Math.round(percentile(times, 95)), "ms");
+}
+
+/** The local networks in their own process, so that the bench measures Cadence's publisher alone. */
+async function fakeProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("fakes/serve.ts")], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      const found = /listening (\S+)/.exec(out);
+      if (found) resolve(found[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`the local networks exited (${code})`)));
+  });
+  return { url, stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", () => resolve()), child.kill("SIGTERM")))) };
+}
+
+async function publishing(url: string, ctx: ReturnType<typeof benchContext>, user: User): Promise<void> {
+  const fake = await fakeProcess();
+  const publisherDb = createDb(url, { max: 16 });
+  try {
+    const images: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const png = await sharp({ create: { width: 1200, height: 675, channels: 3, background: { r: i * 20, g: 80, b: 140 } } }).png().toBuffer();
+      const r = await ingestMedia(ctx, user, { body: Readable.from([png]), declaredName: `visual-${i}.png` });
+      if (!r.ok) throw new Error(r.key);
+      images.push(r.media.hash);
+    }
+    const channel = await ctx.db
+      .insertInto("channels")
+      .values({ network: "x", language: "bilingual", name: "X", handle: "cadence", base_url: `${fake.url}/x`, credentials_encrypted: null })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await ctx.db.updateTable("channels").set({ credentials_encrypted: encryptCredentials(ctx.config.credentialsKey, channel.id, JSON.stringify({ accessToken: "x-token" })) }).where("id", "=", channel.id).execute();
+    const n = 1_000;
+    const at = new Date(Date.now() + 5_000);
+    const items = await ctx.db
+      .insertInto("content_items")
+      .values(Array.from({ length: n }, () => ({ scheduled_at: at, local_date: "2030-01-01", local_time: "10:00", status: "scheduled" as const, source_language: "fr" as const, author_id: user.id, updated_by: user.id })))
+      .returning("id")
+      .execute();
+    const variants = items.flatMap((item, i) => {
+      const visual = (alt: string): Visual[] => [{ hash: images[i % images.length]!, kind: "image", alt, sameInBothLanguages: true, containsText: false }];
+      const fr = { text: `Publication ${i} : votre déclaration.`, link_url: null, image_alt: null, visuals: visual(`Visuel ${i}`) };
+      const nl = { text: `Bericht ${i}: uw aangifte.`, link_url: null, image_alt: null, visuals: visual(`Visual ${i}`) };
+      const approved = { status: "approved" as const, approved_by: user.id, approved_at: at };
+      return [
+        { content_item_id: item.id, language: "fr" as const, ...fr, visuals: JSON.stringify(fr.visuals), ...approved, approved_hash: contentHashOf(fr), source_hash: null },
+        { content_item_id: item.id, language: "nl" as const, ...nl, visuals: JSON.stringify(nl.visuals), ...approved, approved_hash: contentHashOf(nl), source_hash: sourceHashOf("fr", [{ language: "fr", ...fr }]) },
+      ];
+    });
+    await ctx.db.insertInto("variants").values(variants).execute();
+    await ctx.db.insertInto("content_item_channels").values(items.map((i) => ({ content_item_id: i.id, channel_id: channel.id }))).execute();
+    await sql`
+      insert into publications (content_item_id, variant_id, channel_id, languages, state, due_at, next_attempt_at, deadline_at)
+      select i.id, v.id, ${channel.id}, 'fr+nl', 'scheduled', ${at}, ${at}, ${new Date(at.getTime() + 7_200_000)}
+      from content_items i join variants v on v.content_item_id = i.id and v.language = 'fr'`.execute(ctx.db);
+    await sql`vacuum analyze`.execute(ctx.db);
+    const controller = new AbortController();
+    const publisher = runPublisher({ ...ctx, db: publisherDb }, { signal: controller.signal, concurrency: 64 });
+    for (;;) {
+      const left = await ctx.db.selectFrom("publications").select((eb) => eb.fn.countAll<string>().as("n")).where("state", "in", ["scheduled", "sending"]).executeTakeFirstOrThrow();
+      if (Number(left.n) === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    controller.abort();
+    await publisher;
+    const rows = await sql<{ lag: number }>`select extract(epoch from (sent_at - due_at)) * 1000 as lag from publications where state = 'published'`.execute(ctx.db);
+    if (rows.rows.length !== n) throw new Error(`only ${rows.rows.length} of ${n} published`);
+    const carried = await sql<{ n: number }>`select count(*)::int as n from publications where state = 'published' and jsonb_typeof(media_ids) = 'object' and media_ids <> '{}'::jsonb`.execute(ctx.db);
+    if (carried.rows[0]!.n !== n) throw new Error(`only ${carried.rows[0]!.n} of ${n} posts uploaded their image`);
+    const lags = rows.rows.map((r) => Number(r.lag)).sort((a, b) => a - b);
+    report("media.publish_1000_with_image_lag_p50", Math.round(percentile(lags, 50)), "ms");
+    report("media.publish_1000_with_image_lag_p99", Math.round(percentile(lags, 99)), "ms");
+  } finally {
+    await publisherDb.destroy();
+    await fake.stop();
+  }
+}
+
+/** A 200 MB H.264 video (grainy, so that it does not compress), made once by ffmpeg. */
+function bigVideo(dir: string): string {
+  const file = path.join(dir, "big.mp4");
+  execFileSync("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-t", "12", "-vf", "noise=alls=60:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "8", "-pix_fmt", "yuv420p", "-fs", "200000000", file]);
+  return file;
+}
+
+/** The peak resident memory of a process so far (Linux's VmHWM), in MB. */
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+async function videoMemory(url: string, ctx: ReturnType<typeof benchContext>, dataDir: string): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-bench-video-"));
+  const server = await startProductionServer(url, { CADENCE_DATA_DIR: dataDir });
+  try {
+    const file = bigVideo(work);
+    const size = fs.statSync(file).size;
+    const session = await signInService(ctx, { email: "bench@test.be", password: "bench-password-1" });
+    if (!session.ok) throw new Error("the bench user cannot sign in");
+    const cookie = (await commitSessionCookie(ctx, session.sessionToken, session.expiresAt)).split(";")[0]!;
+    const before = peakRssMb(server.pid);
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, async (_, i) => {
+        const body = Readable.toWeb(fs.createReadStream(file)) as unknown as ReadableStream<Uint8Array>;
+        const response = await fetch(`${server.url}/media/upload`, {
+          method: "POST",
+          headers: { cookie, origin: server.url, "content-type": "video/mp4", "content-length": String(size), "x-file-name": `capsule-${i}.mp4` },
+          body,
+          duplex: "half",
+        });
+        await response.text();
+        return response.status;
+      }),
+    );
+    if (answers.some((s) => s !== 200 && s !== 201)) throw new Error(`uploads answered ${answers.join(", ")}`);
+    report("media.upload_video_size", Math.round(size / 1_000_000), "MB");
+    report("media.upload_rss_before_mb", Math.round(before), "MB");
+    report("media.upload_peak_rss_mb", Math.round(peakRssMb(server.pid)), "MB");
+  } finally {
+    await server.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -85,7 +85,7 @@ export interface FakeNetworks {
 
 const WEBHOOK_SECRET = `whsec_${Buffer.from("cadence-test-webhook-secret-32by").toString("base64")}`;
 
-export async function startFakeNetworks(options: { latencyMs?: number; port?: number; demoControl?: boolean; mastodonLimits?: { maxAttachments?: number; videoSizeLimit?: number; descriptionLimit?: number } } = {}): Promise<FakeNetworks> {
+export async function startFakeNetworks(options: { latencyMs?: number; port?: number; demoControl?: boolean; mastodonLimits?: { maxAttachments?: number; videoSizeLimit?: number; descriptionLimit?: number }; mastodonSyncImages?: boolean } = {}): Promise<FakeNetworks> {
   const posts: ReceivedPost[] = [];
   const calls: FakeNetworks["calls"] = [];
   const scripts = new Map<FakeNetwork, ScriptedAnswer[]>();
@@ -302,7 +302,12 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                 const id = String(++mastodonSeq);
                 mastodonMedia.set(id, { bytes: file.size, type: file.type, description, polls: 0 });
                 mediaUploads.push({ network: "mastodon", id, bytes: file.size, type: file.type, description });
-                return { status: 202, body: { id, type: "image", url: null, preview_url: null, description } };
+                // An instance processes small images at once (200) where it can; videos always later (202).
+                if (options.mastodonSyncImages && file.type.startsWith("image/")) {
+                  mastodonMedia.get(id)!.polls = 2;
+                  return { status: 200, body: { id, type: "image", url: `https://fake.social/media/${id}.png`, preview_url: null, description } };
+                }
+                return { status: 202, body: { id, type: file.type.startsWith("video/") ? "video" : "image", url: null, preview_url: null, description } };
               }
               const mediaOf = /\/api\/v1\/media\/(\d+)$/.exec(path);
               if (req.method === "GET" && mediaOf) {

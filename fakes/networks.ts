@@ -125,6 +125,8 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
   const mastodonMedia = new Map<string, { bytes: number; type: string; description: string; polls: number }>();
   // X media (uploaded, with the alt text set by /2/media/metadata), Facebook unpublished photos, LinkedIn images: by id.
   const xMedia = new Map<string, { bytes: number; type: string; alt: string }>();
+  // X chunked uploads (videos): announced size and type, the chunks received by segment, the STATUS reads.
+  const xChunked = new Map<string, { total: number; type: string; chunks: Map<number, number>; finalized: boolean; polls: number }>();
   const fbPhotos = new Map<string, { bytes: number; type: string; alt: string }>();
   const liImages = new Map<string, { bytes: number; type: string; uploaded: boolean }>();
   let mediaSeq = 0;
@@ -374,6 +376,44 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                 // X shortens links to t.co in what it returns.
                 const latest = posts.filter((p) => p.network === "x").slice(-20).reverse();
                 return { status: 200, body: { data: latest.map((p) => ({ id: p.id, text: p.text.replace(/https?:\/\/\S+/g, "https://t.co/abc123") })) } };
+              }
+              if (req.method === "POST" && path.endsWith("/2/media/upload/initialize")) {
+                // Chunked upload (videos): JSON media_type, total_bytes, media_category=tweet_video; 512 MB at most.
+                const body = json as { media_type?: string; total_bytes?: number; media_category?: string };
+                if (!body.media_type?.startsWith("video/") || body.media_category !== "tweet_video") return { status: 400, body: { title: "Invalid Request", detail: "media_type and media_category=tweet_video are required", type: "about:blank", status: 400 } };
+                if (!Number.isInteger(body.total_bytes) || body.total_bytes! <= 0 || body.total_bytes! > 512 * 1024 * 1024) return { status: 400, body: { title: "Invalid Request", detail: "total_bytes is out of range", type: "about:blank", status: 400 } };
+                const id = String(1_900_000_000_000 + ++mediaSeq);
+                xChunked.set(id, { total: body.total_bytes!, type: body.media_type, chunks: new Map(), finalized: false, polls: 0 });
+                return { status: 200, body: { data: { id, media_key: `7_${id}`, expires_after_secs: 86_400 } } };
+              }
+              const chunked = /\/2\/media\/upload\/(\d+)\/(append|finalize)$/.exec(path);
+              if (req.method === "POST" && chunked) {
+                const upload = xChunked.get(chunked[1]!);
+                if (!upload) return { status: 400, body: { title: "Invalid Request", detail: "media_id not found", type: "about:blank", status: 400 } };
+                if (chunked[2] === "append") {
+                  const media = form?.get("media");
+                  const index = Number(form?.get("segment_index"));
+                  if (!media || typeof media === "string" || !Number.isInteger(index) || index < 0 || index > 999) return { status: 400, body: { title: "Invalid Request", detail: "media and segment_index are required", type: "about:blank", status: 400 } };
+                  if (media.size > 5 * 1024 * 1024) return { status: 400, body: { title: "Invalid Request", detail: "A chunk must be at most 5 MB", type: "about:blank", status: 400 } };
+                  upload.chunks.set(index, media.size);
+                  return { status: 200, body: { data: { expires_at: Math.floor(Date.now() / 1000) + 86_400 } } };
+                }
+                const received = [...upload.chunks.values()].reduce((a, b) => a + b, 0);
+                if (received !== upload.total) return { status: 400, body: { title: "Invalid Request", detail: `File size mismatch: ${received} of ${upload.total} bytes`, type: "about:blank", status: 400 } };
+                upload.finalized = true;
+                return { status: 200, body: { data: { id: chunked[1], media_key: `7_${chunked[1]}`, size: upload.total, expires_after_secs: 86_400, processing_info: { state: "pending", check_after_secs: 1 } } } };
+              }
+              if (req.method === "GET" && path.endsWith("/2/media/upload") && url.searchParams.get("command") === "STATUS") {
+                const id = url.searchParams.get("media_id") ?? "";
+                const upload = xChunked.get(id);
+                if (!upload?.finalized) return { status: 400, body: { title: "Invalid Request", detail: "media_id not found", type: "about:blank", status: 400 } };
+                upload.polls++;
+                if (upload.polls < 2) return { status: 200, body: { data: { id, processing_info: { state: "in_progress", check_after_secs: 1, progress_percent: 50 } } } };
+                if (!xMedia.has(id)) {
+                  xMedia.set(id, { bytes: upload.total, type: upload.type, alt: "" });
+                  mediaUploads.push({ network: "x", id, bytes: upload.total, type: upload.type, description: "" });
+                }
+                return { status: 200, body: { data: { id, processing_info: { state: "succeeded", progress_percent: 100 } } } };
               }
               if (req.method === "POST" && path.endsWith("/2/media/upload")) {
                 // Simple upload (images): multipart media, media_category, media_type; 5 MB for an image.

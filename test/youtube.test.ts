@@ -143,3 +143,38 @@ describe("YouTube", () => {
     expect(videoTitle("<b>Titre</b>")).toBe("‹b›Titre‹/b›");
   });
 });
+
+describe("X videos", () => {
+  it("X receives each language's video in chunks, waits for its processing, and posts it once; a failed post reuses the upload", async () => {
+    const grainy = await ingestMedia(ctx, editor, { body: Readable.from([makeVideo({ seconds: 1.5, grainy: true })]), declaredName: "capsule-grain.mp4" });
+    if (!grainy.ok) throw new Error(grainy.key);
+    // Over 4 MiB: more than one chunk.
+    expect(grainy.media.bytes).toBeGreaterThan(4 * 1024 * 1024);
+    const xFr = await makeApiChannel(ctx, "x", "fr", `${fake.url}/x`, { accessToken: "x-token" });
+    const xNl = await makeApiChannel(ctx, "x", "nl", `${fake.url}/x`, { accessToken: "x-token" });
+    day++;
+    const created = await saveItem(ctx, editor, null, { localDate: `2030-08-${String(day).padStart(2, "0")}`, localTime: "11:00", sourceLanguage: "fr", frText: "Notre capsule en vidéo.", nlText: "", channelIds: [xFr.id, xNl.id] });
+    if (!created.ok) throw new Error("item");
+    await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ hash: grainy.media.hash, alt: "Capsule vidéo", containsText: true }] });
+    await submitForReview(ctx, editor, created.id, await versionOf(created.id));
+    await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Onze capsule op video.", submit: "0" });
+    await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ hash: videos.nl, alt: "Videocapsule", containsText: true }] });
+    await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Onze capsule op video.", submit: "1" });
+    expect(await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+    fake.fail("x", { status: 503, body: { title: "Service Unavailable", status: 503 } });
+    await makeDueNow(t.db, [created.id]);
+    await publishUntilSettled(ctx, [created.id], 5_000);
+    await retryNow(created.id);
+    await publishUntilSettled(ctx, [created.id]);
+    expect((await publications(created.id)).map((r) => r.state)).toEqual(["published", "published"]);
+    const posts = fake.posts.filter((p) => p.network === "x");
+    expect(posts.map((p) => p.media?.map((m) => [m.type, m.bytes])).sort()).toEqual(
+      [[["video/mp4", grainy.media.bytes]], [["video/mp4", (await t.db.selectFrom("media_files").select("bytes").where("hash", "=", videos.nl).executeTakeFirstOrThrow()).bytes]]].map((x) => x.map(([a, b]) => [a, Number(b)])).sort(),
+    );
+    // Each video uploaded once (initialize → append × n → finalize → STATUS), the failed post's retry reusing it.
+    expect(fake.mediaUploads.filter((u) => u.network === "x")).toHaveLength(2);
+    const appends = fake.calls.filter((c) => c.network === "x" && c.path.endsWith("/append"));
+    expect(appends.length).toBeGreaterThanOrEqual(3);
+    expect(fake.duplicates()).toEqual([]);
+  }, 60_000);
+});

@@ -86,6 +86,84 @@ async function uploadImages(input: PublishInput, deps: AdapterDeps) {
   });
 }
 
+/** X takes a video's bytes in chunks of at most 5 MB; 4 MiB leaves room for the multipart framing. */
+const VIDEO_CHUNK = 4 * 1024 * 1024;
+const STATUS_POLLS = 30;
+
+/**
+ * A video through the chunked upload: POST /2/media/upload/initialize (media_type, total_bytes,
+ * media_category=tweet_video), then each chunk to /2/media/upload/{id}/append (multipart media and
+ * segment_index) streamed from the library (never the whole video in memory), then
+ * /2/media/upload/{id}/finalize; while X answers processing_info "pending" or "in_progress",
+ * GET /2/media/upload?command=STATUS after its check_after_secs. The id is remembered once the
+ * video is ready and reused by a retry within 20 hours.
+ */
+async function uploadVideo(input: PublishInput, deps: AdapterDeps, visual: { hash: string }): Promise<{ ok: true; ids: string[] } | { ok: false; outcome: PublishOutcome }> {
+  if (!deps.media) return { ok: false, outcome: { kind: "failed", code: "config", detail: "no media library" } };
+  const known = (await deps.media.uploaded(input.publicationId))[visual.hash];
+  if (known && deps.now().getTime() - Date.parse(known.at) < MEDIA_REUSE_MS) return { ok: true, ids: [known.id] };
+  const base = (input.channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "");
+  const authorization = `Bearer ${input.channel.credentials.accessToken ?? ""}`;
+  const file = await deps.media.open(visual.hash, 0);
+  if (!file) return { ok: false, outcome: { kind: "failed", code: "validation", detail: `media file ${visual.hash} is missing` } };
+  const refused = (r: Extract<Awaited<ReturnType<typeof httpCall>>, { ok: true }>) => ({ ok: false as const, outcome: mediaRefusal(r.response.status, errorText(r.json, r.body, `HTTP ${r.response.status}`), r.response.headers, deps.now()) });
+  try {
+    const init = await httpCall(
+      deps.fetch,
+      `${base}/2/media/upload/initialize`,
+      { method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify({ media_type: file.contentType, total_bytes: file.size, media_category: "tweet_video" }) },
+      deps.timeoutMs,
+    );
+    if (!init.ok) return { ok: false, outcome: { kind: "retry", code: init.code, detail: init.detail } };
+    const id = (init.json as { data?: { id?: string } } | null)?.data?.id;
+    if (init.response.status >= 300) return refused(init);
+    if (!id) return { ok: false, outcome: { kind: "retry", code: "network.server", detail: "media without an id" } };
+    let segment = 0;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const send = async (chunk: Buffer) => {
+      const form = new FormData();
+      form.append("media", new Blob([new Uint8Array(chunk)], { type: "application/octet-stream" }), "chunk");
+      form.append("segment_index", String(segment++));
+      return await httpCall(deps.fetch, `${base}/2/media/upload/${encodeURIComponent(id)}/append`, { method: "POST", headers: { authorization }, body: form }, deps.timeoutMs * 3);
+    };
+    for await (const piece of file.body as AsyncIterable<Buffer>) {
+      pending.push(piece);
+      pendingBytes += piece.length;
+      while (pendingBytes >= VIDEO_CHUNK) {
+        const all = Buffer.concat(pending);
+        const r = await send(all.subarray(0, VIDEO_CHUNK));
+        if (!r.ok) return { ok: false, outcome: { kind: "retry", code: r.code, detail: r.detail } };
+        if (r.response.status >= 300) return refused(r);
+        pending = [all.subarray(VIDEO_CHUNK)];
+        pendingBytes = pending[0]!.length;
+      }
+    }
+    if (pendingBytes > 0) {
+      const r = await send(Buffer.concat(pending));
+      if (!r.ok) return { ok: false, outcome: { kind: "retry", code: r.code, detail: r.detail } };
+      if (r.response.status >= 300) return refused(r);
+    }
+    const done = await httpCall(deps.fetch, `${base}/2/media/upload/${encodeURIComponent(id)}/finalize`, { method: "POST", headers: { authorization } }, deps.timeoutMs);
+    if (!done.ok) return { ok: false, outcome: { kind: "retry", code: done.code, detail: done.detail } };
+    if (done.response.status >= 300) return refused(done);
+    let info = (done.json as { data?: { processing_info?: { state?: string; check_after_secs?: number } } } | null)?.data?.processing_info;
+    for (let poll = 0; info && (info.state === "pending" || info.state === "in_progress"); poll++) {
+      if (poll >= STATUS_POLLS) return { ok: false, outcome: { kind: "retry", code: "network.server", detail: "X is still processing the video" } };
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10, Math.max(0.05, info?.check_after_secs ?? 1)) * 1000));
+      const status = await httpCall(deps.fetch, `${base}/2/media/upload?command=STATUS&media_id=${encodeURIComponent(id)}`, { headers: { authorization } }, deps.timeoutMs);
+      if (!status.ok) return { ok: false, outcome: { kind: "retry", code: status.code, detail: status.detail } };
+      if (status.response.status >= 300) return refused(status);
+      info = (status.json as { data?: { processing_info?: { state?: string; check_after_secs?: number } } } | null)?.data?.processing_info;
+    }
+    if (info?.state === "failed") return { ok: false, outcome: { kind: "failed", code: "validation", detail: "X could not process the video" } };
+    await deps.media.remember(input.publicationId, visual.hash, id);
+    return { ok: true, ids: [id] };
+  } finally {
+    file.body.destroy();
+  }
+}
+
 /** Each channel's X account id, read once from /2/users/me. */
 const accountIds = new Map<string, string>();
 
@@ -97,10 +175,12 @@ const accountIds = new Map<string, string>();
 export const xAdapter: ChannelAdapter = {
   network: "x",
   carriesVisuals: true,
+  carriesVideos: true,
   async publish(input, deps) {
     const url = `${(input.channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "")}/2/tweets`;
     const text = composeBody("x", input.text, input.link);
-    const media = input.replyTo ? ({ ok: true, ids: [] } as const) : await uploadImages(input, deps);
+    const video = input.visuals?.find((v) => v.kind === "video");
+    const media = input.replyTo ? ({ ok: true, ids: [] } as const) : video ? await uploadVideo(input, deps, video) : await uploadImages(input, deps);
     if (!media.ok) return media.outcome;
     const r = await httpCall(
       deps.fetch,

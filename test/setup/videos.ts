@@ -8,8 +8,8 @@ import path from "node:path";
  * does): a test pattern with a tone, H.264 in MP4 or MOV, optionally tagged with a GPS position and
  * a camera the way a phone tags them.
  */
-export function makeVideo(options: { seconds?: number; width?: number; height?: number; format?: "mp4" | "mov"; codec?: "h264" | "mpeg4"; location?: boolean } = {}): Buffer {
-  const { seconds = 2, width = 640, height = 360, format = "mp4", codec = "h264", location = false } = options;
+export function makeVideo(options: { seconds?: number; width?: number; height?: number; format?: "mp4" | "mov"; codec?: "h264" | "mpeg4"; location?: boolean; grainy?: boolean } = {}): Buffer {
+  const { seconds = 2, width = 640, height = 360, format = "mp4", codec = "h264", location = false, grainy = false } = options;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-video-"));
   const out = path.join(dir, `clip.${format}`);
   try {
@@ -20,6 +20,8 @@ export function makeVideo(options: { seconds?: number; width?: number; height?: 
         "-f", "lavfi", "-i", `testsrc=size=${width}x${height}:rate=25`,
         "-f", "lavfi", "-i", "sine=frequency=440",
         "-t", String(seconds),
+        // Grain does not compress: a few seconds make a file of several megabytes.
+        ...(grainy ? ["-vf", "noise=alls=60:allf=t", "-crf", "10"] : []),
         ...(codec === "h264" ? ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"] : ["-c:v", "mpeg4"]),
         "-c:a", "aac",
         ...(location ? ["-metadata", "location=+50.8466+004.3528/", "-metadata", "make=Phone", "-metadata", "model=Office camera"] : []),

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { composeBody } from "../domain/channel-text";
 import { NETWORK_MEDIA_RULES } from "../domain/network-media";
-import { fitImage } from "./media-fit.server";
+import { uploadImagesOnce } from "./media-upload.server";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type CollectOutcome, type IncomingMessage, type PublishInput, type PublishOutcome } from "./types";
 
@@ -102,21 +102,9 @@ const BLOB_REUSE_MS = 3600_000;
  * publication before the record is created and reused by a retry within the hour.
  */
 async function imagesEmbed(input: PublishInput, deps: AdapterDeps, s: Session): Promise<{ ok: true; embed: unknown } | { ok: false; outcome: PublishOutcome }> {
-  const visuals = input.visuals ?? [];
-  if (visuals.length === 0) return { ok: true, embed: null };
-  if (!deps.media) return { ok: false, outcome: { kind: "failed", code: "config", detail: "no media library" } };
-  if (visuals.some((v) => v.kind !== "image")) return { ok: false, outcome: { kind: "failed", code: "validation", detail: "Bluesky posts carry images only here" } };
-  const done = await deps.media.uploaded(input.publicationId);
-  const images: unknown[] = [];
-  for (const v of visuals) {
-    const known = done[v.hash];
-    if (known && deps.now().getTime() - Date.parse(known.at) < BLOB_REUSE_MS) {
-      images.push(JSON.parse(known.id) as unknown);
-      continue;
-    }
-    const file = await deps.media.read(v.hash);
-    if (!file) return { ok: false, outcome: { kind: "failed", code: "validation", detail: `media file ${v.hash} is missing` } };
-    const fitted = await fitImage(file.bytes, file.contentType, NETWORK_MEDIA_RULES.bluesky);
+  if ((input.visuals ?? []).length === 0) return { ok: true, embed: null };
+  // The remembered "id" is the embed's image entry itself (blob, alt text, aspect ratio).
+  const uploaded = await uploadImagesOnce(input, deps, { reuseMs: BLOB_REUSE_MS, rules: NETWORK_MEDIA_RULES.bluesky }, async (v, fitted) => {
     const r = await httpCall(
       deps.fetch,
       `${s.pds}/xrpc/com.atproto.repo.uploadBlob`,
@@ -130,11 +118,10 @@ async function imagesEmbed(input: PublishInput, deps: AdapterDeps, s: Session): 
     if (r.response.status >= 500) return { ok: false, outcome: { kind: "retry", code: "network.server", detail } };
     const blob = (r.json as { blob?: unknown } | null)?.blob;
     if (r.response.status !== 200 || !blob) return { ok: false, outcome: { kind: "failed", code: (r.json as { error?: string } | null)?.error === "ExpiredToken" ? "auth.invalid" : "validation", detail } };
-    const image = { alt: v.alt, image: blob, aspectRatio: { width: fitted.width, height: fitted.height } };
-    await deps.media.remember(input.publicationId, v.hash, JSON.stringify(image));
-    images.push(image);
-  }
-  return { ok: true, embed: { $type: "app.bsky.embed.images", images } };
+    return { ok: true, id: JSON.stringify({ alt: v.alt, image: blob, aspectRatio: { width: fitted.width, height: fitted.height } }) };
+  });
+  if (!uploaded.ok) return uploaded;
+  return { ok: true, embed: { $type: "app.bsky.embed.images", images: uploaded.ids.map((id) => JSON.parse(id) as unknown) } };
 }
 
 /** A post as a list gives it: a notification, or a search result. */

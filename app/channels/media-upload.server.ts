@@ -12,14 +12,19 @@ let fittedBytes = 0;
 const FIT_CACHE_ITEMS = 32;
 const FIT_CACHE_BYTES = 64 * 1024 * 1024;
 
-async function fitOnce(hash: string, file: { bytes: Buffer; contentType: string }, rules: NetworkMediaRules): Promise<FittedImage> {
-  const key = `${hash}:${rules.maxImageBytes}:${rules.maxImagePixels}:${rules.imageFormats.join(",")}`;
+const fitKey = (hash: string, rules: NetworkMediaRules) => `${hash}:${rules.maxImageBytes}:${rules.maxImagePixels}:${rules.imageFormats.join(",")}`;
+
+/** The image fitted for these rules: from the cache, else read from the library and fitted (null when the file is gone). */
+async function fitOnce(hash: string, rules: NetworkMediaRules, read: () => Promise<{ bytes: Buffer; contentType: string } | null>): Promise<FittedImage | null> {
+  const key = fitKey(hash, rules);
   const known = fitted.get(key);
   if (known) {
     fitted.delete(key);
     fitted.set(key, known);
     return known;
   }
+  const file = await read();
+  if (!file) return null;
   const image = await fitImage(file.bytes, file.contentType, rules);
   if (image.bytes.length <= FIT_CACHE_BYTES / 4) {
     fitted.set(key, image);
@@ -60,9 +65,10 @@ export async function uploadImagesOnce(
       ids.push(known.id);
       continue;
     }
-    const file = await deps.media.read(v.hash);
-    if (!file) return { ok: false, outcome: { kind: "failed", code: "validation", detail: `media file ${v.hash} is missing` } };
-    const step = await send(v, await fitOnce(v.hash, file, options.rules));
+    const media = deps.media;
+    const image = await fitOnce(v.hash, options.rules, () => media.read(v.hash));
+    if (!image) return { ok: false, outcome: { kind: "failed", code: "validation", detail: `media file ${v.hash} is missing` } };
+    const step = await send(v, image);
     if (!step.ok) return step;
     await deps.media.remember(input.publicationId, v.hash, step.id);
     ids.push(step.id);

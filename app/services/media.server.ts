@@ -8,6 +8,7 @@ import sharp, { type Metadata } from "sharp";
 import { deleteUnusedMedia, findMediaFile, markUnusedMedia, recordMediaFile, unusedMediaBefore } from "../../db/repositories/media";
 import type { User } from "../../db/schema";
 import { cleanFileName, kindOf, MEDIA_EXTENSION, MEDIA_MIME, sniffMediaFormat, type MediaFormat } from "../domain/media-kind";
+import type { MediaFileFacts } from "../domain/network-media";
 import { can } from "../domain/permissions";
 import type { MessageKey } from "../i18n";
 import type { AppContext } from "./context.server";
@@ -29,15 +30,9 @@ const THUMB_SIZE = 320;
 // Bounded memory: libvips' operation cache is small, and each upload decodes one image at a time.
 sharp.cache({ memory: 32, items: 20, files: 0 });
 
-export interface StoredMedia {
+/** A file of the library as the editor and the API see it: its facts, its name and where to fetch it. */
+export interface StoredMedia extends MediaFileFacts {
   hash: string;
-  kind: "image" | "video";
-  format: MediaFormat;
-  bytes: number;
-  width: number | null;
-  height: number | null;
-  /** A video's length. */
-  durationMs: number | null;
   name: string;
   url: string;
   thumbUrl: string;

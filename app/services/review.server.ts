@@ -36,6 +36,7 @@ import {
   variantState,
   wordDiff,
   type DiffPart,
+  type ChannelFacts,
   type PairFacts,
   type PairLanguage,
   type ParityReason,
@@ -50,7 +51,6 @@ import type { MessageKey } from "../i18n";
 import type { Visual } from "../domain/visuals";
 import { rulesFor, type InstanceMediaLimits, type MediaFileFacts } from "../domain/network-media";
 import { adapterFor } from "../channels/registry.server";
-import type { AdapterNetwork } from "../channels/types";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { syncPublications } from "./publication-plan.server";
@@ -86,10 +86,10 @@ interface FactsInput {
   mediaFiles?: Record<string, MediaFileFacts>;
 }
 
-/** A channel's rules for images and videos: its network's, as far as its adapter sends them. */
-function channelMediaRules(network: TextNetwork, limits: InstanceMediaLimits | null | undefined) {
+/** What a channel's adapter sends of visuals, and its network's rules for them as far as it does. */
+function channelMedia(network: TextNetwork, limits: InstanceMediaLimits | null | undefined): Pick<ChannelFacts, "carriesVisuals" | "mediaRules"> {
   const adapter = adapterFor(network);
-  return adapter.carriesVisuals ? rulesFor(network, { carriesVideos: adapter.carriesVideos === true, limits }) : undefined;
+  return adapter.carriesVisuals ? { carriesVisuals: true, mediaRules: rulesFor(network, { carriesVideos: adapter.carriesVideos === true, limits }) } : { carriesVisuals: false, mediaRules: undefined };
 }
 
 export function pairFacts(input: FactsInput, settings: Pick<TeamSettings, "bilingualOrder">): PairFacts {
@@ -111,8 +111,7 @@ export function pairFacts(input: FactsInput, settings: Pick<TeamSettings, "bilin
       network: c.network as TextNetwork,
       language: c.language,
       active: c.active,
-      carriesVisuals: adapterFor(c.network as AdapterNetwork).carriesVisuals === true,
-      mediaRules: channelMediaRules(c.network as TextNetwork, c.media_limits),
+      ...channelMedia(c.network as TextNetwork, c.media_limits),
     })),
     exception: input.exception,
     bilingualOrder: settings.bilingualOrder,

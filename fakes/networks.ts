@@ -77,6 +77,8 @@ export interface FakeNetworks {
   mediaUploads: { network: FakeNetwork; id: string; bytes: number; type: string; description: string }[];
   /** Notification reads served, with their query strings. */
   reads: { network: FakeNetwork; query: string }[];
+  /** Facebook: the next upload of a file's bytes is cut off half-way (the session keeps what arrived). */
+  cutNextUpload(): void;
   /** Every post the networks accepted more than once (same key or same text on the same network). */
   duplicates(): ReceivedPost[];
   webhookSecret: string;
@@ -129,6 +131,13 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
   const xChunked = new Map<string, { total: number; type: string; chunks: Map<number, number>; finalized: boolean; polls: number }>();
   const fbPhotos = new Map<string, { bytes: number; type: string; alt: string }>();
   const liImages = new Map<string, { bytes: number; type: string; uploaded: boolean }>();
+  // Meta's Resumable Upload API: sessions by id, with the bytes received; handles name finished files.
+  const fbUploads = new Map<string, { length: number; type: string; received: number; handle: string | null }>();
+  const fbHandles = new Map<string, { bytes: number; type: string }>();
+  const fbVideos: { id: string; description: string; title: string; created_time: string }[] = [];
+  let fbCutNextUpload = false;
+  // LinkedIn's Videos API: each video's parts (4 MiB byte ranges), the ETags given, its processing.
+  const liVideos = new Map<string, { size: number; parts: { first: number; last: number; etag: string | null }[]; finalized: boolean; polls: number }>();
   let mediaSeq = 0;
   // YouTube upload sessions (resumable protocol): the announced size and type, the bytes received, the video once complete.
   const ytSessions = new Map<string, { total: number; type: string; title: string; description: string; language: string | null; received: Buffer[]; videoId: string | null }>();
@@ -198,7 +207,7 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
         if (!network) return send(404, { error: "Record not found" });
         calls.push({ network, path, at: Date.now(), method: req.method ?? "GET" });
         // YouTube: the post is the upload of the video's bytes (a PUT to the session).
-        const isPost = network === "youtube" ? req.method === "PUT" && rawBytes.length > 0 : req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord") && !path.endsWith("/api/v2/media") && !path.endsWith("uploadBlob") && !path.includes("/2/media/") && !path.endsWith("/photos") && !path.includes("/rest/images");
+        const isPost = network === "youtube" ? req.method === "PUT" && rawBytes.length > 0 : req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord") && !path.endsWith("/api/v2/media") && !path.endsWith("uploadBlob") && !path.includes("/2/media/") && !path.endsWith("/photos") && !path.includes("/rest/images") && !path.includes("/rest/videos") && !path.includes("/video-upload/") && !path.endsWith("/uploads") && !path.includes("/upload:");
         const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions") || path.endsWith("/comments") || path.endsWith("/api/v2/search") || path.endsWith("searchPosts"));
         if (isRead) reads.push({ network, query: url.search });
         const scripted = isPost ? scripts.get(network)?.shift() : isRead ? readScripts.get(network)?.shift() : undefined;
@@ -580,7 +589,7 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                 fbComments.push({ id, postId: target.postId, parentId: target.parentId ?? target.id, message: text, from: { id: "123", name: "Cadence FR" }, created_time: fbTime(new Date()) });
                 return { status: 200, body: { id } };
               }
-              if (req.method === "GET" && /\/facebook\/[^/]+$/.test(path)) {
+              if (req.method === "GET" && /\/facebook\/[^/]+$/.test(path) && !path.includes("/upload:")) {
                 return q("access_token") === "fb-token" ? { status: 200, body: { id: path.split("/").pop(), name: "Cadence FR" } } : { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
               }
               if (req.method === "POST" && path.endsWith("/photos") && form) {
@@ -594,6 +603,50 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                 const alt = typeof given === "string" ? given : "";
                 fbPhotos.set(id, { bytes: file.size, type: file.type, alt });
                 mediaUploads.push({ network: "facebook", id, bytes: file.size, type: file.type, description: alt });
+                return { status: 200, body: { id } };
+              }
+              // The Resumable Upload API: POST /{app-id}/uploads opens a session (mp4 only among
+              // videos); POST /upload:{id} with `file_offset` appends the body and answers the file
+              // handle once complete; GET /upload:{id} gives the offset to resume from.
+              if (req.method === "POST" && path.endsWith("/uploads")) {
+                if (q("access_token") !== "fb-token") return { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
+                if (!path.endsWith("/cadence-app/uploads")) return { status: 400, body: { error: { message: "(#100) The app id does not match the token's app", type: "OAuthException", code: 100 } } };
+                const length = Number(q("file_length"));
+                if (!Number.isInteger(length) || length <= 0) return { status: 400, body: { error: { message: "(#100) file_length must be a positive integer", type: "OAuthException", code: 100 } } };
+                if (!["application/pdf", "image/jpeg", "image/jpg", "image/png", "video/mp4"].includes(q("file_type"))) return { status: 400, body: { error: { message: "(#100) Invalid file_type", type: "OAuthException", code: 100 } } };
+                const id = `upload:MTphdHRhY2htZW50${++mediaSeq}`;
+                fbUploads.set(id, { length, type: q("file_type"), received: 0, handle: null });
+                return { status: 200, body: { id } };
+              }
+              const uploadSession = /^\/facebook\/(upload:[^/]+)$/.exec(path);
+              if (uploadSession) {
+                if (req.headers.authorization !== "OAuth fb-token") return { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
+                const session = fbUploads.get(decodeURIComponent(uploadSession[1]!));
+                if (!session) return { status: 400, body: { error: { message: "(#100) Invalid upload session", type: "OAuthException", code: 100 } } };
+                if (req.method === "GET") return { status: 200, body: { id: uploadSession[1], file_offset: session.received } };
+                if (Number(req.headers.file_offset) !== session.received) return { status: 400, body: { error: { message: `(#100) file_offset must be ${session.received}`, type: "OAuthException", code: 100 } } };
+                if (session.received + rawBytes.length > session.length) return { status: 400, body: { error: { message: "(#100) more bytes than file_length", type: "OAuthException", code: 100 } } };
+                session.received += rawBytes.length;
+                if (session.received < session.length) return { status: 200, body: { id: uploadSession[1], file_offset: session.received } };
+                session.handle ??= `4:dmlkZW8${++mediaSeq}`;
+                fbHandles.set(session.handle, { bytes: session.length, type: session.type });
+                return { status: 200, body: { h: session.handle } };
+              }
+              if (req.method === "GET" && path.endsWith("/videos")) {
+                if (q("access_token") !== "fb-token") return { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
+                return { status: 200, body: { data: fbVideos.slice(-Math.min(Number(q("limit") || 25) || 25, 100)).reverse() } };
+              }
+              if (req.method === "POST" && path.endsWith("/videos")) {
+                // A page video from an uploaded file's handle; the description is the post's text. No idempotency.
+                if (json.access_token !== "fb-token") return { status: 400, body: { error: { message: "Error validating access token", type: "OAuthException", code: 190, error_subcode: 463 } } };
+                const file = fbHandles.get(field("fbuploader_video_file_chunk"));
+                if (!file) return { status: 400, body: { error: { message: "(#100) Invalid file handle", type: "OAuthException", code: 100 } } };
+                const id = String(9_000_000 + ++mediaSeq);
+                const post = accept("facebook", field("description"), null);
+                post.id = id;
+                post.media = [{ bytes: file.bytes, type: file.type, description: field("title") }];
+                mediaUploads.push({ network: "facebook", id, bytes: file.bytes, type: file.type, description: field("title") });
+                fbVideos.push({ id, description: field("description"), title: field("title"), created_time: fbTime(new Date()) });
                 return { status: 200, body: { id } };
               }
               if (json.access_token !== "fb-token") return { status: 400, body: { error: { message: "Error validating access token", type: "OAuthException", code: 190, error_subcode: 463 } } };
@@ -626,6 +679,58 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                 Object.assign(image, { bytes: rawBytes.length, type, uploaded: true });
                 mediaUploads.push({ network: "linkedin", id: decodeURIComponent(uploadTo[1]!), bytes: rawBytes.length, type, description: "" });
                 return { status: 201, body: undefined };
+              }
+              // The Videos API: initializeUpload gives the video's URN and one upload URL per 4 MiB
+              // part; each PUT answers an ETag; finalizeUpload takes the ETags in order; GET
+              // /rest/videos/{urn} reports PROCESSING, then AVAILABLE.
+              if (req.method === "POST" && path.endsWith("/rest/videos") && url.searchParams.get("action") === "initializeUpload") {
+                const request = (json.initializeUploadRequest ?? {}) as { owner?: string; fileSizeBytes?: number };
+                if (!request.owner?.startsWith("urn:li:organization:") && !request.owner?.startsWith("urn:li:person:")) return { status: 422, body: { status: 422, message: "Field Value validation failed in REQUEST_BODY: /initializeUploadRequest/owner" } };
+                const size = Number(request.fileSizeBytes);
+                if (!Number.isInteger(size) || size < 75 * 1024 || size > 500 * 1024 * 1024) return { status: 422, body: { status: 422, message: "fileSizeBytes must be between 75 KB and 500 MB" } };
+                const video = `urn:li:video:C5F10AQ${String(++mediaSeq).padStart(6, "0")}`;
+                const part = 4 * 1024 * 1024;
+                const parts = Array.from({ length: Math.ceil(size / part) }, (_, i) => ({ first: i * part, last: Math.min(size, (i + 1) * part) - 1, etag: null as string | null }));
+                liVideos.set(video, { size, parts, finalized: false, polls: 0 });
+                return {
+                  status: 200,
+                  body: {
+                    value: {
+                      uploadUrlsExpireAt: Date.now() + 86_400_000,
+                      video,
+                      uploadInstructions: parts.map((p, i) => ({ uploadUrl: `http://${req.headers.host ?? "fake"}/linkedin/video-upload/${encodeURIComponent(video)}/${i}`, firstByte: p.first, lastByte: p.last })),
+                      uploadToken: "",
+                    },
+                  },
+                };
+              }
+              const videoPart = /^\/linkedin\/video-upload\/([^/]+)\/(\d+)$/.exec(path);
+              if (req.method === "PUT" && videoPart) {
+                const video = liVideos.get(decodeURIComponent(videoPart[1]!));
+                const part = video?.parts[Number(videoPart[2])];
+                if (!video || !part) return { status: 404, body: { status: 404, message: "no such upload" } };
+                if (rawBytes.length !== part.last - part.first + 1) return { status: 400, body: { status: 400, message: `part ${videoPart[2]} must be ${part.last - part.first + 1} bytes` } };
+                part.etag = `"${createHmac("sha256", "li").update(rawBytes).digest("hex").slice(0, 24)}"`;
+                return { status: 200, body: undefined, headers: { etag: part.etag } };
+              }
+              if (req.method === "POST" && path.endsWith("/rest/videos") && url.searchParams.get("action") === "finalizeUpload") {
+                const request = (json.finalizeUploadRequest ?? {}) as { video?: string; uploadedPartIds?: string[] };
+                const video = liVideos.get(request.video ?? "");
+                if (!video) return { status: 404, body: { status: 404, message: "no such video" } };
+                const ids = request.uploadedPartIds ?? [];
+                if (ids.length !== video.parts.length || video.parts.some((p, i) => !p.etag || p.etag !== ids[i])) return { status: 400, body: { status: 400, message: "uploadedPartIds do not match the uploaded parts" } };
+                video.finalized = true;
+                mediaUploads.push({ network: "linkedin", id: request.video!, bytes: video.size, type: "video/mp4", description: "" });
+                return { status: 200, body: undefined };
+              }
+              const videoOf = /^\/linkedin\/rest\/videos\/([^/]+)$/.exec(path);
+              if (req.method === "GET" && videoOf) {
+                const urn = decodeURIComponent(videoOf[1]!);
+                const video = liVideos.get(urn);
+                if (!video) return { status: 404, body: { status: 404, message: `Not found: ${urn}` } };
+                if (!video.finalized) return { status: 200, body: { id: urn, status: "WAITING_UPLOAD" } };
+                video.polls++;
+                return { status: 200, body: { id: urn, status: video.polls < 2 ? "PROCESSING" : "AVAILABLE", duration: 0 } };
               }
               const social = /^\/linkedin\/rest\/socialActions\/([^/]+)\/comments$/.exec(path);
               if (social) {
@@ -675,7 +780,9 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               }
               const text = field("commentary");
               const content = json.content as { media?: { id?: string; altText?: string }; multiImage?: { images?: { id?: string; altText?: string }[] } } | undefined;
-              const pictures = content?.media ? [content.media] : (content?.multiImage?.images ?? []);
+              const videoUrn = content?.media?.id?.startsWith("urn:li:video:") ? content.media.id : null;
+              if (videoUrn && (!liVideos.get(videoUrn)?.finalized || (liVideos.get(videoUrn)?.polls ?? 0) < 2)) return { status: 422, body: { status: 422, message: "Field Value validation failed in REQUEST_BODY: /content/media: the video is not available yet" } };
+              const pictures = videoUrn ? [] : content?.media ? [content.media] : (content?.multiImage?.images ?? []);
               if (pictures.some((p) => !liImages.get(p.id ?? "")?.uploaded)) return { status: 422, body: { status: 422, message: "Field Value validation failed in REQUEST_BODY: /content: the image is not uploaded" } };
               if (pictures.some((p) => (p.altText ?? "").length > 4086)) return { status: 422, body: { status: 422, message: "altText is too long" } };
               const dup = posts.find((p) => p.network === "linkedin" && p.text === text);
@@ -685,6 +792,7 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                   body: { message: `Content is a duplicate of urn:li:share:${dup.id.replace(/\D/g, "").slice(0, 12) || "1"}`, errorDetails: { inputErrors: [{ code: "DUPLICATE_POST" }] }, status: 422 },
                 };
               const post = accept("linkedin", text, null);
+              if (videoUrn) post.media = [{ bytes: liVideos.get(videoUrn)!.size, type: "video/mp4", description: (content?.media as { title?: string }).title ?? "" }];
               if (pictures.length > 0) post.media = pictures.map((p) => ({ bytes: liImages.get(p.id!)!.bytes, type: liImages.get(p.id!)!.type, description: p.altText ?? "" }));
               return { status: 201, body: undefined, headers: { "x-restli-id": `urn:li:share:${post.id.replace(/\D/g, "").slice(0, 12) || "1"}` } };
             }
@@ -744,6 +852,14 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
         };
 
         if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+        if (fbCutNextUpload && network === "facebook" && req.method === "POST" && /\/upload:/.test(path)) {
+          // Cut off half-way: the session keeps the first half, and the connection drops.
+          fbCutNextUpload = false;
+          const session = fbUploads.get(decodeURIComponent(path.split("/").pop()!));
+          if (session && Number(req.headers.file_offset) === session.received) session.received += Math.floor(rawBytes.length / 2);
+          req.socket.destroy();
+          return;
+        }
         if (scripted) {
           // A YouTube upload cut off half-way: the session keeps the first half.
           if (network === "youtube" && scripted.status === 308) {
@@ -784,6 +900,9 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
       scripts.set(network, [...(scripts.get(network) ?? []), ...answers]);
     },
     blueskySessions,
+    cutNextUpload() {
+      fbCutNextUpload = true;
+    },
     expireBlueskyAccess() {
       // The access token expires; the session's refresh token still works, once.
       bskyAccessExpired = true;

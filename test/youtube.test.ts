@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { videoTitle } from "../app/channels/youtube.server";
+import { youtubeTitle as videoTitle } from "../app/channels/youtube.server";
 import { saveItem } from "../app/services/content-items.server";
 import type { AppContext } from "../app/services/context.server";
 import { ingestMedia } from "../app/services/media.server";
@@ -177,4 +177,99 @@ describe("X videos", () => {
     expect(appends.length).toBeGreaterThanOrEqual(3);
     expect(fake.duplicates()).toEqual([]);
   }, 60_000);
+});
+
+describe("Facebook and LinkedIn videos", () => {
+  /** A French and a Dutch video post on a Facebook page and a LinkedIn page per language, approved and due. */
+  async function videoPost(frHash: string, nlHash: string, channels: Channel[]) {
+    day++;
+    const created = await saveItem(ctx, editor, null, { localDate: `2030-08-${String(day).padStart(2, "0")}`, localTime: "11:00", sourceLanguage: "fr", frText: `Capsule ${day}\nLe calendrier de la déclaration.`, nlText: "", channelIds: channels.map((c) => c.id) });
+    if (!created.ok) throw new Error("item");
+    await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ hash: frHash, alt: "Capsule vidéo", containsText: true }] });
+    await submitForReview(ctx, editor, created.id, await versionOf(created.id));
+    await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: `Capsule ${day}\nDe kalender van de aangifte.`, submit: "0" });
+    await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ hash: nlHash, alt: "Videocapsule", containsText: true }] });
+    await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: `Capsule ${day}\nDe kalender van de aangifte.`, submit: "1" });
+    return created.id;
+  }
+
+  it("each page receives its language's video once: Facebook through a resumable upload resumed after a cut, LinkedIn in 4 MiB parts after processing", async () => {
+    const grainy = await ingestMedia(ctx, editor, { body: Readable.from([makeVideo({ seconds: 3.2, grainy: true })]), declaredName: "capsule-grain.mp4" });
+    if (!grainy.ok) throw new Error(grainy.key);
+    expect(grainy.media.bytes).toBeGreaterThan(4 * 1024 * 1024);
+    const fb = { accessToken: "fb-token", pageId: "123", appId: "cadence-app" };
+    const li = { author: "urn:li:organization:42", accessToken: "li-token", version: "202601" };
+    const channels = [
+      await makeApiChannel(ctx, "facebook", "fr", `${fake.url}/facebook`, fb),
+      await makeApiChannel(ctx, "facebook", "nl", `${fake.url}/facebook`, fb),
+      await makeApiChannel(ctx, "linkedin", "fr", `${fake.url}/linkedin`, li),
+      await makeApiChannel(ctx, "linkedin", "nl", `${fake.url}/linkedin`, li),
+    ];
+    const id = await videoPost(grainy.media.hash, videos.nl, channels);
+    expect(await approveItems(ctx, approver, [{ id, version: await versionOf(id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+    fake.cutNextUpload();
+    await makeDueNow(t.db, [id]);
+    await publishUntilSettled(ctx, [id], 5_000);
+    await retryNow(id);
+    await publishUntilSettled(ctx, [id]);
+    expect((await publications(id)).map((r) => r.state)).toEqual(["published", "published", "published", "published"]);
+    const nlBytes = Number((await t.db.selectFrom("media_files").select("bytes").where("hash", "=", videos.nl).executeTakeFirstOrThrow()).bytes);
+    for (const network of ["facebook", "linkedin"] as const) {
+      const posts = fake.posts.filter((p) => p.network === network);
+      expect(posts.map((p) => p.media?.map((m) => [m.type, m.bytes])).sort()).toEqual([[["video/mp4", grainy.media.bytes]], [["video/mp4", nlBytes]]].sort());
+      // Titled from the first line.
+      expect(posts.every((p) => p.media![0]!.description.startsWith("Capsule "))).toBe(true);
+    }
+    // One upload session per Facebook publication: the cut one was resumed, not started again
+    // (the local Graph API refuses bytes that do not continue at the session's offset).
+    expect(fake.calls.filter((c) => c.network === "facebook" && c.path.endsWith("/uploads"))).toHaveLength(2);
+    expect(fake.calls.filter((c) => c.network === "facebook" && c.path.includes("/upload:") && c.method === "GET")).toHaveLength(1);
+    // The grainy video in 4 MiB LinkedIn parts, the small one in one.
+    expect(fake.calls.filter((c) => c.network === "linkedin" && c.path.includes("/video-upload/"))).toHaveLength(Math.ceil(grainy.media.bytes / (4 * 1024 * 1024)) + 1);
+    expect(fake.duplicates()).toEqual([]);
+  }, 60_000);
+
+  it("an answer lost after Facebook made the video: the retry finds it on the page, one video", async () => {
+    const fb = { accessToken: "fb-token", pageId: "123", appId: "cadence-app" };
+    const channels = [await makeApiChannel(ctx, "facebook", "fr", `${fake.url}/facebook`, fb), await makeApiChannel(ctx, "facebook", "nl", `${fake.url}/facebook`, fb)];
+    const id = await videoPost(videos.fr, videos.nl, channels);
+    expect(await approveItems(ctx, approver, [{ id, version: await versionOf(id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+    fake.fail("facebook", { status: 500, acceptThen: true, body: { error: { message: "An unknown error has occurred.", type: "OAuthException", code: 1 } } });
+    await makeDueNow(t.db, [id]);
+    await publishUntilSettled(ctx, [id], 2_000);
+    await retryNow(id);
+    await publishUntilSettled(ctx, [id]);
+    const rows = await publications(id);
+    expect(rows.map((r) => r.state)).toEqual(["published", "published"]);
+    const posts = fake.posts.filter((p) => p.network === "facebook");
+    expect(posts).toHaveLength(2);
+    expect(rows.map((r) => r.remote_id).sort()).toEqual(posts.map((p) => p.id).sort());
+    expect(fake.calls.filter((c) => c.network === "facebook" && c.path.endsWith("/videos") && c.method === "POST")).toHaveLength(2);
+  });
+
+  it("a MOV is refused before approval for both, and a page without its Meta app ID fails with a clear reason", async () => {
+    const mov = await ingestMedia(ctx, editor, { body: Readable.from([makeVideo({ seconds: 4, format: "mov" })]), declaredName: "capsule.mov" });
+    if (!mov.ok) throw new Error(mov.key);
+    const li = await makeApiChannel(ctx, "linkedin", "fr", `${fake.url}/linkedin`, { author: "urn:li:organization:42", accessToken: "li-token" });
+    const fbFr = await makeApiChannel(ctx, "facebook", "fr", `${fake.url}/facebook`, { accessToken: "fb-token", pageId: "123" });
+    const fbNl = await makeApiChannel(ctx, "facebook", "nl", `${fake.url}/facebook`, { accessToken: "fb-token", pageId: "123" });
+    const refused = await videoPost(mov.media.hash, videos.nl, [li, fbFr, fbNl]);
+    const check = await checkPublishable(t.db, refused);
+    if (check.ok) throw new Error("a MOV cannot go to Facebook or LinkedIn");
+    expect(check.reasons.filter((r) => r.code.startsWith("media."))).toHaveLength(2);
+    expect(check.reasons).toEqual(
+      expect.arrayContaining([
+        { code: "media.videoFormat", channelId: li.id, format: "MOV", formats: "MP4" },
+        { code: "media.videoFormat", channelId: fbFr.id, format: "MOV", formats: "MP4" },
+      ]),
+    );
+    const id = await videoPost(videos.fr, videos.nl, [fbFr, fbNl]);
+    expect(await approveItems(ctx, approver, [{ id, version: await versionOf(id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+    await makeDueNow(t.db, [id]);
+    await publishUntilSettled(ctx, [id]);
+    const rows = await t.db.selectFrom("publications").select(["state", "last_error_code", "last_error"]).where("content_item_id", "=", id).execute();
+    expect(rows).toEqual([expect.objectContaining({ state: "failed", last_error_code: "config" }), expect.objectContaining({ state: "failed", last_error_code: "config" })]);
+    expect(rows[0]!.last_error).toMatch(/Meta app ID/);
+    expect(fake.posts.filter((p) => p.network === "facebook")).toEqual([]);
+  });
 });

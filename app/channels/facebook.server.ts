@@ -1,4 +1,5 @@
-import { composeBody } from "../domain/channel-text";
+import { Readable } from "node:stream";
+import { composeBody, videoTitle } from "../domain/channel-text";
 import { NETWORK_MEDIA_RULES } from "../domain/network-media";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { uploadImagesOnce } from "./media-upload.server";
@@ -162,10 +163,128 @@ async function uploadPhotos(input: PublishInput, deps: AdapterDeps, pageId: stri
   });
 }
 
+/** Meta keeps an uploaded file's session and handle for about a day: reused within 20 hours. */
+const VIDEO_UPLOAD_REUSE_MS = 20 * 3600_000;
+/** A video upload has time: 1 minute plus 1 second per megabyte. */
+const uploadTimeout = (bytes: number, base: number) => Math.max(base, 60_000 + Math.ceil(bytes / 1_000_000) * 1000);
+
+const videoDescription = (input: PublishInput) => composeBody("facebook", input.text, input.link);
+
+/**
+ * Where an upload session stands (GET /upload:{id}): the offset of the next byte Meta wants, or
+ * gone (expired or unknown: a new session is started).
+ */
+async function uploadOffset(input: PublishInput, deps: AdapterDeps, session: string): Promise<{ kind: "offset"; offset: number } | { kind: "gone" } | { kind: "error"; outcome: PublishOutcome }> {
+  const r = await httpCall(deps.fetch, `${graphBase(input.channel)}/${session}`, { headers: { authorization: `OAuth ${input.channel.credentials.accessToken ?? ""}` } }, deps.timeoutMs);
+  if (!r.ok) return { kind: "error", outcome: { kind: "retry", code: r.code, detail: r.detail } };
+  const offset = Number((r.json as { file_offset?: unknown } | null)?.file_offset);
+  if (r.response.status === 200 && Number.isInteger(offset) && offset >= 0) return { kind: "offset", offset };
+  if (r.response.status === 400 || r.response.status === 404) return { kind: "gone" };
+  return { kind: "error", outcome: graphError(r.response.status, r.json, r.body, r.response.headers, deps.now()) };
+}
+
+/**
+ * A page video, exactly once. The file goes through Meta's Resumable Upload API: POST
+ * /{app-id}/uploads (name, length, type) opens a session, remembered on the publication before a
+ * byte is sent; POST /upload:{id} with the `file_offset` header streams the file from that byte
+ * (never the whole video in memory) and answers with a file handle, remembered too; a retry asks
+ * the session its offset and resumes there. POST /{page-id}/videos with the handle in
+ * `fbuploader_video_file_chunk`, a title and the post's text as description publishes it; the video
+ * id is remembered at once. That last call has no idempotency key: the handle is marked "posting"
+ * before it, and after an unknown outcome the page's latest videos are read first (by their
+ * description): found, it is the post; listed nowhere, the call did not create it (Meta lists a
+ * page video as soon as the call creates it) and it is sent again. A scheduler that died during
+ * the call leaves it for `check`, which makes it "unconfirmed" rather than guess.
+ */
+async function publishVideo(input: PublishInput, deps: AdapterDeps, pageId: string, hash: string): Promise<PublishOutcome> {
+  const media = deps.media;
+  if (!media) return { kind: "failed", code: "config", detail: "no media library" };
+  const appId = input.channel.credentials.appId;
+  if (!appId) return { kind: "failed", code: "config", detail: "The channel has no Meta app ID (appId): reconnect it, or enter the app ID." };
+  const token = input.channel.credentials.accessToken ?? "";
+  const known = (await media.uploaded(input.publicationId))[hash];
+  const fresh = known && deps.now().getTime() - Date.parse(known.at) < VIDEO_UPLOAD_REUSE_MS;
+  if (known?.id.startsWith("video:")) {
+    const id = known.id.slice("video:".length);
+    return { kind: "published", remoteId: id, remoteUrl: `https://www.facebook.com/${pageId}/videos/${id}` };
+  }
+  if (fresh && known.id.startsWith("posting:")) {
+    // An earlier publish call's outcome is unknown: the page's videos say whether it went out.
+    const found = await findVideo(input, deps, pageId);
+    if (found === undefined) return { kind: "retry", code: "network.server", detail: "cannot read the page's videos to see whether the earlier call went out" };
+    if (found) {
+      await media.remember(input.publicationId, hash, `video:${found}`);
+      return { kind: "published", remoteId: found, remoteUrl: `https://www.facebook.com/${pageId}/videos/${found}` };
+    }
+  }
+  let handle = fresh && (known.id.startsWith("handle:") || known.id.startsWith("posting:")) ? known.id.slice(known.id.indexOf(":") + 1) : null;
+  if (!handle) {
+    const file = await media.open(hash, 0);
+    if (!file) return { kind: "failed", code: "validation", detail: `media file ${hash} is missing` };
+    file.body.destroy();
+    let session = fresh && known.id.startsWith("session:") ? known.id.slice("session:".length) : null;
+    let from = 0;
+    if (session) {
+      const state = await uploadOffset(input, deps, session);
+      if (state.kind === "error") return state.outcome;
+      if (state.kind === "gone") session = null;
+      else from = state.offset;
+    }
+    if (!session) {
+      const q = new URLSearchParams({ file_name: `${hash.slice(0, 16)}.mp4`, file_length: String(file.size), file_type: file.contentType, access_token: token });
+      const start = await httpCall(deps.fetch, `${graphBase(input.channel)}/${encodeURIComponent(appId)}/uploads?${q.toString()}`, { method: "POST" }, deps.timeoutMs);
+      // A session opened but never told us stays empty: it never becomes a video.
+      if (!start.ok) return { kind: "retry", code: start.code, detail: start.detail };
+      const id = (start.json as { id?: unknown } | null)?.id;
+      if (start.response.status !== 200 || typeof id !== "string" || !id.startsWith("upload:")) return graphError(start.response.status, start.json, start.body, start.response.headers, deps.now());
+      session = id;
+      await media.remember(input.publicationId, hash, `session:${session}`);
+    }
+    const body = await media.open(hash, from);
+    if (!body) return { kind: "failed", code: "validation", detail: `media file ${hash} is missing` };
+    const sent = await httpCall(
+      deps.fetch,
+      `${graphBase(input.channel)}/${session}`,
+      { method: "POST", headers: { authorization: `OAuth ${token}`, file_offset: String(from), "content-length": String(body.size - from) }, body: Readable.toWeb(body.body) as unknown as ReadableStream<Uint8Array>, duplex: "half" },
+      uploadTimeout(body.size - from, deps.timeoutMs),
+    );
+    body.body.destroy();
+    // Cut off mid-way: the session knows its offset, and the next attempt resumes there.
+    if (!sent.ok) return { kind: "retry", code: sent.code, detail: sent.detail };
+    const h = (sent.json as { h?: unknown } | null)?.h;
+    if (sent.response.status !== 200 || typeof h !== "string" || !h) return graphError(sent.response.status, sent.json, sent.body, sent.response.headers, deps.now());
+    handle = h;
+    await media.remember(input.publicationId, hash, `handle:${handle}`);
+  }
+  const form = new URLSearchParams({ access_token: token, title: videoTitle(input.text), description: videoDescription(input), fbuploader_video_file_chunk: handle });
+  await media.remember(input.publicationId, hash, `posting:${handle}`);
+  const r = await httpCall(deps.fetch, `${graphBase(input.channel)}/${encodeURIComponent(pageId)}/videos`, { method: "POST", body: form }, deps.timeoutMs);
+  if (!r.ok) return withoutResponse(r);
+  const id = (r.json as { id?: unknown } | null)?.id;
+  if (r.response.status === 200 && typeof id === "string" && id) {
+    await media.remember(input.publicationId, hash, `video:${id}`);
+    return { kind: "published", remoteId: id, remoteUrl: `https://www.facebook.com/${pageId}/videos/${id}` };
+  }
+  // Refused (4xx): nothing was published, and a retry may send the handle again without looking.
+  // A 5xx may have created the video: it stays "posting", and the retry looks first.
+  if (r.response.status < 500) await media.remember(input.publicationId, hash, `handle:${handle}`);
+  return graphError(r.response.status, r.json, r.body, r.response.headers, deps.now());
+}
+
+/** The page's video with this description among its latest (after a publish call whose outcome is unknown). */
+async function findVideo(input: PublishInput, deps: AdapterDeps, pageId: string): Promise<string | null | undefined> {
+  const q = new URLSearchParams({ fields: "id,description,created_time", limit: "25", access_token: input.channel.credentials.accessToken ?? "" });
+  const r = await httpCall(deps.fetch, `${graphBase(input.channel)}/${encodeURIComponent(pageId)}/videos?${q.toString()}`, {}, deps.timeoutMs);
+  if (!r.ok || r.response.status !== 200) return undefined;
+  const description = videoDescription(input).trim();
+  return ((r.json as { data?: { id: string; description?: string }[] } | null)?.data ?? []).find((v) => (v.description ?? "").trim() === description)?.id ?? null;
+}
+
 /** Facebook Pages, POST /{page-id}/feed. Error 506 (duplicate post) is read as "already posted". */
 export const facebookAdapter: ChannelAdapter = {
   network: "facebook",
   carriesVisuals: true,
+  carriesVideos: true,
   async publish(input, deps) {
     if (input.replyTo) {
       // An answer to a comment: POST /{comment-id}/comments, a reply in its thread.
@@ -177,6 +296,8 @@ export const facebookAdapter: ChannelAdapter = {
       return graphError(r.response.status, r.json, r.body, r.response.headers, deps.now());
     }
     const pageId = input.channel.credentials.pageId ?? input.channel.handle;
+    const video = input.visuals?.find((v) => v.kind === "video");
+    if (video) return await publishVideo(input, deps, pageId, video.hash);
     const message = composeBody("facebook", input.text, input.link);
     const photos = await uploadPhotos(input, deps, pageId);
     if (!photos.ok) return photos.outcome;
@@ -212,6 +333,16 @@ export const facebookAdapter: ChannelAdapter = {
    * may lag), so the answer stays unconfirmed for a person to check.
    */
   async check(input, deps) {
+    const video = input.visuals?.find((v) => v.kind === "video");
+    if (video && !input.replyTo) {
+      const pageId = input.channel.credentials.pageId ?? input.channel.handle;
+      const known = deps.media ? (await deps.media.uploaded(input.publicationId))[video.hash] : undefined;
+      if (known?.id.startsWith("video:")) return { kind: "published", remoteId: known.id.slice(6), remoteUrl: `https://www.facebook.com/${pageId}/videos/${known.id.slice(6)}` };
+      // Until the publish call started, nothing could have been published.
+      if (!known?.id.startsWith("posting:")) return { kind: "absent" };
+      const id = await findVideo(input, deps, pageId);
+      return id ? { kind: "published", remoteId: id, remoteUrl: `https://www.facebook.com/${pageId}/videos/${id}` } : { kind: "unknown" };
+    }
     if (!input.replyTo) return { kind: "unknown" };
     const found = await findAnswer(input, deps);
     return found ? { kind: "published", remoteId: found.id, remoteUrl: `https://www.facebook.com/${found.id}` } : { kind: "unknown" };

@@ -1,4 +1,4 @@
-import { composeBody } from "../domain/channel-text";
+import { composeBody, videoTitle } from "../domain/channel-text";
 import { NETWORK_MEDIA_RULES } from "../domain/network-media";
 import { uploadImagesOnce } from "./media-upload.server";
 import { errorText, httpCall, withoutResponse } from "./http.server";
@@ -156,6 +156,93 @@ async function uploadImages(input: PublishInput, deps: AdapterDeps, headers: Rec
   });
 }
 
+/** LinkedIn's parts: each upload instruction names a byte range (4 MiB parts). */
+interface UploadInstruction {
+  uploadUrl: string;
+  firstByte: number;
+  lastByte: number;
+}
+
+/** Polls of GET /rest/videos/{urn} while LinkedIn processes a video, before trying again later. */
+const VIDEO_POLLS = 30;
+
+/**
+ * A video through the Videos API: POST /rest/videos?action=initializeUpload (owner, size) gives
+ * the video's URN and one upload URL per part (byte ranges); each part is PUT streamed from the
+ * library (never the whole video in memory) and answers with an ETag; finalizeUpload names the
+ * parts' ETags in order. LinkedIn then processes the video (GET /rest/videos/{urn}: PROCESSING,
+ * then AVAILABLE or PROCESSING_FAILED). The URN is remembered once finalized and reused by a retry
+ * within 20 hours: a crash mid-upload leaves an unfinalized video that never reaches a post.
+ */
+async function uploadVideo(input: PublishInput, deps: AdapterDeps, headers: Record<string, string>, hash: string): Promise<{ ok: true; id: string } | { ok: false; outcome: PublishOutcome }> {
+  const media = deps.media;
+  if (!media) return { ok: false, outcome: { kind: "failed", code: "config", detail: "no media library" } };
+  const root = base(input.channel);
+  const known = (await media.uploaded(input.publicationId))[hash];
+  let urn = known && deps.now().getTime() - Date.parse(known.at) < IMAGE_REUSE_MS ? known.id : null;
+  const refused = (r: Extract<Awaited<ReturnType<typeof httpCall>>, { ok: true }>) => ({ ok: false as const, outcome: refusal(r.response.status, errorText(r.json, r.body, `HTTP ${r.response.status}`), deps.now()) });
+  if (!urn) {
+    const file = await media.open(hash, 0);
+    if (!file) return { ok: false, outcome: { kind: "failed", code: "validation", detail: `media file ${hash} is missing` } };
+    try {
+      const init = await httpCall(
+        deps.fetch,
+        `${root}/rest/videos?action=initializeUpload`,
+        { method: "POST", headers, body: JSON.stringify({ initializeUploadRequest: { owner: input.channel.credentials.author ?? input.channel.handle, fileSizeBytes: file.size, uploadCaptions: false, uploadThumbnail: false } }) },
+        deps.timeoutMs,
+      );
+      if (!init.ok) return { ok: false, outcome: { kind: "retry", code: init.code, detail: init.detail } };
+      const value = (init.json as { value?: { video?: string; uploadToken?: string; uploadInstructions?: UploadInstruction[] } } | null)?.value;
+      if (init.response.status !== 200 || !value?.video || !value.uploadInstructions?.length) return refused(init);
+      const parts = [...value.uploadInstructions].sort((a, b) => a.firstByte - b.firstByte);
+      const etags: string[] = [];
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let next = 0;
+      const put = async (bytes: Buffer, part: UploadInstruction) => {
+        const r = await httpCall(deps.fetch, part.uploadUrl, { method: "PUT", headers: { authorization: headers.authorization!, "content-type": "application/octet-stream" }, body: new Uint8Array(bytes) }, deps.timeoutMs * 3);
+        if (!r.ok) return { ok: false as const, outcome: { kind: "retry" as const, code: r.code, detail: r.detail } };
+        const etag = r.response.headers.get("etag");
+        if (r.response.status >= 300) return refused(r);
+        if (!etag) return { ok: false as const, outcome: { kind: "retry" as const, code: "network.server" as const, detail: "a part was stored without an ETag" } };
+        etags.push(etag);
+        return null;
+      };
+      for await (const piece of file.body as AsyncIterable<Buffer>) {
+        pending.push(piece);
+        pendingBytes += piece.length;
+        while (next < parts.length && pendingBytes >= parts[next]!.lastByte - parts[next]!.firstByte + 1) {
+          const length = parts[next]!.lastByte - parts[next]!.firstByte + 1;
+          const all = Buffer.concat(pending);
+          const failed = await put(all.subarray(0, length), parts[next]!);
+          if (failed) return failed;
+          pending = [all.subarray(length)];
+          pendingBytes = pending[0]!.length;
+          next++;
+        }
+      }
+      if (next < parts.length || pendingBytes > 0) return { ok: false, outcome: { kind: "failed", code: "validation", detail: "LinkedIn's upload parts do not cover the file" } };
+      const done = await httpCall(deps.fetch, `${root}/rest/videos?action=finalizeUpload`, { method: "POST", headers, body: JSON.stringify({ finalizeUploadRequest: { video: value.video, uploadToken: value.uploadToken ?? "", uploadedPartIds: etags } }) }, deps.timeoutMs);
+      if (!done.ok) return { ok: false, outcome: { kind: "retry", code: done.code, detail: done.detail } };
+      if (done.response.status >= 300) return refused(done);
+      urn = value.video;
+      await media.remember(input.publicationId, hash, urn);
+    } finally {
+      file.body.destroy();
+    }
+  }
+  for (let poll = 0; ; poll++) {
+    const r = await httpCall(deps.fetch, `${root}/rest/videos/${encodeURIComponent(urn)}`, { headers }, deps.timeoutMs);
+    if (!r.ok) return { ok: false, outcome: { kind: "retry", code: r.code, detail: r.detail } };
+    if (r.response.status !== 200) return refused(r);
+    const status = (r.json as { status?: string } | null)?.status;
+    if (status === "AVAILABLE") return { ok: true, id: urn };
+    if (status === "PROCESSING_FAILED") return { ok: false, outcome: { kind: "failed", code: "validation", detail: "LinkedIn could not process the video" } };
+    if (poll >= VIDEO_POLLS) return { ok: false, outcome: { kind: "retry", code: "network.server", detail: "LinkedIn is still processing the video" } };
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** Math.min(poll, 6))));
+  }
+}
+
 /**
  * LinkedIn Posts API for an organisation page. The commentary is in "little text format", its
  * reserved characters escaped. A 422 DUPLICATE_POST names the existing post: read as published.
@@ -163,6 +250,7 @@ async function uploadImages(input: PublishInput, deps: AdapterDeps, headers: Rec
 export const linkedinAdapter: ChannelAdapter = {
   network: "linkedin",
   carriesVisuals: true,
+  carriesVideos: true,
   async publish(input, deps) {
     if (input.replyTo) return answer(input, deps);
     const headers = {
@@ -171,11 +259,15 @@ export const linkedinAdapter: ChannelAdapter = {
       "x-restli-protocol-version": "2.0.0",
       "content-type": "application/json",
     };
-    const images = await uploadImages(input, deps, headers);
+    const video = input.visuals?.find((v) => v.kind === "video");
+    const uploaded = video ? await uploadVideo(input, deps, headers, video.hash) : null;
+    if (uploaded && !uploaded.ok) return uploaded.outcome;
+    const images = video ? ({ ok: true, ids: [] } as const) : await uploadImages(input, deps, headers);
     if (!images.ok) return images.outcome;
     const alts = (input.visuals ?? []).map((v) => v.alt);
-    const content =
-      images.ids.length === 1
+    const content = uploaded?.ok
+      ? { media: { id: uploaded.id, title: videoTitle(input.text) } }
+      : images.ids.length === 1
         ? { media: { id: images.ids[0], altText: alts[0] } }
         : images.ids.length > 1
           ? { multiImage: { images: images.ids.map((id, i) => ({ id, altText: alts[i] })) } }

@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { Readable } from "node:stream";
-import { composeBody } from "../domain/channel-text";
+import { composeBody, videoTitle } from "../domain/channel-text";
 import { errorText, httpCall, type HttpResult } from "./http.server";
 import { refreshWithToken } from "./oauth-refresh.server";
 import type { AdapterDeps, ChannelAdapter, PublishInput, PublishOutcome } from "./types";
@@ -30,21 +30,15 @@ function base(channel: { baseUrl: string | null }): string {
 /** YouTube refuses < and > in titles and descriptions. */
 const clean = (text: string) => text.replace(/</g, "‹").replace(/>/g, "›");
 
-/** The title: the post's first line, at most 100 characters, cut at a word. */
-export function videoTitle(text: string): string {
-  const first = clean(text.trim().split(/\r?\n/)[0] ?? "").trim();
-  if (first.length <= 100) return first || "Video";
-  const cut = first.slice(0, 99);
-  const space = cut.lastIndexOf(" ");
-  return `${(space > 60 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
+/** The title: the post's first line cut at 100 characters, without angle brackets. */
+export const youtubeTitle = (text: string) => videoTitle(clean(text)) || "Video";
 
 function videoResource(input: PublishInput) {
   const language = input.languages.length === 1 ? input.languages[0] : undefined;
   const privacy = input.channel.credentials.privacyStatus;
   return {
     snippet: {
-      title: videoTitle(input.text),
+      title: youtubeTitle(input.text),
       description: clean(composeBody("youtube", input.text, input.link)).slice(0, 5000),
       ...(language ? { defaultLanguage: language, defaultAudioLanguage: language } : {}),
     },

@@ -77,6 +77,8 @@ export function useReasonText(channelNames: Record<string, string>) {
         return t(`parity.${r.code}`, { channel: channelNames[r.channelId] ?? "?", seconds: r.seconds, limit: r.limit });
       case "media.videoAspect":
         return t("parity.media.videoAspect", { channel: channelNames[r.channelId] ?? "?", ratio: r.ratio, min: r.min, max: r.max });
+      case "media.videoFormat":
+        return t("parity.media.videoFormat", { channel: channelNames[r.channelId] ?? "?", format: r.format, formats: r.formats });
       case "media.altTooLong":
         return t("parity.media.altTooLong", { channel: channelNames[r.channelId] ?? "?", position: r.position + 1, length: r.length, limit: r.limit });
     }

@@ -119,3 +119,12 @@ export function measureText(network: TextNetwork, text: string, link?: string | 
     }
   }
 }
+
+/** A video's title from its post: the first line, at most `max` characters, cut at a word (an ellipsis marks the cut). */
+export function videoTitle(text: string, max = 100): string {
+  const first = (text.trim().split(/\r?\n/)[0] ?? "").trim();
+  if (first.length <= max) return first;
+  const cut = first.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}

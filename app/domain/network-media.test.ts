@@ -23,9 +23,14 @@ describe("each network's rules for visuals", () => {
     expect(mediaRuleProblems("x", rulesFor("x"), [video("short")], files)).toEqual([]);
     expect(mediaRuleProblems("x", rulesFor("x"), [video("long")], files)).toEqual([{ code: "media.videoTooLong", channelId: "x", seconds: 600, limit: 140 }]);
     expect(mediaRuleProblems("li", rulesFor("linkedin"), [video("tall")], files)).toEqual([
+      { code: "media.videoFormat", channelId: "li", format: "MOV", formats: "MP4" },
       { code: "media.videoTooShort", channelId: "li", seconds: 2, limit: 3 },
       { code: "media.videoAspect", channelId: "li", ratio: "1:4", min: "1:2.4", max: "2.4:1" },
     ]);
+    // Facebook and LinkedIn take MP4 only; X and Mastodon take a MOV as it is.
+    expect(mediaRuleProblems("fb", rulesFor("facebook", { carriesVideos: true }), [video("tall")], files)).toEqual([{ code: "media.videoFormat", channelId: "fb", format: "MOV", formats: "MP4" }]);
+    expect(mediaRuleProblems("fb", rulesFor("facebook", { carriesVideos: true }), [video("short")], files)).toEqual([]);
+    expect(mediaRuleProblems("x", rulesFor("x"), [video("tall")], files).map((p) => p.code)).toEqual(["media.videoAspect"]);
     expect(mediaRuleProblems("m", rulesFor("mastodon", { carriesVideos: true }), [video("long")], files)).toEqual([{ code: "media.videoTooLarge", channelId: "m", mb: 300, limit: 99 }]);
     expect(mediaRuleProblems("m", rulesFor("mastodon", { carriesVideos: true, limits: { videoSizeLimit: 400 * 1024 * 1024 } }), [video("long")], files)).toEqual([]);
     expect(mediaRuleProblems("m", rulesFor("mastodon", { limits: { maxAttachments: 2 } }), [image("photo"), image("photo"), image("photo")], files)).toEqual([{ code: "media.tooManyImages", channelId: "m", count: 3, limit: 2 }]);

@@ -32,7 +32,7 @@ export interface NetworkMediaRules {
   /** Larger images are scaled down to this many pixels. */
   maxImagePixels: number;
   /** Videos: null when the network (or Cadence's adapter for it) takes none. */
-  video: { maxBytes: number; minMs: number; maxMs: number; minAspect: number; maxAspect: number } | null;
+  video: { maxBytes: number; minMs: number; maxMs: number; minAspect: number; maxAspect: number; formats?: readonly MediaFormat[] } | null;
   /** The network publishes videos only (YouTube). */
   requiresVideo: boolean;
   /** The longest alt text it keeps. */
@@ -49,15 +49,15 @@ const ANY_ASPECT = { minAspect: 0, maxAspect: Number.POSITIVE_INFINITY };
  * sends it no videos: its video service is a separate upload not built yet). Mastodon (an
  * instance's defaults, read from /api/v2/instance where it says otherwise): 4 attachments, images
  * 16 MB, videos 99 MB, descriptions 1,500. Facebook: page photos 4 MB, JPEG/PNG/GIF; page videos
- * up to 240 minutes. LinkedIn: JPEG/PNG/GIF up to 36,152,320 pixels, videos 3 s–30 min, 75 KB–500
- * MB, aspect 1:2.4 to 2.4:1, alt text 4,086. YouTube: one video, up to 12 hours; no images.
+ * MP4 (the Resumable Upload API's only video type) up to 240 minutes. LinkedIn: JPEG/PNG/GIF up to
+ * 36,152,320 pixels, videos MP4 3 s–30 min, 75 KB–500 MB, aspect 1:2.4 to 2.4:1, alt text 4,086. YouTube: one video, up to 12 hours; no images.
  */
 export const NETWORK_MEDIA_RULES: Record<TextNetwork, NetworkMediaRules> = {
   x: { maxImages: 4, imageFormats: ALL_IMAGES, maxImageBytes: 5 * MB, maxImagePixels: 40_000_000, video: { maxBytes: 512 * MB, minMs: 500, maxMs: 140_000, minAspect: 1 / 3, maxAspect: 3 }, requiresVideo: false, maxAlt: 1000 },
   bluesky: { maxImages: 4, imageFormats: ["jpeg", "png", "webp", "gif"], maxImageBytes: 1_000_000, maxImagePixels: 4_000_000, video: null, requiresVideo: false, maxAlt: 2000 },
   mastodon: { maxImages: 4, imageFormats: ALL_IMAGES, maxImageBytes: 16 * MB, maxImagePixels: 33_177_600, video: { maxBytes: 99 * MB, minMs: 0, maxMs: Number.POSITIVE_INFINITY, ...ANY_ASPECT }, requiresVideo: false, maxAlt: 1500 },
-  facebook: { maxImages: 4, imageFormats: ["jpeg", "png", "gif"], maxImageBytes: 4 * MB, maxImagePixels: 40_000_000, video: { maxBytes: 512 * MB, minMs: 1000, maxMs: 240 * 60_000, ...ANY_ASPECT }, requiresVideo: false, maxAlt: 1000 },
-  linkedin: { maxImages: 4, imageFormats: ["jpeg", "png", "gif"], maxImageBytes: 8 * MB, maxImagePixels: 36_152_320, video: { maxBytes: 500 * MB, minMs: 3000, maxMs: 30 * 60_000, minAspect: 1 / 2.4, maxAspect: 2.4 }, requiresVideo: false, maxAlt: 4086 },
+  facebook: { maxImages: 4, imageFormats: ["jpeg", "png", "gif"], maxImageBytes: 4 * MB, maxImagePixels: 40_000_000, video: { maxBytes: 512 * MB, minMs: 1000, maxMs: 240 * 60_000, ...ANY_ASPECT, formats: ["mp4"] }, requiresVideo: false, maxAlt: 1000 },
+  linkedin: { maxImages: 4, imageFormats: ["jpeg", "png", "gif"], maxImageBytes: 8 * MB, maxImagePixels: 36_152_320, video: { maxBytes: 500 * MB, minMs: 3000, maxMs: 30 * 60_000, minAspect: 1 / 2.4, maxAspect: 2.4, formats: ["mp4"] }, requiresVideo: false, maxAlt: 4086 },
   youtube: { maxImages: 0, imageFormats: [], maxImageBytes: 0, maxImagePixels: 0, video: { maxBytes: 256 * 1024 * MB, minMs: 1000, maxMs: 12 * 3600_000, ...ANY_ASPECT }, requiresVideo: true, maxAlt: 5000 },
   webhook: { maxImages: 4, imageFormats: ALL_IMAGES, maxImageBytes: Number.POSITIVE_INFINITY, maxImagePixels: Number.POSITIVE_INFINITY, video: { maxBytes: Number.POSITIVE_INFINITY, minMs: 0, maxMs: Number.POSITIVE_INFINITY, ...ANY_ASPECT }, requiresVideo: false, maxAlt: 1000 },
   outbox: { maxImages: 4, imageFormats: ALL_IMAGES, maxImageBytes: Number.POSITIVE_INFINITY, maxImagePixels: Number.POSITIVE_INFINITY, video: { maxBytes: Number.POSITIVE_INFINITY, minMs: 0, maxMs: Number.POSITIVE_INFINITY, ...ANY_ASPECT }, requiresVideo: false, maxAlt: 1000 },
@@ -95,6 +95,7 @@ export type MediaRuleProblem =
   | { code: "media.videoTooLong"; channelId: string; seconds: number; limit: number }
   | { code: "media.videoTooShort"; channelId: string; seconds: number; limit: number }
   | { code: "media.videoAspect"; channelId: string; ratio: string; min: string; max: string }
+  | { code: "media.videoFormat"; channelId: string; format: string; formats: string }
   | { code: "media.altTooLong"; channelId: string; position: number; length: number; limit: number };
 
 const ratio = (r: number) => (r >= 1 ? `${Math.round(r * 100) / 100}:1` : `1:${Math.round((1 / r) * 100) / 100}`);
@@ -118,6 +119,7 @@ export function mediaRuleProblems(channelId: string, rules: NetworkMediaRules, v
     }
     const f = files[v.hash];
     if (!f) continue;
+    if (rules.video.formats && !rules.video.formats.includes(f.format)) problems.push({ code: "media.videoFormat", channelId, format: f.format.toUpperCase(), formats: rules.video.formats.map((x) => x.toUpperCase()).join(", ") });
     if (f.bytes > rules.video.maxBytes) problems.push({ code: "media.videoTooLarge", channelId, mb: Math.ceil(f.bytes / MB), limit: Math.floor(rules.video.maxBytes / MB) });
     const ms = f.durationMs ?? 0;
     if (ms > rules.video.maxMs) problems.push({ code: "media.videoTooLong", channelId, seconds: Math.ceil(ms / 1000), limit: Math.floor(rules.video.maxMs / 1000) });

@@ -206,7 +206,7 @@ function ChannelFields(props: { prefix: string; network: string | null; fields: 
           {props.fields.map((f) => (
             <div className="field" key={f}>
               <label htmlFor={ids(`cred-${f}`)}>{t(`channels.cred.${f}` as MessageKey)}</label>
-              <input id={ids(`cred-${f}`)} name={`cred_${f}`} type={["pageId", "author", "identifier", "version", "clientId", "expiresAt"].includes(f) ? "text" : "password"} autoComplete="off" />
+              <input id={ids(`cred-${f}`)} name={`cred_${f}`} type={["pageId", "appId", "author", "identifier", "version", "clientId", "expiresAt"].includes(f) ? "text" : "password"} autoComplete="off" />
             </div>
           ))}
         </fieldset>

@@ -261,7 +261,8 @@ export function archivedFileName(hash: string, format: MediaFormat): string {
 export function networkMediaId(stored: string | undefined): string | null {
   if (!stored) return null;
   if (stored.startsWith("video:")) return stored.slice("video:".length);
-  if (stored.startsWith("session:")) return null;
+  // An upload under way (YouTube's and Facebook's sessions, Facebook's file handle): no network id yet.
+  if (stored.startsWith("session:") || stored.startsWith("handle:") || stored.startsWith("posting:")) return null;
   if (stored.startsWith("{")) {
     try {
       const image = JSON.parse(stored) as { image?: { ref?: { $link?: string } } };

@@ -134,7 +134,7 @@ async function finishFacebook(ctx: AppContext, user: User, channel: Channel, cli
   const pages = (accounts.json.data ?? []) as { id: string; name: string; access_token: string }[];
   const page = pages.find((p) => p.id === wanted || p.name === wanted) ?? (pages.length === 1 ? pages[0] : undefined);
   if (!page) return { ok: false, key: "channels.oauthNoPage", detail: pages.map((p) => `${p.name} (${p.id})`).join(", ") };
-  return await storeConnection(ctx, user, channel, { ...previous, pageId: page.id, accessToken: page.access_token }, { page: page.id });
+  return await storeConnection(ctx, user, channel, { ...previous, pageId: page.id, accessToken: page.access_token, appId: client.clientId }, { page: page.id });
 }
 
 /** The header that clears the attempt's cookie once it is used. */

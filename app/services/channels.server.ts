@@ -14,7 +14,7 @@ import { toFieldErrors, type FieldErrors } from "./validation.server";
 /** The credentials each network needs (entered once, encrypted at rest, never shown again). */
 export const CREDENTIAL_FIELDS: Record<Network, string[]> = {
   x: ["accessToken", "refreshToken", "clientId", "clientSecret", "expiresAt"],
-  facebook: ["pageId", "accessToken"],
+  facebook: ["pageId", "accessToken", "appId"],
   linkedin: ["author", "accessToken", "version", "refreshToken", "clientId", "clientSecret", "expiresAt"],
   mastodon: ["accessToken"],
   bluesky: ["identifier", "appPassword"],

@@ -99,6 +99,26 @@ describe("uploading an image", () => {
     expect(leftovers()).toEqual([]);
   });
 
+  it("an upright photo keeps its very pixels (its metadata dropped, not re-encoded); a photo taken sideways is turned upright", async () => {
+    const upright = await photoWithGps();
+    const kept = await upload(upright, "upright.jpg");
+    if (!kept.ok) throw new Error(kept.key);
+    const stored = await bytesOf((await openMedia(ctx, kept.media.hash, "original"))!.body);
+    expect((await sharp(stored).raw().toBuffer()).equals(await sharp(upright).raw().toBuffer())).toBe(true);
+    // EXIF orientation 6: the camera was held sideways; the stored picture is upright and has no EXIF.
+    const sideways = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#993322" } })
+      .withExif({ IFD0: { Make: "Phone" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "50/1 50/1 3000/100", GPSLongitudeRef: "E", GPSLongitude: "4/1 21/1 0/1" } })
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
+    const turned = await upload(sideways, "sideways.jpg");
+    if (!turned.ok) throw new Error(turned.key);
+    expect([turned.media.width, turned.media.height]).toEqual([600, 800]);
+    const file = await bytesOf((await openMedia(ctx, turned.media.hash, "original"))!.body);
+    expect(await exifr.parse(file)).toBeUndefined();
+    expect([(await sharp(file).metadata()).width, (await sharp(file).metadata()).orientation]).toEqual([600, undefined]);
+  });
+
   it("the same file uploaded twice is one row and one stored file", async () => {
     const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: "#ffcc00" } }).png().toBuffer();
     const before = await rows();

@@ -13,13 +13,14 @@ import { can } from "../domain/permissions";
 import type { MessageKey } from "../i18n";
 import type { AppContext } from "./context.server";
 import { mediaStorage } from "./media-storage.server";
+import { JpegMetadataStripper } from "./jpeg-strip.server";
 import { cleanVideo, probeVideo, videoThumbnail } from "./video.server";
 
 /**
  * The media library's intake: an upload is streamed to a temporary file (never held in memory,
  * cut off at the size limit), recognised by its bytes, decoded only after its header says it is
- * small enough (a decompression bomb is refused unread), re-encoded without its metadata (EXIF,
- * GPS, XMP, IPTC), given its SHA-256 and a thumbnail, then stored content-addressed: the same file
+ * small enough (a decompression bomb is refused unread), cleaned of its metadata (EXIF, GPS, XMP,
+ * IPTC: an upright JPEG by dropping those segments, anything else by re-encoding), given its SHA-256 and a thumbnail, then stored content-addressed: the same file
  * uploaded twice is stored once. Nothing is recorded unless every step succeeded.
  */
 
@@ -132,7 +133,11 @@ async function prepareImage(upload: string, work: string, format: MediaFormat): 
   const clean = path.join(work, `clean.${MEDIA_EXTENSION[format]}`);
   const thumb = path.join(work, "thumb.webp");
   try {
-    const size = await cleanImage(upload, clean, format, (meta.pages ?? 1) > 1);
+    // An upright JPEG (most photos) loses its metadata without being decoded; others are re-encoded.
+    const size =
+      format === "jpeg" && (meta.orientation ?? 1) === 1
+        ? (await pipeline(fs.createReadStream(upload), new JpegMetadataStripper(), fs.createWriteStream(clean)), { width: meta.width, height: meta.height })
+        : await cleanImage(upload, clean, format, (meta.pages ?? 1) > 1);
     await sharp(clean, sharpOptions).resize(THUMB_SIZE, THUMB_SIZE, { fit: "inside", withoutEnlargement: true }).webp({ quality: 75 }).toFile(thumb);
     return { ok: true, clean, thumb, size: { ...size, durationMs: null, codec: null } };
   } catch {

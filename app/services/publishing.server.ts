@@ -1,4 +1,4 @@
-import { publicationMediaIds, rememberPublicationMedia } from "../../db/repositories/media";
+import { publicationMediaIds, publicationMediaIdsMany, rememberPublicationMedia, rememberPublicationMediaMany } from "../../db/repositories/media";
 import { openMedia } from "./media.server";
 import { randomUUID } from "node:crypto";
 import {
@@ -55,8 +55,14 @@ export function adapterDeps(ctx: AppContext, fetchImpl: typeof fetch = fetch, op
         if (!file) return null;
         return { body: file.body, size: file.size ?? Number(file.media.bytes), contentType: file.contentType };
       },
-      uploaded: (publicationId) => publicationMediaIds(ctx.db, publicationId),
-      remember: (publicationId, hash, id) => rememberPublicationMedia(ctx.db, publicationId, hash, id, ctx.now()),
+      // The publisher's burst reads and remembers its uploads in a few statements, not one commit each.
+      uploaded: options.groupCommit ? groupCommit((ids: string[]) => publicationMediaIdsMany(ctx.db, ids)) : (publicationId) => publicationMediaIds(ctx.db, publicationId),
+      remember: options.groupCommit
+        ? (() => {
+            const write = groupCommit((rows: { publicationId: string; hash: string; id: string; at: Date }[]) => rememberPublicationMediaMany(ctx.db, rows));
+            return (publicationId: string, hash: string, id: string) => write({ publicationId, hash, id, at: ctx.now() });
+          })()
+        : (publicationId, hash, id) => rememberPublicationMedia(ctx.db, publicationId, hash, id, ctx.now()),
     },
     outbox: {
       // The publisher delivers a burst to the outbox in a few statements rather than one commit each.

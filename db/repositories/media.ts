@@ -53,6 +53,27 @@ export async function publicationMediaIds(db: Db, publicationId: string): Promis
   return row?.media_ids ?? {};
 }
 
+/** Several publications' uploaded media at once (the publisher's burst), in the order asked. */
+export async function publicationMediaIdsMany(db: Db, publicationIds: readonly string[]): Promise<Record<string, { id: string; at: string }>[]> {
+  if (publicationIds.length === 0) return [];
+  const rows = await db.selectFrom("publications").select(["id", "media_ids"]).where("id", "in", [...new Set(publicationIds)]).execute();
+  const byId = new Map(rows.map((r) => [r.id, r.media_ids ?? {}]));
+  return publicationIds.map((id) => byId.get(id) ?? {});
+}
+
+/**
+ * Remembers several uploaded visuals' ids in one statement and one commit (the publisher's burst);
+ * two ids for the same publication are merged. Each is stored before its post call.
+ */
+export async function rememberPublicationMediaMany(db: Db, entries: readonly { publicationId: string; hash: string; id: string; at: Date }[]): Promise<void[]> {
+  if (entries.length === 0) return [];
+  const merged = new Map<string, Record<string, { id: string; at: string }>>();
+  for (const e of entries) merged.set(e.publicationId, { ...(merged.get(e.publicationId) ?? {}), [e.hash]: { id: e.id, at: e.at.toISOString() } });
+  const values = [...merged].map(([id, media]) => sql`(${id}::uuid, ${JSON.stringify(media)}::jsonb)`);
+  await sql`update publications p set media_ids = p.media_ids || v.media from (values ${sql.join(values)}) as v(id, media) where p.id = v.id`.execute(db);
+  return entries.map(() => undefined);
+}
+
 /** Remembers one uploaded visual's id for a publication, before the post call that attaches it. */
 export async function rememberPublicationMedia(db: Db, publicationId: string, hash: string, id: string, at: Date): Promise<void> {
   await sql`update publications set media_ids = media_ids || jsonb_build_object(${hash}::text, jsonb_build_object('id', ${id}::text, 'at', ${at.toISOString()}::text)) where id = ${publicationId}`.execute(db);

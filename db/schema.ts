@@ -66,6 +66,8 @@ export interface ChannelsTable {
   updated_at: Timestamp;
   /** A Mastodon instance's own media limits, read from /api/v2/instance (migration 0015). */
   media_limits: ColumnType<InstanceMediaLimits | null, string | null | undefined, string | null>;
+  /** The channel's posts carry Cadence's short tracked links instead of their link (migration 0016). */
+  track_links: Defaulted<boolean>;
 }
 
 export interface ContentItemsTable {
@@ -454,6 +456,47 @@ export interface Database {
   inbox_replies: InboxRepliesTable;
   conversation_notes: ConversationNotesTable;
   conversation_alerts: ConversationAlertsTable;
+  tracked_links: TrackedLinksTable;
+  link_clicks: LinkClicksTable;
+  publication_metrics: PublicationMetricsTable;
+  channel_goals: ChannelGoalsTable;
+}
+
+export interface TrackedLinksTable {
+  code: string;
+  publication_id: string;
+  target_url: string;
+  created_at: Timestamp;
+}
+
+export interface LinkClicksTable {
+  id: Generated<string>;
+  code: string;
+  clicked_at: Date;
+  bot: boolean;
+}
+
+export type MetricMoment = "1h" | "24h" | "7d" | "28d" | "asked";
+
+export interface PublicationMetricsTable {
+  id: Generated<string>;
+  publication_id: string;
+  moment: MetricMoment;
+  read_at: Date;
+  /** Each figure is null when the network does not offer it ("not available"), never 0. */
+  likes: number | null;
+  reposts: number | null;
+  replies: number | null;
+  quotes: number | null;
+  impressions: number | null;
+  views: number | null;
+}
+
+export interface ChannelGoalsTable {
+  channel_id: string;
+  month: string;
+  posts: number | null;
+  engagement: number | null;
 }
 
 export type Conversation = Selectable<ConversationsTable>;

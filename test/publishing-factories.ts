@@ -30,15 +30,15 @@ export async function makeScheduledItems(
   author: User,
   approver: User,
   channels: Channel[],
-  options: { count: number; localDate: string; localTime?: string; occurrence?: "first" | "second"; texts?: { fr: string; nl: string }; visuals?: { fr: Visual[]; nl: Visual[] } },
+  options: { count: number; localDate: string; localTime?: string; occurrence?: "first" | "second"; texts?: { fr: string; nl: string }; visuals?: { fr: Visual[]; nl: Visual[] }; link?: string },
 ): Promise<string[]> {
   const resolved = resolveLocalTime(options.localDate, options.localTime ?? "10:00", { occurrence: options.occurrence });
   if (!resolved.ok) throw new Error("bad time");
   const ids: string[] = [];
   for (let i = 0; i < options.count; i++) {
     const tag = `${++n}`;
-    const fr = { text: options.texts?.fr ?? `Publication de test ${tag} : votre déclaration en ligne.`, link_url: null, image_alt: null, visuals: options.visuals?.fr ?? [] };
-    const nl = { text: options.texts?.nl ?? `Testbericht ${tag}: uw aangifte online.`, link_url: null, image_alt: null, visuals: options.visuals?.nl ?? [] };
+    const fr = { text: options.texts?.fr ?? `Publication de test ${tag} : votre déclaration en ligne.`, link_url: options.link ?? null, image_alt: null, visuals: options.visuals?.fr ?? [] };
+    const nl = { text: options.texts?.nl ?? `Testbericht ${tag}: uw aangifte online.`, link_url: options.link ?? null, image_alt: null, visuals: options.visuals?.nl ?? [] };
     const item = await db
       .insertInto("content_items")
       .values({

@@ -124,7 +124,7 @@ export default function Channels() {
                           {t(failed.errors._form.key)}
                         </p>
                       ) : null}
-                      <ChannelFields prefix={`c-${c.id}`} network={c.network} fields={fields[c.network]} defaults={{ name: c.name, handle: c.handle, baseUrl: c.baseUrl, active: c.active }} errors={failed?.errors ?? {}} />
+                      <ChannelFields prefix={`c-${c.id}`} network={c.network} fields={fields[c.network]} defaults={{ name: c.name, handle: c.handle, baseUrl: c.baseUrl, active: c.active, trackLinks: c.trackLinks }} errors={failed?.errors ?? {}} />
                       <button type="submit">{t("channels.save")}</button>
                     </Form>
                   </details>
@@ -163,7 +163,7 @@ export default function Channels() {
               <option value="bilingual">{t("channels.bilingual")}</option>
             </select>
           </div>
-          <ChannelFields prefix="new" network={null} fields={[...new Set(Object.values(fields).flat())]} defaults={{ name: value("name"), handle: value("handle"), baseUrl: value("baseUrl"), active: true }} errors={failedNew?.errors ?? {}} />
+          <ChannelFields prefix="new" network={null} fields={[...new Set(Object.values(fields).flat())]} defaults={{ name: value("name"), handle: value("handle"), baseUrl: value("baseUrl"), active: true, trackLinks: false }} errors={failedNew?.errors ?? {}} />
           <p className="hint">{t("channels.credentialsHint")}</p>
           <button type="submit">{t("channels.add")}</button>
         </Form>
@@ -172,7 +172,7 @@ export default function Channels() {
   );
 }
 
-function ChannelFields(props: { prefix: string; network: string | null; fields: string[]; defaults: { name: string; handle: string; baseUrl: string; active: boolean }; errors: FormErrors }) {
+function ChannelFields(props: { prefix: string; network: string | null; fields: string[]; defaults: { name: string; handle: string; baseUrl: string; active: boolean; trackLinks: boolean }; errors: FormErrors }) {
   const t = useT();
   const ids = (f: string) => `${props.prefix}-${f}`;
   const err = (f: string) =>
@@ -199,6 +199,9 @@ function ChannelFields(props: { prefix: string; network: string | null; fields: 
       </div>
       <label className="checkbox">
         <input type="checkbox" name="active" defaultChecked={props.defaults.active} /> {t("channels.active")}
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" name="trackLinks" defaultChecked={props.defaults.trackLinks} /> {t("channels.trackLinks")}
       </label>
       {props.fields.length > 0 ? (
         <fieldset>

@@ -1,6 +1,7 @@
 import { createRequestHandler } from "@remix-run/express";
 import { publishingMetrics } from "../services/publishing-admin.server";
 import { receiveFacebookWebhook, verifyFacebookSubscription } from "../services/facebook-webhook.server";
+import { linkRedirector } from "../services/tracked-links.server";
 import { schedulerMetrics, schedulerStatus } from "../services/scheduler-health.server";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
@@ -65,8 +66,20 @@ function loadLatestBuild(): ServerBuild {
 }
 
 /** The HTTP application: static assets, health check, then every other request goes to Remix. */
-export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): express.Express {
-  const app = express();
+const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** A small page of its own (no layout, no script) in the reader's language: for answers outside the app's pages. */
+function sendPage(req: express.Request, res: express.Response, status: number, title: MessageKey, body: MessageKey): void {
+  const language = negotiateLanguage(req.headers["accept-language"]);
+  const t = translator(language);
+  res
+    .status(status)
+    .type("text/html; charset=utf-8")
+    .send(`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(t(title))}</title></head><body><main><h1>${escapeHtml(t(title))}</h1><p>${escapeHtml(t(body))}</p></main></body></html>`);
+}
+
+export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): express.Express & { stopBackground?: () => Promise<void> } {
+  const app: express.Express & { stopBackground?: () => Promise<void> } = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use((req, res, next) => {
@@ -103,6 +116,24 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     } catch {
       sendRefusal(req, res, 400, "error.badAddress");
     }
+  });
+  // Tracked links: /l/<code> redirects to the post's own link (with UTM parameters) and counts the
+  // click; no cookie is set and nothing about the visitor is kept but a robot flag.
+  const redirector = linkRedirector(ctx);
+  app.stopBackground = () => redirector.stop();
+  app.get("/l/:code", (req, res) => {
+    redirector.follow(req.params.code ?? "", req.headers["user-agent"]).then(
+      (found) => {
+        res.setHeader("Cache-Control", "no-store");
+        res.setHeader("Referrer-Policy", "no-referrer");
+        if (found) res.redirect(302, found.location);
+        else sendPage(req, res, 404, "link.notFound.title", "link.notFound.body");
+      },
+      (error: unknown) => {
+        ctx.log.error("tracked link failed", { error: error instanceof Error ? error.message : String(error) });
+        sendPage(req, res, 503, "link.unavailable.title", "link.unavailable.body");
+      },
+    );
   });
   // Meta's page webhook: no cookie, no origin; it proves itself by the app secret's signature of
   // the raw body (so the body is read raw, 1 MB at most).
@@ -202,7 +233,8 @@ export interface RunningWebServer {
 }
 
 export async function startWebServer(ctx: AppContext, options: { port: number; host: string; dev?: boolean }): Promise<RunningWebServer> {
-  const server = http.createServer(createWebApp(ctx, { dev: options.dev }));
+  const app = createWebApp(ctx, { dev: options.dev });
+  const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -216,7 +248,7 @@ export async function startWebServer(ctx: AppContext, options: { port: number; h
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => void (app.stopBackground?.() ?? Promise.resolve()).then(() => resolve()));
         server.closeIdleConnections();
         // Requests still running after 10 s are cut; the database transaction they hold rolls back.
         setTimeout(() => server.closeAllConnections(), 10_000).unref();

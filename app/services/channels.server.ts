@@ -42,6 +42,7 @@ const channelSchema = z.object({
     .default("")
     .refine((s) => s === "" || /^https?:\/\/[^\s]+$/i.test(s), "validation.url"),
   active: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
+  trackLinks: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
 });
 
 export type ChannelResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
@@ -57,6 +58,7 @@ export async function channelsForAdmin(ctx: AppContext) {
     handle: c.handle,
     baseUrl: c.base_url ?? "",
     active: c.active,
+    trackLinks: c.track_links,
     version: c.version,
     hasCredentials: !!c.credentials_encrypted,
     needsReconnect: c.needs_reconnect,
@@ -82,7 +84,7 @@ export async function saveChannel(ctx: AppContext, user: User, input: Record<str
   const hasNew = Object.keys(typed).length > 0;
   return await ctx.db.transaction().execute(async (tx): Promise<ChannelResult> => {
     if (!data.id) {
-      const channel = await insertChannel(tx, { network: data.network, language: data.language, name: data.name, handle: data.handle, base_url: data.baseUrl || null, credentials_encrypted: null, active: data.active });
+      const channel = await insertChannel(tx, { network: data.network, language: data.language, name: data.name, handle: data.handle, base_url: data.baseUrl || null, credentials_encrypted: null, active: data.active, track_links: data.trackLinks });
       if (hasNew) await setChannelCredentials(tx, channel.id, sealChannelCredentials(ctx.config.credentialsKey, channel.id, typed));
       await audit(tx, actorOf(user), { action: "channel.created", subjectType: "channel", subjectId: channel.id, after: { network: data.network, language: data.language, name: data.name, credentials: hasNew ? "stored" : "none" } });
       return { ok: true, id: channel.id };
@@ -96,6 +98,7 @@ export async function saveChannel(ctx: AppContext, user: User, input: Record<str
       handle: data.handle,
       baseUrl: data.baseUrl || null,
       active: data.active,
+      trackLinks: data.trackLinks,
       ...(merged ? { credentialsEncrypted: sealChannelCredentials(ctx.config.credentialsKey, data.id, merged), reconnected: true } : {}),
     });
     if (!updated) return { ok: false, errors: { _form: { key: "item.conflict" } } };
@@ -103,8 +106,8 @@ export async function saveChannel(ctx: AppContext, user: User, input: Record<str
       action: "channel.updated",
       subjectType: "channel",
       subjectId: data.id,
-      before: { name: before.name, handle: before.handle, baseUrl: before.base_url, active: before.active },
-      after: { name: data.name, handle: data.handle, baseUrl: data.baseUrl, active: data.active, ...(merged ? { credentials: "replaced" } : {}) },
+      before: { name: before.name, handle: before.handle, baseUrl: before.base_url, active: before.active, trackLinks: before.track_links },
+      after: { name: data.name, handle: data.handle, baseUrl: data.baseUrl, active: data.active, trackLinks: data.trackLinks, ...(merged ? { credentials: "replaced" } : {}) },
     });
     return { ok: true, id: data.id };
   });

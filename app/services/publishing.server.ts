@@ -28,6 +28,7 @@ import { listChannels, setChannelCredentials } from "../../db/repositories/chann
 import { readChannelCredentials, sealChannelCredentials } from "./credentials-crypto.server";
 import { checkPublishable } from "./review.server";
 import { groupCommit } from "./group-commit";
+import { trackLink } from "./tracked-links.server";
 
 /** A claim older than this, still "sending", belongs to a process that died or hung. */
 export const CLAIM_LEASE_MS = 90_000;
@@ -160,6 +161,8 @@ async function inputFor(
   if (!planned) return { refused: "channel no longer planned" };
   const channel = await channelOf(ctx, cache, claimed.channelId);
   if (!channel) return { refused: "channel deleted" };
+  // A channel that tracks links sends Cadence's short address for this publication instead.
+  const link = channel.track_links && planned.link ? await trackLink(ctx, claimed.id, planned.link) : planned.link;
   return {
     network: networkOf(ctx, channel),
     input: {
@@ -168,7 +171,7 @@ async function inputFor(
       remoteKey: claimed.remoteKey,
       channel: adapterChannel(ctx, channel),
       text: planned.text,
-      link: planned.link,
+      link,
       languages: planned.languages,
       dueAt: claimed.dueAt,
       itemId: claimed.contentItemId,

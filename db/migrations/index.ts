@@ -14,6 +14,7 @@ import * as m0012 from "./0012_inbox";
 import * as m0013 from "./0013_inbox_approval_watches";
 import * as m0014 from "./0014_media";
 import * as m0015 from "./0015_media_read_model";
+import * as m0016 from "./0016_analytics";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   "0013_inbox_approval_watches": m0013,
   "0014_media": m0014,
   "0015_media_read_model": m0015,
+  "0016_analytics": m0016,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -21,7 +21,7 @@ export async function updateChannelRow(
   db: Db,
   id: string,
   expectedVersion: number,
-  change: { name: string; handle: string; baseUrl: string | null; active: boolean; credentialsEncrypted?: string | null; reconnected?: boolean },
+  change: { name: string; handle: string; baseUrl: string | null; active: boolean; trackLinks?: boolean; credentialsEncrypted?: string | null; reconnected?: boolean },
 ): Promise<Channel | undefined> {
   return await db
     .updateTable("channels")
@@ -30,6 +30,7 @@ export async function updateChannelRow(
       handle: change.handle,
       base_url: change.baseUrl,
       active: change.active,
+      ...(change.trackLinks !== undefined ? { track_links: change.trackLinks } : {}),
       ...(change.credentialsEncrypted !== undefined ? { credentials_encrypted: change.credentialsEncrypted } : {}),
       ...(change.reconnected ? { needs_reconnect: false, reconnect_reason: null } : {}),
       version: eb("version", "+", 1),

@@ -1,0 +1,87 @@
+import { sql } from "kysely";
+import type { Db } from "../client";
+import type { MetricMoment } from "../schema";
+
+/**
+ * The code a publication's post carries for its link, created once (a retry, a recovery or a
+ * second scheduler gets the same one); the target follows the link the post has now.
+ */
+export async function ensureTrackedLink(db: Db, publicationId: string, target: string, newCode: string): Promise<string> {
+  const row = await db
+    .insertInto("tracked_links")
+    .values({ code: newCode, publication_id: publicationId, target_url: target })
+    .onConflict((oc) => oc.column("publication_id").doUpdateSet({ target_url: (eb) => eb.ref("excluded.target_url") }))
+    .returning("code")
+    .executeTakeFirstOrThrow();
+  return row.code;
+}
+
+/** What a code leads to, with what the UTM parameters say: the network, the languages, the month it went out. */
+export async function findTrackedLink(db: Db, code: string): Promise<{ target: string; network: string; languages: string; dueAt: Date } | undefined> {
+  return await db
+    .selectFrom("tracked_links as t")
+    .innerJoin("publications as p", "p.id", "t.publication_id")
+    .innerJoin("channels as c", "c.id", "p.channel_id")
+    .select(["t.target_url as target", "c.network", "p.languages", "p.due_at as dueAt"])
+    .where("t.code", "=", code)
+    .executeTakeFirst();
+}
+
+/** Clicks counted since the last write, in one statement. */
+export async function insertClicks(db: Db, clicks: readonly { code: string; at: Date; bot: boolean }[]): Promise<void> {
+  if (clicks.length === 0) return;
+  await db
+    .insertInto("link_clicks")
+    .values(clicks.map((c) => ({ code: c.code, clicked_at: c.at, bot: c.bot })))
+    .execute();
+}
+
+/** One reading per publication and moment; a reading already stored (a resumed round) is kept, not doubled. Returns how many were new. */
+export async function insertReadings(
+  db: Db,
+  readings: readonly { publicationId: string; moment: MetricMoment; at: Date; likes: number | null; reposts: number | null; replies: number | null; quotes: number | null; impressions: number | null; views: number | null }[],
+): Promise<number> {
+  if (readings.length === 0) return 0;
+  const r = await sql<{ id: string }>`
+    insert into publication_metrics (publication_id, moment, read_at, likes, reposts, replies, quotes, impressions, views)
+    values ${sql.join(readings.map((m) => sql`(${m.publicationId}::uuid, ${m.moment}, ${m.at}, ${m.likes}, ${m.reposts}, ${m.replies}, ${m.quotes}, ${m.impressions}, ${m.views})`))}
+    on conflict (publication_id, moment) where moment <> 'asked' do nothing
+    returning id`.execute(db);
+  return r.rows.length;
+}
+
+/**
+ * Published publications whose next reading is due: for each, the earliest scheduled moment
+ * (1 hour, 24 hours, 7 days, 28 days after publication) that has passed and has no reading yet.
+ * A moment missed by more than a day (the scheduler was stopped) is skipped for the next one, so
+ * a reading is always labelled with what it measures. Oldest first, `limit` at most.
+ */
+export async function dueReadings(db: Db, now: Date, limit: number): Promise<{ publicationId: string; channelId: string; remoteId: string; moment: MetricMoment }[]> {
+  const r = await sql<{ publication_id: string; channel_id: string; remote_id: string; moment: MetricMoment }>`
+    select p.id as publication_id, p.channel_id, p.remote_id, m.moment
+    from publications p
+    cross join lateral (
+      select moment from (values ('1h', interval '1 hour', 1), ('24h', interval '24 hours', 2), ('7d', interval '7 days', 3), ('28d', interval '28 days', 4)) as s(moment, after, n)
+      where p.published_at + s.after <= ${now}
+        and p.published_at + s.after + interval '1 day' > ${now}
+        and not exists (select 1 from publication_metrics x where x.publication_id = p.id and x.moment = s.moment)
+      order by s.n desc limit 1
+    ) m
+    where p.state = 'published' and p.remote_id is not null
+      and p.published_at > ${now}::timestamptz - interval '29 days'
+    order by p.published_at
+    limit ${limit}`.execute(db);
+  return r.rows.map((x) => ({ publicationId: x.publication_id, channelId: x.channel_id, remoteId: x.remote_id, moment: x.moment }));
+}
+
+/** A publication to read now, asked for by a person. */
+export async function publicationForReading(db: Db, publicationId: string): Promise<{ publicationId: string; channelId: string; remoteId: string } | undefined> {
+  const row = await db
+    .selectFrom("publications")
+    .select(["id", "channel_id", "remote_id"])
+    .where("id", "=", publicationId)
+    .where("state", "=", "published")
+    .where("remote_id", "is not", null)
+    .executeTakeFirst();
+  return row ? { publicationId: row.id, channelId: row.channel_id, remoteId: row.remote_id! } : undefined;
+}

@@ -68,20 +68,49 @@ function loadLatestBuild(): ServerBuild {
 /** The HTTP application: static assets, health check, then every other request goes to Remix. */
 const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-/** A small page of its own (no layout, no script) in the reader's language: for answers outside the app's pages. */
-function sendPage(req: express.Request, res: express.Response, status: number, title: MessageKey, body: MessageKey): void {
-  const language = negotiateLanguage(req.headers["accept-language"]);
-  const t = translator(language);
-  res
-    .status(status)
-    .type("text/html; charset=utf-8")
-    .send(`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(t(title))}</title></head><body><main><h1>${escapeHtml(t(title))}</h1><p>${escapeHtml(t(body))}</p></main></body></html>`);
+type WebApp = express.Express & { stopBackground?: () => Promise<void>; trackedLink?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean };
+
+/**
+ * Tracked links: /l/<code> redirects to the post's own link (with UTM parameters) and counts the
+ * click; no cookie is set and nothing about the visitor is kept but a robot flag. Answered before
+ * express and its middleware: it is the busiest address (every click on every post) and needs none
+ * of the pages' machinery. Returns false for any other address.
+ */
+function trackedLinkHandler(ctx: AppContext, redirector: ReturnType<typeof linkRedirector>) {
+  const headers = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'" };
+  return (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
+    const url = req.url ?? "";
+    if (!url.startsWith("/l/") || (req.method !== "GET" && req.method !== "HEAD")) return false;
+    const code = url.slice(3).split(/[?#]/)[0] ?? "";
+    const page = (status: number, title: MessageKey, body: MessageKey) => {
+      const language = negotiateLanguage(req.headers["accept-language"]);
+      const t = translator(language);
+      res.writeHead(status, { ...headers, "Content-Type": "text/html; charset=utf-8" });
+      res.end(`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(t(title))}</title></head><body><main><h1>${escapeHtml(t(title))}</h1><p>${escapeHtml(t(body))}</p></main></body></html>`);
+    };
+    redirector.follow(code, req.headers["user-agent"]).then(
+      (found) => {
+        if (!found) return page(404, "link.notFound.title", "link.notFound.body");
+        res.writeHead(302, { ...headers, Location: found.location, "Content-Length": "0" });
+        res.end();
+      },
+      (error: unknown) => {
+        ctx.log.error("tracked link failed", { error: error instanceof Error ? error.message : String(error) });
+        page(503, "link.unavailable.title", "link.unavailable.body");
+      },
+    );
+    return true;
+  };
 }
 
-export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): express.Express & { stopBackground?: () => Promise<void> } {
-  const app: express.Express & { stopBackground?: () => Promise<void> } = express();
+export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): WebApp {
+  const app: WebApp = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  // Tracked links (/l/<code>) are answered before express: see `trackedLinkHandler`.
+  const redirector = linkRedirector(ctx);
+  app.stopBackground = () => redirector.stop();
+  app.trackedLink = trackedLinkHandler(ctx, redirector);
   app.use((req, res, next) => {
     // Server-Timing: how long the server took until it answered (loaders done, headers out), for
     // the browser's developer tools and for `npm run bench`.
@@ -116,24 +145,6 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     } catch {
       sendRefusal(req, res, 400, "error.badAddress");
     }
-  });
-  // Tracked links: /l/<code> redirects to the post's own link (with UTM parameters) and counts the
-  // click; no cookie is set and nothing about the visitor is kept but a robot flag.
-  const redirector = linkRedirector(ctx);
-  app.stopBackground = () => redirector.stop();
-  app.get("/l/:code", (req, res) => {
-    redirector.follow(req.params.code ?? "", req.headers["user-agent"]).then(
-      (found) => {
-        res.setHeader("Cache-Control", "no-store");
-        res.setHeader("Referrer-Policy", "no-referrer");
-        if (found) res.redirect(302, found.location);
-        else sendPage(req, res, 404, "link.notFound.title", "link.notFound.body");
-      },
-      (error: unknown) => {
-        ctx.log.error("tracked link failed", { error: error instanceof Error ? error.message : String(error) });
-        sendPage(req, res, 503, "link.unavailable.title", "link.unavailable.body");
-      },
-    );
   });
   // Meta's page webhook: no cookie, no origin; it proves itself by the app secret's signature of
   // the raw body (so the body is read raw, 1 MB at most).
@@ -234,7 +245,9 @@ export interface RunningWebServer {
 
 export async function startWebServer(ctx: AppContext, options: { port: number; host: string; dev?: boolean }): Promise<RunningWebServer> {
   const app = createWebApp(ctx, { dev: options.dev });
-  const server = http.createServer(app);
+  const server = http.createServer((req, res) => {
+    if (!app.trackedLink?.(req, res)) app(req, res);
+  });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -27,13 +27,12 @@ export async function findTrackedLink(db: Db, code: string): Promise<{ target: s
     .executeTakeFirst();
 }
 
-/** Clicks counted since the last write, in one statement. */
+/** Clicks counted since the last write, in one statement (three array parameters, however many clicks). */
 export async function insertClicks(db: Db, clicks: readonly { code: string; at: Date; bot: boolean }[]): Promise<void> {
   if (clicks.length === 0) return;
-  await db
-    .insertInto("link_clicks")
-    .values(clicks.map((c) => ({ code: c.code, clicked_at: c.at, bot: c.bot })))
-    .execute();
+  await sql`
+    insert into link_clicks (code, clicked_at, bot)
+    select * from unnest(${clicks.map((c) => c.code)}::text[], ${clicks.map((c) => c.at.toISOString())}::timestamptz[], ${clicks.map((c) => c.bot)}::boolean[])`.execute(db);
 }
 
 /** One reading per publication and moment; a reading already stored (a resumed round) is kept, not doubled. Returns how many were new. */

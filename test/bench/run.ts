@@ -1,4 +1,5 @@
 // npm run bench [-- name…]: runs every benchmark (or those named) one after the other.
+import * as analytics from "./analytics.bench";
 import * as calendar from "./calendar.bench";
 import * as inbox from "./inbox.bench";
 import * as media from "./media.bench";
@@ -13,6 +14,7 @@ const benchmarks: Record<string, { run: () => Promise<void> }> = {
   publishing,
   inbox,
   media,
+  analytics,
 };
 
 const wanted = process.argv.slice(2);

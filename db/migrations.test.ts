@@ -44,6 +44,7 @@ const EXPECTED_TABLES = [
   "item_tags",
   "link_clicks",
   "media_files",
+  "metrics_cursors",
   "outbox_messages",
   "parity_exceptions",
   "publication_metrics",

@@ -460,6 +460,7 @@ export interface Database {
   link_clicks: LinkClicksTable;
   publication_metrics: PublicationMetricsTable;
   channel_goals: ChannelGoalsTable;
+  metrics_cursors: MetricsCursorsTable;
 }
 
 export interface TrackedLinksTable {
@@ -490,6 +491,15 @@ export interface PublicationMetricsTable {
   quotes: number | null;
   impressions: number | null;
   views: number | null;
+}
+
+export interface MetricsCursorsTable {
+  channel_id: string;
+  read_at: Date | null;
+  not_before: Date | null;
+  failures: Generated<number>;
+  error_code: string | null;
+  error: string | null;
 }
 
 export interface ChannelGoalsTable {

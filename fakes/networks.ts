@@ -79,6 +79,18 @@ export interface FakeNetworks {
   reads: { network: FakeNetwork; query: string }[];
   /** Facebook: the next upload of a file's bytes is cut off half-way (the session keeps what arrived). */
   cutNextUpload(): void;
+  /**
+   * Sets a post's public figures as its network will report them (by the id the network gave:
+   * Mastodon/X/YouTube id, Bluesky URI, Facebook "page_post" or video id, LinkedIn share URN).
+   * Unset figures are 0 where the network counts them.
+   */
+  engage(network: FakeNetwork, remoteId: string, figures: Partial<Record<"likes" | "reposts" | "replies" | "quotes" | "impressions" | "views", number>>): void;
+  /** The post is deleted on its network: metrics reads leave it out (or refuse it, as the network does). */
+  deletePost(network: FakeNetwork, remoteId: string): void;
+  /** Posts already on the account (published before the test, or by the bench): their network ids. */
+  seedPosts(network: "mastodon" | "bluesky" | "x" | "facebook" | "linkedin" | "youtube", count: number): string[];
+  /** Metrics reads served: each call's network and how many posts it asked for. */
+  metricReads: { network: FakeNetwork; ids: number }[];
   /** Every post the networks accepted more than once (same key or same text on the same network). */
   duplicates(): ReceivedPost[];
   webhookSecret: string;
@@ -87,7 +99,7 @@ export interface FakeNetworks {
 
 const WEBHOOK_SECRET = `whsec_${Buffer.from("cadence-test-webhook-secret-32by").toString("base64")}`;
 
-export async function startFakeNetworks(options: { latencyMs?: number; port?: number; demoControl?: boolean; mastodonLimits?: { maxAttachments?: number; videoSizeLimit?: number; descriptionLimit?: number }; mastodonSyncImages?: boolean } = {}): Promise<FakeNetworks> {
+export async function startFakeNetworks(options: { latencyMs?: number; port?: number; demoControl?: boolean; mastodonLimits?: { maxAttachments?: number; videoSizeLimit?: number; descriptionLimit?: number }; mastodonSyncImages?: boolean; mastodonWithoutMultiGet?: boolean } = {}): Promise<FakeNetworks> {
   const posts: ReceivedPost[] = [];
   const calls: FakeNetworks["calls"] = [];
   const scripts = new Map<FakeNetwork, ScriptedAnswer[]>();
@@ -147,6 +159,23 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
   const blueskyBlobs = new Map<string, { bytes: number; type: string }>();
   const mastodonPublic: { id: string; created_at: string; in_reply_to_id: null; visibility: string; content: string; account: { id: string; acct: string; username: string } }[] = [];
   const blueskyPublic: { uri: string; cid: string; author: { did: string; handle: string }; record: { $type: string; text: string; createdAt: string }; indexedAt: string }[] = [];
+  // Public figures per post (by the id each network gives it), and the posts deleted since.
+  const figures = new Map<string, Partial<Record<"likes" | "reposts" | "replies" | "quotes" | "impressions" | "views", number>>>();
+  const deleted = new Set<string>();
+  const metricReads: FakeNetworks["metricReads"] = [];
+  const fig = (network: FakeNetwork, id: string) => figures.get(`${network}|${id}`) ?? {};
+  const remoteIdOf = (p: ReceivedPost): string =>
+    p.network === "bluesky" ? `at://did:plc:cadence/app.bsky.feed.post/${p.key}` : p.network === "facebook" ? (fbVideos.some((v) => v.id === p.id) ? p.id : `123_${p.id}`) : p.network === "linkedin" ? liPostUrn(p) : p.id;
+  // Posts by network id, indexed as they arrive (a metrics read of 10,000 posts is no list scan).
+  const byRemoteId = new Map<string, ReceivedPost>();
+  let indexed = 0;
+  const livePost = (network: FakeNetwork, id: string) => {
+    for (; indexed < posts.length; indexed++) {
+      const p = posts[indexed]!;
+      if (!p.inReplyTo) byRemoteId.set(`${p.network}|${remoteIdOf(p)}`, p);
+    }
+    return deleted.has(`${network}|${id}`) ? undefined : byRemoteId.get(`${network}|${id}`);
+  };
   const plain = (html: string) => html.replace(/<[^>]+>/g, " ").toLowerCase();
   const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -208,7 +237,15 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
         calls.push({ network, path, at: Date.now(), method: req.method ?? "GET" });
         // YouTube: the post is the upload of the video's bytes (a PUT to the session).
         const isPost = network === "youtube" ? req.method === "PUT" && rawBytes.length > 0 : req.method === "POST" && !path.endsWith("createSession") && !path.endsWith("refreshSession") && !path.includes("getRecord") && !path.endsWith("/api/v2/media") && !path.endsWith("uploadBlob") && !path.includes("/2/media/") && !path.endsWith("/photos") && !path.includes("/rest/images") && !path.includes("/rest/videos") && !path.includes("/video-upload/") && !path.endsWith("/uploads") && !path.includes("/upload:");
-        const isRead = req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions") || path.endsWith("/comments") || path.endsWith("/api/v2/search") || path.endsWith("searchPosts"));
+        const isMetricsRead =
+          req.method === "GET" &&
+          ((network === "mastodon" && /\/api\/v1\/statuses(\/[^/]+)?$/.test(path)) ||
+            path.endsWith("app.bsky.feed.getPosts") ||
+            (network === "x" && path.endsWith("/2/tweets")) ||
+            (network === "facebook" && /^\/facebook\/?$/.test(path) && url.searchParams.has("ids")) ||
+            path.endsWith("/rest/organizationalEntityShareStatistics") ||
+            (network === "youtube" && path.endsWith("/youtube/v3/videos")));
+        const isRead = isMetricsRead || (req.method === "GET" && (path.endsWith("/api/v1/notifications") || path.endsWith("listNotifications") || path.endsWith("/mentions") || path.endsWith("/comments") || path.endsWith("/api/v2/search") || path.endsWith("searchPosts")));
         if (isRead) reads.push({ network, query: url.search });
         const scripted = isPost ? scripts.get(network)?.shift() : isRead ? readScripts.get(network)?.shift() : undefined;
         const json = (() => {
@@ -303,6 +340,23 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               if (req.headers.authorization !== "Bearer mastodon-token") return { status: 401, body: { error: "The access token is invalid" } };
               if (path.endsWith("/api/v1/accounts/verify_credentials")) return { status: 200, body: { id: "1", acct: "cadence" } };
               if (req.method === "GET" && path.endsWith("/api/v1/notifications")) return mastodonNotificationPage();
+              if (req.method === "GET" && /\/api\/v1\/statuses(\/[^/]+)?$/.test(path)) {
+                // GET /api/v1/statuses?id[]=… (4.3+): the statuses it can show, others left out; GET /api/v1/statuses/:id: one, or 404.
+                const status = (id: string) => {
+                  const f = fig("mastodon", id);
+                  return { id, url: `https://fake.social/@cadence/${id}`, favourites_count: f.likes ?? 0, reblogs_count: f.reposts ?? 0, replies_count: f.replies ?? 0, quotes_count: f.quotes ?? 0 };
+                };
+                const one = /\/api\/v1\/statuses\/([^/]+)$/.exec(path);
+                if (one) {
+                  metricReads.push({ network: "mastodon", ids: 1 });
+                  return livePost("mastodon", decodeURIComponent(one[1]!)) ? { status: 200, body: status(decodeURIComponent(one[1]!)) } : { status: 404, body: { error: "Record not found" } };
+                }
+                if (options.mastodonWithoutMultiGet) return { status: 404, body: { error: "Record not found" } };
+                const ids = url.searchParams.getAll("id[]");
+                if (ids.length > 20) return { status: 422, body: { error: "Too many ids requested" } };
+                metricReads.push({ network: "mastodon", ids: ids.length });
+                return { status: 200, body: ids.filter((id) => livePost("mastodon", id)).map(status), headers: { "x-ratelimit-limit": "300", "x-ratelimit-remaining": "299", "x-ratelimit-reset": new Date(Date.now() + 300_000).toISOString() } };
+              }
               if (req.method === "POST" && path.endsWith("/api/v2/media")) {
                 // The file and its description (alt text, 1,500 characters at most); 202 while it is processed.
                 const file = form?.get("file");
@@ -381,6 +435,33 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               if (req.headers.authorization !== "Bearer x-token") return { status: 401, body: { title: "Unauthorized", type: "about:blank", status: 401, detail: "Unauthorized" } };
               if (path.endsWith("/2/users/me")) return { status: 200, body: { data: { id: "1", name: "Cadence", username: "cadence" } } };
               if (req.method === "GET" && path.endsWith("/2/users/1/mentions")) return xMentionPage();
+              if (req.method === "GET" && path.endsWith("/2/tweets")) {
+                // GET /2/tweets?ids= (1–100) with tweet.fields=public_metrics; missing posts in `errors`.
+                const ids = (url.searchParams.get("ids") ?? "").split(",").filter(Boolean);
+                if (ids.length === 0 || ids.length > 100) return { status: 400, body: { title: "Invalid Request", detail: "The `ids` query parameter value must have between 1 and 100 items", type: "https://api.twitter.com/2/problems/invalid-request", status: 400 } };
+                metricReads.push({ network: "x", ids: ids.length });
+                const withMetrics = (url.searchParams.get("tweet.fields") ?? "").split(",").includes("public_metrics");
+                const found = ids.filter((id) => livePost("x", id));
+                const headers = { "x-rate-limit-limit": "15", "x-rate-limit-remaining": "14", "x-rate-limit-reset": String(Math.floor(Date.now() / 1000) + 900) };
+                return {
+                  status: 200,
+                  headers,
+                  body: {
+                    ...(found.length > 0
+                      ? {
+                          data: found.map((id) => {
+                            const f = fig("x", id);
+                            const post = livePost("x", id)!;
+                            return { id, text: post.text, edit_history_tweet_ids: [id], ...(withMetrics ? { public_metrics: { retweet_count: f.reposts ?? 0, reply_count: f.replies ?? 0, like_count: f.likes ?? 0, quote_count: f.quotes ?? 0, bookmark_count: 0, impression_count: f.impressions ?? 0 } } : {}) };
+                          }),
+                        }
+                      : {}),
+                    ...(found.length < ids.length
+                      ? { errors: ids.filter((id) => !found.includes(id)).map((id) => ({ value: id, detail: `Could not find tweet with ids: [${id}].`, title: "Not Found Error", resource_type: "tweet", parameter: "ids", resource_id: id, type: "https://api.twitter.com/2/problems/resource-not-found" })) }
+                      : {}),
+                  },
+                };
+              }
               if (req.method === "GET" && path.endsWith("/2/users/1/tweets")) {
                 // X shortens links to t.co in what it returns.
                 const latest = posts.filter((p) => p.network === "x").slice(-20).reverse();
@@ -483,6 +564,20 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                   : { status: 400, body: { error: "RecordNotFound", message: "Could not locate record" } };
               }
               if (req.method === "GET" && path.endsWith("app.bsky.notification.listNotifications")) return blueskyNotificationPage();
+              if (req.method === "GET" && path.endsWith("app.bsky.feed.getPosts")) {
+                // Up to 25 `uris`; post views in any order, posts that no longer exist left out.
+                const uris = url.searchParams.getAll("uris");
+                if (uris.length === 0 || uris.length > 25) return { status: 400, body: { error: "InvalidRequest", message: "uris must contain between 1 and 25 items" } };
+                metricReads.push({ network: "bluesky", ids: uris.length });
+                const views = uris
+                  .filter((uri) => livePost("bluesky", uri))
+                  .reverse()
+                  .map((uri) => {
+                    const f = fig("bluesky", uri);
+                    return { uri, cid: "bafy", author: { did: "did:plc:cadence", handle: "cadence.test" }, record: { $type: "app.bsky.feed.post", text: livePost("bluesky", uri)!.text }, likeCount: f.likes ?? 0, repostCount: f.reposts ?? 0, replyCount: f.replies ?? 0, quoteCount: f.quotes ?? 0, indexedAt: new Date().toISOString(), labels: [] };
+                  });
+                return { status: 200, body: { posts: views }, headers: { "ratelimit-limit": "3000", "ratelimit-remaining": "2999", "ratelimit-reset": String(Math.floor(Date.now() / 1000) + 300) } };
+              }
               if (req.method === "POST" && path.endsWith("com.atproto.repo.uploadBlob")) {
                 // The raw bytes with their type; images over 1,000,000 bytes are refused.
                 const type = String(req.headers["content-type"] ?? "");
@@ -543,6 +638,38 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               if (path.endsWith("/me/accounts")) {
                 if (q("access_token") !== "fb-user-long") return { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
                 return { status: 200, body: { data: [{ id: "123", name: "Cadence FR", access_token: "fb-token" }, { id: "456", name: "Autre page", access_token: "other" }] } };
+              }
+              if (req.method === "GET" && /^\/facebook\/?$/.test(path) && url.searchParams.has("ids")) {
+                // GET /?ids=a,b&fields=… (50 ids at most): an object per id; one missing id fails the whole call (code 803).
+                if (q("access_token") !== "fb-token") return { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
+                const ids = q("ids").split(",").filter(Boolean);
+                if (ids.length > 50) return { status: 400, body: { error: { message: "(#100) Too many IDs. Maximum: 50. Provided: " + ids.length + ".", type: "OAuthException", code: 100 } } };
+                metricReads.push({ network: "facebook", ids: ids.length });
+                const missing = ids.filter((id) => !livePost("facebook", id));
+                if (missing.length > 0) return { status: 404, body: { error: { message: `(#803) Some of the aliases you requested do not exist: ${missing.join(",")}`, type: "OAuthException", code: 803 } } };
+                const fields = q("fields");
+                if (/post_impressions(?!_unique)|post_engaged_users/.test(fields)) return { status: 400, body: { error: { message: "(#100) The value must be a valid insights metric", type: "OAuthException", code: 100 } } };
+                const isVideo = (id: string) => !id.includes("_");
+                if (ids.some(isVideo) && /(^|,)shares(,|$)/.test(fields)) return { status: 400, body: { error: { message: "(#100) Tried accessing nonexisting field (shares) on node type (Video)", type: "OAuthException", code: 100 } } };
+                return {
+                  status: 200,
+                  body: Object.fromEntries(
+                    ids.map((id) => {
+                      const f = fig("facebook", id);
+                      return [
+                        id,
+                        {
+                          id,
+                          reactions: { data: [], summary: { total_count: f.likes ?? 0, viewer_reaction: "NONE" } },
+                          comments: { data: [], summary: { order: "ranked", total_count: f.replies ?? 0, can_comment: true } },
+                          // Meta leaves `shares` out when nobody shared.
+                          ...(f.reposts ? { shares: { count: f.reposts } } : {}),
+                          ...(fields.includes("insights") && !isVideo(id) ? { insights: { data: [{ name: "post_total_media_view_unique", period: "lifetime", values: [{ value: f.views ?? 0 }], id: `${id}/insights/post_total_media_view_unique/lifetime` }] } } : {}),
+                        },
+                      ];
+                    }),
+                  ),
+                };
               }
               if (req.method === "GET" && path.endsWith("/published_posts")) {
                 if (q("access_token") !== "fb-token") return { status: 400, body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } } };
@@ -663,6 +790,27 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
             }
             case "linkedin": {
               if (req.headers.authorization !== "Bearer li-token") return { status: 401, body: { serviceErrorCode: 65600, message: "Invalid access token", status: 401 } };
+              if (req.method === "GET" && path.endsWith("/rest/organizationalEntityShareStatistics")) {
+                // q=organizationalEntity, the organisation, shares=List(…) / ugcPosts=List(…): lifetime organic statistics per post.
+                if (url.searchParams.get("q") !== "organizationalEntity" || !(url.searchParams.get("organizationalEntity") ?? "").startsWith("urn:li:organization:"))
+                  return { status: 400, body: { status: 400, message: "Invalid query parameters passed to request" } };
+                const listOf = (name: string) => /^List\((.*)\)$/.exec(url.searchParams.get(name) ?? "")?.[1]?.split(",").filter(Boolean) ?? [];
+                const urns = [...listOf("shares"), ...listOf("ugcPosts")];
+                metricReads.push({ network: "linkedin", ids: urns.length });
+                const elements = urns
+                  .filter((urn) => livePost("linkedin", urn))
+                  .map((urn) => {
+                    const f = fig("linkedin", urn);
+                    const impressions = f.impressions ?? 0;
+                    const engaged = (f.likes ?? 0) + (f.replies ?? 0) + (f.reposts ?? 0);
+                    return {
+                      organizationalEntity: url.searchParams.get("organizationalEntity"),
+                      [urn.startsWith("urn:li:ugcPost:") ? "ugcPost" : "share"]: urn,
+                      totalShareStatistics: { uniqueImpressionsCount: Math.floor(impressions * 0.8), shareCount: f.reposts ?? 0, engagement: impressions > 0 ? engaged / impressions : 0, clickCount: 0, likeCount: f.likes ?? 0, impressionCount: impressions, commentCount: f.replies ?? 0 },
+                    };
+                  });
+                return { status: 200, body: { paging: { count: 10, start: 0, links: [] }, elements } };
+              }
               if (req.method === "POST" && path.endsWith("/rest/images") && url.searchParams.get("action") === "initializeUpload") {
                 const owner = (json.initializeUploadRequest as { owner?: string } | undefined)?.owner ?? "";
                 if (!owner.startsWith("urn:li:organization:") && !owner.startsWith("urn:li:person:")) return { status: 422, body: { status: 422, message: "Field Value validation failed in REQUEST_BODY: /initializeUploadRequest/owner" } };
@@ -803,6 +951,26 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               // got: 308 with Range, or the video once complete); Google's JSON errors.
               const googleError = (code: number, reason: string, message: string) => ({ status: code, body: { error: { code, message, errors: [{ reason, message, domain: "youtube.video" }] } } });
               if (req.headers.authorization !== "Bearer youtube-token") return googleError(401, "authError", "Request had invalid authentication credentials.");
+              if (req.method === "GET" && path.endsWith("/youtube/v3/videos")) {
+                // videos.list part=statistics, id=… (50 at most): the videos found, as strings; likeCount absent when hidden.
+                const ids = (url.searchParams.get("id") ?? "").split(",").filter(Boolean);
+                if (url.searchParams.get("part") !== "statistics" && !(url.searchParams.get("part") ?? "").split(",").includes("statistics")) return googleError(400, "invalidPart", "part must include statistics here");
+                if (ids.length > 50) return googleError(400, "invalidFilters", "Too many ids: 50 at most");
+                metricReads.push({ network: "youtube", ids: ids.length });
+                return {
+                  status: 200,
+                  body: {
+                    kind: "youtube#videoListResponse",
+                    items: ids
+                      .filter((id) => livePost("youtube", id))
+                      .map((id) => {
+                        const f = fig("youtube", id);
+                        return { kind: "youtube#video", id, statistics: { viewCount: String(f.views ?? 0), ...(f.likes === -1 ? {} : { likeCount: String(f.likes ?? 0) }), favoriteCount: "0", commentCount: String(f.replies ?? 0) } };
+                      }),
+                    pageInfo: { totalResults: ids.length, resultsPerPage: ids.length },
+                  },
+                };
+              }
               if (req.method === "GET" && path.endsWith("/youtube/v3/channels")) return { status: 200, body: { kind: "youtube#channelListResponse", items: [{ kind: "youtube#channel", id: "UC-cadence", snippet: { title: "Cadence" } }] } };
               if (req.method === "POST" && path.endsWith("/upload/youtube/v3/videos")) {
                 if (url.searchParams.get("uploadType") !== "resumable") return googleError(400, "badRequest", "uploadType must be resumable here");
@@ -900,6 +1068,21 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
       scripts.set(network, [...(scripts.get(network) ?? []), ...answers]);
     },
     blueskySessions,
+    metricReads,
+    engage(network, remoteId, f) {
+      figures.set(`${network}|${remoteId}`, { ...fig(network, remoteId), ...f });
+    },
+    seedPosts(network, count) {
+      return Array.from({ length: count }, (_, i) => {
+        const key = network === "bluesky" ? `3s${String(++blueskySeq).padStart(11, "0")}` : null;
+        const post = accept(network, `seeded ${network} post ${i} ${randomUUID()}`, key);
+        if (network === "bluesky") blueskyRecords.set(key!, post);
+        return remoteIdOf(post);
+      });
+    },
+    deletePost(network, remoteId) {
+      deleted.add(`${network}|${remoteId}`);
+    },
     cutNextUpload() {
       fbCutNextUpload = true;
     },

@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import type { Visual } from "../app/domain/visuals";
 import { sql } from "kysely";
 import { resolveLocalTime } from "../app/domain/time/brussels";
@@ -113,4 +114,36 @@ export async function publishUntilSettled(ctx: AppContext, itemIds: string[], ti
     controller.abort();
     await run;
   }
+}
+
+/**
+ * Posts already on their networks: one published publication per network id, on a published item,
+ * `publishedAt` (a date, or one per post). For reading metrics without publishing first.
+ */
+export async function makePublished(db: Db, author: User, channel: Channel, remoteIds: readonly string[], publishedAt: Date | ((i: number) => Date), options: { language?: "fr" | "nl" } = {}): Promise<string[]> {
+  const language = options.language ?? "fr";
+  const ids: string[] = [];
+  const at = (i: number) => (typeof publishedAt === "function" ? publishedAt(i) : publishedAt);
+  for (let start = 0; start < remoteIds.length; start += 500) {
+    const slice = remoteIds.slice(start, start + 500);
+    const items = await db
+      .insertInto("content_items")
+      .values(slice.map((_, j) => ({ scheduled_at: at(start + j), local_date: DateTime.fromJSDate(at(start + j)).setZone("Europe/Brussels").toISODate()!, local_time: "10:00", status: "published" as const, source_language: "fr" as const, author_id: author.id, updated_by: author.id })))
+      .returning("id")
+      .execute();
+    const variants = await db
+      .insertInto("variants")
+      .values(items.map((item, j) => ({ content_item_id: item.id, language, text: `Post ${start + j}`, link_url: null, image_alt: null, status: "approved" as const, source_hash: null })))
+      .returning(["id", "content_item_id"])
+      .execute();
+    await db.insertInto("content_item_channels").values(items.map((item) => ({ content_item_id: item.id, channel_id: channel.id }))).execute();
+    const variantOf = new Map(variants.map((v) => [v.content_item_id, v.id]));
+    const rows = await db
+      .insertInto("publications")
+      .values(items.map((item, j) => ({ variant_id: variantOf.get(item.id)!, channel_id: channel.id, content_item_id: item.id, languages: language, state: "published" as const, remote_id: slice[j]!, published_at: at(start + j), due_at: at(start + j), deadline_at: new Date(at(start + j).getTime() + 3_600_000) })))
+      .returning("id")
+      .execute();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
 }

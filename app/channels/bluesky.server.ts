@@ -3,7 +3,7 @@ import { composeBody } from "../domain/channel-text";
 import { NETWORK_MEDIA_RULES } from "../domain/network-media";
 import { uploadImagesOnce } from "./media-upload.server";
 import { errorText, httpCall, withoutResponse } from "./http.server";
-import { parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type CollectOutcome, type IncomingMessage, type PublishInput, type PublishOutcome } from "./types";
+import { countOf, parseResetHeader, refusedMetricsRead, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type CollectOutcome, type IncomingMessage, type MetricsOutcome, type PostMetrics, type PublishInput, type PublishOutcome } from "./types";
 
 const DEFAULT_PDS = "https://bsky.social";
 const S32 = "234567abcdefghijklmnopqrstuvwxyz";
@@ -307,6 +307,45 @@ export const blueskyAdapter: ChannelAdapter = {
       page: (json) => ({ items: (json as { posts?: BlueskyPostView[] } | null)?.posts ?? [], cursor: (json as { cursor?: string } | null)?.cursor }),
       keep: (p, s) => p.author?.did !== s.did,
     });
+  },
+  metricsBatch: 25,
+  /**
+   * app.bsky.feed.getPosts with up to 25 `uris`: likes, reposts, replies and quotes of each post
+   * view (a deleted post is left out of the answer). Bluesky shows no impressions or views.
+   */
+  async readMetrics(channel, remoteIds, deps): Promise<MetricsOutcome> {
+    let s = await session(channel, deps);
+    if (!isSession(s)) return s.kind === "failed" ? s : { kind: "retry", code: "code" in s ? s.code : "network.server", detail: "detail" in s ? s.detail : "no session" };
+    // A post published before its URI was known is remembered by its record key.
+    const uriOf = (id: string, did: string) => (id.startsWith("at://") ? id : `at://${did}/app.bsky.feed.post/${id}`);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const q = new URLSearchParams();
+      for (const id of remoteIds) q.append("uris", uriOf(id, s.did));
+      const r = await httpCall(deps.fetch, `${s.pds}/xrpc/app.bsky.feed.getPosts?${q.toString()}`, { headers: { authorization: `Bearer ${s.accessJwt}` } }, deps.timeoutMs);
+      if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+      const status = r.response.status;
+      const reset = parseResetHeader(r.response.headers.get("ratelimit-reset"), "epoch", deps.now());
+      if (status === 200) {
+        const byUri = new Map(((r.json as { posts?: { uri?: string; likeCount?: unknown; repostCount?: unknown; replyCount?: unknown; quoteCount?: unknown }[] } | null)?.posts ?? []).map((p) => [p.uri ?? "", p]));
+        const metrics = new Map<string, PostMetrics | "gone">();
+        for (const id of remoteIds) {
+          const p = byUri.get(uriOf(id, (s).did));
+          metrics.set(id, p ? { likes: countOf(p.likeCount), reposts: countOf(p.repostCount), replies: countOf(p.replyCount), quotes: countOf(p.quoteCount), impressions: null, views: null } : "gone");
+        }
+        return { kind: "ok", metrics, notBefore: r.response.headers.get("ratelimit-remaining") === "0" ? reset : undefined };
+      }
+      if (status === 400 && (r.json as { error?: string } | null)?.error === "ExpiredToken" && attempt === 0) {
+        const again = await renewed(channel, deps, s);
+        if (!isSession(again)) return { kind: "retry", code: "auth.invalid", detail: "the session could not be renewed" };
+        s = again;
+        continue;
+      }
+      const error = (r.json as { error?: string } | null)?.error ?? "";
+      const detail = errorText(r.json, r.body, `HTTP ${status}`);
+      if (["InvalidToken", "AuthMissing", "ExpiredToken", "AccountTakedown"].includes(error)) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
+      return refusedMetricsRead(status, detail, reset);
+    }
+    return { kind: "retry", code: "auth.invalid", detail: "the session expired twice" };
   },
   async testConnection(channel, deps) {
     const s = await session(channel, deps, true);

@@ -3,7 +3,7 @@ import { composeBody, videoTitle } from "../domain/channel-text";
 import { NETWORK_MEDIA_RULES } from "../domain/network-media";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { uploadImagesOnce } from "./media-upload.server";
-import type { AdapterChannel, AdapterDeps, ChannelAdapter, CollectOutcome, IncomingMessage, PublishInput, PublishOutcome } from "./types";
+import { countOf, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type CollectOutcome, type IncomingMessage, type MetricsOutcome, type PostMetrics, type PublishInput, type PublishOutcome } from "./types";
 
 const DEFAULT_BASE = "https://graph.facebook.com/v21.0";
 
@@ -34,6 +34,66 @@ function graphError(status: number, json: unknown, body: string, headers: Header
   if (code === 4 || code === 17 || code === 32 || code === 613 || code === 80001 || status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: regainAt(headers, now) };
   if (code === 1 || code === 2 || status >= 500) return { kind: "retry", code: "network.server", detail };
   return { kind: "failed", code: "validation", detail };
+}
+
+// A page post ("{page}_{post}") gives its reactions, comments and shares, and its unique views
+// (post_total_media_view_unique: Meta's replacement for post impressions, retired in 2025) when the
+// token has read_insights; a video gives reactions and comments.
+const POST_FIELDS = "reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares,insights.metric(post_total_media_view_unique)";
+const VIDEO_FIELDS = "reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)";
+
+interface GraphFigures {
+  reactions?: { summary?: { total_count?: unknown } };
+  comments?: { summary?: { total_count?: unknown } };
+  shares?: { count?: unknown };
+  insights?: { data?: { name?: string; values?: { value?: unknown }[] }[] };
+}
+
+/**
+ * Several posts in one call (GET /?ids=a,b&fields=…, 50 ids at most). Meta refuses the whole call
+ * when one id no longer exists (code 803, or 100 for an object it cannot load): the batch is then read one post at a time, and a post
+ * that fails alone is "gone". Shares absent from the answer mean none (Meta leaves the field out
+ * at zero); views are "not available" without the insight.
+ */
+async function readFacebookMetrics(channel: AdapterChannel, remoteIds: readonly string[], deps: AdapterDeps): Promise<MetricsOutcome> {
+  const metrics = new Map<string, PostMetrics | "gone">();
+  const figures = (f: GraphFigures, isPost: boolean): PostMetrics => {
+    const views = f.insights?.data?.find((d) => d.name === "post_total_media_view_unique")?.values?.[0]?.value;
+    return { likes: countOf(f.reactions?.summary?.total_count), reposts: isPost ? (countOf(f.shares?.count) ?? 0) : null, replies: countOf(f.comments?.summary?.total_count), quotes: null, impressions: null, views: countOf(views) };
+  };
+  const read = async (ids: readonly string[], fields: string): Promise<MetricsOutcome | "split"> => {
+    const q = new URLSearchParams({ ids: ids.join(","), fields, access_token: channel.credentials.accessToken ?? "" });
+    const r = await httpCall(deps.fetch, `${graphBase(channel)}/?${q.toString()}`, {}, deps.timeoutMs);
+    if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+    const status = r.response.status;
+    if (status === 200 && r.json && typeof r.json === "object") {
+      const answer = r.json as Record<string, GraphFigures>;
+      for (const id of ids) metrics.set(id, answer[id] ? figures(answer[id], fields === POST_FIELDS) : "gone");
+      return { kind: "ok", metrics, notBefore: regainAt(r.response.headers, deps.now()) };
+    }
+    const code = (r.json as { error?: { code?: number } } | null)?.error?.code;
+    if (code === 803 || code === 100) {
+      if (ids.length > 1) return "split";
+      metrics.set(ids[0]!, "gone");
+      return { kind: "ok", metrics };
+    }
+    const refused = graphError(status, r.json, r.body, r.response.headers, deps.now());
+    return refused.kind === "unknown" ? { kind: "retry", code: refused.code, detail: refused.detail } : refused;
+  };
+  let notBefore: Date | undefined;
+  for (const [ids, fields] of [[remoteIds.filter((id) => id.includes("_")), POST_FIELDS], [remoteIds.filter((id) => !id.includes("_")), VIDEO_FIELDS]] as const) {
+    if (ids.length === 0) continue;
+    let outcome = await read(ids, fields);
+    if (outcome === "split") {
+      for (const id of ids) {
+        outcome = await read([id], fields);
+        if (outcome !== "split" && outcome.kind !== "ok") break;
+      }
+    }
+    if (outcome !== "split" && outcome.kind !== "ok") return metrics.size > 0 ? { kind: "ok", metrics, notBefore: outcome.kind === "retry" ? outcome.notBefore : undefined } : outcome;
+    if (outcome !== "split") notBefore = outcome.notBefore ?? notBefore;
+  }
+  return { kind: "ok", metrics, notBefore };
 }
 
 interface GraphComment {
@@ -349,6 +409,10 @@ export const facebookAdapter: ChannelAdapter = {
   },
   collect(channel, position, deps, options) {
     return collectComments(channel, position, deps, options);
+  },
+  metricsBatch: 50,
+  readMetrics(channel, remoteIds, deps) {
+    return readFacebookMetrics(channel, remoteIds, deps);
   },
   async testConnection(channel, deps) {
     const pageId = channel.credentials.pageId ?? channel.handle;

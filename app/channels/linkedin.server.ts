@@ -3,7 +3,7 @@ import { NETWORK_MEDIA_RULES } from "../domain/network-media";
 import { uploadImagesOnce } from "./media-upload.server";
 import { errorText, httpCall, withoutResponse } from "./http.server";
 import { refreshWithToken } from "./oauth-refresh.server";
-import type { AdapterChannel, AdapterDeps, ChannelAdapter, CollectOptions, CollectOutcome, IncomingMessage, PublishInput, PublishOutcome } from "./types";
+import { countOf, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type CollectOptions, type CollectOutcome, type IncomingMessage, type MetricsOutcome, type PostMetrics, type PublishInput, type PublishOutcome } from "./types";
 
 const DEFAULT_BASE = "https://api.linkedin.com";
 export const LINKEDIN_VERSION = "202603";
@@ -33,6 +33,40 @@ function refusal(status: number, detail: string, now: Date): Exclude<PublishOutc
   if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: nextUtcMidnight(now) };
   if (status >= 500) return { kind: "retry", code: "network.server", detail };
   return { kind: "failed", code: "validation", detail };
+}
+
+/**
+ * The organisation's share statistics for named posts (GET /rest/organizationalEntityShareStatistics
+ * with q=organizationalEntity and shares=List(…) or ugcPosts=List(…)): impressions, reactions,
+ * comments and reposts, organic only, lifetime. LinkedIn answers only for posts of the last 12
+ * months; a post it leaves out is "gone".
+ */
+async function readLinkedInMetrics(channel: AdapterChannel, remoteIds: readonly string[], deps: AdapterDeps): Promise<MetricsOutcome> {
+  const organisation = channel.credentials.author ?? channel.handle;
+  const list = (urns: readonly string[]) => `List(${urns.map((u) => encodeURIComponent(u)).join(",")})`;
+  const shares = remoteIds.filter((u) => u.startsWith("urn:li:share:"));
+  const ugcPosts = remoteIds.filter((u) => u.startsWith("urn:li:ugcPost:"));
+  const metrics = new Map<string, PostMetrics | "gone">();
+  for (const id of remoteIds) if (!id.startsWith("urn:li:share:") && !id.startsWith("urn:li:ugcPost:")) metrics.set(id, "gone");
+  let query = `q=organizationalEntity&organizationalEntity=${encodeURIComponent(organisation)}`;
+  if (shares.length > 0) query += `&shares=${list(shares)}`;
+  if (ugcPosts.length > 0) query += `&ugcPosts=${list(ugcPosts)}`;
+  if (shares.length + ugcPosts.length === 0) return { kind: "ok", metrics };
+  const r = await httpCall(deps.fetch, `${base(channel)}/rest/organizationalEntityShareStatistics?${query}`, { headers: headersOf(channel) }, deps.timeoutMs);
+  if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+  const status = r.response.status;
+  if (status !== 200) {
+    const refused = refusal(status, errorText(r.json, r.body, `HTTP ${status}`), deps.now());
+    return refused.kind === "unknown" ? { kind: "retry", code: refused.code, detail: refused.detail } : refused;
+  }
+  type Element = { share?: string; ugcPost?: string; totalShareStatistics?: Record<string, unknown> };
+  for (const e of (r.json as { elements?: Element[] } | null)?.elements ?? []) {
+    const id = e.share ?? e.ugcPost;
+    const t = e.totalShareStatistics ?? {};
+    if (id) metrics.set(id, { likes: countOf(t.likeCount), reposts: countOf(t.shareCount), replies: countOf(t.commentCount), quotes: null, impressions: countOf(t.impressionCount), views: null });
+  }
+  for (const id of [...shares, ...ugcPosts]) if (!metrics.has(id)) metrics.set(id, "gone");
+  return { kind: "ok", metrics };
 }
 
 interface LinkedInComment {
@@ -318,6 +352,10 @@ export const linkedinAdapter: ChannelAdapter = {
   /** Access tokens last 60 days; programmatic refresh tokens (approved partners) renew them. */
   refresh(channel, deps) {
     return refreshWithToken(channel, deps, channel.credentials.tokenUrl ?? "https://www.linkedin.com/oauth/v2/accessToken", "form");
+  },
+  metricsBatch: 20,
+  readMetrics(channel, remoteIds, deps) {
+    return readLinkedInMetrics(channel, remoteIds, deps);
   },
   async testConnection(channel, deps) {
     const r = await httpCall(

@@ -1,7 +1,7 @@
 import { compile } from "html-to-text";
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
-import { parseResetHeader, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PublishInput, type PublishOutcome } from "./types";
+import { countOf, parseResetHeader, refusedMetricsRead, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PostMetrics, type PublishInput, type PublishOutcome } from "./types";
 
 function base(url: string | null): string {
   return (url ?? "").replace(/\/+$/, "");
@@ -253,6 +253,45 @@ export const mastodonAdapter: ChannelAdapter = {
     }
     messages.sort((a, b) => a.writtenAt.getTime() - b.writtenAt.getTime());
     return { kind: "ok", messages, position: newest };
+  },
+  metricsBatch: 20,
+  /**
+   * GET /api/v1/statuses?id[]=… (Mastodon 4.3 and later; statuses the server no longer shows are
+   * left out): favourites, boosts, replies, and quotes where the server counts them (4.5). A server
+   * older than 4.3 answers 404: each status is then read on its own (GET /api/v1/statuses/:id).
+   * Mastodon has no impressions or views.
+   */
+  async readMetrics(channel, remoteIds, deps) {
+    if (!channel.baseUrl) return { kind: "failed", code: "config", detail: "no instance URL" };
+    const headers = { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` };
+    type Status = { id?: string; favourites_count?: unknown; reblogs_count?: unknown; replies_count?: unknown; quotes_count?: unknown };
+    const figures = (st: Status): PostMetrics => ({ likes: countOf(st.favourites_count), reposts: countOf(st.reblogs_count), replies: countOf(st.replies_count), quotes: countOf(st.quotes_count), impressions: null, views: null });
+    const metrics = new Map<string, PostMetrics | "gone">();
+    const q = new URLSearchParams();
+    for (const id of remoteIds) q.append("id[]", id);
+    const r = await httpCall(deps.fetch, `${base(channel.baseUrl)}/api/v1/statuses?${q.toString()}`, { headers }, deps.timeoutMs);
+    if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+    const spent = (response: Response) => (response.headers.get("x-ratelimit-remaining") === "0" ? parseResetHeader(response.headers.get("x-ratelimit-reset"), "iso", deps.now()) : undefined);
+    if (r.response.status === 200 && Array.isArray(r.json)) {
+      for (const st of r.json as Status[]) if (st.id) metrics.set(st.id, figures(st));
+      for (const id of remoteIds) if (!metrics.has(id)) metrics.set(id, "gone");
+      return { kind: "ok", metrics, notBefore: spent(r.response) };
+    }
+    if (r.response.status !== 404) return refusedMetricsRead(r.response.status, errorText(r.json, r.body, `HTTP ${r.response.status}`), parseResetHeader(r.response.headers.get("x-ratelimit-reset"), "iso", deps.now()));
+    let notBefore: Date | undefined;
+    for (const id of remoteIds) {
+      const one = await httpCall(deps.fetch, `${base(channel.baseUrl)}/api/v1/statuses/${encodeURIComponent(id)}`, { headers }, deps.timeoutMs);
+      if (!one.ok) return metrics.size > 0 ? { kind: "ok", metrics } : { kind: "retry", code: one.code, detail: one.detail };
+      if (one.response.status === 200) metrics.set(id, figures(one.json as Status));
+      else if (one.response.status === 404) metrics.set(id, "gone");
+      else {
+        const refused = refusedMetricsRead(one.response.status, errorText(one.json, one.body, `HTTP ${one.response.status}`), parseResetHeader(one.response.headers.get("x-ratelimit-reset"), "iso", deps.now()));
+        return metrics.size > 0 ? { kind: "ok", metrics, notBefore: refused.kind === "retry" ? refused.notBefore : undefined } : refused;
+      }
+      notBefore = spent(one.response);
+      if (notBefore) break;
+    }
+    return { kind: "ok", metrics, notBefore };
   },
   async testConnection(channel, deps) {
     const r = await httpCall(deps.fetch, `${base(channel.baseUrl)}/api/v1/accounts/verify_credentials`, { headers: { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` } }, deps.timeoutMs);

@@ -80,6 +80,28 @@ export interface CollectOptions {
   recentPosts: readonly string[];
 }
 
+/**
+ * A post's public figures as its network gives them. null means the network does not offer that
+ * figure (or not to this account): "not available", never 0.
+ */
+export interface PostMetrics {
+  likes: number | null;
+  reposts: number | null;
+  replies: number | null;
+  quotes: number | null;
+  impressions: number | null;
+  views: number | null;
+}
+
+/**
+ * One metrics read of a batch of posts: the figures by the post's network id. A post the network
+ * no longer shows (deleted, hidden) is "gone". `notBefore` says the rate limit is spent until then.
+ */
+export type MetricsOutcome =
+  | { kind: "ok"; metrics: Map<string, PostMetrics | "gone">; notBefore?: Date }
+  | { kind: "retry"; code: ErrorCode; detail: string; notBefore?: Date }
+  | { kind: "failed"; code: ErrorCode; detail: string; reconnect?: boolean };
+
 /** Stable codes for what went wrong; people read them in their language, with the network's own words beside. */
 export type ErrorCode =
   | "network.unreachable"
@@ -150,6 +172,10 @@ export interface ChannelAdapter {
    * posts are left out.
    */
   search?(channel: AdapterChannel, term: string, position: string | null, deps: AdapterDeps, options: { pageSize: number; maxPages: number }): Promise<CollectOutcome>;
+  /** Reads the public figures of the channel's own posts, `metricsBatch` at a time (one network call per batch where the API allows). */
+  readMetrics?(channel: AdapterChannel, remoteIds: readonly string[], deps: AdapterDeps): Promise<MetricsOutcome>;
+  /** How many posts one readMetrics call takes. */
+  metricsBatch?: number;
   /** Sends a post's images and videos with it (through the network's media API). */
   carriesVisuals?: boolean;
   /** Sends videos too (not only images). */
@@ -180,4 +206,19 @@ export function parseResetHeader(value: string | null, kind: "epoch" | "iso" | "
 /** The later of several instants (X has a 15-minute and a 24-hour bucket). */
 export function latest(...dates: (Date | undefined)[]): Date | undefined {
   return dates.reduce<Date | undefined>((a, d) => (d && (!a || d > a) ? d : a), undefined);
+}
+
+/** What a refused metrics read means: wait for the rate limit, try again later, or reconnect. */
+export function refusedMetricsRead(status: number, detail: string, reset: Date | undefined): Exclude<MetricsOutcome, { kind: "ok" }> {
+  if (status === 429) return { kind: "retry", code: "rate_limited", detail, notBefore: reset };
+  if (status >= 500) return { kind: "retry", code: "network.server", detail };
+  if (status === 401) return { kind: "failed", code: "auth.invalid", detail, reconnect: true };
+  if (status === 403) return { kind: "failed", code: "permission", detail };
+  return { kind: "failed", code: "validation", detail };
+}
+
+/** A count from a JSON answer: a non-negative integer, or null when absent (not offered). */
+export function countOf(value: unknown): number | null {
+  const n = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof n === "number" && Number.isInteger(n) && n >= 0 ? Math.min(n, 2_147_483_647) : null;
 }

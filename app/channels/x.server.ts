@@ -3,7 +3,7 @@ import { errorText, httpCall, withoutResponse } from "./http.server";
 import { NETWORK_MEDIA_RULES } from "../domain/network-media";
 import { uploadImagesOnce } from "./media-upload.server";
 import { refreshWithToken } from "./oauth-refresh.server";
-import { latest, parseResetHeader, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PublishInput, type PublishOutcome } from "./types";
+import { countOf, latest, parseResetHeader, refusedMetricsRead, type AdapterChannel, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PostMetrics, type PublishInput, type PublishOutcome } from "./types";
 
 const DEFAULT_BASE = "https://api.x.com";
 
@@ -281,6 +281,33 @@ export const xAdapter: ChannelAdapter = {
     }
     found.reverse();
     return { kind: "ok", messages: found, position: newest ?? position };
+  },
+  metricsBatch: 100,
+  /**
+   * GET /2/tweets?ids=… (100 at most) with tweet.fields=public_metrics: likes, reposts, replies,
+   * quotes and impressions (impression_count, shown to everyone since 2022). A deleted post comes
+   * back in `errors` as a resource-not-found: "gone". The 15-minute and 24-hour limits of the
+   * answer's headers are kept.
+   */
+  async readMetrics(channel, remoteIds, deps) {
+    const base = (channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "");
+    const q = new URLSearchParams({ ids: remoteIds.join(","), "tweet.fields": "public_metrics" });
+    const r = await httpCall(deps.fetch, `${base}/2/tweets?${q.toString()}`, { headers: { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` } }, deps.timeoutMs);
+    if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+    const status = r.response.status;
+    if (status !== 200) return refusedMetricsRead(status, errorText(r.json, r.body, `HTTP ${status}`), resetOf(r.response.headers, deps.now()));
+    const j = r.json as { data?: { id?: string; public_metrics?: Record<string, unknown> }[]; errors?: { resource_id?: string; value?: string }[] } | null;
+    const metrics = new Map<string, PostMetrics | "gone">();
+    for (const t of j?.data ?? []) {
+      const m = t.public_metrics ?? {};
+      if (t.id) metrics.set(t.id, { likes: countOf(m.like_count), reposts: countOf(m.retweet_count), replies: countOf(m.reply_count), quotes: countOf(m.quote_count), impressions: countOf(m.impression_count), views: null });
+    }
+    for (const e of j?.errors ?? []) {
+      const id = e.resource_id ?? e.value;
+      if (id && !metrics.has(id)) metrics.set(id, "gone");
+    }
+    const spent = r.response.headers.get("x-rate-limit-remaining") === "0" || r.response.headers.get("x-user-limit-24hour-remaining") === "0";
+    return { kind: "ok", metrics, notBefore: spent ? resetOf(r.response.headers, deps.now()) : undefined };
   },
   /** OAuth 2.0 tokens last two hours; the refresh token (scope offline.access) rotates. */
   refresh(channel, deps) {

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { composeBody, videoTitle } from "../domain/channel-text";
 import { errorText, httpCall, type HttpResult } from "./http.server";
 import { refreshWithToken } from "./oauth-refresh.server";
-import type { AdapterDeps, ChannelAdapter, PublishInput, PublishOutcome } from "./types";
+import { countOf, refusedMetricsRead, type AdapterDeps, type ChannelAdapter, type PostMetrics, type PublishInput, type PublishOutcome } from "./types";
 
 /**
  * YouTube publishes videos only (its API has no call for a text or community post): a post with
@@ -185,6 +185,31 @@ export const youtubeAdapter: ChannelAdapter = {
     return state.kind === "resume" || state.kind === "gone" ? { kind: "absent" } : { kind: "unknown" };
   },
   /** Google's access tokens last an hour; the refresh token (offline access) does not rotate. */
+  metricsBatch: 50,
+  /**
+   * videos.list with part=statistics and up to 50 ids (one quota unit): views, likes (absent when
+   * the channel hides them: "not available") and comments. A deleted video is left out: "gone".
+   */
+  async readMetrics(channel, remoteIds, deps) {
+    const q = new URLSearchParams({ part: "statistics", id: remoteIds.join(","), maxResults: "50" });
+    const r = await httpCall(deps.fetch, `${base(channel)}/youtube/v3/videos?${q.toString()}`, { headers: { authorization: `Bearer ${channel.credentials.accessToken ?? ""}` } }, deps.timeoutMs);
+    if (!r.ok) return { kind: "retry", code: r.code, detail: r.detail };
+    const status = r.response.status;
+    const reason = (r.json as { error?: { errors?: { reason?: string }[] } } | null)?.error?.errors?.[0]?.reason;
+    if (status === 403 && (reason === "quotaExceeded" || reason === "rateLimitExceeded")) {
+      // The daily quota comes back at midnight, Pacific time.
+      const midnight = DateTime.fromJSDate(deps.now()).setZone("America/Los_Angeles").plus({ days: 1 }).startOf("day").toJSDate();
+      return { kind: "retry", code: "rate_limited", detail: reason, notBefore: midnight };
+    }
+    if (status !== 200) return refusedMetricsRead(status, errorText(r.json, r.body, `HTTP ${status}`), undefined);
+    const metrics = new Map<string, PostMetrics | "gone">();
+    for (const v of (r.json as { items?: { id?: string; statistics?: Record<string, unknown> }[] } | null)?.items ?? []) {
+      const st = v.statistics ?? {};
+      if (v.id) metrics.set(v.id, { likes: countOf(st.likeCount), reposts: null, replies: countOf(st.commentCount), quotes: null, impressions: null, views: countOf(st.viewCount) });
+    }
+    for (const id of remoteIds) if (!metrics.has(id)) metrics.set(id, "gone");
+    return { kind: "ok", metrics };
+  },
   refresh(channel, deps) {
     return refreshWithToken(channel, deps, channel.baseUrl ? `${base(channel)}/oauth2/token` : TOKEN_URL, "form");
   },

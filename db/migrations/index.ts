@@ -15,6 +15,7 @@ import * as m0013 from "./0013_inbox_approval_watches";
 import * as m0014 from "./0014_media";
 import * as m0015 from "./0015_media_read_model";
 import * as m0016 from "./0016_analytics";
+import * as m0017 from "./0017_metrics_cursors";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   "0014_media": m0014,
   "0015_media_read_model": m0015,
   "0016_analytics": m0016,
+  "0017_metrics_cursors": m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../client";
-import type { MetricMoment } from "../schema";
+import type { Channel, MetricMoment } from "../schema";
 
 /**
  * The code a publication's post carries for its link, created once (a retry, a recovery or a
@@ -55,7 +55,8 @@ export async function insertReadings(
  * A moment missed by more than a day (the scheduler was stopped) is skipped for the next one, so
  * a reading is always labelled with what it measures. Oldest first, `limit` at most.
  */
-export async function dueReadings(db: Db, now: Date, limit: number): Promise<{ publicationId: string; channelId: string; remoteId: string; moment: MetricMoment }[]> {
+export async function dueReadings(db: Db, now: Date, limit: number, networks: readonly string[]): Promise<{ publicationId: string; channelId: string; remoteId: string; moment: MetricMoment }[]> {
+  if (networks.length === 0) return [];
   const r = await sql<{ publication_id: string; channel_id: string; remote_id: string; moment: MetricMoment }>`
     select p.id as publication_id, p.channel_id, p.remote_id, m.moment
     from publications p
@@ -66,8 +67,10 @@ export async function dueReadings(db: Db, now: Date, limit: number): Promise<{ p
         and not exists (select 1 from publication_metrics x where x.publication_id = p.id and x.moment = s.moment)
       order by s.n desc limit 1
     ) m
+    join channels c on c.id = p.channel_id
     where p.state = 'published' and p.remote_id is not null
       and p.published_at > ${now}::timestamptz - interval '29 days'
+      and c.network = any(${networks}::text[]) and c.active
     order by p.published_at
     limit ${limit}`.execute(db);
   return r.rows.map((x) => ({ publicationId: x.publication_id, channelId: x.channel_id, remoteId: x.remote_id, moment: x.moment }));
@@ -83,4 +86,33 @@ export async function publicationForReading(db: Db, publicationId: string): Prom
     .where("remote_id", "is not", null)
     .executeTakeFirst();
   return row ? { publicationId: row.id, channelId: row.channel_id, remoteId: row.remote_id! } : undefined;
+}
+
+/** The channels whose posts can be read, with where their metrics reads stand. */
+export async function listMetricsChannels(db: Db, ids: readonly string[]): Promise<{ channel: Channel; notBefore: Date | null; failures: number }[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom("channels")
+    .leftJoin("metrics_cursors", "metrics_cursors.channel_id", "channels.id")
+    .selectAll("channels")
+    .select(["metrics_cursors.not_before", "metrics_cursors.failures"])
+    .where("channels.id", "in", ids)
+    .where("channels.credentials_encrypted", "is not", null)
+    .execute();
+  return rows.map(({ not_before, failures, ...channel }) => ({ channel, notBefore: not_before ?? null, failures: failures ?? 0 }));
+}
+
+/** After a round: read (failures back to 0, maybe a rate-limit wait) or refused (the wait, the reason). */
+export async function saveMetricsCursor(db: Db, channelId: string, state: { readAt: Date | null; notBefore: Date | null; failures: number; errorCode: string | null; error: string | null }): Promise<void> {
+  const values = { read_at: state.readAt, not_before: state.notBefore, failures: state.failures, error_code: state.errorCode, error: state.error };
+  await db
+    .insertInto("metrics_cursors")
+    .values({ channel_id: channelId, ...values })
+    .onConflict((oc) => oc.column("channel_id").doUpdateSet(state.readAt ? values : { not_before: values.not_before, failures: values.failures, error_code: values.error_code, error: values.error }))
+    .execute();
+}
+
+/** A publication's readings, oldest first. */
+export async function readingsOf(db: Db, publicationId: string) {
+  return await db.selectFrom("publication_metrics").selectAll().where("publication_id", "=", publicationId).orderBy("read_at").orderBy("id").execute();
 }

@@ -10,7 +10,8 @@ export default {
   serverBuildPath: "build/index.cjs",
   assetsBuildDirectory: "public/build",
   publicPath: "/build/",
-  serverDependenciesToBundle: [/^react-big-calendar/, /^@?luxon/],
+  // d3-scale and its dependencies are ESM only: bundled into the CommonJS server build.
+  serverDependenciesToBundle: [/^react-big-calendar/, /^@?luxon/, /^d3-/, /^internmap$/],
   // twitter-text (X's length counter, used in the editor's live preview) needs punycode in the browser.
   browserNodeBuiltinsPolyfill: { modules: { punycode: true } },
   future: {

@@ -212,6 +212,7 @@ describe("collecting metrics", () => {
     fake.deletePost("mastodon", remote!);
     expect(await readPublicationNow(ctx, id!)).toEqual({ ok: false, reason: "gone" });
     expect(await readPublicationNow(ctx, "00000000-0000-0000-0000-000000000000")).toEqual({ ok: false, reason: "not_found" });
+    expect(await readPublicationNow(ctx, "not-a-uuid")).toEqual({ ok: false, reason: "not_found" });
   });
 
   it("a Mastodon server older than 4.3 (no multi-status read) is read one status at a time", async () => {

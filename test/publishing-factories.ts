@@ -120,8 +120,9 @@ export async function publishUntilSettled(ctx: AppContext, itemIds: string[], ti
  * Posts already on their networks: one published publication per network id, on a published item,
  * `publishedAt` (a date, or one per post). For reading metrics without publishing first.
  */
-export async function makePublished(db: Db, author: User, channel: Channel, remoteIds: readonly string[], publishedAt: Date | ((i: number) => Date), options: { language?: "fr" | "nl" } = {}): Promise<string[]> {
-  const language = options.language ?? "fr";
+export async function makePublished(db: Db, author: User, channel: Channel, remoteIds: readonly string[], publishedAt: Date | ((i: number) => Date), options: { language?: "fr" | "nl" | "fr+nl" } = {}): Promise<string[]> {
+  const languages = options.language ?? "fr";
+  const language = languages === "nl" ? "nl" : "fr";
   const ids: string[] = [];
   const at = (i: number) => (typeof publishedAt === "function" ? publishedAt(i) : publishedAt);
   for (let start = 0; start < remoteIds.length; start += 500) {
@@ -140,7 +141,7 @@ export async function makePublished(db: Db, author: User, channel: Channel, remo
     const variantOf = new Map(variants.map((v) => [v.content_item_id, v.id]));
     const rows = await db
       .insertInto("publications")
-      .values(items.map((item, j) => ({ variant_id: variantOf.get(item.id)!, channel_id: channel.id, content_item_id: item.id, languages: language, state: "published" as const, remote_id: slice[j]!, published_at: at(start + j), due_at: at(start + j), deadline_at: new Date(at(start + j).getTime() + 3_600_000) })))
+      .values(items.map((item, j) => ({ variant_id: variantOf.get(item.id)!, channel_id: channel.id, content_item_id: item.id, languages, state: "published" as const, remote_id: slice[j]!, published_at: at(start + j), due_at: at(start + j), deadline_at: new Date(at(start + j).getTime() + 3_600_000) })))
       .returning("id")
       .execute();
     ids.push(...rows.map((r) => r.id));

@@ -74,6 +74,7 @@ export function AppShell({
           <NavLink to="/publishing">{t("nav.publishing")}</NavLink>
           <NavLink to="/reports/parity">{t("nav.parity")}</NavLink>
           <NavLink to="/reports/questions">{t("nav.questionCoverage")}</NavLink>
+          <NavLink to="/reports/analytics">{t("nav.analytics")}</NavLink>
           <NavLink to="/questions">{t("nav.questions")}</NavLink>
           <NavLink to="/feeds">{t("nav.feeds")}</NavLink>
           <NavLink to="/tokens">{t("nav.tokens")}</NavLink>

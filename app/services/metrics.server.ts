@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { dueReadings, insertReadings, listMetricsChannels, publicationForReading, saveMetricsCursor } from "../../db/repositories/analytics";
 import type { Channel, MetricMoment } from "../../db/schema";
 import { adapterFor } from "../channels/registry.server";
@@ -113,6 +114,7 @@ export type ReadNowResult = { ok: true; metrics: PostMetrics } | { ok: false; re
 
 /** A person asks for a post's figures now: one read, stored as an "asked" reading. */
 export async function readPublicationNow(ctx: AppContext, publicationId: string, options: { deps?: AdapterDeps } = {}): Promise<ReadNowResult> {
+  if (!z.string().uuid().safeParse(publicationId).success) return { ok: false, reason: "not_found" };
   const target = await publicationForReading(ctx.db, publicationId);
   if (!target) return { ok: false, reason: "not_found" };
   const [entry] = await listMetricsChannels(ctx.db, [target.channelId]);

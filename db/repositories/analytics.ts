@@ -116,3 +116,95 @@ export async function saveMetricsCursor(db: Db, channelId: string, state: { read
 export async function readingsOf(db: Db, publicationId: string) {
   return await db.selectFrom("publication_metrics").selectAll().where("publication_id", "=", publicationId).orderBy("read_at").orderBy("id").execute();
 }
+
+/** A reading's engagement in SQL, as app/domain/analytics-report's engagementOf counts it: null when no figure exists. */
+const ENGAGEMENT = sql`case when num_nonnulls(m.likes, m.reposts, m.replies, m.quotes) = 0 then null else coalesce(m.likes, 0) + coalesce(m.reposts, 0) + coalesce(m.replies, 0) + coalesce(m.quotes, 0) end`;
+
+export interface MonthPostRow {
+  id: string;
+  content_item_id: string;
+  channel_id: string;
+  published_at: Date;
+  languages: string;
+  text: string;
+  remote_url: string | null;
+  question_ids: string[];
+  read_at: Date | null;
+  likes: number | null;
+  reposts: number | null;
+  replies: number | null;
+  quotes: number | null;
+  impressions: number | null;
+  views: number | null;
+  clicks: number | null;
+}
+
+/**
+ * The publications published in [from, to): each with its latest reading that has any figure, its
+ * questions, and its tracked link's clicks by non-robots (null when its channel did not track it).
+ */
+export async function monthPosts(db: Db, from: Date, to: Date): Promise<MonthPostRow[]> {
+  const r = await sql<MonthPostRow>`
+    select p.id, p.content_item_id, p.channel_id, p.published_at, p.languages, left(coalesce(p.sent_text, v.text), 160) as text, p.remote_url,
+      coalesce((select array_agg(t.recurring_question_id::text order by t.recurring_question_id) from item_tags t where t.content_item_id = p.content_item_id), '{}') as question_ids,
+      r.read_at, r.likes, r.reposts, r.replies, r.quotes, r.impressions, r.views,
+      case when tl.code is null then null else (select count(*)::int from link_clicks k where k.code = tl.code and not k.bot) end as clicks
+    from publications p
+    join variants v on v.id = p.variant_id
+    left join lateral (
+      select m.read_at, m.likes, m.reposts, m.replies, m.quotes, m.impressions, m.views
+      from publication_metrics m
+      where m.publication_id = p.id and num_nonnulls(m.likes, m.reposts, m.replies, m.quotes, m.impressions, m.views) > 0
+      order by m.read_at desc, m.id desc limit 1
+    ) r on true
+    left join tracked_links tl on tl.publication_id = p.id
+    where p.state = 'published' and p.published_at >= ${from} and p.published_at < ${to}
+    order by p.published_at, p.id`.execute(db);
+  return r.rows;
+}
+
+/** The team's own results by Brussels weekday (1 = Monday) and hour: posts with a 7-day reading, and their mean engagement then. */
+export async function timeCells(db: Db, from: Date, to: Date): Promise<{ weekday: number; hour: number; posts: number; meanEngagement: number | null }[]> {
+  const r = await sql<{ weekday: number; hour: number; posts: number; mean: string | null }>`
+    select extract(isodow from p.published_at at time zone 'Europe/Brussels')::int as weekday,
+      extract(hour from p.published_at at time zone 'Europe/Brussels')::int as hour,
+      count(${ENGAGEMENT})::int as posts, avg(${ENGAGEMENT}) as mean
+    from publications p
+    join publication_metrics m on m.publication_id = p.id and m.moment = '7d'
+    where p.state = 'published' and p.published_at >= ${from} and p.published_at < ${to}
+    group by 1, 2
+    having count(${ENGAGEMENT}) > 0
+    order by 1, 2`.execute(db);
+  return r.rows.map((x) => ({ weekday: x.weekday, hour: x.hour, posts: x.posts, meanEngagement: x.mean === null ? null : Number(x.mean) }));
+}
+
+/** Each channel's goals for a month (`yyyy-MM`). */
+export async function goalsOf(db: Db, month: string): Promise<Map<string, { posts: number | null; engagement: number | null }>> {
+  const rows = await db.selectFrom("channel_goals").selectAll().where("month", "=", month).execute();
+  return new Map(rows.map((g) => [g.channel_id, { posts: g.posts, engagement: g.engagement }]));
+}
+
+/** Sets (or, both empty, removes) a channel's goals for a month. */
+export async function saveGoal(db: Db, channelId: string, month: string, goal: { posts: number | null; engagement: number | null }): Promise<void> {
+  if (goal.posts === null && goal.engagement === null) {
+    await db.deleteFrom("channel_goals").where("channel_id", "=", channelId).where("month", "=", month).execute();
+    return;
+  }
+  await db
+    .insertInto("channel_goals")
+    .values({ channel_id: channelId, month, posts: goal.posts, engagement: goal.engagement })
+    .onConflict((oc) => oc.columns(["channel_id", "month"]).doUpdateSet({ posts: goal.posts, engagement: goal.engagement }))
+    .execute();
+}
+
+/** Every question's contact-center volumes up to a month, and the months in which a post tagged with it was published (Brussels months). */
+export async function questionHistory(db: Db, lastMonth: string, until: Date): Promise<{ volumes: { id: string; month: string; count: number }[]; covered: { id: string; month: string }[] }> {
+  const [volumes, covered] = await Promise.all([
+    db.selectFrom("question_volumes").select(["recurring_question_id as id", "month", "count"]).where("month", "<=", lastMonth).execute(),
+    sql<{ id: string; month: string }>`
+      select distinct t.recurring_question_id as id, to_char(p.published_at at time zone 'Europe/Brussels', 'YYYY-MM') as month
+      from item_tags t join publications p on p.content_item_id = t.content_item_id
+      where p.state = 'published' and p.published_at < ${until}`.execute(db),
+  ]);
+  return { volumes, covered: covered.rows };
+}

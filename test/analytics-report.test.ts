@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monthAnalytics, saveChannelGoals } from "../app/services/analytics.server";
+import { createApiToken } from "../app/services/api.server";
 import { SYSTEM_ACTOR } from "../app/services/audit.server";
 import type { AppContext } from "../app/services/context.server";
 import { createUser } from "../app/services/users.server";
@@ -161,5 +162,32 @@ describe("the month's report", () => {
     const refused = await client.request("/reports/analytics/2030-03", { form: { intent: "goals", channelId: [xNl.id], [`posts.${xNl.id}`]: "1.5", [`engagement.${xNl.id}`]: "" } });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain("A goal is a whole number from 0 to 1,000,000, or empty for none.");
+  });
+
+  it("is readable through API v1: the month's readings, one publication's series, and a read-now that checks its input", async () => {
+    const viewer = (await t.db.selectFrom("users").selectAll().where("email", "=", "viewer@test.be").executeTakeFirstOrThrow());
+    const made = await createApiToken(ctx, viewer, { name: "BI", scope: "read" });
+    if (!made.ok) throw new Error("token");
+    const get = async (path: string, method = "GET") => {
+      const r = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${made.token}`, "accept-language": "en" } });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const month = await get("/api/v1/metrics?month=2030-03");
+    expect(month.status).toBe(200);
+    const pubs = month.body.publications as { id: string; readings: { moment: string; engagement: number | null }[]; clicks: number | null; questions: string[] }[];
+    expect(pubs).toHaveLength(6);
+    const first = pubs.find((x) => x.id === p.p1)!;
+    expect(first.readings.map((r) => [r.moment, r.engagement])).toEqual([["1h", 3], ["7d", 16]]);
+    expect(first.questions).toEqual(["refund-when"]);
+    expect(pubs.find((x) => x.id === p.p6)!.clicks).toBe(3);
+    expect(pubs.find((x) => x.id === p.p4)!.readings.map((r) => [r.moment, r.engagement])).toEqual([["7d", 1], ["28d", null]]);
+    expect((await get("/api/v1/metrics?month=2030-3")).status).toBe(422);
+    const one = await get(`/api/v1/publications/${p.p2}/metrics`);
+    expect(one.body).toMatchObject({ publicationId: p.p2, network: "x", readings: [{ moment: "24h", likes: 4, reposts: 0, replies: 1, quotes: 0, impressions: 300, views: null, engagement: 5 }] });
+    expect((await get("/api/v1/publications/not-a-uuid/metrics")).status).toBe(404);
+    const report = await get("/api/v1/reports/analytics/2030-03");
+    expect(report.body.totals).toMatchObject({ posts: 6, engagement: 37, clicks: 3 });
+    // Reading now changes nothing stored by the network's side but needs a write token and a role that manages publications.
+    expect((await get(`/api/v1/publications/${p.p2}/metrics`, "POST")).status).toBe(403);
   });
 });

@@ -231,6 +231,8 @@ describe("the OpenAPI description", () => {
       "POST /api/v1/items/{id}/move 422",
       "GET /api/v1/items/{id}/publications 200",
       "GET /api/v1/questions 200",
+      "GET /api/v1/reports/analytics/{month} 200",
+      "GET /api/v1/metrics 200",
       "POST /api/v1/tags/suggest 200",
       "POST /api/v1/items 422",
       "GET /api/v1/questions 401",

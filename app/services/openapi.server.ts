@@ -29,7 +29,81 @@ const status = { type: "string", enum: ["draft", "in_translation", "awaiting_app
 const date = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "A Brussels date" };
 const time = { type: "string", pattern: "^\\d{2}:\\d{2}$", description: "A Brussels wall-clock time" };
 
+const count = { type: ["integer", "null"], minimum: 0, description: "null: the network does not offer this figure (not 0)" };
+const num = { type: ["number", "null"] };
+const monthPattern = { type: "string", pattern: "^\\d{4}-\\d{2}$" };
+const totals = {
+  type: "object",
+  required: ["posts", "read", "engagement", "impressions", "views", "clicks", "engagementPerPost", "clicksPerPost"],
+  properties: { posts: { type: "integer", minimum: 0 }, read: { type: "integer", minimum: 0, description: "Posts with at least one reading" }, engagement: count, impressions: count, views: count, clicks: { ...count, description: "null: no post here has a tracked link" }, engagementPerPost: num, clicksPerPost: num },
+};
+const reading = {
+  type: "object",
+  required: ["moment", "readAt", "likes", "reposts", "replies", "quotes", "impressions", "views", "engagement"],
+  additionalProperties: false,
+  properties: { moment: { type: "string", enum: ["1h", "24h", "7d", "28d", "asked"] }, readAt: { type: "string", format: "date-time" }, likes: count, reposts: count, replies: count, quotes: count, impressions: count, views: count, engagement: { ...count, description: "likes + reposts + replies + quotes, over the figures offered" } },
+};
+const reportLanguage = { type: "string", enum: ["fr", "nl", "both"] };
+const uuidString = { type: "string", format: "uuid" };
+
 const schemas = {
+  Reading: reading,
+  PublicationMetrics: {
+    type: "object",
+    required: ["publicationId", "itemId", "channelId", "network", "state", "publishedAt", "url", "readings"],
+    additionalProperties: false,
+    properties: { publicationId: uuidString, itemId: uuidString, channelId: uuidString, network: { type: "string" }, state: { type: "string" }, publishedAt: { type: ["string", "null"], format: "date-time" }, url: { type: ["string", "null"] }, readings: { type: "array", items: reading } },
+  },
+  MonthMetrics: {
+    type: "object",
+    required: ["month", "publications"],
+    additionalProperties: false,
+    properties: {
+      month: monthPattern,
+      publications: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["id", "itemId", "channelId", "language", "publishedAt", "url", "questions", "clicks", "readings"],
+          additionalProperties: false,
+          properties: { id: uuidString, itemId: uuidString, channelId: uuidString, language: reportLanguage, publishedAt: { type: "string", format: "date-time" }, url: { type: ["string", "null"] }, questions: { type: "array", items: { type: "string" } }, clicks: count, readings: { type: "array", items: reading } },
+        },
+      },
+    },
+  },
+  AnalyticsReport: {
+    type: "object",
+    required: ["month", "totals", "languages", "languageGap", "channels", "topPosts", "questions", "times", "contactCenter"],
+    additionalProperties: false,
+    properties: {
+      month: monthPattern,
+      totals,
+      languages: { type: "object", required: ["fr", "nl", "both"], properties: { fr: totals, nl: totals, both: totals } },
+      languageGap: { type: "object", required: ["ratio", "tooFew"], properties: { ratio: { ...num, description: "Dutch engagement per post as a share of French" }, tooFew: { type: "boolean", description: "Fewer than 10 posts in one language" } } },
+      channels: { type: "array", items: { allOf: [totals, { type: "object", required: ["id", "name", "network", "language", "goalPosts", "goalEngagement"], properties: { id: uuidString, name: { type: "string" }, network: { type: "string" }, language: { type: "string" }, goalPosts: count, goalEngagement: count } }] } },
+      topPosts: { type: "array", items: { type: "object", required: ["publicationId", "itemId", "channelId", "publishedAt", "language", "engagement", "clicks", "url"], properties: { publicationId: uuidString, itemId: uuidString, channelId: uuidString, publishedAt: { type: "string", format: "date-time" }, language: reportLanguage, engagement: count, clicks: count, url: { type: ["string", "null"] } } } },
+      questions: { type: "array", items: { allOf: [totals, { type: "object", required: ["id", "slug"], properties: { id: uuidString, slug: { type: ["string", "null"] } } }] } },
+      times: { type: "array", items: { type: "object", required: ["weekday", "hour", "posts", "meanEngagement", "few"], properties: { weekday: { type: "integer", minimum: 1, maximum: 7 }, hour: { type: "integer", minimum: 0, maximum: 23 }, posts: { type: "integer" }, meanEngagement: num, few: { type: "boolean" } } } },
+      contactCenter: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["questionId", "slug", "months", "estimate"],
+          properties: {
+            questionId: uuidString,
+            slug: { type: "string" },
+            months: { type: "array", items: { type: "object", required: ["month", "volume", "covered"], properties: { month: { type: "string" }, volume: count, covered: { type: "boolean" } } } },
+            estimate: {
+              type: "object",
+              required: ["questionId", "verdict"],
+              description: "Difference-in-differences against the questions not covered in the same months (docs/analytics.md)",
+              properties: { questionId: { type: "string" }, verdict: { type: "string", enum: ["fell", "rose", "no_clear_change", "cannot_tell"] }, reason: { type: "string", enum: ["no_coverage", "short_history", "no_months_after", "few_controls", "zero_volume"] }, effect: { type: "number" }, low: { type: "number" }, high: { type: "number" }, controls: { type: "integer" } },
+            },
+          },
+        },
+      },
+    },
+  },
   Item: {
     type: "object",
     required: ["id", "version", "status", "localDate", "localTime", "occurrence", "scheduledAt", "sourceLanguage", "texts", "channelIds", "tags", "updatedAt"],
@@ -248,7 +322,7 @@ export function openApiDocument(serverUrl: string) {
       title: "Cadence API",
       version: "1",
       description:
-        "The bilingual content plan: items (FR/NL pairs), their publications and the recurring citizen questions. Authenticate with a personal token (`Authorization: Bearer cad_…`) created at /tokens; a read token can only read. The same permissions and validation as the web app apply. Errors are RFC 9457 problem details in the user's language. Rate limited per token (RateLimit-* headers).",
+        "The bilingual content plan: items (FR/NL pairs), their publications, the recurring citizen questions, and what the posts achieved (metrics, the month's report). Authenticate with a personal token (`Authorization: Bearer cad_…`) created at /tokens; a read token can only read. The same permissions and validation as the web app apply. Errors are RFC 9457 problem details in the user's language. Rate limited per token (RateLimit-* headers).",
     },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
@@ -338,6 +412,20 @@ export function openApiDocument(serverUrl: string) {
             ...withBody,
             ...common,
           },
+        },
+      },
+      "/api/v1/reports/analytics/{month}": {
+        get: { summary: "The month's results: per channel and language, French vs Dutch, top posts, per question, days and hours, the contact center", parameters: [{ name: "month", in: "path", required: true, schema: monthPattern }], responses: { "200": ok("AnalyticsReport"), "404": problem("Not a month"), ...common } },
+      },
+      "/api/v1/metrics": {
+        get: { summary: "Every metrics reading of the posts published in a Brussels month", parameters: [{ name: "month", in: "query", required: true, schema: monthPattern }], responses: { "200": ok("MonthMetrics"), "422": problem("A missing or invalid month"), ...common } },
+      },
+      "/api/v1/publications/{id}/metrics": {
+        get: { summary: "One publication's readings (1 h, 24 h, 7 d, 28 d and on request), oldest first", parameters: [idParam], responses: { "200": ok("PublicationMetrics"), "404": problem("No such publication"), ...common } },
+        post: {
+          summary: "Read the published post's figures now (stored as an 'asked' reading)",
+          parameters: [idParam],
+          responses: { "201": ok("Reading", "Read"), "404": problem("Not published, or no such publication"), "409": problem("The network no longer shows the post, or gives no figures"), "503": problem("The network refused for now (see Retry-After)"), ...common },
         },
       },
       "/api/v1/tags/suggest": {

@@ -208,3 +208,28 @@ export async function questionHistory(db: Db, lastMonth: string, until: Date): P
   ]);
   return { volumes, covered: covered.rows };
 }
+
+/** Every reading of the publications published in [from, to), oldest first per publication (for the API's bulk export). */
+export async function readingsPublishedIn(db: Db, from: Date, to: Date) {
+  return await db
+    .selectFrom("publication_metrics as m")
+    .innerJoin("publications as p", "p.id", "m.publication_id")
+    .select(["m.publication_id", "m.moment", "m.read_at", "m.likes", "m.reposts", "m.replies", "m.quotes", "m.impressions", "m.views"])
+    .where("p.state", "=", "published")
+    .where("p.published_at", ">=", from)
+    .where("p.published_at", "<", to)
+    .orderBy("m.publication_id")
+    .orderBy("m.read_at")
+    .orderBy("m.id")
+    .execute();
+}
+
+/** A publication as the API names it, with its channel's network. */
+export async function publicationSummary(db: Db, id: string) {
+  return await db
+    .selectFrom("publications as p")
+    .innerJoin("channels as c", "c.id", "p.channel_id")
+    .select(["p.id", "p.content_item_id", "p.channel_id", "c.network", "p.languages", "p.state", "p.published_at", "p.remote_url"])
+    .where("p.id", "=", id)
+    .executeTakeFirst();
+}

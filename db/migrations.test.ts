@@ -45,6 +45,7 @@ const EXPECTED_TABLES = [
   "link_clicks",
   "media_files",
   "metrics_cursors",
+  "metrics_time_cells",
   "outbox_messages",
   "parity_exceptions",
   "publication_metrics",

@@ -461,6 +461,7 @@ export interface Database {
   publication_metrics: PublicationMetricsTable;
   channel_goals: ChannelGoalsTable;
   metrics_cursors: MetricsCursorsTable;
+  metrics_time_cells: MetricsTimeCellsTable;
 }
 
 export interface TrackedLinksTable {
@@ -500,6 +501,14 @@ export interface MetricsCursorsTable {
   failures: Generated<number>;
   error_code: string | null;
   error: string | null;
+}
+
+export interface MetricsTimeCellsTable {
+  month: string;
+  weekday: number;
+  hour: number;
+  posts: number;
+  engagement: string;
 }
 
 export interface ChannelGoalsTable {

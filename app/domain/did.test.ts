@@ -36,6 +36,15 @@ function synthetic(seed: number, options: { effect: number; sigma: number; quest
 }
 
 describe("difference-in-differences", () => {
+  it("measures from the latest coverage start, with only uncovered months before it", () => {
+    const data = synthetic(5, { effect: -0.3, sigma: 0.05 });
+    // Covered in February, then again from May: the May start has March and April before it (February is covered).
+    const r = differenceInDifferences({ ...data[0]!, covered: ["2025-02", "2025-05", "2025-06"] }, data, "2025-12");
+    expect(r).toMatchObject({ firstCovered: "2025-05", before: ["2025-03", "2025-04"], reason: "short_history" });
+    const earlier = differenceInDifferences({ ...data[0]!, covered: ["2025-01", "2025-05"] }, data, "2025-12");
+    expect(earlier).toMatchObject({ firstCovered: "2025-05", before: ["2025-02", "2025-03", "2025-04"] });
+  });
+
   it("finds a known 30 % fall after coverage, with an interval around it, despite the shared season", () => {
     const data = synthetic(7, { effect: -0.3, sigma: 0.05 });
     const r = differenceInDifferences(data[0]!, data, "2025-12");
@@ -67,6 +76,10 @@ describe("difference-in-differences", () => {
     const data = synthetic(3, { effect: -0.3, sigma: 0.05 });
     expect(differenceInDifferences({ ...data[0]!, covered: [] }, data, "2025-12")).toMatchObject({ verdict: "cannot_tell", reason: "no_coverage" });
     expect(differenceInDifferences({ ...data[0]!, covered: ["2025-03"] }, data, "2025-12")).toMatchObject({ verdict: "cannot_tell", reason: "short_history", before: ["2025-01", "2025-02"] });
+    // Covered every month: no uncovered months before, nothing to compare with.
+    expect(differenceInDifferences({ ...data[0]!, covered: MONTHS }, data, "2025-12")).toMatchObject({ verdict: "cannot_tell", reason: "short_history" });
+    // Coverage more than a year before the report's month is not looked at.
+    expect(differenceInDifferences(data[0]!, data, "2026-06")).toMatchObject({ verdict: "cannot_tell", reason: "no_coverage" });
     expect(differenceInDifferences(data[0]!, data, "2025-04")).toMatchObject({ verdict: "cannot_tell", reason: "no_coverage" });
     const withoutAfter = { ...data[0]!, volumes: Object.fromEntries(Object.entries(data[0]!.volumes).filter(([m]) => m < "2025-05")) };
     expect(differenceInDifferences(withoutAfter, data, "2025-12")).toMatchObject({ verdict: "cannot_tell", reason: "no_months_after" });

@@ -1,8 +1,8 @@
 /**
  * Did a citizen question reach the contact center less often once posts covered it? A
- * difference-in-differences on the monthly volumes: the covered question's change from before its
- * first covered month to the months from then on, minus the same change in the questions nobody
- * posted about in those months (they carry the season, the tax calendar, the news). Volumes are
+ * difference-in-differences on the monthly volumes: the covered question's change from the
+ * uncovered months before its coverage started to the months from then on, minus the same change
+ * in the questions nobody posted about in those months (they carry the season, the tax calendar, the news). Volumes are
  * compared on a log scale, so the result reads as a percentage and a large question does not
  * outweigh small ones.
  *
@@ -68,12 +68,30 @@ function meanLog(volumes: Record<string, number>, months: readonly string[]): nu
   return mean(values.map((v) => Math.log(v)));
 }
 
-/** The estimate for one question, against every question not covered in the compared months. */
+/** How far back a coverage start is looked for: the months a report shows. */
+export const SEARCH_MONTHS = 12;
+
+/**
+ * The estimate for one question, against every question not covered in the compared months. The
+ * change is measured from the question's latest coverage start in the SEARCH_MONTHS months up to
+ * `lastMonth` (a covered month after an uncovered one): "before" is the uncovered months just
+ * before it (up to six, at least three), "after" the start and the two months that follow. A
+ * question covered every month has no "before" and cannot be measured this way.
+ */
 export function differenceInDifferences(question: QuestionSeries, all: readonly QuestionSeries[], lastMonth: string): DidResult {
   const base = { questionId: question.id };
-  const firstCovered = [...question.covered].filter((m) => m <= lastMonth).sort()[0];
-  if (!firstCovered) return { ...base, verdict: "cannot_tell", reason: "no_coverage" };
-  const before = Array.from({ length: MAX_MONTHS_BEFORE }, (_, i) => shift(firstCovered, -(MAX_MONTHS_BEFORE - i))).filter((m) => question.volumes[m] !== undefined);
+  const covered = new Set(question.covered);
+  const searchFrom = shift(lastMonth, -(SEARCH_MONTHS - 1));
+  const starts = [...covered].filter((m) => m >= searchFrom && m <= lastMonth && !covered.has(shift(m, -1))).sort();
+  if (starts.length === 0) return { ...base, verdict: "cannot_tell", reason: [...covered].some((m) => m >= searchFrom && m <= lastMonth) ? "short_history" : "no_coverage" };
+  const beforeOf = (start: string) => {
+    const months: string[] = [];
+    for (let i = 1; i <= MAX_MONTHS_BEFORE && !covered.has(shift(start, -i)); i++) months.unshift(shift(start, -i));
+    return months.filter((m) => question.volumes[m] !== undefined);
+  };
+  // The latest start with enough months before it; else the latest one, to say why.
+  const firstCovered = [...starts].reverse().find((m) => beforeOf(m).length >= MIN_MONTHS_BEFORE) ?? starts[starts.length - 1]!;
+  const before = beforeOf(firstCovered);
   const after = Array.from({ length: MAX_MONTHS_AFTER }, (_, i) => shift(firstCovered, i)).filter((m) => m <= lastMonth && question.volumes[m] !== undefined);
   const window = { firstCovered, before, after };
   if (before.length < MIN_MONTHS_BEFORE) return { ...base, ...window, verdict: "cannot_tell", reason: "short_history" };

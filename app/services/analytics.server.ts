@@ -5,7 +5,7 @@ import { goalsOf, monthPosts, questionHistory, saveGoal, timeCells } from "../..
 import type { User } from "../../db/schema";
 import { engagementOf, monthReport, timeGrid, type MonthReport, type PublishedPost, type ReportLanguage } from "../domain/analytics-report";
 import { neutraliseFormula, toCsv, type CsvSeparator } from "../domain/csv";
-import { differenceInDifferences, type DidResult, type QuestionSeries } from "../domain/did";
+import { differenceInDifferences, MAX_MONTHS_BEFORE, SEARCH_MONTHS, type DidResult, type QuestionSeries } from "../domain/did";
 import { can } from "../domain/permissions";
 import { brusselsMonthRange, shiftMonth } from "../domain/time/brussels";
 import { actorOf, audit } from "./audit.server";
@@ -14,7 +14,7 @@ import type { AppContext } from "./context.server";
 /** Months of the team's own history behind the weekday × hour view. */
 export const TIME_GRID_MONTHS = 12;
 /** Months of contact-center volumes shown per question. */
-export const VOLUME_MONTHS = 12;
+export const VOLUME_MONTHS = SEARCH_MONTHS;
 
 export interface QuestionOutcome {
   id: string;
@@ -41,14 +41,15 @@ const languageOf = (languages: string): ReportLanguage => (languages === "fr" ? 
 export async function monthAnalytics(ctx: AppContext, month: string): Promise<MonthAnalytics | null> {
   const range = brusselsMonthRange(month);
   if (!range) return null;
-  const gridFrom = brusselsMonthRange(shiftMonth(month, -(TIME_GRID_MONTHS - 1)))!.start;
+  const gridFrom = shiftMonth(month, -(TIME_GRID_MONTHS - 1));
   const [rows, channels, goals, cells, questionRows, history] = await Promise.all([
     monthPosts(ctx.db, range.start, range.end),
     listChannels(ctx.db),
     goalsOf(ctx.db, month),
-    timeCells(ctx.db, gridFrom, range.end),
+    timeCells(ctx.db, gridFrom, month),
     ctx.db.selectFrom("recurring_questions").select(["id", "slug", "label_fr", "label_nl"]).orderBy("slug").execute(),
-    questionHistory(ctx.db, month, range.end),
+    // Coverage starts are looked for in the months shown, with up to six months before them.
+    questionHistory(ctx.db, month, shiftMonth(month, -(SEARCH_MONTHS + MAX_MONTHS_BEFORE - 1))),
   ]);
   const posts: PublishedPost[] = rows.map((r) => ({
     publicationId: r.id,
@@ -80,7 +81,7 @@ export async function monthAnalytics(ctx: AppContext, month: string): Promise<Mo
     const covered = new Set(s.covered);
     return { ...q, months: shown.map((m) => ({ month: m, volume: s.volumes[m] ?? null, covered: covered.has(m) })), did: differenceInDifferences(s, series, month) };
   });
-  return { month, report, posts, questions, time: { ...timeGrid(cells), from: shiftMonth(month, -(TIME_GRID_MONTHS - 1)), to: month }, outcomes };
+  return { month, report, posts, questions, time: { ...timeGrid(cells), from: gridFrom, to: month }, outcomes };
 }
 
 export const POST_COLUMNS = ["published_at", "channel", "network", "language", "questions", "likes", "reposts", "replies", "quotes", "impressions", "views", "engagement", "clicks", "url", "text"] as const;

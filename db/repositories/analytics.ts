@@ -35,18 +35,33 @@ export async function insertClicks(db: Db, clicks: readonly { code: string; at: 
     select * from unnest(${clicks.map((c) => c.code)}::text[], ${clicks.map((c) => c.at.toISOString())}::timestamptz[], ${clicks.map((c) => c.bot)}::boolean[])`.execute(db);
 }
 
-/** One reading per publication and moment; a reading already stored (a resumed round) is kept, not doubled. Returns how many were new. */
+/**
+ * One reading per publication and moment; a reading already stored (a resumed round) is kept, not
+ * doubled. A new 7-day reading with engagement is added to its days-and-hours cell in the same
+ * statement (a reading that lost the race adds nothing). Returns how many readings were new.
+ */
 export async function insertReadings(
   db: Db,
   readings: readonly { publicationId: string; moment: MetricMoment; at: Date; likes: number | null; reposts: number | null; replies: number | null; quotes: number | null; impressions: number | null; views: number | null }[],
 ): Promise<number> {
   if (readings.length === 0) return 0;
-  const r = await sql<{ id: string }>`
-    insert into publication_metrics (publication_id, moment, read_at, likes, reposts, replies, quotes, impressions, views)
-    values ${sql.join(readings.map((m) => sql`(${m.publicationId}::uuid, ${m.moment}, ${m.at}, ${m.likes}, ${m.reposts}, ${m.replies}, ${m.quotes}, ${m.impressions}, ${m.views})`))}
-    on conflict (publication_id, moment) where moment <> 'asked' do nothing
-    returning id`.execute(db);
-  return r.rows.length;
+  const r = await sql<{ n: number }>`
+    with inserted as (
+      insert into publication_metrics (publication_id, moment, read_at, likes, reposts, replies, quotes, impressions, views)
+      values ${sql.join(readings.map((m) => sql`(${m.publicationId}::uuid, ${m.moment}, ${m.at}, ${m.likes}::int, ${m.reposts}::int, ${m.replies}::int, ${m.quotes}::int, ${m.impressions}::int, ${m.views}::int)`))}
+      on conflict (publication_id, moment) where moment <> 'asked' do nothing
+      returning publication_id, moment, likes, reposts, replies, quotes
+    ), cells as (
+      insert into metrics_time_cells (month, weekday, hour, posts, engagement)
+      select to_char(p.published_at at time zone 'Europe/Brussels', 'YYYY-MM'), extract(isodow from p.published_at at time zone 'Europe/Brussels'), extract(hour from p.published_at at time zone 'Europe/Brussels'),
+        count(*), sum(coalesce(i.likes, 0) + coalesce(i.reposts, 0) + coalesce(i.replies, 0) + coalesce(i.quotes, 0))
+      from inserted i join publications p on p.id = i.publication_id
+      where i.moment = '7d' and num_nonnulls(i.likes, i.reposts, i.replies, i.quotes) > 0 and p.published_at is not null
+      group by 1, 2, 3
+      on conflict (month, weekday, hour) do update set posts = metrics_time_cells.posts + excluded.posts, engagement = metrics_time_cells.engagement + excluded.engagement
+    )
+    select count(*)::int as n from inserted`.execute(db);
+  return r.rows[0]?.n ?? 0;
 }
 
 /**
@@ -117,9 +132,6 @@ export async function readingsOf(db: Db, publicationId: string) {
   return await db.selectFrom("publication_metrics").selectAll().where("publication_id", "=", publicationId).orderBy("read_at").orderBy("id").execute();
 }
 
-/** A reading's engagement in SQL, as app/domain/analytics-report's engagementOf counts it: null when no figure exists. */
-const ENGAGEMENT = sql`case when num_nonnulls(m.likes, m.reposts, m.replies, m.quotes) = 0 then null else coalesce(m.likes, 0) + coalesce(m.reposts, 0) + coalesce(m.replies, 0) + coalesce(m.quotes, 0) end`;
-
 export interface MonthPostRow {
   id: string;
   content_item_id: string;
@@ -145,12 +157,11 @@ export interface MonthPostRow {
  */
 export async function monthPosts(db: Db, from: Date, to: Date): Promise<MonthPostRow[]> {
   const r = await sql<MonthPostRow>`
-    select p.id, p.content_item_id, p.channel_id, p.published_at, p.languages, left(coalesce(p.sent_text, v.text), 160) as text, p.remote_url,
+    select p.id, p.content_item_id, p.channel_id, p.published_at, p.languages, left(coalesce(p.sent_text, (select v.text from variants v where v.id = p.variant_id)), 160) as text, p.remote_url,
       coalesce((select array_agg(t.recurring_question_id::text order by t.recurring_question_id) from item_tags t where t.content_item_id = p.content_item_id), '{}') as question_ids,
       r.read_at, r.likes, r.reposts, r.replies, r.quotes, r.impressions, r.views,
       case when tl.code is null then null else (select count(*)::int from link_clicks k where k.code = tl.code and not k.bot) end as clicks
     from publications p
-    join variants v on v.id = p.variant_id
     left join lateral (
       select m.read_at, m.likes, m.reposts, m.replies, m.quotes, m.impressions, m.views
       from publication_metrics m
@@ -163,19 +174,22 @@ export async function monthPosts(db: Db, from: Date, to: Date): Promise<MonthPos
   return r.rows;
 }
 
-/** The team's own results by Brussels weekday (1 = Monday) and hour: posts with a 7-day reading, and their mean engagement then. */
-export async function timeCells(db: Db, from: Date, to: Date): Promise<{ weekday: number; hour: number; posts: number; meanEngagement: number | null }[]> {
-  const r = await sql<{ weekday: number; hour: number; posts: number; mean: string | null }>`
-    select extract(isodow from p.published_at at time zone 'Europe/Brussels')::int as weekday,
-      extract(hour from p.published_at at time zone 'Europe/Brussels')::int as hour,
-      count(${ENGAGEMENT})::int as posts, avg(${ENGAGEMENT}) as mean
-    from publications p
-    join publication_metrics m on m.publication_id = p.id and m.moment = '7d'
-    where p.state = 'published' and p.published_at >= ${from} and p.published_at < ${to}
-    group by 1, 2
-    having count(${ENGAGEMENT}) > 0
-    order by 1, 2`.execute(db);
-  return r.rows.map((x) => ({ weekday: x.weekday, hour: x.hour, posts: x.posts, meanEngagement: x.mean === null ? null : Number(x.mean) }));
+/**
+ * The team's own results by Brussels weekday (1 = Monday) and hour, for the posts published in the
+ * months `from`–`to` (yyyy-MM): how many have a 7-day reading with engagement, and their mean
+ * engagement then (from the cells insertReadings keeps).
+ */
+export async function timeCells(db: Db, from: string, to: string): Promise<{ weekday: number; hour: number; posts: number; meanEngagement: number | null }[]> {
+  const rows = await db
+    .selectFrom("metrics_time_cells")
+    .select(["weekday", "hour", sql<number>`sum(posts)::int`.as("posts"), sql<string>`sum(engagement)::float8 / nullif(sum(posts), 0)`.as("mean")])
+    .where("month", ">=", from)
+    .where("month", "<=", to)
+    .groupBy(["weekday", "hour"])
+    .orderBy("weekday")
+    .orderBy("hour")
+    .execute();
+  return rows.filter((x) => x.posts > 0).map((x) => ({ weekday: x.weekday, hour: x.hour, posts: x.posts, meanEngagement: x.mean === null ? null : Number(x.mean) }));
 }
 
 /** Each channel's goals for a month (`yyyy-MM`). */
@@ -197,14 +211,23 @@ export async function saveGoal(db: Db, channelId: string, month: string, goal: {
     .execute();
 }
 
-/** Every question's contact-center volumes up to a month, and the months in which a post tagged with it was published (Brussels months). */
-export async function questionHistory(db: Db, lastMonth: string, until: Date): Promise<{ volumes: { id: string; month: string; count: number }[]; covered: { id: string; month: string }[] }> {
+/**
+ * Every question's contact-center volumes from `firstMonth` to `lastMonth`, and the months in that
+ * span (`yyyy-MM`, the items' Brussels dates) in which an item tagged with it was published.
+ */
+export async function questionHistory(db: Db, lastMonth: string, firstMonth: string): Promise<{ volumes: { id: string; month: string; count: number }[]; covered: { id: string; month: string }[] }> {
   const [volumes, covered] = await Promise.all([
-    db.selectFrom("question_volumes").select(["recurring_question_id as id", "month", "count"]).where("month", "<=", lastMonth).execute(),
+    db.selectFrom("question_volumes").select(["recurring_question_id as id", "month", "count"]).where("month", "<=", lastMonth).where("month", ">=", firstMonth).execute(),
+    // A published or partly failed item went out; an archived one only if one of its publications did.
     sql<{ id: string; month: string }>`
-      select distinct t.recurring_question_id as id, to_char(p.published_at at time zone 'Europe/Brussels', 'YYYY-MM') as month
-      from item_tags t join publications p on p.content_item_id = t.content_item_id
-      where p.state = 'published' and p.published_at < ${until}`.execute(db),
+      select t.recurring_question_id as id, to_char(i.local_date, 'YYYY-MM') as month
+      from item_tags t join content_items i on i.id = t.content_item_id
+      where i.local_date >= ${`${firstMonth}-01`}::date and i.local_date < (${`${lastMonth}-01`}::date + interval '1 month') and i.status in ('published', 'partly_failed')
+      union
+      select t.recurring_question_id, to_char(i.local_date, 'YYYY-MM')
+      from item_tags t join content_items i on i.id = t.content_item_id
+      where i.local_date >= ${`${firstMonth}-01`}::date and i.local_date < (${`${lastMonth}-01`}::date + interval '1 month') and i.status = 'archived'
+        and exists (select 1 from publications p where p.content_item_id = i.id and p.state = 'published')`.execute(db),
   ]);
   return { volumes, covered: covered.rows };
 }

@@ -1,5 +1,6 @@
 // npm run bench [-- name…]: runs every benchmark (or those named) one after the other.
 import * as analytics from "./analytics.bench";
+import * as analyticsReport from "./analytics-report.bench";
 import * as calendar from "./calendar.bench";
 import * as inbox from "./inbox.bench";
 import * as media from "./media.bench";
@@ -15,6 +16,7 @@ const benchmarks: Record<string, { run: () => Promise<void> }> = {
   inbox,
   media,
   analytics,
+  "analytics-report": analyticsReport,
 };
 
 const wanted = process.argv.slice(2);

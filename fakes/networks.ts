@@ -89,6 +89,8 @@ export interface FakeNetworks {
   deletePost(network: FakeNetwork, remoteId: string): void;
   /** Posts already on the account (published before the test, or by the bench): their network ids. */
   seedPosts(network: "mastodon" | "bluesky" | "x" | "facebook" | "linkedin" | "youtube", count: number): string[];
+  /** Demo: a post Cadence published before the fakes started (its network id as Cadence stored it) now exists here. */
+  adopt(network: "mastodon" | "bluesky", remoteId: string): void;
   /** Metrics reads served: each call's network and how many posts it asked for. */
   metricReads: { network: FakeNetwork; ids: number }[];
   /** Every post the networks accepted more than once (same key or same text on the same network). */
@@ -1079,6 +1081,13 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
         if (network === "bluesky") blueskyRecords.set(key!, post);
         return remoteIdOf(post);
       });
+    },
+    adopt(network, remoteId) {
+      if (livePost(network, network === "bluesky" && !remoteId.startsWith("at://") ? `at://did:plc:cadence/app.bsky.feed.post/${remoteId}` : remoteId)) return;
+      const rkey = network === "bluesky" ? (remoteId.startsWith("at://") ? remoteId.split("/").pop()! : remoteId) : null;
+      const post = accept(network, `adopted post ${remoteId}`, rkey);
+      if (network === "mastodon") post.id = remoteId;
+      else blueskyRecords.set(rkey!, post);
     },
     deletePost(network, remoteId) {
       deleted.add(`${network}|${remoteId}`);

@@ -82,6 +82,27 @@ describe("the demo listens", () => {
     const month = new Date().toISOString().slice(0, 7);
     const report = (await responder.request(`/reports/response-times/${month}`)).text;
     expect(report).toContain("Mastodon — SPF Finances (démo)");
+
+    // Results: last month's posts have readings, and the stand-ins answer the metrics reads of the
+    // demo's Mastodon posts published before they started (as the metrics job asks them).
+    const lastMonth = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
+    const results = await responder.request(`/reports/analytics/${lastMonth}`);
+    expect(results.status).toBe(200);
+    const metrics = JSON.parse((await responder.request(`/api/v1/metrics?month=${lastMonth}`)).text) as { publications: { id: string; channelId: string; readings: unknown[] }[] };
+    expect(metrics.publications.filter((p) => p.readings.length > 0).length).toBeGreaterThan(20);
+    let mastodonId = "";
+    for (const p of metrics.publications) {
+      const one = JSON.parse((await responder.request(`/api/v1/publications/${p.id}/metrics`)).text) as { network: string };
+      if (one.network === "mastodon") {
+        mastodonId = p.id;
+        break;
+      }
+    }
+    expect(mastodonId).not.toBe("");
+    const editor = await signedInClient(url, "editor@demo.cadence.test", "demo-editor-cadence");
+    const readNow = await fetch(`${url}/api/v1/publications/${mastodonId}/metrics`, { method: "POST", headers: { cookie: `cadence_session=${editor.cookie("cadence_session")}`, origin: url } });
+    expect(readNow.status).toBe(201);
+    expect(((await readNow.json()) as { likes: number | null }).likes).toEqual(expect.any(Number));
     child.kill("SIGTERM");
     await new Promise((r) => child!.once("exit", r));
   }, 200_000);

@@ -6,7 +6,7 @@ import { migrateToLatest } from "../../db/migrate";
 import { countUsers } from "../../db/repositories/users";
 import { DEMO_ACCOUNTS, seedDemo } from "../../db/seed/seed-demo";
 import type { FakeNetworks } from "../../fakes/networks";
-import { connectDemoChannels } from "../services/demo-networks.server";
+import { adoptDemoPosts, connectDemoChannels } from "../services/demo-networks.server";
 import { startScheduler, type RunningScheduler } from "../../jobs/scheduler";
 import { startHeartbeat } from "../services/scheduler-health.server";
 import { ConfigError, loadConfig } from "../config.server";
@@ -108,6 +108,7 @@ async function main(): Promise<void> {
         const { startFakeNetworks } = await import("../../fakes/networks");
         demoNetworks = await startFakeNetworks({ port: config.demoNetworksPort, demoControl: true });
         await connectDemoChannels({ db, config, log, now: () => new Date() }, demoNetworks.url);
+        await adoptDemoPosts({ db, config, log, now: () => new Date() }, demoNetworks);
       } catch (error) {
         log.warn("the demo networks could not start; the demo's Mastodon and Bluesky channels are not listened to", { port: config.demoNetworksPort, error: error instanceof Error ? error.message : String(error) });
       }

@@ -1,4 +1,7 @@
+import { publishedRemoteIds } from "../../db/repositories/analytics";
 import { listChannels, updateChannelRow } from "../../db/repositories/channels";
+import { demoFigures } from "../../db/seed/demo-metrics";
+import type { FakeNetworks } from "../../fakes/networks";
 import { DEMO_LISTENING_HANDLES } from "../../db/seed/seed-demo";
 import type { AppContext } from "./context.server";
 import { encryptCredentials } from "./credentials-crypto.server";
@@ -23,4 +26,21 @@ export async function connectDemoChannels(ctx: AppContext, networksUrl: string):
     if (await updateChannelRow(ctx.db, channel.id, channel.version, { name: channel.name, handle: channel.handle, baseUrl: w.baseUrl, active: channel.active, credentialsEncrypted, reconnected: true })) connected++;
   }
   return connected;
+}
+
+/**
+ * Demo only: the demo's Mastodon and Bluesky posts published before the stand-ins started exist on
+ * them, with their made-up figures, so that the metrics job reads real answers for them.
+ */
+export async function adoptDemoPosts(ctx: AppContext, networks: FakeNetworks): Promise<number> {
+  if (!ctx.config.demo) return 0;
+  const posts = await publishedRemoteIds(ctx.db, ["mastodon", "bluesky"]);
+  for (const p of posts) {
+    const network = p.network as "mastodon" | "bluesky";
+    networks.adopt(network, p.remoteId);
+    const id = network === "bluesky" && !p.remoteId.startsWith("at://") ? `at://did:plc:cadence/app.bsky.feed.post/${p.remoteId}` : p.remoteId;
+    const f = demoFigures(p.remoteId, network, "28d");
+    networks.engage(network, id, Object.fromEntries(Object.entries(f).filter(([, v]) => v !== null)));
+  }
+  return posts.length;
 }

@@ -256,3 +256,17 @@ export async function publicationSummary(db: Db, id: string) {
     .where("p.id", "=", id)
     .executeTakeFirst();
 }
+
+/** The network ids of the published posts of the channels of some networks. */
+export async function publishedRemoteIds(db: Db, networks: readonly Channel["network"][]): Promise<{ network: string; remoteId: string }[]> {
+  if (networks.length === 0) return [];
+  const rows = await db
+    .selectFrom("publications as p")
+    .innerJoin("channels as c", "c.id", "p.channel_id")
+    .select(["c.network", "p.remote_id"])
+    .where("p.state", "=", "published")
+    .where("p.remote_id", "is not", null)
+    .where("c.network", "in", networks)
+    .execute();
+  return rows.map((r) => ({ network: r.network, remoteId: r.remote_id! }));
+}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monthAnalytics } from "../../app/services/analytics.server";
 import { monthPlan } from "../../app/services/plan.server";
 import { signIn } from "../../app/services/auth.server";
 import { checkPublishable } from "../../app/services/review.server";
@@ -17,8 +18,8 @@ afterAll(async () => {
 });
 
 describe("demo seed", () => {
-  it("creates users, channels, about twenty questions and two months of FR/NL posts in every planning state", async () => {
-    expect(await seedDemo(t.db, NOW)).toEqual({ created: true, items: 50 });
+  it("creates users, channels, about twenty questions and three months of FR/NL posts (last month published, this one and the next in every planning state)", async () => {
+    expect(await seedDemo(t.db, NOW)).toEqual({ created: true, items: 75 });
     expect(await t.db.selectFrom("users").select("email").execute()).toHaveLength(5);
     // The inbox has something to triage: French, Dutch and another language.
     const queues = await t.db.selectFrom("conversations").select("language").execute();
@@ -67,7 +68,28 @@ describe("demo seed", () => {
 
   it("is safe to run again: nothing is duplicated", async () => {
     expect(await seedDemo(t.db, NOW)).toEqual({ created: false, items: 0 });
-    expect(await t.db.selectFrom("content_items").select("id").execute()).toHaveLength(50);
+    expect(await t.db.selectFrom("content_items").select("id").execute()).toHaveLength(75);
+  });
+
+  it("gives last month's posts their readings and clicks, so the results report has something to show", async () => {
+    const ctx = testContext(t.db, { now: () => NOW });
+    const data = (await monthAnalytics(ctx, "2026-10"))!;
+    expect(data.report.totals.posts).toBeGreaterThan(40);
+    // The outbox gives no figures; every other published post was read.
+    const outbox = data.report.channels.find((c) => c.network === "outbox")!;
+    expect(data.report.totals.read).toBe(data.report.totals.posts - outbox.posts);
+    expect(data.report.totals.engagement).toBeGreaterThan(0);
+    expect(data.report.totals.clicks).toBeGreaterThan(0);
+    expect(data.report.languages.fr.posts).toBeGreaterThan(0);
+    expect(data.report.languages.nl.posts).toBeGreaterThan(0);
+    expect(data.time.cells.length).toBeGreaterThan(0);
+    // Networks without impressions say so: Mastodon's readings have none.
+    const mastodon = data.report.channels.find((c) => c.network === "mastodon")!;
+    expect(mastodon.engagement).toBeGreaterThan(0);
+    expect(mastodon.impressions).toBeNull();
+    // Twelve months of contact-center volumes up to this month (eleven of them shown for last month), and questions covered last month are measured.
+    expect(data.outcomes.some((o) => o.did.reason !== "no_coverage")).toBe(true);
+    expect(data.outcomes[0]!.months.filter((m) => m.volume !== null)).toHaveLength(11);
   });
 
   it("the demo accounts sign in with their printed passwords", async () => {

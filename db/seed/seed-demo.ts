@@ -15,6 +15,13 @@ import { demoQuestions } from "./demo-questions";
 import { startConversation } from "../repositories/inbox";
 import { responseDeadline } from "../../app/domain/response-deadline";
 import { demoDayNotes, demoPosts } from "./demo-posts";
+import { demoFigures } from "./demo-metrics";
+import { insertReadings } from "../repositories/analytics";
+import { createHash } from "node:crypto";
+import { codeFromBytes } from "../../app/domain/tracked-links";
+
+/** A demo post's tracked-link code, the same for the same publication. */
+const demoCode = (publicationId: string) => codeFromBytes(createHash("sha256").update(publicationId).digest());
 
 export interface DemoAccount {
   email: string;
@@ -48,7 +55,6 @@ const DEMO_CHANNELS: { key: string; network: Network; language: ChannelLanguage;
   { key: "bsky", network: "bluesky", language: "bilingual", name: "Bluesky — SPF Finances / FOD Financiën (demo)", handle: DEMO_LISTENING_HANDLES.bluesky },
 ];
 
-
 /** What a demo item looks like on a given day, relative to today: the past is published, the future in every state. */
 function statusFor(date: string, today: string, day: number): ItemStatus {
   if (date < today) return "published";
@@ -81,7 +87,15 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
 
     const channels = new Map<string, { id: string; language: ChannelLanguage }>();
     for (const c of DEMO_CHANNELS) {
-      const row = await insertChannel(tx, { network: c.network, language: c.language, name: c.name, handle: c.handle, base_url: c.baseUrl ?? null, credentials_encrypted: null });
+      const row = await insertChannel(tx, {
+        network: c.network,
+        language: c.language,
+        name: c.name,
+        handle: c.handle,
+        base_url: c.baseUrl ?? null,
+        credentials_encrypted: null,
+        track_links: c.key === "x-fr",
+      });
       channels.set(c.key, { id: row.id, language: row.language });
     }
 
@@ -106,20 +120,21 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
     const today = local.toFormat("yyyy-MM-dd");
     // The current month and the next one: the team plans a month ahead.
     const months = [local, local.plus({ months: 1 })];
-    // The contact center's counts for last month and this one (the usual volume, give or take).
+    // The contact center's counts for the last twelve months (the usual volume, give or take).
     await upsertQuestionVolumes(
       tx,
-      [local.minus({ months: 1 }), local].flatMap((m, i) =>
-        demoQuestions.map((q, k) => ({ questionId: questionIds.get(q.slug)!, month: m.toFormat("yyyy-MM"), count: Math.round(q.volume * (0.85 + ((k * 7 + i * 3) % 10) / 30)) })),
+      Array.from({ length: 12 }, (_, i) => local.minus({ months: 11 - i })).flatMap((m, i) =>
+        demoQuestions.map((q, k) => ({ questionId: questionIds.get(q.slug)!, month: m.toFormat("yyyy-MM"), count: Math.round(q.volume * (0.85 + ((k * 7 + i * 3) % 10) / 30)) }))
       ),
-      users.get("admin") ?? editorId,
+      users.get("admin") ?? editorId
     );
     for (const m of months) {
       for (const note of demoDayNotes[m.month] ?? []) {
         await insertDayNote(tx, { local_date: `${m.toFormat("yyyy-MM")}-${String(note.day).padStart(2, "0")}`, text_fr: note.fr, text_nl: note.nl, author_id: editorId });
       }
     }
-    const dates = months.flatMap((m) => datesOfMonth(m.toFormat("yyyy-MM")));
+    // Last month too, all published: the results report has a whole month to show.
+    const dates = [local.minus({ months: 1 }), ...months].flatMap((m) => datesOfMonth(m.toFormat("yyyy-MM")));
 
     let count = 0;
     for (const date of dates) {
@@ -128,7 +143,7 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
       if (day % 5 === 3) continue;
       const post = demoPosts[(day * 7) % demoPosts.length]!;
       const weekday = DateTime.fromISO(date).weekday;
-      const keys = ["x-fr", "x-nl", "outbox", ...(day % 2 === 0 ? ["fb-fr", "fb-nl"] : []), ...(weekday === 2 || weekday === 4 ? ["li"] : [])];
+      const keys = ["x-fr", "x-nl", "outbox", ...(day % 2 === 0 ? ["fb-fr", "fb-nl"] : []), ...(weekday === 2 || weekday === 4 ? ["li"] : []), ...(date < today && weekday <= 5 ? ["md-fr"] : []), ...(date < today && (weekday === 1 || weekday === 3) ? ["bsky"] : [])];
       const resolved = resolveLocalTime(date, post.time);
       if (!resolved.ok) continue;
       // What was due before now has gone out; the rest of today is still to come.
@@ -166,7 +181,7 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
           author_id: editorId,
         },
         variants,
-        keys.map((k) => channels.get(k)!.id),
+        keys.map((k) => channels.get(k)!.id)
       );
       await tagItem(tx, item.id, post.tags.map((slug) => questionIds.get(slug)!).filter(Boolean));
       const itemVariants = await tx.selectFrom("variants").selectAll().where("content_item_id", "=", item.id).execute();
@@ -181,7 +196,7 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
           const channel = channels.get(key)!;
           const variant = channel.language === "bilingual" ? source : itemVariants.find((v) => v.language === channel.language);
           if (!variant) continue;
-          await tx
+          const publication = await tx
             .insertInto("publications")
             .values({
               content_item_id: item.id,
@@ -199,7 +214,39 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
               last_error: null,
               published_at: resolved.scheduledAt,
             })
-            .execute();
+            .returning("id")
+            .executeTakeFirstOrThrow();
+          {
+            // What the networks said at the moments already passed (the analytics report's figures).
+            const network = DEMO_CHANNELS.find((c) => c.key === key)!.network;
+            const age = now.getTime() - resolved.scheduledAt.getTime();
+            const moments = (["1h", "24h", "7d", "28d"] as const).filter((m, i) => age >= [3_600_000, 86_400_000, 7 * 86_400_000, 28 * 86_400_000][i]!);
+            if (network !== "outbox")
+              await insertReadings(
+                tx,
+                moments.map((m) => ({
+                  publicationId: publication.id,
+                  moment: m,
+                  at: new Date(resolved.scheduledAt.getTime() + { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "28d": 28 * 86_400_000 }[m]),
+                  ...demoFigures(`demo-${item.id.slice(0, 8)}-${key}`, network, m),
+                }))
+              );
+            // X (French) tracks its links: a few clicks on each post that had one.
+            if (key === "x-fr" && variant.link_url) {
+              await tx
+                .insertInto("tracked_links")
+                .values({ code: demoCode(publication.id), publication_id: publication.id, target_url: variant.link_url })
+                .execute();
+              const clicks = Math.round(demoFigures(publication.id, "x", "28d").likes / 3);
+              if (clicks > 0)
+                await tx
+                  .insertInto("link_clicks")
+                  .values(
+                    Array.from({ length: clicks + 1 }, (_, c) => ({ code: demoCode(publication.id), clicked_at: new Date(resolved.scheduledAt.getTime() + (c + 1) * 1_800_000), bot: c === clicks }))
+                  )
+                  .execute();
+            }
+          }
         }
       }
       count++;
@@ -220,7 +267,7 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; i
           { language: "fr", ...fr, ...approval, approved_hash: contentHashOf(fr), source_hash: null, translated_by: null },
           { language: "nl", ...nl, ...approval, approved_hash: contentHashOf(nl), source_hash: sourceHashOf("fr", [{ language: "fr", ...fr }]), source_text: fr.text, translated_by: translatorId },
         ],
-        ["x-fr", "x-nl", "outbox"].map((k) => channels.get(k)!.id),
+        ["x-fr", "x-nl", "outbox"].map((k) => channels.get(k)!.id)
       );
       const check = await checkPublishable(tx, item.id);
       const itemVariants = await tx.selectFrom("variants").selectAll().where("content_item_id", "=", item.id).execute();

@@ -86,4 +86,21 @@ describe("difference-in-differences", () => {
     const fewControls = data.slice(0, 3).map((q, i) => (i === 0 ? q : { ...q, covered: i === 1 ? ["2025-06"] : [] }));
     expect(differenceInDifferences(fewControls[0]!, fewControls, "2025-12")).toMatchObject({ verdict: "cannot_tell", reason: "few_controls", controls: 1 });
   });
+
+  it("gives the worked example of docs/analytics.md", () => {
+    const series = (id: string, before: number[], after: number[], covered: string[] = []): QuestionSeries => ({
+      id,
+      volumes: Object.fromEntries([...before, ...after].map((v, i) => [`2025-${String(i + 1).padStart(2, "0")}`, v])),
+      covered,
+    });
+    const refund = series("refund", [400, 420, 380, 410], [330, 350, 320], ["2025-05"]);
+    const all = [refund, series("myminfin", [800, 780, 820, 790], [880, 900, 860]), series("payment", [200, 210, 190, 205], [230, 220, 240]), series("address", [150, 160, 145, 155], [160, 170, 155]), series("tax-on-web", [1200, 1150, 1250, 1180], [1400, 1350, 1300])];
+    const r = differenceInDifferences(refund, all, "2025-07");
+    expect(r.verdict).toBe("fell");
+    expect(r.ownChange!).toBeCloseTo(-0.1719, 4);
+    expect(r.controlChange!).toBeCloseTo(0.1086, 4);
+    expect(r.effect!).toBeCloseTo(-0.253, 3);
+    expect(r.low!).toBeCloseTo(-0.3363, 3);
+    expect(r.high!).toBeCloseTo(-0.1592, 3);
+  });
 });

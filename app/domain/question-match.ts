@@ -1,11 +1,14 @@
 /**
- * Which recurring citizen questions a post answers: the three best-matching questions for a French
- * or Dutch text, with the words that matched, and whether the best one is confident. Deterministic,
- * no network, no dictionary file: accents and case are folded, words are reduced to a light stem
- * (plurals, feminines, common verb and noun endings), and a Dutch compound matches the keywords it
- * is built from ("belastingaangifte" → "aangifte", "kinderopvangkosten" → "kinderopvang").
+ * Which recurring citizen questions a post answers, by their keywords: the three best-matching
+ * questions for a French or Dutch text, with the words that matched, and whether the best one is
+ * confident. Deterministic, no network: words are reduced to their Snowball stems (French, Dutch)
+ * with accents and case folded, elisions split off ("d'impôt" → "impôt"), and a Dutch compound
+ * matches the keywords it is built from ("belastingaangifte" → "aangifte"). The model learned from
+ * the team's own tagging (tag-model.ts) adds to these scores.
  * Pure and browser-safe: the editor runs it as the text is typed, the API and the CLI on the server.
  */
+
+import { snowballStem } from "./snowball";
 
 export type MatchLanguage = "fr" | "nl";
 
@@ -56,35 +59,24 @@ const STOPWORDS: Record<MatchLanguage, ReadonlySet<string>> = {
   ),
 };
 
-const FR_SUFFIXES = [
-  "issements", "issement", "ements", "ement", "ations", "ation", "atrices", "atrice", "ateurs", "ateur", "ences", "ence", "ances", "ance",
-  "ables", "able", "iques", "ique", "euses", "euse", "eurs", "eur", "aient", "ees", "ee", "es", "er", "ez", "ant", "ent", "ons", "ais", "ait", "ir", "e", "s", "x",
-];
-const NL_SUFFIXES = ["heden", "heid", "ingen", "ing", "elijk", "lijk", "tjes", "tje", "jes", "je", "ens", "en", "es", "e", "s"];
-
 /** Lower case, accents and ligatures folded: "Remboursé" → "rembourse", "œuvre" → "oeuvre". */
 export function foldText(text: string): string {
   return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/ß/g, "ss");
 }
 
-/** A light stem: the longest known ending is removed while four letters remain. */
+/**
+ * A word's stem: the Snowball stem of the lower-case word (French or Dutch), folded. In Dutch, a
+ * plural in -es is stemmed as its singular, a past participle's final d goes too ("terugbetaald" → "terugbetal", as "terugbetaling"), and a
+ * long vowel or double consonant at the end is written once ("betaal" and "betal-en" meet).
+ */
 export function stem(word: string, lang: MatchLanguage): string {
-  if (/\d/.test(word)) return word;
-  let w = word;
-  const suffixes = lang === "fr" ? FR_SUFFIXES : NL_SUFFIXES;
-  for (const suffix of suffixes) {
-    if (w.length - suffix.length >= 4 && w.endsWith(suffix)) {
-      w = w.slice(0, -suffix.length);
-      break;
-    }
-  }
+  if (/\d/.test(word)) return foldText(word);
+  const lower = word.toLowerCase();
+  // Dutch plurals in -es ("aangiftes") keep their s in Snowball: stemmed as the singular.
+  let w = foldText(snowballStem(lang === "nl" && lower.length > 5 && lower.endsWith("es") ? lower.slice(0, -1) : lower, lang));
   if (lang === "nl") {
-    // A past participle's final d ("terugbetaald" → "terugbetaal", "gespaard" → "gespaar").
     if (w.length >= 7 && /[^aeiou]d$|(aa|ee|oo|uu)d$/.test(w) && !/nd$/.test(w)) w = w.slice(0, -1);
-    // Long vowels and double consonants written once: "betaal" and "betal-en" meet; "bell-en" → "bel".
     w = w.replace(/(aa|ee|oo|uu)([^aeiou])$/, (_m, v: string, c: string) => v[0]! + c).replace(/([^aeiou])\1$/, "$1");
-  } else if (w.length > 5 && w.endsWith("ss")) {
-    w = w.slice(0, -1);
   }
   return w;
 }
@@ -103,7 +95,7 @@ export function tokenize(text: string, lang: MatchLanguage): Token[] {
     const word = match[0];
     const folded = foldText(word);
     if (folded.length < 2 || STOPWORDS[lang].has(folded)) continue;
-    tokens.push({ stem: stem(folded, lang), word });
+    tokens.push({ stem: stem(word, lang), word });
   }
   return tokens;
 }

@@ -57,6 +57,8 @@ const EXPECTED_TABLES = [
   "scheduler_heartbeats",
   "sessions",
   "settings",
+  "tag_feedback",
+  "tag_models",
   "tracked_links",
   "users",
   "variants",

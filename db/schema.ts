@@ -462,6 +462,8 @@ export interface Database {
   channel_goals: ChannelGoalsTable;
   metrics_cursors: MetricsCursorsTable;
   metrics_time_cells: MetricsTimeCellsTable;
+  tag_models: TagModelsTable;
+  tag_feedback: TagFeedbackTable;
 }
 
 export interface TrackedLinksTable {
@@ -509,6 +511,28 @@ export interface MetricsTimeCellsTable {
   hour: number;
   posts: number;
   engagement: string;
+}
+
+export interface TagModelsTable {
+  version: Generated<number>;
+  trained_at: Timestamp;
+  fingerprint: string;
+  examples: number;
+  train_ms: number;
+  /** A TagModel (app/domain/tag-model.ts). */
+  model: ColumnType<unknown, string, string>;
+}
+
+export type TagVerdict = "accepted" | "rejected" | "added";
+
+export interface TagFeedbackTable {
+  id: Generated<string>;
+  content_item_id: string;
+  recurring_question_id: string;
+  language: "fr" | "nl";
+  verdict: TagVerdict;
+  user_id: string | null;
+  at: Timestamp;
 }
 
 export interface ChannelGoalsTable {

@@ -26,6 +26,8 @@ export const JOBS: JobDefinition[] = [
   { name: "watch-inbox", interval: "5m", timeout: "40s" },
   // Reads each published post's public figures at 1 h, 24 h, 7 and 28 days (batched, within each network's limits).
   { name: "collect-metrics", interval: "5m", timeout: "50s" },
+  // Retrains the tag-suggestion model when tags, tagged texts or editors' feedback changed (at start, then every 5 minutes).
+  { name: "train-tags", interval: "5m", timeout: "0" },
   // Deletes the media files that no post has used for 30 days.
   { name: "purge-media", interval: "6h", timeout: "3m" },
   // Forgets citizens' messages once their conversation ended longer ago than the retention period.

@@ -1,10 +1,10 @@
 import { previewAspect } from "../domain/network-media";
 import { Form, Link, useNavigation } from "@remix-run/react";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { measureText, type TextNetwork } from "../domain/channel-text";
 import { bilingualText, languagesForChannel } from "../domain/item-schedule";
 import { resolveLocalTime } from "../domain/time/brussels";
-import { buildQuestionIndex, suggestQuestions, type QuestionSuggestion } from "../domain/question-match";
+import { buildQuestionIndex, suggestQuestions, type QuestionSuggestion, type SuggestionResult } from "../domain/question-match";
 import type { MessageKey } from "../i18n";
 import { useLang, useT } from "../i18n/react";
 
@@ -89,22 +89,55 @@ export function ItemEditor(props: {
   // The questions the texts answer, as they are typed: both languages, the best score per question.
   const questionIndex = useMemo(() => buildQuestionIndex(props.questions), [props.questions]);
   const questionById = useMemo(() => new Map(props.questions.map((q) => [q.id, q])), [props.questions]);
+  // The keywords answer at once, in the browser; the server adds what the model learned from the
+  // team's tagging a moment after typing stops (the same keywords plus the model).
+  const [learned, setLearned] = useState<Partial<Record<"fr" | "nl", { text: string; result: SuggestionResult }>>>({});
+  const [dismissed, setDismissed] = useState<{ id: string; lang: "fr" | "nl" }[]>([]);
+  useEffect(() => {
+    if (props.readOnly) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      for (const [text, l] of [
+        [v.frText, "fr"],
+        [v.nlText, "nl"],
+      ] as const) {
+        if (text.trim() === "" || learned[l]?.text === text) continue;
+        fetch("/api/v1/tags/suggest", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text, lang: l }), signal: controller.signal })
+          .then(async (r) => (r.ok ? ((await r.json()) as SuggestionResult) : null))
+          .then((result) => {
+            if (result) setLearned((old) => ({ ...old, [l]: { text, result } }));
+          })
+          .catch(() => {
+            // Offline or cut off: the keyword suggestions stay.
+          });
+      }
+    }, 400);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [v.frText, v.nlText, props.readOnly]);
   const suggestions = useMemo(() => {
-    const best = new Map<string, QuestionSuggestion & { confident: boolean }>();
+    const best = new Map<string, QuestionSuggestion & { confident: boolean; langs: ("fr" | "nl")[] }>();
     for (const [text, l] of [
       [v.frText, "fr"],
       [v.nlText, "nl"],
     ] as const) {
       if (text.trim() === "") continue;
-      const result = suggestQuestions(questionIndex, text, l);
+      const fromServer = learned[l];
+      const result = fromServer && fromServer.text === text ? fromServer.result : suggestQuestions(questionIndex, text, l);
       result.suggestions.forEach((s, i) => {
+        if (!questionById.has(s.id) || dismissed.some((d) => d.id === s.id)) return;
         const confident = i === 0 && result.confident;
         const previous = best.get(s.id);
-        if (!previous || s.score > previous.score) best.set(s.id, { ...s, matched: [...new Set([...(previous?.matched ?? []), ...s.matched])], confident: confident || !!previous?.confident });
+        const langs = [...(previous?.langs ?? []), l];
+        if (!previous || s.score > previous.score) best.set(s.id, { ...s, matched: [...new Set([...(previous?.matched ?? []), ...s.matched])], confident: confident || !!previous?.confident, langs });
+        else previous.langs = langs;
       });
     }
     return [...best.values()].sort((a, b) => b.score - a.score || (a.slug < b.slug ? -1 : 1)).slice(0, 3);
-  }, [questionIndex, v.frText, v.nlText]);
+  }, [questionIndex, questionById, v.frText, v.nlText, learned, dismissed]);
   const toggle = (key: "channelIds" | "tagIds", id: string, on: boolean) =>
     setV((old) => ({ ...old, [key]: on ? [...old[key], id] : old[key].filter((x) => x !== id) }));
   const resolved = resolveLocalTime(v.localDate, v.localTime);
@@ -240,6 +273,8 @@ export function ItemEditor(props: {
             <h3 id="suggest-title">{t("suggest.title")}</h3>
             <p className="hint">{t("suggest.hint")}</p>
             {suggestions.length === 0 ? <p className="hint">{t("suggest.none")}</p> : null}
+            <input type="hidden" name="suggestedTags" value={JSON.stringify(suggestions.flatMap((s) => s.langs.map((l) => ({ id: s.id, lang: l }))))} />
+            <input type="hidden" name="rejectedTags" value={JSON.stringify(dismissed)} />
             <ul className="suggestions" aria-live="polite" data-testid="tag-suggestions">
               {suggestions.map((s) => {
                 const q = questionById.get(s.id)!;
@@ -252,9 +287,14 @@ export function ItemEditor(props: {
                     {tagged ? (
                       <span className="form-ok">✓ {t("suggest.tagged")}</span>
                     ) : (
-                      <button type="button" className="link-button" onClick={() => toggle("tagIds", s.id, true)} aria-label={`${t("suggest.add")}: ${lang === "nl" ? q.labelNl : q.labelFr}`}>
-                        {t("suggest.add")}
-                      </button>
+                      <>
+                        <button type="button" className="link-button" onClick={() => toggle("tagIds", s.id, true)} aria-label={`${t("suggest.add")}: ${lang === "nl" ? q.labelNl : q.labelFr}`}>
+                          {t("suggest.add")}
+                        </button>{" "}
+                        <button type="button" className="link-button" onClick={() => setDismissed((old) => [...old, ...s.langs.map((l) => ({ id: s.id, lang: l }))])} aria-label={`${t("suggest.dismiss")}: ${lang === "nl" ? q.labelNl : q.labelFr}`}>
+                          {t("suggest.dismiss")}
+                        </button>
+                      </>
                     )}
                   </li>
                 );

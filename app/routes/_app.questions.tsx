@@ -5,6 +5,7 @@ import { can } from "../domain/permissions";
 import type { MessageKey } from "../i18n";
 import { useLang, useT } from "../i18n/react";
 import { importQuestionVolumes, importQuestions, listQuestions, questionFileFormat, saveQuestion, type ImportError, type VolumeFinding } from "../services/questions.server";
+import { learningSummary } from "../services/tag-learning.server";
 import { requirePermission } from "../services/session.server";
 import { formToObject, readForm } from "../services/validation.server";
 
@@ -16,7 +17,8 @@ const MAX_UPLOAD = 2 * 1024 * 1024;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(context.app, request, "plan.read");
   const editId = new URL(request.url).searchParams.get("edit");
-  return { questions: await listQuestions(context.app), canManage: can(user.roles, "questions.manage"), editId };
+  const [questions, learning] = await Promise.all([listQuestions(context.app), learningSummary(context.app)]);
+  return { questions, learning, canManage: can(user.roles, "questions.manage"), editId };
 }
 
 type ActionData =
@@ -88,7 +90,7 @@ function PersonalDataList({ findings }: { findings: { row: number; column: strin
 
 /** The recurring citizen questions: everyone reads the list; admins edit it, import it and export it. */
 export default function Questions() {
-  const { questions, canManage, editId } = useLoaderData<typeof loader>();
+  const { questions, learning, canManage, editId } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -141,13 +143,14 @@ export default function Questions() {
             <th scope="col">{t("questions.col.keywords")}</th>
             <th scope="col">{t("questions.col.volume")}</th>
             <th scope="col">{t("questions.col.faq")}</th>
+            <th scope="col">{t("questions.col.learning")}</th>
             {canManage ? <th scope="col">{t("questions.edit")}</th> : null}
           </tr>
         </thead>
         <tbody>
           {questions.length === 0 ? (
             <tr>
-              <td colSpan={5}>{t("questions.none")}</td>
+              <td colSpan={6}>{t("questions.none")}</td>
             </tr>
           ) : null}
           {questions.map((q) => (
@@ -177,6 +180,11 @@ export default function Questions() {
                   </a>
                 ) : null}
               </td>
+              <td data-testid={`learning-${q.slug}`}>
+                {t("questions.learning.examples", { n: learning.stats[q.id]?.examples ?? 0 })}
+                <br />
+                <small>{t("questions.learning.verdicts", { accepted: learning.stats[q.id]?.accepted ?? 0, rejected: learning.stats[q.id]?.rejected ?? 0, added: learning.stats[q.id]?.added ?? 0 })}</small>
+              </td>
               {canManage ? (
                 <td>
                   <Link to={`/questions?edit=${q.id}#question-form`} aria-label={`${t("questions.edit")} ${q.slug}`}>
@@ -188,6 +196,9 @@ export default function Questions() {
           ))}
         </tbody>
       </table>
+      <p className="hint" data-testid="tag-model">
+        {learning.model ? t("questions.learning.model", { version: learning.model.version, examples: learning.model.examples, at: learning.model.trainedAt.slice(0, 16).replace("T", " ") }) : t("questions.learning.noModel")} {t("questions.learning.hint")}
+      </p>
       {!canManage ? <p className="hint">{t("questions.readOnly")}</p> : null}
 
       {canManage ? (

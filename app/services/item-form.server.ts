@@ -3,6 +3,7 @@ import type { User } from "../../db/schema";
 import { listChannels } from "../../db/repositories/channels";
 import type { AppContext } from "./context.server";
 import { matchableQuestions } from "./questions.server";
+import { recordTagFeedback } from "./tag-learning.server";
 import { archiveItem, deleteItem, duplicateItem, saveItem } from "./content-items.server";
 import { safeRedirectTarget } from "./session.server";
 import { formToObject, type FieldErrors, readForm } from "./validation.server";
@@ -46,11 +47,27 @@ export async function handleItemAction(ctx: AppContext, user: User, itemId: stri
     default: {
       const r = await saveItem(ctx, user, itemId, form);
       if (r.ok) {
+        // What the editor did with the suggestions teaches the model (kept, dismissed, added).
+        await recordTagFeedback(ctx, { itemId: r.id, userId: user.id, tagIds: Array.isArray(form.tagIds) ? form.tagIds.filter((x): x is string => typeof x === "string") : [], suggested: shownTags(form.suggestedTags), rejected: shownTags(form.rejectedTags), sourceLanguage: form.sourceLanguage === "nl" ? "nl" : "fr" });
         const flags = new URLSearchParams({ back, saved: "1", ...(r.approvalWithdrawn ? { withdrawn: "1" } : {}) });
         throw redirect(`/items/${r.id}?${flags.toString()}`);
       }
       return { errors: r.errors, values: form, conflict: r.conflict ? { byName: r.conflict.byName, at: r.conflict.at } : undefined };
     }
+  }
+}
+
+/** The suggestions the editor showed or dismissed, as it posts them (JSON [{id, lang}]); anything else is ignored. */
+function shownTags(value: unknown): { id: string; lang: "fr" | "nl" }[] {
+  if (typeof value !== "string" || value.length > 10_000) return [];
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (!Array.isArray(parsed)) return [];
+    return parsed
+      .filter((x): x is { id: string; lang: "fr" | "nl" } => !!x && typeof x === "object" && typeof (x as { id?: unknown }).id === "string" && /^[0-9a-f-]{36}$/.test((x as { id: string }).id) && ((x as { lang?: unknown }).lang === "fr" || (x as { lang?: unknown }).lang === "nl"))
+      .slice(0, 20);
+  } catch {
+    return [];
   }
 }
 

@@ -14,7 +14,9 @@ import type { RecurringQuestion, User } from "../../db/schema";
 import { parseCsv, toCsv } from "../domain/csv";
 import { findPersonalData, type PersonalDataKind } from "../domain/personal-data";
 import { can } from "../domain/permissions";
-import { buildQuestionIndex, suggestQuestions, type MatchLanguage, type QuestionIndex, type SuggestionResult } from "../domain/question-match";
+import { buildQuestionIndex, type MatchLanguage, type QuestionIndex, type SuggestionResult } from "../domain/question-match";
+import { suggestWithModel } from "../domain/tag-model";
+import { currentTagModel } from "./tag-learning.server";
 import { questionCoverage, rankGapQuestions, type QuestionCoverageRow } from "../domain/question-coverage";
 import { brusselsMonthRange, resolveLocalTime } from "../domain/time/brussels";
 import type { MessageKey } from "../i18n";
@@ -397,19 +399,19 @@ const suggestInput = z.object({
   lang: z.enum(["fr", "nl"], { message: "questions.error.lang" }),
 });
 
-/** The best three questions for a text, as the editor, the API and the CLI show them. */
+/** The best three questions for a text (keywords and the model learned from the team's tagging), as the editor, the API and the CLI show them. */
 export async function suggestTags(ctx: AppContext, input: unknown): Promise<{ ok: true; result: SuggestionResult & { lang: MatchLanguage } } | { ok: false; errors: FieldErrors }> {
   const parsed = suggestInput.safeParse(input);
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const index = questionIndexOf(await listRecurringQuestions(ctx.db, { activeOnly: true }));
-  return { ok: true, result: { lang: parsed.data.lang, ...suggestQuestions(index, parsed.data.text, parsed.data.lang) } };
+  const [questions, model] = await Promise.all([listRecurringQuestions(ctx.db, { activeOnly: true }), currentTagModel(ctx)]);
+  return { ok: true, result: { lang: parsed.data.lang, ...suggestWithModel(questionIndexOf(questions), model, parsed.data.text, parsed.data.lang) } };
 }
 
 /** The active questions a text is about, best first, as stored (one read of the list for the match and the details). */
 export async function questionsAbout(ctx: AppContext, text: string, lang: MatchLanguage): Promise<RecurringQuestion[]> {
-  const questions = await listRecurringQuestions(ctx.db, { activeOnly: true });
+  const [questions, model] = await Promise.all([listRecurringQuestions(ctx.db, { activeOnly: true }), currentTagModel(ctx)]);
   const byId = new Map(questions.map((q) => [q.id, q]));
-  return suggestQuestions(questionIndexOf(questions), text, lang).suggestions.flatMap((s) => byId.get(s.id) ?? []);
+  return suggestWithModel(questionIndexOf(questions), model, text, lang).suggestions.flatMap((s) => byId.get(s.id) ?? []);
 }
 
 /** For an empty day: the questions to cover, ranked by volume and by how long since they were covered. */

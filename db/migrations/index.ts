@@ -16,6 +16,7 @@ import * as m0014 from "./0014_media";
 import * as m0015 from "./0015_media_read_model";
 import * as m0016 from "./0016_analytics";
 import * as m0017 from "./0017_metrics_cursors";
+import * as m0018 from "./0018_tag_learning";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   "0015_media_read_model": m0015,
   "0016_analytics": m0016,
   "0017_metrics_cursors": m0017,
+  "0018_tag_learning": m0018,
 };
 
 export const migrationProvider: MigrationProvider = {

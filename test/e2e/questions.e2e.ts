@@ -53,7 +53,7 @@ describe("recurring questions in chromium", () => {
     const suggestions = page.getByTestId("tag-suggestions");
     await expectText(suggestions, /Hoe vul ik mijn aangifte in via Tax-on-web\?/);
     await expectText(suggestions, /belastingaangifte/);
-    await suggestions.getByRole("button", { name: /Hoe vul ik mijn aangifte in via Tax-on-web/ }).click();
+    await suggestions.getByRole("button", { name: /^Label toevoegen: Hoe vul ik mijn aangifte in via Tax-on-web/ }).click();
     expect(await page.getByRole("checkbox", { name: "Hoe vul ik mijn aangifte in via Tax-on-web?" }).isChecked()).toBe(true);
     await page.getByRole("checkbox", { name: /X FR/ }).check();
     await page.getByRole("checkbox", { name: /X NL/ }).check();
@@ -67,6 +67,14 @@ describe("recurring questions in chromium", () => {
       .where("item_tags.content_item_id", "=", id)
       .execute();
     expect(tags.map((r) => r.slug)).toEqual(["declaration-tax-on-web"]);
+    // The suggestion kept as a tag teaches the model: recorded as accepted, in the language it was suggested for.
+    const verdicts = await t.db
+      .selectFrom("tag_feedback")
+      .innerJoin("recurring_questions", "recurring_questions.id", "tag_feedback.recurring_question_id")
+      .select(["recurring_questions.slug", "tag_feedback.verdict", "tag_feedback.language"])
+      .where("tag_feedback.content_item_id", "=", id)
+      .execute();
+    expect(verdicts).toContainEqual({ slug: "declaration-tax-on-web", verdict: "accepted", language: "nl" });
     await page.context().close();
   });
 

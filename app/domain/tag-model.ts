@@ -98,25 +98,42 @@ export function trainTagModel(examples: readonly TrainingExample[]): TagModel {
   return { languages: { fr: trainLanguage(examples.filter((e) => e.lang === "fr")), nl: trainLanguage(examples.filter((e) => e.lang === "nl")) } };
 }
 
+/** Feature → the questions it speaks for (and against), built once per model: a text is scored by its own features only. */
+interface Postings {
+  positive: Map<string, [string, number][]>;
+  negative: Map<string, [string, number][]>;
+}
+const postingsCache = new WeakMap<LanguageModel, Postings>();
+
+function postingsOf(m: LanguageModel): Postings {
+  let p = postingsCache.get(m);
+  if (p) return p;
+  p = { positive: new Map(), negative: new Map() };
+  for (const [id, q] of Object.entries(m.questions)) for (const [f, w] of Object.entries(q.weights)) p.positive.set(f, [...(p.positive.get(f) ?? []), [id, w]]);
+  for (const [id, weights] of Object.entries(m.rejected)) for (const [f, w] of Object.entries(weights)) p.negative.set(f, [...(p.negative.get(f) ?? []), [id, w]]);
+  postingsCache.set(m, p);
+  return p;
+}
+
 /** Each question's learned score for a text, with the features that carried it (heaviest first). */
 export function learnedScores(model: TagModel, text: string, lang: MatchLanguage): Map<string, { score: number; evidence: string[] }> {
-  const m = model.languages[lang];
-  const f = features(text, lang);
-  const out = new Map<string, { score: number; evidence: string[] }>();
-  for (const [id, q] of Object.entries(m.questions)) {
-    let score = 0;
-    const evidence: [string, number][] = [];
-    for (const feature of f) {
-      const w = q.weights[feature];
-      if (w) {
-        score += w;
-        if (feature.startsWith("w:")) evidence.push([feature.slice(2), w]);
-      }
+  const postings = postingsOf(model.languages[lang]);
+  const sums = new Map<string, { score: number; evidence: [string, number][] }>();
+  for (const feature of features(text, lang)) {
+    for (const [id, w] of postings.positive.get(feature) ?? []) {
+      const s = sums.get(id) ?? { score: 0, evidence: [] };
+      s.score += w;
+      if (feature.startsWith("w:")) s.evidence.push([feature.slice(2), w]);
+      sums.set(id, s);
     }
-    const against = m.rejected[id];
-    if (against) for (const feature of f) score -= (against[feature] ?? 0) * 0.5;
-    if (score > 0) out.set(id, { score, evidence: evidence.sort((a, b) => b[1] - a[1]).map(([w]) => w) });
+    for (const [id, w] of postings.negative.get(feature) ?? []) {
+      const s = sums.get(id) ?? { score: 0, evidence: [] };
+      s.score -= w * 0.5;
+      sums.set(id, s);
+    }
   }
+  const out = new Map<string, { score: number; evidence: string[] }>();
+  for (const [id, s] of sums) if (s.score > 0) out.set(id, { score: s.score, evidence: s.evidence.sort((a, b) => b[1] - a[1]).map(([w]) => w) });
   return out;
 }
 

@@ -93,6 +93,8 @@ export interface ContentItemsTable {
   tag_slugs: DatabaseKept<string[]>;
   /** The first visual's file, for the calendar's thumbnail (migration 0015). */
   thumb_hash: DatabaseKept<string | null>;
+  /** Set on a past post imported as history (no publication; migration 0018). */
+  imported_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface VariantsTable {

@@ -5,7 +5,9 @@ import { learnedScores } from "../app/domain/tag-model";
 import type { AppContext } from "../app/services/context.server";
 import { replaceItemTags } from "../db/repositories/content-items";
 import type { User } from "../db/schema";
-import { makeItem, makeUser } from "./factories";
+import { makeChannel, makeItem, makeUser } from "./factories";
+import { importPlan } from "../app/services/spreadsheet.server";
+import { apiSaveItem } from "../app/services/api-items.server";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 
 /**
@@ -108,5 +110,38 @@ describe("learning from the team's tagging", () => {
     const e = await evaluateTeamTagging(ctx, 3);
     expect(e).toMatchObject({ pairs: 6, folds: 3 });
     expect(e!.top3).toBeGreaterThan(0);
+  });
+
+  it("imports last year's posts as history from a spreadsheet and the API: published, never sent, teaching the suggestions", async () => {
+    const channel = await makeChannel(t.db, "x", "fr", "X history");
+    const grid = [
+      ["date", "time", "channels", "fr_text", "nl_text", "tags"],
+      ["2025-03-14", "10:00", "X history", "Zone bleue : le disque de stationnement est obligatoire.", "Blauwe zone: de parkeerschijf is verplicht.", "parking"],
+      ["14/04/2025", "9:30", "X history", "Se garer en zone bleue sans disque coûte cher.", "Parkeren in de blauwe zone zonder schijf kost veel.", "parking"],
+      ["2031-05-01", "10:00", "X history", "Un post à venir.", "Een komend bericht.", ""],
+    ];
+    const preview = await importPlan(ctx, editor, grid, { commit: false });
+    expect(preview.ok && preview.changes.map((c) => c.action)).toEqual(["history", "history", "create"]);
+    const done = await importPlan(ctx, editor, grid, { commit: true });
+    expect(done.ok).toBe(true);
+    const history = await t.db.selectFrom("content_items").select(["id", "status", "imported_at", "local_date"]).where("imported_at", "is not", null).orderBy("local_date").execute();
+    expect(history.map((h) => [h.status, h.local_date])).toEqual([
+      ["published", "2025-03-14"],
+      ["published", "2025-04-14"],
+    ]);
+    // Nothing is ever sent for them.
+    expect(await t.db.selectFrom("publications").select("id").where("content_item_id", "in", history.map((h) => h.id)).execute()).toEqual([]);
+    expect((await retrainIfChanged(ctx)).trained).toBe(true);
+    expect((await suggest("Le disque en zone bleue, oublié ?", "fr")).suggestions[0]).toMatchObject({ slug: "parking" });
+
+    // The API: a past post with "history": true; in the future it is refused with its reason.
+    const caller = { user: editor, scope: "write" as const, lang: "en" as const };
+    const body = { localDate: "2025-06-02", localTime: "11:00", texts: { fr: { text: "Zone bleue et disque : rappel." }, nl: { text: "Blauwe zone en schijf: herinnering." } }, channelIds: [channel.id], tags: ["parking"], history: true };
+    const created = await apiSaveItem(ctx, caller, null, body);
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as { status: string }).status).toBe("published");
+    const future = await apiSaveItem(ctx, caller, null, { ...body, localDate: "2031-06-02" });
+    expect(future.status).toBe(422);
+    expect(JSON.stringify(await future.json())).toContain("must be dated in the past");
   });
 });

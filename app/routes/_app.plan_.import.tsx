@@ -42,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) return json<ActionData>({ errors: result.errors }, { status: 400 });
   if (commit) {
     const count = (a: PlanChange["action"]) => result.changes.filter((c) => c.action === a).length;
-    throw redirect(`/plan/import?created=${count("create")}&changed=${count("change")}`);
+    throw redirect(`/plan/import?created=${count("create")}&changed=${count("change")}${count("history") > 0 ? `&history=${count("history")}` : ""}`);
   }
   return json<ActionData>({ preview: result.changes, grid: JSON.stringify(grid) });
 }
@@ -62,7 +62,7 @@ export default function PlanImport() {
       </p>
       {params.get("created") !== null ? (
         <p role="status" className="form-ok">
-          {t("plan.import.done", { create: params.get("created") ?? "0", change: params.get("changed") ?? "0" })} <Link to="/plan">{t("nav.plan")}</Link>
+          {t("plan.import.done", { create: params.get("created") ?? "0", change: params.get("changed") ?? "0" })} {Number(params.get("history") ?? 0) > 0 ? t("plan.import.doneHistory", { history: params.get("history") ?? "0" }) : null} <Link to="/plan">{t("nav.plan")}</Link>
         </p>
       ) : null}
       {data && "error" in data ? (
@@ -86,7 +86,7 @@ export default function PlanImport() {
       {preview ? (
         <section className="card" aria-labelledby="preview-title">
           <h2 id="preview-title" role="status">
-            {t("plan.import.preview", { create: count("create"), change: count("change"), unchanged: count("unchanged") })}
+            {t("plan.import.preview", { create: count("create"), change: count("change"), unchanged: count("unchanged") })} {count("history") > 0 ? t("plan.import.previewHistory", { history: count("history") }) : null}
           </h2>
           <table className="work-table" data-testid="import-preview">
             <thead>

@@ -4,7 +4,7 @@ import { listItemPublications } from "../../db/repositories/publications";
 import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
 import { CALENDAR_STATUSES } from "../domain/pairing";
 import { resolveLocalTime } from "../domain/time/brussels";
-import { itemDetail, moveItem, saveItem } from "./content-items.server";
+import { importHistoryItem, itemDetail, moveItem, saveItem } from "./content-items.server";
 import type { ApiCaller } from "./api.server";
 import { apiJson, invalid, problem } from "./api.server";
 import type { AppContext } from "./context.server";
@@ -127,6 +127,8 @@ const itemBody = z
     texts: z.object({ fr: textBody.nullable().optional(), nl: textBody.nullable().optional() }).strict(),
     channelIds: z.array(z.string()).max(50),
     tags: z.array(z.string().max(80)).max(20).default([]),
+    /** A past post kept as history (published before Cadence, never sent): only on creation, dated in the past. */
+    history: z.boolean().default(false),
   })
   .strict();
 
@@ -140,7 +142,8 @@ export async function apiSaveItem(ctx: AppContext, caller: ApiCaller, id: string
   const bySlug = new Map((await listRecurringQuestions(ctx.db)).map((q) => [q.slug, q.id]));
   const unknownTag = b.tags.find((slug) => !bySlug.has(slug));
   if (unknownTag) return invalid(caller.lang, { tags: { key: "questions.error.unknownQuestion", params: { value: unknownTag } } });
-  const result = await saveItem(ctx, caller.user, id, {
+  if (b.history && id !== null) return invalid(caller.lang, { history: { key: "validation.invalid" } });
+  const result = await (b.history ? (user: typeof caller.user, input: unknown) => importHistoryItem(ctx, user, input) : (user: typeof caller.user, input: unknown) => saveItem(ctx, user, id, input))(caller.user, {
     version: b.version,
     localDate: b.localDate,
     localTime: b.localTime,

@@ -21,6 +21,7 @@ import { findUserById } from "../../db/repositories/users";
 import type { Channel, ContentItem, ItemStatus, User } from "../../db/schema";
 import { measureText, type LengthCheck } from "../domain/channel-text";
 import { bilingualText, canArchive, canDelete, decideSchedule, languagesForChannel, type SchedulingRefusal } from "../domain/item-schedule";
+import { resolveLocalTime } from "../domain/time/brussels";
 import { can } from "../domain/permissions";
 import { actorOf, audit } from "./audit.server";
 import { updateItemStatus } from "../../db/repositories/review";
@@ -408,4 +409,38 @@ export async function itemHistory(ctx: AppContext, itemId: string) {
   if (!UUID_PATTERN.test(itemId)) return [];
   const events = await listAuditEventsForSubject(ctx.db, "content_item", itemId);
   return events.map((e) => ({ id: e.id, action: e.action, actor: e.actor_label, actorId: e.actor_id, at: e.occurred_at.toISOString(), before: e.before, after: e.after }));
+}
+
+/**
+ * A past post brought in as history (a spreadsheet row or an API item dated before now): stored as
+ * a published item with both texts approved, its channels and tags, marked as imported, without any
+ * publication — nothing is ever sent. It teaches the tag suggestions like any tagged item.
+ */
+export async function importHistoryItem(ctx: AppContext, user: User, input: unknown): Promise<SaveResult> {
+  if (!can(user.roles, "item.write")) return { ok: false, errors: { _form: { key: "error.forbidden.body" } } };
+  const parsed = itemFormSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
+  const data = parsed.data;
+  if ((data.sourceLanguage === "fr" ? data.frText : data.nlText) === "") return { ok: false, errors: { [`${data.sourceLanguage}Text`]: { key: "validation.sourceRequired" } } };
+  const resolved = resolveLocalTime(data.localDate, data.localTime, { occurrence: data.occurrence });
+  if (!resolved.ok) return { ok: false, errors: { localDate: { key: "validation.date" } } };
+  if (resolved.scheduledAt.getTime() > ctx.now().getTime()) return { ok: false, errors: { localDate: { key: "history.future" } } };
+  const channels = await listChannels(ctx.db);
+  const known = new Set(channels.map((c) => c.id));
+  if (data.channelIds.some((id) => !known.has(id))) return { ok: false, errors: { channelIds: { key: "validation.channels" } } };
+  const questionIds = new Set((await listRecurringQuestions(ctx.db)).map((q) => q.id));
+  if (data.tagIds.some((id) => !questionIds.has(id))) return { ok: false, errors: { tagIds: { key: "validation.invalid" } } };
+  const approved = { status: "approved" as const, approved_by: user.id, approved_at: ctx.now(), source_hash: null, translated_by: null };
+  const variants = (["fr", "nl"] as const)
+    .filter((l) => (l === "fr" ? data.frText : data.nlText) !== "")
+    .map((l) => ({ language: l, text: l === "fr" ? data.frText : data.nlText, link_url: (l === "fr" ? data.frLink : data.nlLink) || null, image_alt: (l === "fr" ? data.frAlt : data.nlAlt) || null, ...approved }));
+  const item = await insertContentItem(
+    ctx.db,
+    { scheduled_at: resolved.scheduledAt, local_date: resolved.localDate, local_time: resolved.localTime, occurrence: resolved.occurrence, status: "published", source_language: data.sourceLanguage, author_id: user.id, updated_by: user.id, imported_at: ctx.now() },
+    variants,
+    data.channelIds,
+  );
+  await replaceItemTags(ctx.db, item.id, data.tagIds);
+  await audit(ctx.db, actorOf(user), { action: "item.imported_history", subjectType: "content_item", subjectId: item.id, after: { localDate: resolved.localDate, localTime: resolved.localTime, tags: data.tagIds.length } });
+  return { ok: true, id: item.id, version: item.version, approvalWithdrawn: false, lengthProblems: [] };
 }

@@ -136,6 +136,7 @@ const schemas = {
       texts: { type: "object", additionalProperties: false, properties: { fr: textInput, nl: textInput } },
       channelIds: { type: "array", items: { type: "string", format: "uuid" }, minItems: 1 },
       tags: { type: "array", items: { type: "string" } },
+      history: { type: "boolean", default: false, description: "Creation only: a past post kept as history (published before Cadence, never sent; it teaches the tag suggestions). The date must be in the past." },
     },
   },
   MediaFile: {

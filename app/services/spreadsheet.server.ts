@@ -5,10 +5,10 @@ import { findItemDetail } from "../../db/repositories/content-items";
 import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
 import { parseCsv, toCsv } from "../domain/csv";
 import { can } from "../domain/permissions";
-import { brusselsMonthRange } from "../domain/time/brussels";
+import { brusselsMonthRange, resolveLocalTime } from "../domain/time/brussels";
 import type { MessageKey } from "../i18n";
 import type { User } from "../../db/schema";
-import { saveItem } from "./content-items.server";
+import { importHistoryItem, saveItem } from "./content-items.server";
 import type { AppContext } from "./context.server";
 
 /**
@@ -105,7 +105,7 @@ function cellText(value: ExcelJS.CellValue): string {
 
 export interface PlanChange {
   line: number;
-  action: "create" | "change" | "unchanged";
+  action: "create" | "change" | "unchanged" | "history";
   id: string | null;
   date: string;
   time: string;
@@ -221,12 +221,17 @@ export async function importPlan(ctx: AppContext, user: User, grid: string[][], 
           changes.push({ line, action: "change", id, date, time, fields, frText: input.frText });
           continue;
         }
-        const saved = await saveItem(txCtx, user, null, { ...input, sourceLanguage: input.frText ? "fr" : "nl" }, { inTransaction: true });
+        // A past post (last year's plan) comes in as history: published, never sent, teaching the suggestions.
+        const when = resolveLocalTime(date, time);
+        const history = when.ok && when.scheduledAt.getTime() <= ctx.now().getTime();
+        const saved = history
+          ? await importHistoryItem(txCtx, user, { ...input, sourceLanguage: input.frText ? "fr" : "nl" })
+          : await saveItem(txCtx, user, null, { ...input, sourceLanguage: input.frText ? "fr" : "nl" }, { inTransaction: true });
         if (!saved.ok) {
           for (const [field, e] of Object.entries(saved.errors)) if (e) errors.push({ line, field: field === "_form" ? "" : field, key: e.key, params: e.params });
           continue;
         }
-        changes.push({ line, action: "create", id: null, date, time, fields: [], frText: input.frText });
+        changes.push({ line, action: history ? "history" : "create", id: null, date, time, fields: [], frText: input.frText });
       }
       if (errors.length > 0 || !options.commit) throw new Rollback();
     });

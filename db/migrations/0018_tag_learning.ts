@@ -5,6 +5,8 @@ import { sql, type Kysely } from "kysely";
 //   fingerprint of the tags and feedback it was trained on (a process retrains only when it changed).
 // - tag_feedback: what editors did with suggestions: accepted (a suggestion kept as a tag),
 //   rejected (a suggestion dismissed), added (a tag nobody suggested), per item, question and language.
+// - content_items.imported_at: a past post brought in as history from a spreadsheet or the API
+//   (published before Cadence, no publication): it teaches the suggestions and shows in the calendar.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -28,10 +30,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`create index tag_feedback_question_at on tag_feedback (recurring_question_id, at)`.execute(db);
   await sql`create index tag_feedback_item on tag_feedback (content_item_id)`.execute(db);
+  await sql`alter table content_items add column imported_at timestamptz`.execute(db);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`alter table content_items drop column imported_at`.execute(db);
   await sql`drop table tag_feedback`.execute(db);
   await sql`drop table tag_models`.execute(db);
 }

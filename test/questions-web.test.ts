@@ -105,5 +105,12 @@ describe("the questions page", () => {
     expect((await editor.request("/reports/questions/2027-01")).status).toBe(200);
     expect((await editor.request("/reports/questions/2027-13")).status).toBe(404);
     expect((await editor.request("/reports/questions/2027-01/export?sep=semicolon")).text).toMatch(/^\uFEFF?slug;question_fr/);
+
+    // The suggestions' quality: each question's examples and verdicts for everyone; the evaluation for admins.
+    expect((await editor.request("/questions")).text).toContain("0 tagged items");
+    const evaluation = await admin.request("/questions", { form: { intent: "evaluate" } });
+    expect(evaluation.status).toBe(200);
+    expect(evaluation.text).toContain("Too few tagged items to measure");
+    expect((await editor.request("/questions", { form: { intent: "evaluate" } })).status).toBe(403);
   });
 });

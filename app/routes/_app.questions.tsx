@@ -5,7 +5,7 @@ import { can } from "../domain/permissions";
 import type { MessageKey } from "../i18n";
 import { useLang, useT } from "../i18n/react";
 import { importQuestionVolumes, importQuestions, listQuestions, questionFileFormat, saveQuestion, type ImportError, type VolumeFinding } from "../services/questions.server";
-import { learningSummary } from "../services/tag-learning.server";
+import { evaluateTeamTagging, learningSummary, type TeamEvaluation } from "../services/tag-learning.server";
 import { requirePermission } from "../services/session.server";
 import { formToObject, readForm } from "../services/validation.server";
 
@@ -25,7 +25,8 @@ type ActionData =
   | { intent: "save"; errors: Record<string, { key: MessageKey; params?: Record<string, string | number> }>; values: Record<string, unknown> }
   | { intent: "import"; errors: ImportError[] }
   | { intent: "volumes"; errors: ImportError[]; personalData: VolumeFinding[] }
-  | { intent: "upload"; error: MessageKey };
+  | { intent: "upload"; error: MessageKey }
+  | { intent: "evaluate"; evaluation: TeamEvaluation | null };
 
 async function uploadedText(form: FormData): Promise<string | null> {
   const file = form.get("file");
@@ -38,6 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_UPLOAD) return json<ActionData>({ intent: "upload", error: "questions.import.tooLarge" }, { status: 413 });
   const form = await readForm(request);
   const intent = form.get("intent");
+  if (intent === "evaluate") return json<ActionData>({ intent: "evaluate", evaluation: await evaluateTeamTagging(context.app, 5) });
   if (intent === "import" || intent === "volumes") {
     const content = await uploadedText(form);
     if (content === null) return json<ActionData>({ intent: "upload", error: "questions.import.noFile" }, { status: 400 });
@@ -92,6 +94,7 @@ function PersonalDataList({ findings }: { findings: { row: number; column: strin
 export default function Questions() {
   const { questions, learning, canManage, editId } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
+  const actionData = failed;
   const [params] = useSearchParams();
   const t = useT();
   const lang = useLang();
@@ -199,6 +202,41 @@ export default function Questions() {
       <p className="hint" data-testid="tag-model">
         {learning.model ? t("questions.learning.model", { version: learning.model.version, examples: learning.model.examples, at: learning.model.trainedAt.slice(0, 16).replace("T", " ") }) : t("questions.learning.noModel")} {t("questions.learning.hint")}
       </p>
+      {canManage ? (
+        <section className="card" aria-labelledby="evaluate-title">
+          <h2 id="evaluate-title">{t("questions.evaluate.title")}</h2>
+          <p className="hint">{t("questions.evaluate.hint")}</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="evaluate" />
+            <button type="submit">{t("questions.evaluate.run")}</button>
+          </Form>
+          {actionData?.intent === "evaluate" ? (
+            actionData.evaluation ? (
+              <table className="work-table" data-testid="tag-evaluation">
+                <caption>{t("questions.evaluate.caption", { pairs: actionData.evaluation.pairs, texts: actionData.evaluation.texts, folds: actionData.evaluation.folds })}</caption>
+                <tbody>
+                  {(
+                    [
+                      ["questions.evaluate.top1", actionData.evaluation.top1],
+                      ["questions.evaluate.top3", actionData.evaluation.top3],
+                      ["questions.evaluate.keywordTop3", actionData.evaluation.keywordTop3],
+                      ["questions.evaluate.paraphraseTop3", actionData.evaluation.paraphraseTop3],
+                      ["questions.evaluate.confidentPrecision", actionData.evaluation.confidentPrecision],
+                    ] as const
+                  ).map(([key, value]) => (
+                    <tr key={key}>
+                      <th scope="row">{t(key)}</th>
+                      <td>{value === null ? "—" : value.toLocaleString(lang === "nl" ? "nl-BE" : lang === "fr" ? "fr-BE" : "en-GB", { style: "percent", maximumFractionDigits: 1 })}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <p role="status">{t("questions.evaluate.tooFew")}</p>
+            )
+          ) : null}
+        </section>
+      ) : null}
       {!canManage ? <p className="hint">{t("questions.readOnly")}</p> : null}
 
       {canManage ? (

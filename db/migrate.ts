@@ -1,4 +1,5 @@
 import { Migrator, NO_MIGRATIONS, type Kysely, type MigrationResultSet } from "kysely";
+import { createDb } from "./client";
 import { migrationProvider } from "./migrations/index";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,4 +32,18 @@ export async function migrateAllTheWayDown(db: Kysely<any>): Promise<string[]> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateDownOne(db: Kysely<any>): Promise<string[]> {
   return unwrap(await migratorFor(db).migrateDown());
+}
+
+/**
+ * Brings the database at `url` to migration `name` (up or down), to the latest with null, or to no
+ * migration at all with "": what a restore needs before and after loading a backup.
+ */
+export async function migrateToVersion(url: string, name: string | null): Promise<string[]> {
+  const db = createDb(url, { max: 1, applicationName: "cadence-migrate" });
+  try {
+    const migrator = migratorFor(db);
+    return unwrap(name === null ? await migrator.migrateToLatest() : name === "" ? await migrator.migrateTo(NO_MIGRATIONS) : await migrator.migrateTo(name));
+  } finally {
+    await db.destroy();
+  }
 }

@@ -283,3 +283,36 @@ export function backupsToKeep(files: readonly { name: string; at: Date }[], keep
   }
   return kept;
 }
+
+export const BACKUP_FILE = /^cadence-.*\.backup\.gz$/;
+
+/** The directory's backups, newest first. */
+export function listBackups(dir: string): { name: string; at: Date; bytes: number }[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => BACKUP_FILE.test(f))
+    .map((f) => {
+      const st = fs.statSync(path.join(dir, f));
+      return { name: f, at: st.mtime, bytes: st.size };
+    })
+    .sort((a, b) => b.at.getTime() - a.at.getTime());
+}
+
+/** Deletes the backups the retention does not keep; returns how many. */
+export function pruneBackups(dir: string, keep: { daily: number; weekly: number }): number {
+  const files = listBackups(dir);
+  const kept = backupsToKeep(files, keep);
+  let removed = 0;
+  for (const f of files)
+    if (!kept.has(f.name)) {
+      fs.rmSync(path.join(dir, f.name));
+      removed++;
+    }
+  return removed;
+}
+
+/** A new backup file's name in `dir` (sortable by time). */
+export function backupFileName(dir: string, at: Date): string {
+  return path.join(dir, `cadence-${at.toISOString().replace(/[:.]/g, "-")}.backup.gz`);
+}

@@ -28,6 +28,8 @@ export const JOBS: JobDefinition[] = [
   { name: "collect-metrics", interval: "5m", timeout: "50s" },
   // Retrains the tag-suggestion model when tags, tagged texts or editors' feedback changed (at start, then every 5 minutes).
   { name: "train-tags", interval: "5m", timeout: "0" },
+  // Backs up the whole database into .data/backups (embedded database; BACKUP_NIGHTLY), keeping 14 daily and 8 weekly.
+  { name: "backup", interval: "24h", timeout: "20m" },
   // Deletes the media files that no post has used for 30 days.
   { name: "purge-media", interval: "6h", timeout: "3m" },
   // Forgets citizens' messages once their conversation ended longer ago than the retention period.

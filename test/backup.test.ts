@@ -7,6 +7,7 @@ import { readChannelCredentials } from "../app/services/credentials-crypto.serve
 import { BackupError, backupDatabase, backupsToKeep, readBackupHeader, restoreDatabase } from "../db/backup";
 import { seedDemo } from "../db/seed/seed-demo";
 import { makeApiChannel } from "./publishing-factories";
+import { lastBackup, runNightlyBackup } from "../app/services/backups.server";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 
 /**
@@ -118,5 +119,26 @@ describe("backup and restore", () => {
     expect(keep.size).toBeGreaterThanOrEqual(14);
     expect(keep.size).toBeLessThanOrEqual(22);
     expect(keep.has("b0")).toBe(false);
+  });
+
+  it("the nightly job writes into the data folder with the embedded database, and not for an external server unless asked", async () => {
+    const saved = { dir: process.env.CADENCE_DATA_DIR, kind: process.env.CADENCE_DATABASE_KIND, nightly: process.env.BACKUP_NIGHTLY };
+    process.env.CADENCE_DATA_DIR = dir;
+    try {
+      const ctx = { ...testContext(source.db), config: { ...testContext(source.db).config, databaseUrl: source.url } };
+      process.env.CADENCE_DATABASE_KIND = "external";
+      delete process.env.BACKUP_NIGHTLY;
+      expect(await runNightlyBackup(ctx)).toEqual({ skipped: true });
+      process.env.CADENCE_DATABASE_KIND = "embedded";
+      const r = await runNightlyBackup(ctx);
+      expect(r).toMatchObject({ skipped: false, pruned: 0 });
+      expect(lastBackup()?.name).toBe(r.file);
+      expect(fs.statSync(path.join(dir, "backups")).mode & 0o777).toBe(0o700);
+    } finally {
+      for (const [k, v] of [["CADENCE_DATA_DIR", saved.dir], ["CADENCE_DATABASE_KIND", saved.kind], ["BACKUP_NIGHTLY", saved.nightly]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
         spawn: () =>
           spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--only=jobs", "--jobs-child"], {
             stdio: ["ignore", "inherit", "inherit", "ipc"],
-            env: { ...process.env, DATABASE_URL: url, CADENCE_DEMO: String(config.demo) },
+            env: { ...process.env, DATABASE_URL: url, CADENCE_DEMO: String(config.demo), CADENCE_DATABASE_KIND: process.env.DATABASE_URL ? "external" : "embedded" },
           }),
       });
     }

@@ -7,6 +7,7 @@ import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
 import { schedulerStatus } from "../services/scheduler-health.server";
+import { lastBackup, nightlyBackupsEnabled } from "../services/backups.server";
 import { listeningTrouble } from "../services/inbox.server";
 import { holdPublishing, markChannelReconnected, publishingHealth, releaseHold } from "../services/publishing-admin.server";
 import { requirePermission } from "../services/session.server";
@@ -34,6 +35,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listening: listening.map((l) => ({ name: l.name, code: l.code, term: l.term, retryAt: local(l.retryAt) ?? "" })),
     canHold: can(user.roles, "publishing.hold"),
     canReconnect: can(user.roles, "channels.manage"),
+    backup: (() => {
+      const b = lastBackup();
+      return b ? { at: local(b.at) ?? "", mb: Math.round((b.bytes / 1_048_576) * 10) / 10 } : null;
+    })(),
+    nightlyBackups: nightlyBackupsEnabled(),
   };
 }
 
@@ -78,6 +84,7 @@ export default function Publishing() {
           {data.scheduler.state !== "running" ? <> {data.scheduler.heartbeatAgeSeconds === null ? t("scheduler.neverSeen") : t("scheduler.lastSeen", { seconds: Math.round(data.scheduler.heartbeatAgeSeconds) })}</> : null}
           {data.scheduler.restarts !== null ? <> {t("scheduler.restarts", { count: data.scheduler.restarts })}</> : null}
         </p>
+        <p data-testid="last-backup">{data.backup ? t("backup.last", { at: data.backup.at, mb: data.backup.mb }) : data.nightlyBackups ? t("backup.none") : t("backup.external")}</p>
       </section>
 
       <section className="card" aria-labelledby="listening-title" data-testid="listening-health">

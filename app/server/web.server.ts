@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../db/local-data";
 import type { AppContext } from "../services/context.server";
+import { lastBackup } from "../services/backups.server";
 import { negotiateLanguage, translator, type MessageKey } from "../i18n";
 
 /** The Content-Security-Policy of every response: scripts from Cadence itself or with the nonce only. */
@@ -190,7 +191,8 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     }
     try {
       const scheduler = await schedulerStatus(ctx);
-      res.json({ status: scheduler.state === "running" ? "ok" : "degraded", database: "ok", scheduler: scheduler.state, ...(scheduler.state === "running" ? {} : { reason: "scheduler" }), ...(scheduler.restarts === null ? {} : { schedulerRestarts: scheduler.restarts }) });
+      const backup = lastBackup();
+      res.json({ status: scheduler.state === "running" ? "ok" : "degraded", database: "ok", scheduler: scheduler.state, ...(scheduler.state === "running" ? {} : { reason: "scheduler" }), ...(scheduler.restarts === null ? {} : { schedulerRestarts: scheduler.restarts }), ...(backup ? { lastBackup: backup.at.toISOString() } : {}) });
     } catch (error) {
       ctx.log.warn("health check failed", { error });
       res.status(503).json({ status: "unavailable", reason: "database", database: "down" });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { backupDatabase, backupsToKeep } from "../backup";
+import { backupDatabase, backupFileName, pruneBackups } from "../backup";
 import { openDatabaseTarget } from "../connection";
 import { dataDirectory } from "../local-data";
 import { fail } from "./with-database";
@@ -17,8 +17,7 @@ try {
   fail(`${error instanceof Error ? error.message : String(error)}\nusage: npm run db:backup [-- --out FILE] [--keep-daily N] [--keep-weekly N]`, 64);
 }
 const dir = path.join(dataDirectory(), "backups");
-const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-const file = args.values.out ? path.resolve(args.values.out) : path.join(dir, `cadence-${stamp}.backup.gz`);
+const file = args.values.out ? path.resolve(args.values.out) : backupFileName(dir, new Date());
 fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
 const target = await openDatabaseTarget({ mode: "cli", log: (line) => process.stderr.write(`${line}\n`) });
 try {
@@ -26,11 +25,7 @@ try {
   const result = await backupDatabase(target.url, file);
   const rows = result.tables.reduce((n, t) => n + t.rows, 0);
   process.stdout.write(`backup written: ${file} (${result.tables.length} tables, ${rows} rows, ${(result.bytes / 1_048_576).toFixed(1)} MB, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-  if (!args.values.out) {
-    const files = fs.readdirSync(dir).filter((f) => /^cadence-.*\.backup\.gz$/.test(f)).map((f) => ({ name: f, at: fs.statSync(path.join(dir, f)).mtime }));
-    const keep = backupsToKeep(files, { daily: Number(args.values["keep-daily"]), weekly: Number(args.values["keep-weekly"]) });
-    for (const f of files) if (!keep.has(f.name)) fs.rmSync(path.join(dir, f.name));
-  }
+  if (!args.values.out) pruneBackups(dir, { daily: Number(args.values["keep-daily"]), weekly: Number(args.values["keep-weekly"]) });
 } catch (error) {
   fail(`backup failed: ${error instanceof Error ? error.message : String(error)}`);
 } finally {

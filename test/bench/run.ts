@@ -1,6 +1,7 @@
 // npm run bench [-- name…]: runs every benchmark (or those named) one after the other.
 import * as analytics from "./analytics.bench";
 import * as analyticsReport from "./analytics-report.bench";
+import * as backup from "./backup.bench";
 import * as calendar from "./calendar.bench";
 import * as inbox from "./inbox.bench";
 import * as media from "./media.bench";
@@ -17,6 +18,7 @@ const benchmarks: Record<string, { run: () => Promise<void> }> = {
   media,
   analytics,
   "analytics-report": analyticsReport,
+  backup,
 };
 
 const wanted = process.argv.slice(2);

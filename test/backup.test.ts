@@ -125,14 +125,14 @@ describe("backup and restore", () => {
     const saved = { dir: process.env.CADENCE_DATA_DIR, kind: process.env.CADENCE_DATABASE_KIND, nightly: process.env.BACKUP_NIGHTLY };
     process.env.CADENCE_DATA_DIR = dir;
     try {
-      const ctx = { ...testContext(source.db), config: { ...testContext(source.db).config, databaseUrl: source.url } };
+      const ctx = { ...testContext(source.db), config: { ...testContext(source.db).config, databaseUrl: source.url, dataDir: dir } };
       process.env.CADENCE_DATABASE_KIND = "external";
       delete process.env.BACKUP_NIGHTLY;
       expect(await runNightlyBackup(ctx)).toEqual({ skipped: true });
       process.env.CADENCE_DATABASE_KIND = "embedded";
       const r = await runNightlyBackup(ctx);
       expect(r).toMatchObject({ skipped: false, pruned: 0 });
-      expect(lastBackup()?.name).toBe(r.file);
+      expect(lastBackup(ctx)?.name).toBe(r.file);
       expect(fs.statSync(path.join(dir, "backups")).mode & 0o777).toBe(0o700);
     } finally {
       for (const [k, v] of [["CADENCE_DATA_DIR", saved.dir], ["CADENCE_DATABASE_KIND", saved.kind], ["BACKUP_NIGHTLY", saved.nightly]] as const) {

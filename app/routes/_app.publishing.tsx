@@ -36,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     canHold: can(user.roles, "publishing.hold"),
     canReconnect: can(user.roles, "channels.manage"),
     backup: (() => {
-      const b = lastBackup();
+      const b = lastBackup(ctx);
       return b ? { at: local(b.at) ?? "", mb: Math.round((b.bytes / 1_048_576) * 10) / 10 } : null;
     })(),
     nightlyBackups: nightlyBackupsEnabled(),

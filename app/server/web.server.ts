@@ -191,7 +191,7 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     }
     try {
       const scheduler = await schedulerStatus(ctx);
-      const backup = lastBackup();
+      const backup = lastBackup(ctx);
       res.json({ status: scheduler.state === "running" ? "ok" : "degraded", database: "ok", scheduler: scheduler.state, ...(scheduler.state === "running" ? {} : { reason: "scheduler" }), ...(scheduler.restarts === null ? {} : { schedulerRestarts: scheduler.restarts }), ...(backup ? { lastBackup: backup.at.toISOString() } : {}) });
     } catch (error) {
       ctx.log.warn("health check failed", { error });

@@ -1,6 +1,6 @@
+import fs from "node:fs";
 import path from "node:path";
 import { backupDatabase, backupFileName, listBackups, pruneBackups } from "../../db/backup";
-import { dataDirectory } from "../../db/local-data";
 import type { AppContext } from "./context.server";
 
 /**
@@ -11,8 +11,9 @@ import type { AppContext } from "./context.server";
  */
 export const BACKUP_RETENTION = { daily: 14, weekly: 8 };
 
-export function backupDirectory(): string {
-  return path.join(dataDirectory(), "backups");
+/** `.data/backups` (the config's data folder: CADENCE_DATA_DIR). */
+export function backupDirectory(ctx: Pick<AppContext, "config">): string {
+  return path.join(ctx.config.dataDir, "backups");
 }
 
 export function nightlyBackupsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -22,16 +23,16 @@ export function nightlyBackupsEnabled(env: NodeJS.ProcessEnv = process.env): boo
 
 export async function runNightlyBackup(ctx: AppContext): Promise<{ skipped: boolean; file?: string; tables?: number; bytes?: number; pruned?: number }> {
   if (!nightlyBackupsEnabled() || !ctx.config.databaseUrl) return { skipped: true };
-  const file = backupFileName(backupDirectory(), ctx.now());
-  const { mkdirSync } = await import("node:fs");
-  mkdirSync(backupDirectory(), { recursive: true, mode: 0o700 });
+  const dir = backupDirectory(ctx);
+  const file = backupFileName(dir, ctx.now());
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const result = await backupDatabase(ctx.config.databaseUrl, file);
-  const pruned = pruneBackups(backupDirectory(), BACKUP_RETENTION);
+  const pruned = pruneBackups(dir, BACKUP_RETENTION);
   ctx.log.info("backup written", { file: path.basename(file), tables: result.tables.length, bytes: result.bytes, pruned });
   return { skipped: false, file: path.basename(file), tables: result.tables.length, bytes: result.bytes, pruned };
 }
 
 /** The newest backup in the data folder, for the health page and /healthz. */
-export function lastBackup(): { at: Date; bytes: number; name: string } | null {
-  return listBackups(backupDirectory())[0] ?? null;
+export function lastBackup(ctx: Pick<AppContext, "config">): { at: Date; bytes: number; name: string } | null {
+  return listBackups(backupDirectory(ctx))[0] ?? null;
 }

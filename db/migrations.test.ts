@@ -25,6 +25,7 @@ async function functions(): Promise<string[]> {
 }
 
 const EXPECTED_TABLES = [
+  "api_rate_windows",
   "api_tokens",
   "audit_events",
   "calendar_feeds",

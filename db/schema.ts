@@ -466,6 +466,7 @@ export interface Database {
   metrics_time_cells: MetricsTimeCellsTable;
   tag_models: TagModelsTable;
   tag_feedback: TagFeedbackTable;
+  api_rate_windows: ApiRateWindowsTable;
 }
 
 export interface TrackedLinksTable {
@@ -535,6 +536,12 @@ export interface TagFeedbackTable {
   verdict: TagVerdict;
   user_id: string | null;
   at: Timestamp;
+}
+
+export interface ApiRateWindowsTable {
+  caller: string;
+  window_start: Date;
+  count: number;
 }
 
 export interface ChannelGoalsTable {

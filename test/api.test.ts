@@ -10,6 +10,8 @@ import { createApiToken, revokeTokenOf } from "../app/services/api.server";
 import type { AppContext } from "../app/services/context.server";
 import { demoQuestions } from "../db/seed/demo-questions";
 import type { Channel, User } from "../db/schema";
+import { createDb } from "../db/client";
+import { countApiRequest } from "../db/repositories/api-tokens";
 import { makeChannel, makeUser } from "./factories";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
 import { startTestServer } from "./setup/web";
@@ -160,6 +162,31 @@ describe("tokens, permissions and limits", () => {
       expect((await call(other.url, "GET", "/api/v1/questions", { token: b })).status).toBe(200);
     } finally {
       await other.close();
+    }
+  });
+
+  it("counts the limit in the database: several web processes share it", async () => {
+    // Two connection pools stand for two processes: each request is counted in the same rows.
+    const pools = [createDb(t.url, { max: 1 }), createDb(t.url, { max: 1 })];
+    try {
+      const now = new Date();
+      const estimates: number[] = [];
+      for (let i = 0; i < 6; i++) estimates.push(Math.round((await countApiRequest(pools[i % 2]!, "token:shared-test", now)).estimate));
+      expect(estimates).toEqual([1, 2, 3, 4, 5, 6]);
+    } finally {
+      await Promise.all(pools.map((p) => p.destroy()));
+    }
+    // And two web servers with a limit of 3 refuse the fourth request of a token, wherever it lands.
+    const limited = { ...ctx, config: { ...ctx.config, apiRateLimitPerMinute: 3 } };
+    const [one, two] = [await startTestServer(limited), await startTestServer(limited)];
+    try {
+      const c = await token(editor, "read");
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await call((i % 2 === 0 ? one : two).url, "GET", "/api/v1/questions", { token: c })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await one.close();
+      await two.close();
     }
   });
 });

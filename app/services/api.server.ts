@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { insertApiToken, listApiTokens, revokeApiToken, touchApiToken } from "../../db/repositories/api-tokens";
+import { countApiRequest, insertApiToken, listApiTokens, revokeApiToken, touchApiToken } from "../../db/repositories/api-tokens";
 import { findUserById } from "../../db/repositories/users";
 import type { User } from "../../db/schema";
 import { can, isRole, type Action } from "../domain/permissions";
@@ -65,19 +65,16 @@ export async function revokeTokenOf(ctx: AppContext, user: User, id: string): Pr
 
 // ---- rate limit ----
 
-/** A sliding one-minute window per caller, in this process (each web process counts its own). */
-const windows = new Map<string, number[]>();
-
-function rateLimited(key: string, limit: number, now: number): { limited: boolean; remaining: number; resetSeconds: number } {
-  const recent = (windows.get(key) ?? []).filter((t) => now - t < 60_000);
-  if (recent.length >= limit) {
-    windows.set(key, recent);
-    return { limited: true, remaining: 0, resetSeconds: Math.max(1, Math.ceil((recent[0]! + 60_000 - now) / 1000)) };
-  }
-  recent.push(now);
-  windows.set(key, recent);
-  if (windows.size > 10_000) for (const [k, v] of windows) if (v.every((t) => now - t >= 60_000)) windows.delete(k);
-  return { limited: false, remaining: limit - recent.length, resetSeconds: Math.ceil((recent[0]! + 60_000 - now) / 1000) };
+/**
+ * Per caller, at most `limit` requests in any sliding minute, counted in the database so that every
+ * web process shares the count (decision 0024). Refused requests count too: a caller that keeps
+ * hammering stays refused until it slows down.
+ */
+async function rateLimited(ctx: AppContext, key: string, limit: number): Promise<{ limited: boolean; remaining: number; resetSeconds: number }> {
+  const now = ctx.now();
+  const { estimate, windowStart } = await countApiRequest(ctx.db, key, now);
+  const resetSeconds = Math.max(1, Math.ceil((windowStart.getTime() + 60_000 - now.getTime()) / 1000));
+  return { limited: estimate > limit, remaining: Math.max(0, Math.floor(limit - estimate)), resetSeconds };
 }
 
 // ---- answers ----
@@ -161,7 +158,7 @@ export async function withApi(
       caller = { user, scope: "write", lang };
       key = `user:${user.id}`;
     }
-    const limit = rateLimited(key, ctx.config.apiRateLimitPerMinute, ctx.now().getTime());
+    const limit = await rateLimited(ctx, key, ctx.config.apiRateLimitPerMinute);
     const rateHeaders = { "RateLimit-Limit": String(ctx.config.apiRateLimitPerMinute), "RateLimit-Remaining": String(limit.remaining), "RateLimit-Reset": String(limit.resetSeconds) };
     if (limit.limited) return problem(lang, 429, "api.error.rateLimited", {}, { ...rateHeaders, "Retry-After": String(limit.resetSeconds) });
     if (options.write && caller.scope !== "write") return problem(lang, 403, "api.error.readOnlyToken", {}, rateHeaders);

@@ -17,6 +17,7 @@ import * as m0015 from "./0015_media_read_model";
 import * as m0016 from "./0016_analytics";
 import * as m0017 from "./0017_metrics_cursors";
 import * as m0018 from "./0018_tag_learning";
+import * as m0019 from "./0019_shared_rate_limit";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   "0016_analytics": m0016,
   "0017_metrics_cursors": m0017,
   "0018_tag_learning": m0018,
+  "0019_shared_rate_limit": m0019,
 };
 
 export const migrationProvider: MigrationProvider = {

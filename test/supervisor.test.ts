@@ -124,7 +124,8 @@ describe("the scheduler's supervisor", () => {
     const started = Date.now();
     await supervisor.stop();
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(alive(pid)).toBe(false);
+    // SIGKILL was sent; on a loaded machine the kernel may take a moment longer to reap the child.
+    await until(() => !alive(pid), "the killed child to be gone", 5_000);
     expect(lines.some((l) => l.msg === "the scheduler process did not stop in time; killing it")).toBe(true);
     expect(supervisor.status()).toMatchObject({ state: "stopped", restarts: 0 });
   });

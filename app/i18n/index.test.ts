@@ -13,11 +13,34 @@ describe("catalogues", () => {
   });
 
   it("every placeholder of a message exists in all three languages", () => {
-    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    // ICU arguments: {name}, {name, plural, …}, {name, select, …}.
+    const placeholders = (s: string) => [...new Set([...s.matchAll(/\{\s*(\w+)\s*(?:,|\})/g)].map((m) => m[1]))].sort();
     for (const key of Object.keys(en) as (keyof typeof en)[]) {
       expect(placeholders(fr[key]), key).toEqual(placeholders(en[key]));
       expect(placeholders(nl[key]), key).toEqual(placeholders(en[key]));
     }
+  });
+
+  it("every message is valid ICU MessageFormat in every language", async () => {
+    const { IntlMessageFormat } = await import("intl-messageformat");
+    for (const [lang, catalogue] of [["en", en], ["fr", fr], ["nl", nl]] as const) {
+      for (const [key, message] of Object.entries(catalogue)) expect(() => new IntlMessageFormat(message, lang, undefined, { ignoreTag: true }), `${lang} ${key}`).not.toThrow();
+    }
+  });
+
+  it("chooses plural forms by each language's rules", () => {
+    expect(translator("en")("calendar.showing", { count: 1 })).toBe("1 post shown");
+    expect(translator("en")("calendar.showing", { count: 3 })).toBe("3 posts shown");
+    expect(translator("fr")("calendar.showing", { count: 1 })).toBe("1 publication affichée");
+    // French: 0 and 1 are singular.
+    expect(translator("fr")("analytics.times.posts", { n: 0 })).toBe("0 publication");
+    expect(translator("fr")("analytics.times.posts", { n: 2 })).toBe("2 publications");
+    expect(translator("nl")("analytics.times.posts", { n: 1 })).toBe("1 bericht");
+    expect(translator("nl")("analytics.times.posts", { n: 0 })).toBe("0 berichten");
+    expect(translator("nl")("bulk.approve", { count: 1 })).toBe("Dit bericht goedkeuren");
+    expect(translator("nl")("bulk.summaryText", { count: 2, languages: "Frans", channels: 1 })).toMatch(/^2 berichten, in het Frans, op 1 kanaal\./);
+    expect(translator("en")("publishing.releasedDone", { count: 0 })).toBe("The hold was released. No post needs rescheduling.");
+    expect(translator("en")("publishing.releasedDone", { count: "2" })).toBe("The hold was released. 2 posts whose time passed must be rescheduled.");
   });
 
   it("fills placeholders and leaves unknown ones visible", () => {

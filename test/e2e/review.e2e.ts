@@ -89,9 +89,9 @@ describe("translation and approval in chromium", () => {
     // The approver reviews the week and approves it in one step.
     const approver = await as("marc@test.be");
     await approver.goto(`${server.url}/review?from=2030-06-17&to=2030-06-24`);
-    await expectText(approver.getByTestId("bulk-summary"), /1 publication\(s\), en français, néerlandais, sur 2 canal/);
+    await expectText(approver.getByTestId("bulk-summary"), /1 publication, en français, néerlandais, sur 2 canaux/);
     await expectText(approver.getByTestId(`bulk-${id}`), /vereenvoudigde aangifte/);
-    await approver.getByRole("button", { name: "Approuver ces 1 publications" }).click();
+    await approver.getByRole("button", { name: "Approuver cette publication" }).click();
     await expectText(approver.getByRole("status").first(), /1 publication\(s\) approuvée\(s\), 1 maintenant programmée/);
     expect(await status(id)).toBe("scheduled");
     expect((await checkPublishable(t.db, id)).ok).toBe(true);

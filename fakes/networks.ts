@@ -39,6 +39,8 @@ export interface ReceivedPost {
   id: string;
   /** For an answer: the id (Mastodon) or URI (Bluesky) of the message it answers. */
   inReplyTo?: string;
+  /** Bluesky: the record's rich-text facets as sent. */
+  facets?: { index: { byteStart: number; byteEnd: number }; features: { $type: string; uri?: string; tag?: string; did?: string }[] }[];
   visibility?: string;
 }
 
@@ -566,6 +568,12 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
                   : { status: 400, body: { error: "RecordNotFound", message: "Could not locate record" } };
               }
               if (req.method === "GET" && path.endsWith("app.bsky.notification.listNotifications")) return blueskyNotificationPage();
+              if (req.method === "GET" && path.endsWith("com.atproto.identity.resolveHandle")) {
+                // Known handles: the account's own, and the citizens of the fake (did:plc:<letters>); others do not exist.
+                const handle = (url.searchParams.get("handle") ?? "").toLowerCase();
+                if (!/^[a-z0-9.-]+\.[a-z]+$/.test(handle) || handle.startsWith("unknown")) return { status: 400, body: { error: "InvalidRequest", message: "Unable to resolve handle" } };
+                return { status: 200, body: { did: handle === "cadence.test" ? "did:plc:cadence" : `did:plc:${handle.replace(/[^a-z0-9]/g, "")}` } };
+              }
               if (req.method === "GET" && path.endsWith("app.bsky.feed.getPosts")) {
                 // Up to 25 `uris`; post views in any order, posts that no longer exist left out.
                 const uris = url.searchParams.getAll("uris");
@@ -608,6 +616,7 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               if (blueskyRecords.has(rkey)) return { status: 400, body: { error: "InvalidRequest", message: "There is already a value at key" } };
               const record = (json.record ?? {}) as {
                 text?: string;
+                facets?: ReceivedPost["facets"];
                 reply?: { parent?: { uri?: string; cid?: string }; root?: { uri?: string; cid?: string } };
                 embed?: { $type?: string; images?: { alt?: string; image?: { ref?: { $link?: string } } }[] };
               };
@@ -615,7 +624,12 @@ export async function startFakeNetworks(options: { latencyMs?: number; port?: nu
               if (embedded.length > 4 || embedded.some((i) => !blueskyBlobs.has(i.image?.ref?.$link ?? "") || typeof i.alt !== "string"))
                 return { status: 400, body: { error: "InvalidRequest", message: "Invalid app.bsky.feed.post record: embed images need an uploaded blob and an alt" } };
               if (record.reply && (!record.reply.parent?.cid || !record.reply.root?.cid)) return { status: 400, body: { error: "InvalidRequest", message: "Invalid app.bsky.feed.post record: reply refs need uri and cid" } };
+              // Facets must point at whole UTF-8 byte ranges of the text, as the AppView indexes them.
+              const bytes = Buffer.from(String(record.text ?? ""), "utf8");
+              if ((record.facets ?? []).some((f) => f.index.byteStart < 0 || f.index.byteEnd > bytes.length || f.index.byteStart >= f.index.byteEnd))
+                return { status: 400, body: { error: "InvalidRequest", message: "Invalid app.bsky.feed.post record: facet index out of range" } };
               const created = accept("bluesky", String(record.text ?? ""), rkey);
+              if (record.facets) created.facets = record.facets;
               if (embedded.length > 0) created.media = embedded.map((i) => ({ bytes: blueskyBlobs.get(i.image!.ref!.$link!)!.bytes, type: blueskyBlobs.get(i.image!.ref!.$link!)!.type, description: i.alt! }));
               if (record.reply?.parent?.uri) created.inReplyTo = record.reply.parent.uri;
               blueskyRecords.set(rkey, created);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { RichText } from "@atproto/api";
 import { composeBody } from "../domain/channel-text";
 import { NETWORK_MEDIA_RULES } from "../domain/network-media";
 import { uploadImagesOnce } from "./media-upload.server";
@@ -201,18 +202,35 @@ function isSession(s: Session | PublishOutcome): s is Session {
   return "accessJwt" in s;
 }
 
-function byteOffsets(text: string, part: string): { byteStart: number; byteEnd: number } | null {
-  const at = text.indexOf(part);
-  if (at < 0) return null;
-  const enc = new TextEncoder();
-  const byteStart = enc.encode(text.slice(0, at)).length;
-  return { byteStart, byteEnd: byteStart + enc.encode(part).length };
+
+/**
+ * Links, hashtags and mentions as rich-text facets, found by the network's own library
+ * (@atproto/api's RichText: UTF-8 byte offsets, a link's trailing punctuation left out, each
+ * occurrence its own facet). A mention's handle is resolved to its DID through the PDS
+ * (com.atproto.identity.resolveHandle); a handle that does not resolve stays plain text.
+ */
+async function richTextFacets(text: string, s: Session, deps: AdapterDeps): Promise<unknown[]> {
+  const rt = new RichText({ text });
+  rt.detectFacetsWithoutResolution();
+  const out: unknown[] = [];
+  for (const facet of rt.facets ?? []) {
+    const mention = facet.features.find((f) => f.$type === "app.bsky.richtext.facet#mention") as { did?: string } | undefined;
+    if (!mention) {
+      out.push({ index: facet.index, features: facet.features });
+      continue;
+    }
+    const handle = mention.did ?? "";
+    const r = await httpCall(deps.fetch, `${s.pds}/xrpc/com.atproto.identity.resolveHandle?handle=${encodeURIComponent(handle)}`, { headers: { authorization: `Bearer ${s.accessJwt}` } }, deps.timeoutMs);
+    const did = r.ok && r.response.status === 200 ? (r.json as { did?: string } | null)?.did : undefined;
+    if (did?.startsWith("did:")) out.push({ index: facet.index, features: [{ $type: "app.bsky.richtext.facet#mention", did }] });
+  }
+  return out;
 }
 
 /**
  * Bluesky (any PDS): com.atproto.repo.createRecord with a record key chosen and stored before the
- * call, so after a crash getRecord says whether the post exists. Links get a link facet (UTF-8
- * byte offsets), or they would not be clickable.
+ * call, so after a crash getRecord says whether the post exists. Links, hashtags and mentions get
+ * their facets (richTextFacets), or they would not be clickable.
  */
 export const blueskyAdapter: ChannelAdapter = {
   network: "bluesky",
@@ -226,11 +244,7 @@ export const blueskyAdapter: ChannelAdapter = {
     const images = input.replyTo ? ({ ok: true, embed: null } as const) : await imagesEmbed(input, deps, s);
     if (!images.ok) return images.outcome;
     const text = composeBody("bluesky", input.text, input.link);
-    const links = [...text.matchAll(/https?:\/\/[^\s]+/g)].map((m) => m[0]);
-    const facets = links
-      .map((uri) => ({ uri, index: byteOffsets(text, uri) }))
-      .filter((f) => f.index)
-      .map((f) => ({ index: f.index, features: [{ $type: "app.bsky.richtext.facet#link", uri: f.uri }] }));
+    const facets = await richTextFacets(text, s, deps);
     const reply = input.replyTo
       ? { reply: { root: { uri: input.replyTo.rootRemoteId ?? input.replyTo.remoteId, cid: input.replyTo.rootRemoteCid ?? input.replyTo.remoteCid ?? "" }, parent: { uri: input.replyTo.remoteId, cid: input.replyTo.remoteCid ?? "" } } }
       : {};

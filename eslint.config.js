@@ -34,6 +34,14 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // The database layer depends on nothing of the application but its pure domain types.
+    files: ["db/**/*.ts"],
+    ignores: ["db/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ regex: "(^|/)app/(?!domain/)", message: "db/ may import only app/domain from the application (docs/architecture.md)." }] }],
+    },
+  },
+  {
     files: ["**/*.test.ts", "test/**", "fakes/**"],
     rules: { "@typescript-eslint/no-non-null-assertion": "off", "@typescript-eslint/no-unsafe-assignment": "off", "@typescript-eslint/no-unsafe-member-access": "off" },
   },

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../app/server/web.server";
 import { createApiToken, revokeTokenOf } from "../app/services/api.server";
 import type { AppContext } from "../app/services/context.server";
-import { demoQuestions } from "../db/seed/demo-questions";
+import { demoQuestions } from "../app/seed/demo-questions";
 import type { Channel, User } from "../db/schema";
 import { createDb } from "../db/client";
 import { countApiRequest } from "../db/repositories/api-tokens";

@@ -163,7 +163,7 @@ describe("the archive export of a month", () => {
     const run = (args: string[]) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
         const env = { ...process.env, DATABASE_URL: t.url, CADENCE_DEMO: "false", SESSION_SECRET: "cli-test-session-secret-that-is-long-enough-0123", CREDENTIALS_KEY: Buffer.alloc(32, 3).toString("base64") };
-        const child = spawn(process.execPath, ["--import", "tsx", path.resolve("db/cli/archive-export.ts"), ...args], { env });
+        const child = spawn(process.execPath, ["--import", "tsx", path.resolve("app/cli/archive-export.ts"), ...args], { env });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

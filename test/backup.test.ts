@@ -5,7 +5,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readChannelCredentials } from "../app/services/credentials-crypto.server";
 import { BackupError, backupDatabase, backupsToKeep, readBackupHeader, restoreDatabase } from "../db/backup";
-import { seedDemo } from "../db/seed/seed-demo";
+import { seedDemo } from "../app/seed/seed-demo";
 import { makeApiChannel } from "./publishing-factories";
 import { lastBackup, runNightlyBackup } from "../app/services/backups.server";
 import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";

@@ -194,18 +194,18 @@ describe("the command line", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-questions-"));
     const good = path.join(dir, "questions.json");
     fs.writeFileSync(good, JSON.stringify([{ slug: "cli-question", fr: "Déclaration d'impôt en ligne", nl: "Belastingaangifte online", keywords_fr: ["déclaration"], keywords_nl: ["aangifte"] }]));
-    const imported = await run("db/cli/questions-import.ts", [good]);
+    const imported = await run("app/cli/questions-import.ts", [good]);
     expect(imported.stdout).toMatch(/1 questions added, 0 updated/);
     expect(imported.code).toBe(0);
 
     const bad = path.join(dir, "bad.csv");
     fs.writeFileSync(bad, "slug,fr,nl,keywords_fr,keywords_nl\nBAD SLUG,,Ja,a,b\n");
-    const refused = await run("db/cli/questions-import.ts", [bad]);
+    const refused = await run("app/cli/questions-import.ts", [bad]);
     expect(refused.code).toBe(65);
     expect(refused.stderr).toMatch(/row 2, slug: Lowercase letters/);
     expect(refused.stderr).toMatch(/row 2, fr: /);
 
-    const suggested = await run("db/cli/tags-suggest.ts", ["--lang", "nl", "Alle aangiftes zijn binnen"]);
+    const suggested = await run("app/cli/tags-suggest.ts", ["--lang", "nl", "Alle aangiftes zijn binnen"]);
     expect(suggested.code).toBe(0);
     const json = JSON.parse(suggested.stdout) as { lang: string; confident: boolean; suggestions: { slug: string; score: number; matched: string[] }[] };
     expect(json.lang).toBe("nl");

@@ -261,7 +261,7 @@ describe("visuals per language", () => {
       expect(csv).toContain(`office-photo.png [${photo.hash}] fr: Le guichet de Namur → ${uploaded.id}`);
 
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-archive-files-"));
-      const cli = spawnSync(process.execPath, ["--import", "tsx", path.resolve("db/cli/archive-export.ts"), month, "--out", path.join(out, "archive.json"), "--files", path.join(out, "media")], {
+      const cli = spawnSync(process.execPath, ["--import", "tsx", path.resolve("app/cli/archive-export.ts"), month, "--out", path.join(out, "archive.json"), "--files", path.join(out, "media")], {
         env: { ...process.env, DATABASE_URL: t.url, CADENCE_DATA_DIR: dataDir, CADENCE_DEMO: "false", SESSION_SECRET: "cli-test-session-secret-that-is-long-enough-0123", CREDENTIALS_KEY: Buffer.alloc(32, 3).toString("base64") },
         encoding: "utf8",
       });

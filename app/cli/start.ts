@@ -4,7 +4,7 @@ import { createDb, type Db } from "../../db/client";
 import { openDatabaseTarget, type DatabaseTarget } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
 import { countUsers } from "../../db/repositories/users";
-import { DEMO_ACCOUNTS, seedDemo } from "../../db/seed/seed-demo";
+import { DEMO_ACCOUNTS, seedDemo } from "../seed/seed-demo";
 import type { FakeNetworks } from "../../fakes/networks";
 import { adoptDemoPosts, connectDemoChannels } from "../services/demo-networks.server";
 import { startScheduler, type RunningScheduler } from "../../jobs/scheduler";

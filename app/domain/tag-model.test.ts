@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { demoQuestions } from "../../db/seed/demo-questions";
+import { demoQuestions } from "../seed/demo-questions";
 import { labelledPosts } from "../../test/fixtures/question-posts";
 import { testPosts } from "../../test/fixtures/question-test-posts";
 import { buildQuestionIndex, type MatchableQuestion } from "./question-match";

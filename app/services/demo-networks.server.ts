@@ -1,8 +1,8 @@
 import { publishedRemoteIds } from "../../db/repositories/analytics";
 import { listChannels, updateChannelRow } from "../../db/repositories/channels";
-import { demoFigures } from "../../db/seed/demo-metrics";
+import { demoFigures } from "../seed/demo-metrics";
 import type { FakeNetworks } from "../../fakes/networks";
-import { DEMO_LISTENING_HANDLES } from "../../db/seed/seed-demo";
+import { DEMO_LISTENING_HANDLES } from "../seed/seed-demo";
 import type { AppContext } from "./context.server";
 import { encryptCredentials } from "./credentials-crypto.server";
 

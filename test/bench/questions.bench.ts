@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { buildQuestionIndex, type MatchableQuestion } from "../../app/domain/question-match";
 import { suggestWithModel, trainTagModel, type TagModel, type TrainingExample } from "../../app/domain/tag-model";
-import { demoQuestions } from "../../db/seed/demo-questions";
+import { demoQuestions } from "../../app/seed/demo-questions";
 import { labelledPosts, type LabelledPost } from "../fixtures/question-posts";
 import { testPosts } from "../fixtures/question-test-posts";
 import { percentile, report } from "./report";

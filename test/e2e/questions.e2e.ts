@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWebServer } from "../../app/server/web.server";
-import { demoQuestions } from "../../db/seed/demo-questions";
+import { demoQuestions } from "../../app/seed/demo-questions";
 import { makeChannel, makePasswordUser } from "../factories";
 import { createTestDatabase, testContext, type TestDatabase } from "../setup/database";
 import { startTestServer } from "../setup/web";

@@ -1,4 +1,4 @@
-import type { Network } from "../schema";
+import type { Network } from "../../db/schema";
 
 /**
  * The demo's figures for a published post: made up, but steady (the same post always gets the same

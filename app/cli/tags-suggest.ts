@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
-import { loadConfig } from "../../app/config.server";
-import { translator } from "../../app/i18n";
-import { createLogger } from "../../app/services/logger.server";
-import { suggestTags } from "../../app/services/questions.server";
-import { migrateToLatest } from "../migrate";
-import { fail, withDatabase } from "./with-database";
+import { loadConfig } from "../config.server";
+import { translator } from "../i18n";
+import { createLogger } from "../services/logger.server";
+import { suggestTags } from "../services/questions.server";
+import { migrateToLatest } from "../../db/migrate";
+import { fail, withDatabase } from "../../db/cli/with-database";
 
 // npm run tags:suggest -- --lang nl "Uw belastingaangifte online"
 // Prints the same JSON as POST /api/v1/tags/suggest: the three best questions, their scores and

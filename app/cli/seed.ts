@@ -1,7 +1,7 @@
-import { loadConfig } from "../../app/config.server";
-import { migrateToLatest } from "../migrate";
+import { loadConfig } from "../config.server";
+import { migrateToLatest } from "../../db/migrate";
 import { DEMO_ACCOUNTS, seedDemo } from "../seed/seed-demo";
-import { fail, withDatabase } from "./with-database";
+import { fail, withDatabase } from "../../db/cli/with-database";
 
 // npm run db:seed: the demo users, channels, questions and a month of posts. Demo mode only, so that
 // demo accounts with public passwords never land in a real deployment by accident.

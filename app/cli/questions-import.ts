@@ -1,10 +1,10 @@
 import fs from "node:fs";
-import { loadConfig } from "../../app/config.server";
-import { translator } from "../../app/i18n";
-import { createLogger } from "../../app/services/logger.server";
-import { importQuestionsAs, questionFileFormat } from "../../app/services/questions.server";
-import { migrateToLatest } from "../migrate";
-import { fail, withDatabase } from "./with-database";
+import { loadConfig } from "../config.server";
+import { translator } from "../i18n";
+import { createLogger } from "../services/logger.server";
+import { importQuestionsAs, questionFileFormat } from "../services/questions.server";
+import { migrateToLatest } from "../../db/migrate";
+import { fail, withDatabase } from "../../db/cli/with-database";
 
 // npm run questions:import -- questions.json   (or questions.csv)
 // The same import as the questions page: the whole file is checked first; any bad row rejects it,

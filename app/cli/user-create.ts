@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline/promises";
-import { loadConfig } from "../../app/config.server";
-import { createLogger } from "../../app/services/logger.server";
-import { createUser } from "../../app/services/users.server";
-import { translator } from "../../app/i18n";
-import { migrateToLatest } from "../migrate";
-import { fail, withDatabase } from "./with-database";
+import { loadConfig } from "../config.server";
+import { createLogger } from "../services/logger.server";
+import { createUser } from "../services/users.server";
+import { translator } from "../i18n";
+import { migrateToLatest } from "../../db/migrate";
+import { fail, withDatabase } from "../../db/cli/with-database";
 
 // npm run user:create -- --email a@b.be --name "Anne Peeters" [--roles admin,editor] [--lang nl]
 // The password is read from CADENCE_NEW_PASSWORD, or asked for on the terminal (never an argument,

@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../../app/config.server";
-import { exportArchive, writeArchiveFiles } from "../../app/services/archive.server";
-import { createLogger } from "../../app/services/logger.server";
-import { migrateToLatest } from "../migrate";
-import { fail, withDatabase } from "./with-database";
+import { loadConfig } from "../config.server";
+import { exportArchive, writeArchiveFiles } from "../services/archive.server";
+import { createLogger } from "../services/logger.server";
+import { migrateToLatest } from "../../db/migrate";
+import { fail, withDatabase } from "../../db/cli/with-database";
 
 // npm run archive:export -- 2026-12 [--format json|csv] [--semicolon] [--out FILE] [--files DIR]
 // The same archive as /archive/2026-12: what was published that Brussels month, for the State

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { monthAnalytics } from "../../app/services/analytics.server";
-import { monthPlan } from "../../app/services/plan.server";
-import { signIn } from "../../app/services/auth.server";
-import { checkPublishable } from "../../app/services/review.server";
+import { monthAnalytics } from "../services/analytics.server";
+import { monthPlan } from "../services/plan.server";
+import { signIn } from "../services/auth.server";
+import { checkPublishable } from "../services/review.server";
 import { createTestDatabase, testContext, type TestDatabase } from "../../test/setup/database";
 import { DEMO_ACCOUNTS, seedDemo } from "./seed-demo";
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { RichText } from "@atproto/api";
+import { detectFacets } from "../domain/bluesky-facets";
 import { composeBody } from "../domain/channel-text";
 import { NETWORK_MEDIA_RULES } from "../domain/network-media";
 import { uploadImagesOnce } from "./media-upload.server";
@@ -204,25 +204,22 @@ function isSession(s: Session | PublishOutcome): s is Session {
 
 
 /**
- * Links, hashtags and mentions as rich-text facets, found by the network's own library
- * (@atproto/api's RichText: UTF-8 byte offsets, a link's trailing punctuation left out, each
- * occurrence its own facet). A mention's handle is resolved to its DID through the PDS
- * (com.atproto.identity.resolveHandle); a handle that does not resolve stays plain text.
+ * Links, hashtags and mentions as rich-text facets, at their UTF-8 byte offsets, each occurrence its
+ * own facet (app/domain/bluesky-facets.ts, following the rules of Bluesky's own detection: a link's
+ * trailing punctuation and an unbalanced closing parenthesis are left out). A mention's handle is
+ * resolved to its DID through the PDS (com.atproto.identity.resolveHandle); a handle that does not
+ * resolve stays plain text.
  */
 async function richTextFacets(text: string, s: Session, deps: AdapterDeps): Promise<unknown[]> {
-  const rt = new RichText({ text });
-  rt.detectFacetsWithoutResolution();
   const out: unknown[] = [];
-  for (const facet of rt.facets ?? []) {
-    const mention = facet.features.find((f) => f.$type === "app.bsky.richtext.facet#mention") as { did?: string } | undefined;
-    if (!mention) {
-      out.push({ index: facet.index, features: facet.features });
-      continue;
+  for (const facet of detectFacets(text)) {
+    if (facet.kind === "link") out.push({ index: facet.index, features: [{ $type: "app.bsky.richtext.facet#link", uri: facet.value }] });
+    else if (facet.kind === "tag") out.push({ index: facet.index, features: [{ $type: "app.bsky.richtext.facet#tag", tag: facet.value }] });
+    else {
+      const r = await httpCall(deps.fetch, `${s.pds}/xrpc/com.atproto.identity.resolveHandle?handle=${encodeURIComponent(facet.value)}`, { headers: { authorization: `Bearer ${s.accessJwt}` } }, deps.timeoutMs);
+      const did = r.ok && r.response.status === 200 ? (r.json as { did?: string } | null)?.did : undefined;
+      if (did?.startsWith("did:")) out.push({ index: facet.index, features: [{ $type: "app.bsky.richtext.facet#mention", did }] });
     }
-    const handle = mention.did ?? "";
-    const r = await httpCall(deps.fetch, `${s.pds}/xrpc/com.atproto.identity.resolveHandle?handle=${encodeURIComponent(handle)}`, { headers: { authorization: `Bearer ${s.accessJwt}` } }, deps.timeoutMs);
-    const did = r.ok && r.response.status === 200 ? (r.json as { did?: string } | null)?.did : undefined;
-    if (did?.startsWith("did:")) out.push({ index: facet.index, features: [{ $type: "app.bsky.richtext.facet#mention", did }] });
   }
   return out;
 }

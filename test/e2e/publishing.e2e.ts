@@ -100,7 +100,7 @@ describe("publishing in chromium", () => {
 
     await approver.goto(`${server.url}/publishing`);
     await approver.getByRole("button", { name: "Lever" }).click();
-    await expectText(approver.getByRole("status").first(), /1 publication\(s\) dont l'heure est passée doivent être reprogrammées/);
+    await expectText(approver.getByRole("status").first(), /1 publication dont l'heure est passée doit être reprogrammée/);
     await expectText(approver.locator("#reschedule-title"), /À reprogrammer \(1\)/);
     await publishFor(500);
     expect(await publicationStates(t.db, [id!])).toEqual([]);

@@ -81,7 +81,7 @@ describe("visuals in the editor", () => {
 
     // Dutch: dropped on the drop zone, as from the desktop.
     const dutch = page.getByTestId("visuals-nl");
-    await expectText(dutch, /La source a 1 visuel/);
+    await expectText(dutch, /La source a un visuel contenant du texte/);
     const drop = await page.evaluateHandle(
       ({ bytes, name }) => {
         const data = new DataTransfer();

@@ -109,8 +109,13 @@ function postingsOf(m: LanguageModel): Postings {
   let p = postingsCache.get(m);
   if (p) return p;
   p = { positive: new Map(), negative: new Map() };
-  for (const [id, q] of Object.entries(m.questions)) for (const [f, w] of Object.entries(q.weights)) p.positive.set(f, [...(p.positive.get(f) ?? []), [id, w]]);
-  for (const [id, weights] of Object.entries(m.rejected)) for (const [f, w] of Object.entries(weights)) p.negative.set(f, [...(p.negative.get(f) ?? []), [id, w]]);
+  const add = (into: Map<string, [string, number][]>, f: string, entry: [string, number]) => {
+    const list = into.get(f);
+    if (list) list.push(entry);
+    else into.set(f, [entry]);
+  };
+  for (const [id, q] of Object.entries(m.questions)) for (const [f, w] of Object.entries(q.weights)) add(p.positive, f, [id, w]);
+  for (const [id, weights] of Object.entries(m.rejected)) for (const [f, w] of Object.entries(weights)) add(p.negative, f, [id, w]);
   postingsCache.set(m, p);
   return p;
 }

@@ -42,7 +42,11 @@ export async function apiMonthMetrics(ctx: AppContext, lang: UiLanguage, month: 
   const data = (await monthAnalytics(ctx, month!))!;
   const readings = await readingsPublishedIn(ctx.db, range.start, range.end);
   const byPublication = new Map<string, ReturnType<typeof readingJson>[]>();
-  for (const r of readings) byPublication.set(r.publication_id, [...(byPublication.get(r.publication_id) ?? []), readingJson(r)]);
+  for (const r of readings) {
+    const list = byPublication.get(r.publication_id);
+    if (list) list.push(readingJson(r));
+    else byPublication.set(r.publication_id, [readingJson(r)]);
+  }
   const slug = new Map(data.questions.map((q) => [q.id, q.slug]));
   return apiJson({
     month,

@@ -47,7 +47,11 @@ export async function collectMetrics(ctx: AppContext, options: { deps?: AdapterD
   const due = await dueReadings(ctx.db, now, options.limit ?? 50_000, METRICS_NETWORKS);
   const report: MetricsRoundReport = { due: due.length, stored: 0, gone: 0, calls: 0, channels: 0, skipped: 0, failed: 0 };
   const byChannel = new Map<string, typeof due>();
-  for (const d of due) byChannel.set(d.channelId, [...(byChannel.get(d.channelId) ?? []), d]);
+  for (const d of due) {
+    const list = byChannel.get(d.channelId);
+    if (list) list.push(d);
+    else byChannel.set(d.channelId, [d]);
+  }
   const channels = await listMetricsChannels(ctx.db, [...byChannel.keys()]);
   const queue = [...channels];
   const worker = async () => {

@@ -84,14 +84,7 @@ export interface CollectOptions {
  * A post's public figures as its network gives them. null means the network does not offer that
  * figure (or not to this account): "not available", never 0.
  */
-export interface PostMetrics {
-  likes: number | null;
-  reposts: number | null;
-  replies: number | null;
-  quotes: number | null;
-  impressions: number | null;
-  views: number | null;
-}
+export type PostMetrics = import("../domain/analytics-report").Figures;
 
 /**
  * One metrics read of a batch of posts: the figures by the post's network id. A post the network

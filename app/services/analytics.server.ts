@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { z } from "zod";
 import { listChannels } from "../../db/repositories/channels";
+import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
 import { goalsOf, monthPosts, questionHistory, saveGoal, timeCells } from "../../db/repositories/analytics";
 import type { User } from "../../db/schema";
 import { engagementOf, monthReport, timeGrid, type MonthReport, type PublishedPost, type ReportLanguage } from "../domain/analytics-report";
@@ -47,7 +48,7 @@ export async function monthAnalytics(ctx: AppContext, month: string): Promise<Mo
     listChannels(ctx.db),
     goalsOf(ctx.db, month),
     timeCells(ctx.db, gridFrom, month),
-    ctx.db.selectFrom("recurring_questions").select(["id", "slug", "label_fr", "label_nl"]).orderBy("slug").execute(),
+    listRecurringQuestions(ctx.db),
     // Coverage starts are looked for in the months shown, with up to six months before them.
     questionHistory(ctx.db, month, shiftMonth(month, -(SEARCH_MONTHS + MAX_MONTHS_BEFORE - 1))),
   ]);
@@ -67,7 +68,7 @@ export async function monthAnalytics(ctx: AppContext, month: string): Promise<Mo
   const reportChannels = channels
     .filter((c) => c.active || withPosts.has(c.id))
     .map((c) => ({ id: c.id, name: c.name, network: c.network, language: c.language, goalPosts: goals.get(c.id)?.posts ?? null, goalEngagement: goals.get(c.id)?.engagement ?? null }));
-  const questions = questionRows.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl }));
+  const questions = questionRows.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl })).sort((a, b) => (a.slug < b.slug ? -1 : 1));
   const report = monthReport(posts, reportChannels, questions.map((q) => q.id));
   // Did the questions fall? Every question's series, each covered one against the uncovered ones.
   const series: QuestionSeries[] = questions.map((q) => ({

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { insertFeedback, latestModel, latestModelVersion, questionLearningStats, saveModel, trainingFingerprint, trainingRows } from "../../db/repositories/tag-learning";
+import { insertFeedback, latestModel, latestModelSummary, latestModelVersion, questionLearningStats, saveModel, trainingFingerprint, trainingRows } from "../../db/repositories/tag-learning";
 import type { TagVerdict } from "../../db/schema";
 import { buildQuestionIndex, suggestQuestions } from "../domain/question-match";
 import { confidentThreshold, crossValidate } from "../domain/tag-evaluate";
@@ -78,13 +78,8 @@ export async function recordTagFeedback(ctx: AppContext, input: { itemId: string
 
 /** For the questions page: each question's tagged items and the verdicts on its suggestions in the last 90 days, and the model in use. */
 export async function learningSummary(ctx: AppContext): Promise<{ stats: Record<string, { examples: number; accepted: number; rejected: number; added: number }>; model: { version: number; examples: number; trainedAt: string } | null }> {
-  const [stats, latest] = await Promise.all([questionLearningStats(ctx.db, new Date(ctx.now().getTime() - 90 * 86_400_000)), latestModelSummary(ctx)]);
-  return { stats: Object.fromEntries(stats), model: latest };
-}
-
-async function latestModelSummary(ctx: AppContext) {
-  const row = await ctx.db.selectFrom("tag_models").select(["version", "examples", "trained_at"]).orderBy("version", "desc").limit(1).executeTakeFirst();
-  return row ? { version: row.version, examples: row.examples, trainedAt: row.trained_at.toISOString() } : null;
+  const [stats, latest] = await Promise.all([questionLearningStats(ctx.db, new Date(ctx.now().getTime() - 90 * 86_400_000)), latestModelSummary(ctx.db)]);
+  return { stats: Object.fromEntries(stats), model: latest ? { ...latest, trainedAt: latest.trainedAt.toISOString() } : null };
 }
 
 export interface TeamEvaluation {

@@ -69,3 +69,9 @@ export async function questionLearningStats(db: Db, since: Date): Promise<Map<st
     from recurring_questions q`.execute(db);
   return new Map(r.rows.map((x) => [x.id, { examples: x.examples, accepted: x.accepted, rejected: x.rejected, added: x.added }]));
 }
+
+/** The newest model's version, size and time, without the model itself (the questions page). */
+export async function latestModelSummary(db: Db): Promise<{ version: number; examples: number; trainedAt: Date } | undefined> {
+  const row = await db.selectFrom("tag_models").select(["version", "examples", "trained_at"]).orderBy("version", "desc").limit(1).executeTakeFirst();
+  return row ? { version: row.version, examples: row.examples, trainedAt: row.trained_at } : undefined;
+}

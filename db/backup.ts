@@ -106,7 +106,8 @@ export async function backupDatabase(url: string, file: string): Promise<{ table
     const out = fs.createWriteStream(partial, { mode: 0o600 });
     const gzip = createGzip({ level: 6 });
     const done = pipeline(gzip, out);
-    const write = (data: string | Buffer) => new Promise<void>((resolve, reject) => (gzip.write(data, (e) => (e ? reject(e) : resolve())) ? undefined : undefined));
+    // Each write waits until gzip has taken it, so a large table never piles up in memory.
+    const write = (data: string | Buffer) => new Promise<void>((resolve, reject) => void gzip.write(data, (e) => (e ? reject(e) : resolve())));
     await write(`${JSON.stringify(header)}\n`);
     for (const { entry, tmp } of entries) {
       await write(`${JSON.stringify(entry)}\n`);

@@ -16,8 +16,8 @@ export function isUiLanguage(value: unknown): value is UiLanguage {
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-/** A message's compiled ICU form, per language and key (compiled once, on first use). */
-const compiled = new Map<string, IntlMessageFormat | null>();
+/** A message's compiled ICU form and the arguments that choose its forms, per language and key (compiled once, on first use). */
+const compiled = new Map<string, { format: IntlMessageFormat | null; selectors: Set<string> }>();
 
 /** The arguments that choose a plural or a select form: they stay numbers, the others are shown as given. */
 const selectors = (template: string) => new Set([...template.matchAll(/\{\s*(\w+)\s*,\s*(?:plural|selectordinal|select)\b/g)].map((m) => m[1]!));
@@ -34,25 +34,27 @@ export function translator(lang: UiLanguage): Translate {
     const template = catalogue[key];
     if (!params || !template.includes("{")) return template;
     const cacheKey = `${lang}\u0000${key}`;
-    let format = compiled.get(cacheKey);
-    if (format === undefined) {
+    let entry = compiled.get(cacheKey);
+    if (entry === undefined) {
+      let format: IntlMessageFormat | null;
       try {
         format = new IntlMessageFormat(template, localeOf(lang), undefined, { ignoreTag: true });
       } catch {
         format = null;
       }
-      compiled.set(cacheKey, format);
+      entry = { format, selectors: selectors(template) };
+      compiled.set(cacheKey, entry);
     }
-    const plural = selectors(template);
-    const simple = template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
-    if (!format || Object.keys(params).length === 0) return simple;
+    const { format, selectors: plural } = entry;
+    const simple = () => template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+    if (!format || Object.keys(params).length === 0) return simple();
     // A count given as text (a query parameter) still chooses its plural form.
     const values = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, plural.has(k) ? (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v) : String(v)]));
     try {
       return String(format.format(values));
     } catch {
       // An argument missing: its placeholder stays, as before ICU.
-      return simple;
+      return simple();
     }
   };
 }

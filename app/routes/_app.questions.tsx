@@ -94,7 +94,6 @@ function PersonalDataList({ findings }: { findings: { row: number; column: strin
 export default function Questions() {
   const { questions, learning, canManage, editId } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
-  const actionData = failed;
   const [params] = useSearchParams();
   const t = useT();
   const lang = useLang();
@@ -210,18 +209,18 @@ export default function Questions() {
             <input type="hidden" name="intent" value="evaluate" />
             <button type="submit">{t("questions.evaluate.run")}</button>
           </Form>
-          {actionData?.intent === "evaluate" ? (
-            actionData.evaluation ? (
+          {failed?.intent === "evaluate" ? (
+            failed.evaluation ? (
               <table className="work-table" data-testid="tag-evaluation">
-                <caption>{t("questions.evaluate.caption", { pairs: actionData.evaluation.pairs, texts: actionData.evaluation.texts, folds: actionData.evaluation.folds })}</caption>
+                <caption>{t("questions.evaluate.caption", { pairs: failed.evaluation.pairs, texts: failed.evaluation.texts, folds: failed.evaluation.folds })}</caption>
                 <tbody>
                   {(
                     [
-                      ["questions.evaluate.top1", actionData.evaluation.top1],
-                      ["questions.evaluate.top3", actionData.evaluation.top3],
-                      ["questions.evaluate.keywordTop3", actionData.evaluation.keywordTop3],
-                      ["questions.evaluate.paraphraseTop3", actionData.evaluation.paraphraseTop3],
-                      ["questions.evaluate.confidentPrecision", actionData.evaluation.confidentPrecision],
+                      ["questions.evaluate.top1", failed.evaluation.top1],
+                      ["questions.evaluate.top3", failed.evaluation.top3],
+                      ["questions.evaluate.keywordTop3", failed.evaluation.keywordTop3],
+                      ["questions.evaluate.paraphraseTop3", failed.evaluation.paraphraseTop3],
+                      ["questions.evaluate.confidentPrecision", failed.evaluation.confidentPrecision],
                     ] as const
                   ).map(([key, value]) => (
                     <tr key={key}>

@@ -38,20 +38,9 @@ export interface MonthAnalytics {
 
 const languageOf = (languages: string): ReportLanguage => (languages === "fr" ? "fr" : languages === "nl" ? "nl" : "both");
 
-/** Everything the month's report shows, or null for a month that is not `yyyy-MM`. */
-export async function monthAnalytics(ctx: AppContext, month: string): Promise<MonthAnalytics | null> {
-  const range = brusselsMonthRange(month);
-  if (!range) return null;
-  const gridFrom = shiftMonth(month, -(TIME_GRID_MONTHS - 1));
-  const [rows, channels, goals, cells, questionRows, history] = await Promise.all([
-    monthPosts(ctx.db, range.start, range.end),
-    listChannels(ctx.db),
-    goalsOf(ctx.db, month),
-    timeCells(ctx.db, gridFrom, month),
-    listRecurringQuestions(ctx.db),
-    // Coverage starts are looked for in the months shown, with up to six months before them.
-    questionHistory(ctx.db, month, shiftMonth(month, -(SEARCH_MONTHS + MAX_MONTHS_BEFORE - 1))),
-  ]);
+/** The posts published in a month with their latest figures and clicks, and the questions by slug order (the report's and the API's common part). */
+export async function monthPublishedPosts(ctx: AppContext, range: { start: Date; end: Date }): Promise<{ posts: PublishedPost[]; questions: MonthAnalytics["questions"] }> {
+  const [rows, questionRows] = await Promise.all([monthPosts(ctx.db, range.start, range.end), listRecurringQuestions(ctx.db)]);
   const posts: PublishedPost[] = rows.map((r) => ({
     publicationId: r.id,
     itemId: r.content_item_id,
@@ -64,11 +53,27 @@ export async function monthAnalytics(ctx: AppContext, month: string): Promise<Mo
     figures: r.read_at ? { likes: r.likes, reposts: r.reposts, replies: r.replies, quotes: r.quotes, impressions: r.impressions, views: r.views } : null,
     clicks: r.clicks,
   }));
+  const questions = questionRows.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl })).sort((a, b) => (a.slug < b.slug ? -1 : 1));
+  return { posts, questions };
+}
+
+/** Everything the month's report shows, or null for a month that is not `yyyy-MM`. */
+export async function monthAnalytics(ctx: AppContext, month: string): Promise<MonthAnalytics | null> {
+  const range = brusselsMonthRange(month);
+  if (!range) return null;
+  const gridFrom = shiftMonth(month, -(TIME_GRID_MONTHS - 1));
+  const [{ posts, questions }, channels, goals, cells, history] = await Promise.all([
+    monthPublishedPosts(ctx, range),
+    listChannels(ctx.db),
+    goalsOf(ctx.db, month),
+    timeCells(ctx.db, gridFrom, month),
+    // Coverage starts are looked for in the months shown, with up to six months before them.
+    questionHistory(ctx.db, month, shiftMonth(month, -(SEARCH_MONTHS + MAX_MONTHS_BEFORE - 1))),
+  ]);
   const withPosts = new Set(posts.map((p) => p.channelId));
   const reportChannels = channels
     .filter((c) => c.active || withPosts.has(c.id))
     .map((c) => ({ id: c.id, name: c.name, network: c.network, language: c.language, goalPosts: goals.get(c.id)?.posts ?? null, goalEngagement: goals.get(c.id)?.engagement ?? null }));
-  const questions = questionRows.map((q) => ({ id: q.id, slug: q.slug, labelFr: q.label_fr, labelNl: q.label_nl })).sort((a, b) => (a.slug < b.slug ? -1 : 1));
   const report = monthReport(posts, reportChannels, questions.map((q) => q.id));
   // Did the questions fall? Every question's series, each covered one against the uncovered ones.
   const series: QuestionSeries[] = questions.map((q) => ({

@@ -3,7 +3,7 @@ import { publicationSummary, readingsOf, readingsPublishedIn } from "../../db/re
 import { engagementOf } from "../domain/analytics-report";
 import { brusselsMonthRange } from "../domain/time/brussels";
 import type { UiLanguage } from "../i18n";
-import { monthAnalytics } from "./analytics.server";
+import { monthAnalytics, monthPublishedPosts } from "./analytics.server";
 import { apiJson, problem } from "./api.server";
 import type { AppContext } from "./context.server";
 import { readPublicationNow } from "./metrics.server";
@@ -39,8 +39,8 @@ export async function apiAnalyticsReport(ctx: AppContext, lang: UiLanguage, mont
 export async function apiMonthMetrics(ctx: AppContext, lang: UiLanguage, month: string | null): Promise<Response> {
   const range = month ? brusselsMonthRange(month) : null;
   if (!range) return problem(lang, 422, "api.error.invalid", { errors: [{ field: "month", detail: "yyyy-MM" }] });
-  const data = (await monthAnalytics(ctx, month!))!;
-  const readings = await readingsPublishedIn(ctx.db, range.start, range.end);
+  // Only the posts and their readings: the report's other parts (grid, estimates, goals) are not needed here.
+  const [data, readings] = await Promise.all([monthPublishedPosts(ctx, range), readingsPublishedIn(ctx.db, range.start, range.end)]);
   const byPublication = new Map<string, ReturnType<typeof readingJson>[]>();
   for (const r of readings) {
     const list = byPublication.get(r.publication_id);

@@ -154,7 +154,9 @@ export interface PublicationsTable {
   sent_text: string | null;
   sent_link: string | null;
   /** Each visual's id at the network, stored before the post call (migration 0014). */
-  media_ids: ColumnType<Record<string, { id: string; at: string }>, string | undefined, string>;
+  media_ids: ColumnType<Record<string, { id: string; at: string; altDigest?: string }>, string | undefined, string>;
+  /** When the stager last uploaded (or checked) its visuals ahead of the minute (migration 0020). */
+  media_staged_at: Date | null;
 }
 
 export interface PublishingHoldsTable {

@@ -15,6 +15,11 @@ import type { AppContext } from "../app/services/context.server";
 import { ingestMedia, openMedia, purgeUnusedMedia } from "../app/services/media.server";
 import { approveItems, checkPublishable, reviewState, saveTranslation, submitForReview, translationView } from "../app/services/review.server";
 import { setVisuals } from "../app/services/visuals.server";
+import { stageUpcomingMedia } from "../app/services/media-staging.server";
+import { holdPublishing, liveHolds } from "../app/services/publishing-admin.server";
+import { altDigest } from "../app/channels/media-upload.server";
+import { rememberStagedMedia } from "../db/repositories/media";
+import { sql } from "kysely";
 import { testChannelConnection } from "../app/services/channels.server";
 import { listCalendarEvents } from "../db/repositories/calendar";
 import type { Channel, User } from "../db/schema";
@@ -60,6 +65,20 @@ afterAll(async () => {
   await t?.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** An approved item on these channels, with the same photo (no words) in both versions, each with its alt text. */
+async function approvedWithPhoto(localDate: string, [frText, nlText]: [string, string], channelIds: string[], hash: string, [frAlt, nlAlt]: [string, string]) {
+  const created = await saveItem(ctx, editor, null, { localDate, localTime: "10:00", sourceLanguage: "fr", frText, nlText: "", channelIds });
+  if (!created.ok) throw new Error(JSON.stringify(created.errors));
+  await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ hash, alt: frAlt, sameInBothLanguages: true }] });
+  await submitForReview(ctx, editor, created.id, await versionOf(created.id));
+  await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: nlText, submit: "0" });
+  await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ hash, alt: nlAlt, sameInBothLanguages: true }] });
+  await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: nlText, submit: "1" });
+  const approved = await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }]);
+  if (!approved.ok) throw new Error("not approved");
+  return created.id;
+}
 
 async function translatedItem(localDate: string) {
   const created = await saveItem(ctx, editor, null, { localDate, localTime: "10:00", sourceLanguage: "fr", frText: "Déclarez avant le 15 juillet : voici les étapes.", nlText: "", channelIds: [fr.id, nl.id] });
@@ -339,6 +358,93 @@ describe("visuals per language", () => {
       expect(sent("linkedin")[0]!.media).toEqual([{ bytes: heavy.media.bytes, type: "image/png", description: "Les guichets de Namur / De loketten in Namen" }]);
       expect(fake.duplicates()).toEqual([]);
       expect((await openMedia(ctx, heavy.media.hash, "original"))?.media.bytes).toBe(heavy.media.bytes);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("the stager uploads each visual to X, Mastodon, Bluesky, Facebook and LinkedIn ahead of its minute; at the minute only the post goes out, naming the same media", async () => {
+    const fake = await startFakeNetworks();
+    try {
+      const channels = [
+        await makeApiChannel(ctx, "x", "fr", `${fake.url}/x`, { accessToken: "x-token" }),
+        await makeApiChannel(ctx, "mastodon", "fr", `${fake.url}/mastodon`, { accessToken: "mastodon-token" }),
+        await makeApiChannel(ctx, "bluesky", "fr", `${fake.url}/bluesky`, { identifier: "cadence.test", appPassword: "app-password" }),
+        await makeApiChannel(ctx, "facebook", "fr", `${fake.url}/facebook`, { pageId: "123", accessToken: "fb-token" }),
+        await makeApiChannel(ctx, "linkedin", "bilingual", `${fake.url}/linkedin`, { author: "urn:li:organization:42", accessToken: "li-token", version: "202601" }),
+      ];
+      const id = await approvedWithPhoto("2030-07-11", ["Le centre de contact ouvre samedi.", "Het contactcenter is zaterdag open."], [...channels.map((c) => c.id), nl.id], hashes["office-photo"]!, ["L'accueil du centre de contact", "Het onthaal van het contactcenter"]);
+      const sent = (network: string) => fake.posts.filter((p) => p.network === network && /centre de contact|contactcenter/.test(p.text));
+      // Due in five minutes: within the horizon, so the stager takes every publication (the Dutch
+      // outbox channel has nothing to upload) and uploads the photo once per network, posting nothing.
+      await makeDueNow(t.db, [id], 5 * 60_000);
+      const before = fake.mediaUploads.length;
+      expect(await stageUpcomingMedia(ctx)).toEqual({ taken: 6, staged: 5, failed: 0 });
+      const staged = fake.mediaUploads.slice(before);
+      expect(staged.map((u) => u.network).sort()).toEqual(["bluesky", "facebook", "linkedin", "mastodon", "x"]);
+      expect(["x", "mastodon", "bluesky", "facebook", "linkedin"].flatMap(sent)).toEqual([]);
+      // Looked at a moment ago: the next round leaves it; looked at again later, nothing is uploaded twice.
+      expect(await stageUpcomingMedia(ctx)).toMatchObject({ taken: 0 });
+      await t.db.updateTable("publications").set({ media_staged_at: new Date(Date.now() - 31 * 60_000) }).where("content_item_id", "=", id).execute();
+      expect(await stageUpcomingMedia(ctx)).toEqual({ taken: 6, staged: 5, failed: 0 });
+      expect(fake.mediaUploads.length).toBe(before + 5);
+      // At the minute: one post per network, with the staged image and its alt text, and no upload.
+      await makeDueNow(t.db, [id]);
+      await publishUntilSettled(ctx, [id]);
+      expect(fake.mediaUploads.length).toBe(before + 5);
+      for (const network of ["x", "mastodon", "bluesky", "facebook"]) {
+        expect(sent(network)).toHaveLength(1);
+        expect(sent(network)[0]!.media).toEqual([{ bytes: expect.any(Number) as unknown, type: "image/png", description: "L'accueil du centre de contact" }]);
+      }
+      expect(sent("linkedin")[0]!.media).toEqual([{ bytes: expect.any(Number) as unknown, type: "image/png", description: "L'accueil du centre de contact / Het onthaal van het contactcenter" }]);
+      const ids = await t.db.selectFrom("publications").select(["channel_id", "media_ids"]).where("content_item_id", "=", id).execute();
+      const xIds = ids.find((r) => r.channel_id === channels[0]!.id)!.media_ids;
+      expect(Object.values(xIds).map((m) => m.id)).toEqual([staged.find((u) => u.network === "x")!.id]);
+      expect(fake.duplicates()).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("staging leaves held, unapproved and due publications alone, never overwrites a claimed publication's uploads, and an image staged with another alt text is uploaded again at the minute", async () => {
+    const fake = await startFakeNetworks();
+    try {
+      const x = await makeApiChannel(ctx, "x", "fr", `${fake.url}/x`, { accessToken: "x-token" });
+      const id = await approvedWithPhoto("2030-07-12", ["Les bureaux ferment à midi.", "De kantoren sluiten om twaalf uur."], [x.id, nl.id], hashes["office-photo"]!, ["Le bureau fermé", "Het gesloten kantoor"]);
+      const before = fake.mediaUploads.length;
+      // Held (a crisis): nothing goes to the network, not even an image.
+      await makeDueNow(t.db, [id], 5 * 60_000);
+      const hold = await holdPublishing(ctx, approver, { scope: "all", reason: "crise en cours" });
+      expect(hold.ok).toBe(true);
+      expect(await stageUpcomingMedia(ctx)).toMatchObject({ taken: 0 });
+      const held = (await liveHolds(ctx))[0]!;
+      await t.db.updateTable("publishing_holds").set({ released_at: new Date() }).where("id", "=", held.id).execute();
+      // Beyond the horizon (due tomorrow) or already due: not the stager's.
+      await makeDueNow(t.db, [id], 24 * 3600_000);
+      expect(await stageUpcomingMedia(ctx)).toMatchObject({ taken: 0 });
+      await makeDueNow(t.db, [id], -1_000);
+      expect(await stageUpcomingMedia(ctx)).toMatchObject({ taken: 0 });
+      expect(fake.mediaUploads.length).toBe(before);
+      // A publication a publisher has claimed keeps the publisher's own ids.
+      const publication = await t.db.selectFrom("publications").select("id").where("content_item_id", "=", id).where("channel_id", "=", x.id).executeTakeFirstOrThrow();
+      await t.db.updateTable("publications").set({ state: "sending" }).where("id", "=", publication.id).execute();
+      expect(await rememberStagedMedia(t.db, { publicationId: publication.id, hash: hashes["office-photo"]!, id: "late-stager", at: new Date() })).toBe(false);
+      await t.db.updateTable("publications").set({ state: "scheduled" }).where("id", "=", publication.id).execute();
+      // Staged with an alt text that has changed since: uploaded again at the minute, with the new one.
+      await makeDueNow(t.db, [id], 5 * 60_000);
+      expect(await stageUpcomingMedia(ctx)).toMatchObject({ staged: 1, failed: 0 });
+      expect(fake.mediaUploads.length).toBe(before + 1);
+      await t.db
+        .updateTable("publications")
+        .set({ media_ids: sql<string>`jsonb_set(media_ids, array[${hashes["office-photo"]!}, 'altDigest'], to_jsonb(${altDigest("Un ancien texte")}::text))` })
+        .where("id", "=", publication.id)
+        .execute();
+      await makeDueNow(t.db, [id]);
+      await publishUntilSettled(ctx, [id]);
+      expect(fake.mediaUploads.length).toBe(before + 2);
+      const post = fake.posts.filter((p) => p.network === "x" && p.text.startsWith("Les bureaux ferment"));
+      expect(post).toHaveLength(1);
+      expect(post[0]!.media).toEqual([{ bytes: expect.any(Number) as unknown, type: "image/png", description: "Le bureau fermé" }]);
     } finally {
       await fake.close();
     }

@@ -234,6 +234,13 @@ export const blueskyAdapter: ChannelAdapter = {
   prepare(input) {
     return { remoteKey: input.remoteKey ?? newTid(new Date()) };
   },
+  async stageMedia(input, deps) {
+    if (input.replyTo || (input.visuals ?? []).length === 0) return { ok: true };
+    const s = await session(input.channel, deps);
+    if (!isSession(s)) return { ok: false, outcome: s };
+    const images = await imagesEmbed(input, deps, s);
+    return images.ok ? { ok: true } : images;
+  },
   async publish(input, deps) {
     let s = await session(input.channel, deps);
     if (!isSession(s)) return s;

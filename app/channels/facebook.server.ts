@@ -345,6 +345,12 @@ export const facebookAdapter: ChannelAdapter = {
   network: "facebook",
   carriesVisuals: true,
   carriesVideos: true,
+  /** Photos only: a page video is published by its own upload, so it waits for the minute. */
+  async stageMedia(input, deps) {
+    if (input.replyTo || input.visuals?.some((v) => v.kind === "video")) return { ok: true };
+    const photos = await uploadPhotos(input, deps, input.channel.credentials.pageId ?? input.channel.handle);
+    return photos.ok ? { ok: true } : photos;
+  },
   async publish(input, deps) {
     if (input.replyTo) {
       // An answer to a comment: POST /{comment-id}/comments, a reply in its thread.

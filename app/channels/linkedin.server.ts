@@ -167,6 +167,16 @@ async function answer(input: PublishInput, deps: AdapterDeps): Promise<PublishOu
   return refusal(status, errorText(r.json, r.body, `HTTP ${status}`), deps.now());
 }
 
+/** The headers of the REST API's calls for this channel. */
+function restHeaders(input: PublishInput): Record<string, string> {
+  return {
+    authorization: `Bearer ${input.channel.credentials.accessToken ?? ""}`,
+    "linkedin-version": input.channel.credentials.version ?? LINKEDIN_VERSION,
+    "x-restli-protocol-version": "2.0.0",
+    "content-type": "application/json",
+  };
+}
+
 /** LinkedIn keeps an image uploaded for a post for a while; a retry within 20 hours reuses it. */
 const IMAGE_REUSE_MS = 20 * 3600_000;
 
@@ -285,14 +295,16 @@ export const linkedinAdapter: ChannelAdapter = {
   network: "linkedin",
   carriesVisuals: true,
   carriesVideos: true,
+  async stageMedia(input, deps) {
+    if (input.replyTo) return { ok: true };
+    const headers = restHeaders(input);
+    const video = input.visuals?.find((v) => v.kind === "video");
+    const media = video ? await uploadVideo(input, deps, headers, video.hash) : await uploadImages(input, deps, headers);
+    return media.ok ? { ok: true } : media;
+  },
   async publish(input, deps) {
     if (input.replyTo) return answer(input, deps);
-    const headers = {
-      authorization: `Bearer ${input.channel.credentials.accessToken ?? ""}`,
-      "linkedin-version": input.channel.credentials.version ?? LINKEDIN_VERSION,
-      "x-restli-protocol-version": "2.0.0",
-      "content-type": "application/json",
-    };
+    const headers = restHeaders(input);
     const video = input.visuals?.find((v) => v.kind === "video");
     const uploaded = video ? await uploadVideo(input, deps, headers, video.hash) : null;
     if (uploaded && !uploaded.ok) return uploaded.outcome;

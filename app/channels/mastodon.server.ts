@@ -1,6 +1,7 @@
 import { compile } from "html-to-text";
 import { composeBody } from "../domain/channel-text";
 import { errorText, httpCall, withoutResponse } from "./http.server";
+import { reusable } from "./media-upload.server";
 import { countOf, parseResetHeader, refusedMetricsRead, type AdapterDeps, type ChannelAdapter, type IncomingMessage, type PostMetrics, type PublishInput, type PublishOutcome } from "./types";
 
 function base(url: string | null): string {
@@ -84,7 +85,7 @@ async function uploadVisuals(input: PublishInput, deps: AdapterDeps): Promise<{ 
   const ids: string[] = [];
   for (const v of visuals) {
     const known = done[v.hash];
-    if (known && deps.now().getTime() - Date.parse(known.at) < MEDIA_REUSE_MS) {
+    if (reusable(known, deps.now(), MEDIA_REUSE_MS, v.alt)) {
       ids.push(known.id);
       continue;
     }
@@ -111,7 +112,7 @@ async function uploadVisuals(input: PublishInput, deps: AdapterDeps): Promise<{ 
       }
       if (!ready) return { ok: false, outcome: { kind: "retry", code: "network.server", detail: "the instance is still processing the media" } };
     }
-    await deps.media.remember(input.publicationId, v.hash, id);
+    await deps.media.remember(input.publicationId, v.hash, id, v.alt);
     ids.push(id);
   }
   return { ok: true, ids };
@@ -125,6 +126,11 @@ export const mastodonAdapter: ChannelAdapter = {
   network: "mastodon",
   carriesVisuals: true,
   carriesVideos: true,
+  async stageMedia(input, deps) {
+    if (input.replyTo || !input.channel.baseUrl) return { ok: true };
+    const media = await uploadVisuals(input, deps);
+    return media.ok ? { ok: true } : media;
+  },
   /**
    * GET /api/v2/instance: configuration.statuses.max_media_attachments and
    * configuration.media_attachments (image_size_limit, image_matrix_limit, video_size_limit,

@@ -7,6 +7,9 @@ import type { MediaFormat } from "../domain/media-kind";
  * bytes, pixels), else a copy re-encoded for it — scaled under its pixel limit, as PNG when it has
  * transparency and the network takes PNG, else as JPEG on white, its quality and then its size
  * stepped down until it fits the byte limit. The library keeps the original; nothing is stored.
+ * JPEGs are written without Huffman optimisation (a second pass over the picture): about 30 % less
+ * time for files 5–15 % heavier, which the byte limit still bounds, and the networks re-encode
+ * what they receive anyway.
  */
 export interface FittedImage {
   bytes: Buffer;
@@ -38,7 +41,7 @@ export async function fitImage(bytes: Buffer, contentType: string, rules: Networ
     const pipeline = sharp(bytes, { sequentialRead: true }).resize(w, h, { fit: "inside", withoutEnlargement: true });
     const { data, info } = asPng
       ? await pipeline.png({ compressionLevel: 9, palette: shrink < 1 }).toBuffer({ resolveWithObject: true })
-      : await pipeline.flatten({ background: "#ffffff" }).jpeg({ quality }).toBuffer({ resolveWithObject: true });
+      : await pipeline.flatten({ background: "#ffffff" }).jpeg({ quality, optimiseCoding: false }).toBuffer({ resolveWithObject: true });
     if (data.length <= rules.maxImageBytes) return { bytes: data, contentType: asPng ? "image/png" : "image/jpeg", width: info.width, height: info.height, changed: true };
   }
   throw new Error("the image cannot be made small enough for this network");

@@ -1,6 +1,22 @@
 import type { NetworkMediaRules } from "../domain/network-media";
 import { fitImage, type FittedImage } from "./media-fit.server";
-import type { AdapterDeps, PublishInput, PublishOutcome } from "./types";
+import { createHash } from "node:crypto";
+import type { AdapterDeps, PublishInput, PublishOutcome, UploadedMedia } from "./types";
+
+/** A short digest of an alt text: a visual uploaded with another alt text is uploaded again. */
+export function altDigest(alt: string): string {
+  return createHash("sha256").update(alt).digest("hex").slice(0, 16);
+}
+
+/**
+ * Whether an earlier upload can be named by this post: the network still keeps it (`reuseMs`) and,
+ * when the upload carried an alt text, it carried this one (ids stored before alt digests were
+ * kept are reused as before).
+ */
+export function reusable(known: UploadedMedia | undefined, now: Date, reuseMs: number, alt?: string): known is UploadedMedia {
+  if (!known || now.getTime() - Date.parse(known.at) >= reuseMs) return false;
+  return alt === undefined || known.altDigest === undefined || known.altDigest === altDigest(alt);
+}
 
 /**
  * Images recently fitted for a network, by file and rules: a burst of posts that share an image
@@ -61,7 +77,7 @@ export async function uploadImagesOnce(
   const ids: string[] = [];
   for (const v of visuals) {
     const known = done[v.hash];
-    if (known && deps.now().getTime() - Date.parse(known.at) < options.reuseMs) {
+    if (reusable(known, deps.now(), options.reuseMs, v.alt)) {
       ids.push(known.id);
       continue;
     }
@@ -70,7 +86,7 @@ export async function uploadImagesOnce(
     if (!image) return { ok: false, outcome: { kind: "failed", code: "validation", detail: `media file ${v.hash} is missing` } };
     const step = await send(v, image);
     if (!step.ok) return step;
-    await deps.media.remember(input.publicationId, v.hash, step.id);
+    await deps.media.remember(input.publicationId, v.hash, step.id, v.alt);
     ids.push(step.id);
   }
   return { ok: true, ids };

@@ -118,8 +118,18 @@ export type PublishOutcome =
   | { kind: "failed"; code: ErrorCode; detail: string; reconnect?: boolean }
   | { kind: "unknown"; code: ErrorCode; detail: string };
 
+/** What staging a post's visuals came to: uploaded (or already there), or why not (the post's own call will try again). */
+export type StageOutcome = { ok: true } | { ok: false; outcome: PublishOutcome };
+
 /** After a crash or timeout: did the earlier call go out? */
 export type CheckOutcome = { kind: "published"; remoteId: string | null; remoteUrl: string | null } | { kind: "absent" } | { kind: "unknown" };
+
+/** A visual as the network has it: its id there, when it was uploaded, and a digest of its alt text. */
+export interface UploadedMedia {
+  id: string;
+  at: string;
+  altDigest?: string;
+}
 
 export interface AdapterDeps {
   fetch: typeof fetch;
@@ -132,8 +142,10 @@ export interface AdapterDeps {
     read(hash: string): Promise<{ bytes: Buffer; contentType: string } | null>;
     /** A stored file as a stream from byte `start` (a video is never held in memory), with its whole size. */
     open(hash: string, start: number): Promise<{ body: import("node:stream").Readable; size: number; contentType: string } | null>;
-    uploaded(publicationId: string): Promise<Record<string, { id: string; at: string }>>;
-    remember(publicationId: string, hash: string, id: string): Promise<void>;
+    /** What the publication already uploaded, by file hash (the network's id, when, and a digest of the alt text sent with it). */
+    uploaded(publicationId: string): Promise<Record<string, UploadedMedia>>;
+    /** Stores an upload's id before the post call that names it (with the alt text it carries, where the upload sets one). */
+    remember(publicationId: string, hash: string, id: string, alt?: string): Promise<void>;
   };
   /** The local outbox's store (the outbox adapter only). */
   outbox?: {
@@ -169,6 +181,12 @@ export interface ChannelAdapter {
   readMetrics?(channel: AdapterChannel, remoteIds: readonly string[], deps: AdapterDeps): Promise<MetricsOutcome>;
   /** How many posts one readMetrics call takes. */
   metricsBatch?: number;
+  /**
+   * Uploads a post's visuals ahead of its minute (staging), remembering the network's ids as the
+   * post call would: at the minute only the post call remains. Never posts. Absent where the
+   * upload is the post itself (YouTube, Facebook videos).
+   */
+  stageMedia?(input: PublishInput, deps: AdapterDeps): Promise<StageOutcome>;
   /** Sends a post's images and videos with it (through the network's media API). */
   carriesVisuals?: boolean;
   /** Sends videos too (not only images). */

@@ -176,6 +176,12 @@ export const xAdapter: ChannelAdapter = {
   network: "x",
   carriesVisuals: true,
   carriesVideos: true,
+  async stageMedia(input, deps) {
+    if (input.replyTo) return { ok: true };
+    const video = input.visuals?.find((v) => v.kind === "video");
+    const media = video ? await uploadVideo(input, deps, video) : await uploadImages(input, deps);
+    return media.ok ? { ok: true } : media;
+  },
   async publish(input, deps) {
     const url = `${(input.channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "")}/2/tweets`;
     const text = composeBody("x", input.text, input.link);

@@ -1,4 +1,5 @@
-import { publicationMediaIds, publicationMediaIdsMany, rememberPublicationMedia, rememberPublicationMediaMany } from "../../db/repositories/media";
+import { publicationMediaIds, publicationMediaIdsMany, rememberPublicationMedia, rememberPublicationMediaMany, type RememberedMedia } from "../../db/repositories/media";
+import { altDigest } from "../channels/media-upload.server";
 import { openMedia } from "./media.server";
 import { randomUUID } from "node:crypto";
 import {
@@ -40,6 +41,10 @@ export function adapterChannel(ctx: AppContext, channel: Channel): AdapterChanne
   return { id: channel.id, network: channel.network, name: channel.name, handle: channel.handle, baseUrl: channel.base_url, credentials: readChannelCredentials(ctx.config.credentialsKey, channel) };
 }
 
+export function rememberedMedia(ctx: AppContext, publicationId: string, hash: string, id: string, alt: string | undefined): RememberedMedia {
+  return { publicationId, hash, id, at: ctx.now(), ...(alt !== undefined ? { altDigest: altDigest(alt) } : {}) };
+}
+
 export function adapterDeps(ctx: AppContext, fetchImpl: typeof fetch = fetch, options: { groupCommit?: boolean } = {}): AdapterDeps {
   return {
     fetch: fetchImpl,
@@ -60,10 +65,10 @@ export function adapterDeps(ctx: AppContext, fetchImpl: typeof fetch = fetch, op
       uploaded: options.groupCommit ? groupCommit((ids: string[]) => publicationMediaIdsMany(ctx.db, ids)) : (publicationId) => publicationMediaIds(ctx.db, publicationId),
       remember: options.groupCommit
         ? (() => {
-            const write = groupCommit((rows: { publicationId: string; hash: string; id: string; at: Date }[]) => rememberPublicationMediaMany(ctx.db, rows));
-            return (publicationId: string, hash: string, id: string) => write({ publicationId, hash, id, at: ctx.now() });
+            const write = groupCommit((rows: RememberedMedia[]) => rememberPublicationMediaMany(ctx.db, rows));
+            return (publicationId: string, hash: string, id: string, alt?: string) => write(rememberedMedia(ctx, publicationId, hash, id, alt));
           })()
-        : (publicationId, hash, id) => rememberPublicationMedia(ctx.db, publicationId, hash, id, ctx.now()),
+        : (publicationId, hash, id, alt) => rememberPublicationMedia(ctx.db, rememberedMedia(ctx, publicationId, hash, id, alt)),
     },
     outbox: {
       // The publisher delivers a burst to the outbox in a few statements rather than one commit each.
@@ -147,10 +152,11 @@ export function newBatchCache(): BatchCache {
   return { channels: new Map() };
 }
 
-async function inputFor(
+export async function inputFor(
   ctx: AppContext,
   claimed: Pick<ClaimedPublication, "id" | "contentItemId" | "channelId" | "idempotencyKey" | "remoteKey" | "dueAt">,
   cache: BatchCache = newBatchCache(),
+  options: { trackLinks?: boolean } = {},
 ): Promise<{ input: PublishInput; network: AdapterNetwork } | { refused: string }> {
   cache.settings ??= teamSettings(ctx.db);
   const prefetched = cache.pairs ? (await cache.pairs).get(claimed.contentItemId) : undefined;
@@ -162,7 +168,7 @@ async function inputFor(
   const channel = await channelOf(ctx, cache, claimed.channelId);
   if (!channel) return { refused: "channel deleted" };
   // A channel that tracks links sends Cadence's short address for this publication instead.
-  const link = channel.track_links && planned.link ? await trackLink(ctx, claimed.id, planned.link) : planned.link;
+  const link = channel.track_links && planned.link && options.trackLinks !== false ? await trackLink(ctx, claimed.id, planned.link) : planned.link;
   return {
     network: networkOf(ctx, channel),
     input: {
@@ -349,7 +355,7 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
   return counts;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted || ms <= 0) return resolve();
     const timer = setTimeout(done, ms);

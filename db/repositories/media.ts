@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Db } from "../client";
 import type { MediaFilesTable } from "../schema";
 import type { Insertable } from "kysely";
+import { CLAIMED_COLUMNS, claimedOf, notHeld, type ClaimedPublication, type ClaimedRow } from "./publications";
 
 /** Every statement of the media library. */
 
@@ -47,14 +48,34 @@ export async function lockMediaFiles(db: Db, hashes: readonly string[]) {
   return await db.selectFrom("media_files").select(["hash", "kind"]).where("hash", "in", hashes).forShare().execute();
 }
 
+/**
+ * A visual as the network has it: its id there, when it was uploaded, and a digest of the alt text
+ * it was uploaded with (a changed alt text means uploading again).
+ */
+export interface UploadedMedia {
+  id: string;
+  at: string;
+  altDigest?: string;
+}
+
+export interface RememberedMedia {
+  publicationId: string;
+  hash: string;
+  id: string;
+  at: Date;
+  altDigest?: string;
+}
+
+const entryOf = (e: RememberedMedia): UploadedMedia => ({ id: e.id, at: e.at.toISOString(), ...(e.altDigest ? { altDigest: e.altDigest } : {}) });
+
 /** The media a publication already uploaded (the network's ids, by file hash). */
-export async function publicationMediaIds(db: Db, publicationId: string): Promise<Record<string, { id: string; at: string }>> {
+export async function publicationMediaIds(db: Db, publicationId: string): Promise<Record<string, UploadedMedia>> {
   const row = await db.selectFrom("publications").select("media_ids").where("id", "=", publicationId).executeTakeFirst();
   return row?.media_ids ?? {};
 }
 
 /** Several publications' uploaded media at once (the publisher's burst), in the order asked. */
-export async function publicationMediaIdsMany(db: Db, publicationIds: readonly string[]): Promise<Record<string, { id: string; at: string }>[]> {
+export async function publicationMediaIdsMany(db: Db, publicationIds: readonly string[]): Promise<Record<string, UploadedMedia>[]> {
   if (publicationIds.length === 0) return [];
   const rows = await db.selectFrom("publications").select(["id", "media_ids"]).where("id", "in", [...new Set(publicationIds)]).execute();
   const byId = new Map(rows.map((r) => [r.id, r.media_ids ?? {}]));
@@ -65,16 +86,52 @@ export async function publicationMediaIdsMany(db: Db, publicationIds: readonly s
  * Remembers several uploaded visuals' ids in one statement and one commit (the publisher's burst);
  * two ids for the same publication are merged. Each is stored before its post call.
  */
-export async function rememberPublicationMediaMany(db: Db, entries: readonly { publicationId: string; hash: string; id: string; at: Date }[]): Promise<void[]> {
+export async function rememberPublicationMediaMany(db: Db, entries: readonly RememberedMedia[]): Promise<void[]> {
   if (entries.length === 0) return [];
-  const merged = new Map<string, Record<string, { id: string; at: string }>>();
-  for (const e of entries) merged.set(e.publicationId, { ...(merged.get(e.publicationId) ?? {}), [e.hash]: { id: e.id, at: e.at.toISOString() } });
+  const merged = new Map<string, Record<string, UploadedMedia>>();
+  for (const e of entries) merged.set(e.publicationId, { ...(merged.get(e.publicationId) ?? {}), [e.hash]: entryOf(e) });
   const values = [...merged].map(([id, media]) => sql`(${id}::uuid, ${JSON.stringify(media)}::jsonb)`);
   await sql`update publications p set media_ids = p.media_ids || v.media from (values ${sql.join(values)}) as v(id, media) where p.id = v.id`.execute(db);
   return entries.map(() => undefined);
 }
 
 /** Remembers one uploaded visual's id for a publication, before the post call that attaches it. */
-export async function rememberPublicationMedia(db: Db, publicationId: string, hash: string, id: string, at: Date): Promise<void> {
-  await sql`update publications set media_ids = media_ids || jsonb_build_object(${hash}::text, jsonb_build_object('id', ${id}::text, 'at', ${at.toISOString()}::text)) where id = ${publicationId}`.execute(db);
+export async function rememberPublicationMedia(db: Db, entry: RememberedMedia): Promise<void> {
+  await sql`update publications set media_ids = media_ids || jsonb_build_object(${entry.hash}::text, ${JSON.stringify(entryOf(entry))}::jsonb) where id = ${entry.publicationId}`.execute(db);
+}
+
+/**
+ * Remembers a visual uploaded ahead of the minute, only while the publication is still waiting
+ * ("scheduled"): once a publisher has claimed it, that publisher's own uploads are the ones its
+ * post names, and a late stager must not overwrite them. False when nothing was written.
+ */
+export async function rememberStagedMedia(db: Db, entry: RememberedMedia): Promise<boolean> {
+  const r = await sql`update publications set media_ids = media_ids || jsonb_build_object(${entry.hash}::text, ${JSON.stringify(entryOf(entry))}::jsonb) where id = ${entry.publicationId} and state = 'scheduled'`.execute(db);
+  return Number(r.numAffectedRows ?? 0) > 0;
+}
+
+/**
+ * Takes up to `limit` publications whose visuals should go to their network now: waiting
+ * ("scheduled"), due after `now` and no later than `horizon`, on an active channel, under no
+ * hold, with at least one visual, and not looked at since `restageBefore`. Each is marked as
+ * looked at in the same statement, so two stagers do not take the same one.
+ */
+export async function takePublicationsToStage(db: Db, now: Date, horizon: Date, restageBefore: Date, limit: number): Promise<ClaimedPublication[]> {
+  const result = await sql<ClaimedRow>`
+    with waiting as (
+      select p.id from publications p
+      join channels c on c.id = p.channel_id
+      where p.state = 'scheduled' and p.next_attempt_at > ${now} and p.next_attempt_at <= ${horizon}
+        and (p.media_staged_at is null or p.media_staged_at < ${restageBefore})
+        and c.active and not c.needs_reconnect
+        and ${notHeld(sql.ref("p"))}
+        and exists (select 1 from variants v where v.content_item_id = p.content_item_id and v.visuals <> '[]'::jsonb)
+      order by p.next_attempt_at, p.id
+      limit ${limit}
+      for update of p skip locked
+    )
+    update publications p set media_staged_at = ${now}
+    from waiting where p.id = waiting.id
+    returning ${CLAIMED_COLUMNS}`.execute(db);
+  return result.rows.map(claimedOf);
 }

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { Db } from "../client";
 import type { Channel, PublicationState } from "../schema";
 
@@ -88,44 +88,33 @@ export interface ClaimedPublication {
   remoteKey: string | null;
 }
 
-/**
- * Claims up to `limit` due publications for one scheduler process: FOR UPDATE SKIP LOCKED, so
- * concurrent processes never take the same row, then "sending" committed before any network
- * call. Held publications (all, their channel, their language) and channels that need
- * reconnecting are left waiting.
- */
-export async function claimDuePublications(db: Db, workerId: string, now: Date, limit: number): Promise<ClaimedPublication[]> {
-  const result = await sql<{
-    id: string;
-    content_item_id: string;
-    channel_id: string;
-    languages: PublicationLanguages;
-    due_at: Date;
-    deadline_at: Date;
-    attempts: number;
-    idempotency_key: string;
-    remote_key: string | null;
-  }>`
-    with due as (
-      select p.id from publications p
-      join channels c on c.id = p.channel_id
-      where p.state = 'scheduled' and p.next_attempt_at <= ${now}
-        and c.active and not c.needs_reconnect
-        and not exists (
-          select 1 from publishing_holds h
-          where h.released_at is null
-            and (h.scope = 'all' or (h.scope = 'channel' and h.channel_id = p.channel_id)
-                 or (h.scope = 'language' and position(h.language in p.languages) > 0))
-        )
-      order by p.next_attempt_at, p.id
-      limit ${limit}
-      for update of p skip locked
-    )
-    update publications p
-    set state = 'sending', claimed_by = ${workerId}, claimed_at = ${now}, attempts = p.attempts + 1, updated_at = now()
-    from due where p.id = due.id
-    returning p.id, p.content_item_id, p.channel_id, p.languages, p.due_at, p.deadline_at, p.attempts, p.idempotency_key, p.remote_key`.execute(db);
-  return result.rows.map((r) => ({
+/** A condition on a publication (by its alias): no open hold covers it (all, its channel, its language). */
+export function notHeld(p: RawBuilder<unknown>) {
+  return sql<boolean>`not exists (
+    select 1 from publishing_holds h
+    where h.released_at is null
+      and (h.scope = 'all' or (h.scope = 'channel' and h.channel_id = ${p}.channel_id)
+           or (h.scope = 'language' and position(h.language in ${p}.languages) > 0))
+  )`;
+}
+
+/** A publication's row as a claim returns it (`returning ${CLAIMED_COLUMNS}`). */
+export interface ClaimedRow {
+  id: string;
+  content_item_id: string;
+  channel_id: string;
+  languages: PublicationLanguages;
+  due_at: Date;
+  deadline_at: Date;
+  attempts: number;
+  idempotency_key: string;
+  remote_key: string | null;
+}
+
+export const CLAIMED_COLUMNS = sql.raw("p.id, p.content_item_id, p.channel_id, p.languages, p.due_at, p.deadline_at, p.attempts, p.idempotency_key, p.remote_key");
+
+export function claimedOf(r: ClaimedRow): ClaimedPublication {
+  return {
     id: r.id,
     contentItemId: r.content_item_id,
     channelId: r.channel_id,
@@ -135,7 +124,32 @@ export async function claimDuePublications(db: Db, workerId: string, now: Date, 
     attempts: r.attempts,
     idempotencyKey: r.idempotency_key,
     remoteKey: r.remote_key,
-  }));
+  };
+}
+
+/**
+ * Claims up to `limit` due publications for one scheduler process: FOR UPDATE SKIP LOCKED, so
+ * concurrent processes never take the same row, then "sending" committed before any network
+ * call. Held publications (all, their channel, their language) and channels that need
+ * reconnecting are left waiting.
+ */
+export async function claimDuePublications(db: Db, workerId: string, now: Date, limit: number): Promise<ClaimedPublication[]> {
+  const result = await sql<ClaimedRow>`
+    with due as (
+      select p.id from publications p
+      join channels c on c.id = p.channel_id
+      where p.state = 'scheduled' and p.next_attempt_at <= ${now}
+        and c.active and not c.needs_reconnect
+        and ${notHeld(sql.ref("p"))}
+      order by p.next_attempt_at, p.id
+      limit ${limit}
+      for update of p skip locked
+    )
+    update publications p
+    set state = 'sending', claimed_by = ${workerId}, claimed_at = ${now}, attempts = p.attempts + 1, updated_at = now()
+    from due where p.id = due.id
+    returning ${CLAIMED_COLUMNS}`.execute(db);
+  return result.rows.map(claimedOf);
 }
 
 /** When the next publication is due (for the publisher's sleep), or null if none waits. */

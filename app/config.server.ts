@@ -34,6 +34,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   INBOX_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
+  DISK_MIN_FREE_MB: z.coerce.number().int().min(16).max(1_000_000).default(200),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.be:587").optional(),
   MAIL_FROM: z.string().min(3).max(200).default("Cadence <cadence@localhost>"),
   PUBLIC_URL: z.string().url("must be a URL such as https://cadence.example.be").optional(),
@@ -112,6 +113,8 @@ export interface AppConfig {
   apiRateLimitPerMinute: number;
   /** Months a citizen's messages are kept after their conversation ended (answered or closed). */
   inboxRetentionMonths: number;
+  /** Below this much free space on the data folder's disk, publishing pauses and every page says so. */
+  diskMinFreeBytes: number;
   /** Where e-mail goes out (overdue conversations); unset: in-app notices only. */
   smtpUrl: string | null;
   mailFrom: string;
@@ -187,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     apiRateLimitPerMinute: e.API_RATE_LIMIT,
     inboxRetentionMonths: e.INBOX_RETENTION_MONTHS,
+    diskMinFreeBytes: e.DISK_MIN_FREE_MB * 1024 * 1024,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),

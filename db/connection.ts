@@ -1,5 +1,5 @@
 import path from "node:path";
-import { EmbeddedPostgres, embeddedUrl, runningCluster } from "./embedded-postgres";
+import { EmbeddedPostgres, EmbeddedPostgresStartError, embeddedUrl, runningCluster } from "./embedded-postgres";
 import { dataDirectory, loadOrCreateLocalSecrets, type Env } from "./local-data";
 
 export const EMBEDDED_DATABASE = "cadence";
@@ -10,6 +10,17 @@ export interface DatabaseTarget {
   kind: "external" | "embedded" | "attached";
   embedded: EmbeddedPostgres | null;
   release(): Promise<void>;
+}
+
+/** CADENCE_PG_PORT: a fixed port for the embedded database (for psql or a monitoring tool); a free one otherwise. */
+export function embeddedPort(env: Env): { port?: number } {
+  const raw = env.CADENCE_PG_PORT?.trim();
+  if (!raw) return {};
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+    throw new EmbeddedPostgresStartError("port", `CADENCE_PG_PORT must be a port number between 1024 and 65535 (it is "${raw}"). Fix it, or remove it to let Cadence pick a free port.`);
+  }
+  return { port };
 }
 
 /**
@@ -46,6 +57,7 @@ export async function openDatabaseTarget(options: {
     password: secrets.dbPassword,
     database: EMBEDDED_DATABASE,
     log: options.log,
+    ...embeddedPort(env),
   });
   return { url: embedded.url(EMBEDDED_DATABASE), kind: "embedded", embedded, release: () => embedded.stop() };
 }

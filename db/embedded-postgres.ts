@@ -28,6 +28,102 @@ export class EmbeddedPostgresBusyError extends Error {
   }
 }
 
+/** Why the embedded PostgreSQL could not start, each with the next step an administrator can take. */
+export type EmbeddedStartProblem = "port" | "disk" | "incompatible" | "foreign" | "corrupt" | "permissions";
+
+/**
+ * The embedded PostgreSQL refused to start for a reason a person can act on: the message names
+ * the cause and the next step, in plain words (start-up prints it without a stack trace).
+ */
+export class EmbeddedPostgresStartError extends Error {
+  constructor(
+    readonly problem: EmbeddedStartProblem,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "EmbeddedPostgresStartError";
+  }
+}
+
+/** Below this much free space the cluster is not started (PostgreSQL needs room for its WAL and checkpoints). */
+export const MIN_FREE_BYTES_TO_START = 64 * 1024 * 1024;
+
+/** Free bytes on the file system that holds `dir` (or its nearest existing parent). */
+export function freeBytes(dir: string): number {
+  let at = path.resolve(dir);
+  while (!fs.existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  const stats = fs.statfsSync(at);
+  return Number(stats.bavail) * Number(stats.bsize);
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+const RESTORE_HINT = "restore the latest backup with `npm run db:restore -- .data/backups/<file>` into a fresh data directory (docs/operations.md, \"By hand\")";
+
+/**
+ * Reads what PostgreSQL (or initdb) printed when it failed to start, and names the cause with the
+ * next step. Null when the output matches nothing known (the caller shows PostgreSQL's own words).
+ */
+export function diagnoseStartFailure(dataDir: string, port: number, output: string): EmbeddedPostgresStartError | null {
+  const firstError = output.split("\n").find((l) => /FATAL|PANIC|ERROR|initdb: error/.test(l))?.trim() ?? output.trim().split("\n")[0] ?? "";
+  if (/No space left on device|could not extend file|disk full/i.test(output)) {
+    return new EmbeddedPostgresStartError("disk", `The disk that holds the embedded database (${dataDir}) is full. Free some space — old backups in .data/backups, logs — and start again.`);
+  }
+  if (/could not bind IPv4 address.*Address already in use|could not create any TCP\/IP sockets|Address already in use/i.test(output)) {
+    return new EmbeddedPostgresStartError("port", `Port ${port} on 127.0.0.1, chosen for the embedded database, is already taken by another program. Stop that program, or set CADENCE_PG_PORT to a free port (or leave it unset: Cadence then picks a free one).`);
+  }
+  const incompatible = /initialized by PostgreSQL version (\d+)[^\n]*compatible with this version ([\d.]+)/.exec(output);
+  if (incompatible || /database files are incompatible with server/.test(output)) {
+    return new EmbeddedPostgresStartError(
+      "incompatible",
+      `The embedded database in ${dataDir} was created by PostgreSQL ${incompatible?.[1] ?? "of another major version"}; this Cadence runs PostgreSQL ${incompatible?.[2] ?? "of its own version"}. Start the Cadence version that made it, take a backup (npm run db:backup), then ${RESTORE_HINT} — see "Upgrading the embedded PostgreSQL".`,
+    );
+  }
+  if (/has wrong ownership|has invalid permissions|Permission denied|must be owned by/i.test(output)) {
+    return new EmbeddedPostgresStartError("permissions", `PostgreSQL may not use ${dataDir} (${firstError}). The directory must belong to the user that runs PostgreSQL ("postgres" when Cadence runs as root, else Cadence's own user) with mode 0700: fix its owner and mode, then start again.`);
+  }
+  if (/exists but is not empty|is not a database cluster directory/i.test(output)) {
+    return new EmbeddedPostgresStartError("foreign", `${dataDir} is not an embedded Cadence database, and it is not empty. Move it away (or set CADENCE_DATA_DIR to another folder) and start again; if it holds Cadence's data, ${RESTORE_HINT}.`);
+  }
+  if (/checkpoint record|pg_control|control file|invalid magic number|invalid resource manager|could not open file|could not read file|invalid page|PANIC|invalid contrecord|missing/i.test(output)) {
+    return new EmbeddedPostgresStartError("corrupt", `The embedded database in ${dataDir} is damaged and PostgreSQL will not start it (${firstError}). Keep the directory for diagnosis, move it away, and ${RESTORE_HINT}.`);
+  }
+  return null;
+}
+
+/** What can be told before starting anything: a full disk, a foreign or a damaged directory, another major version. */
+function preflight(dataDir: string, ourMajor: number | null, minFreeBytes: number): EmbeddedPostgresStartError | null {
+  const free = freeBytes(dataDir);
+  if (free < minFreeBytes) {
+    return new EmbeddedPostgresStartError("disk", `The disk that holds the embedded database (${dataDir}) has ${mb(free)} free; PostgreSQL needs at least ${mb(minFreeBytes)} to start safely. Free some space — old backups in .data/backups, logs — and start again.`);
+  }
+  if (!fs.existsSync(dataDir)) return null;
+  const entries = fs.readdirSync(dataDir);
+  const versionFile = path.join(dataDir, "PG_VERSION");
+  if (!fs.existsSync(versionFile)) {
+    return entries.length === 0 ? null : diagnoseStartFailure(dataDir, 0, "initdb: error: directory exists but is not empty");
+  }
+  const major = Number.parseInt(fs.readFileSync(versionFile, "utf8").trim(), 10);
+  if (ourMajor !== null && Number.isInteger(major) && major !== ourMajor) {
+    return diagnoseStartFailure(dataDir, 0, `FATAL: database files are incompatible with server\nDETAIL: The data directory was initialized by PostgreSQL version ${major}, which is not compatible with this version ${ourMajor}.`);
+  }
+  if (!fs.existsSync(path.join(dataDir, "global", "pg_control"))) {
+    return diagnoseStartFailure(dataDir, 0, `PANIC: could not open file "global/pg_control": No such file or directory`);
+  }
+  return null;
+}
+
+/** The major version of the PostgreSQL binary (`postgres --version`), or null if it cannot say. */
+function binaryMajor(postgres: string): number | null {
+  try {
+    const out = execFileSync(postgres, ["--version"], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+    const m = /PostgreSQL\)\s+(\d+)/.exec(out);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 interface Binaries {
   postgres: string;
   initdb: string;
@@ -165,8 +261,10 @@ export interface EmbeddedPostgresOptions {
   /** The database to create on first start (besides `postgres`). */
   database: string;
   log?: (line: string) => void;
-  /** A fixed port (a restart that clients reconnect to); a free one by default. */
+  /** A fixed port (a restart that clients reconnect to, CADENCE_PG_PORT); a free one by default. */
   port?: number;
+  /** Below this much free space it is not started (MIN_FREE_BYTES_TO_START). */
+  minFreeBytes?: number;
 }
 
 export class EmbeddedPostgres {
@@ -203,10 +301,17 @@ export class EmbeddedPostgres {
     }
 
     const bins = await binaries();
+    const refused = preflight(dataDir, binaryMajor(bins.postgres), options.minFreeBytes ?? MIN_FREE_BYTES_TO_START);
+    if (refused) throw refused;
     const ids = postgresUserIds();
     if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
       log(`creating the embedded database in ${dataDir}`);
-      await initialise(dataDir, options.password, bins, ids);
+      try {
+        await initialise(dataDir, options.password, bins, ids);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw diagnoseStartFailure(dataDir, 0, message) ?? error;
+      }
     }
 
     const port = options.port ?? (await freePort());
@@ -238,7 +343,7 @@ export class EmbeddedPostgres {
       if (/lock file .* already exists/.test(message)) {
         throw new Error(`The embedded database in ${dataDir} is already in use by another PostgreSQL: ${message}`, { cause: error });
       }
-      throw error;
+      throw diagnoseStartFailure(dataDir, port, `${message}\n${stderr}`) ?? error;
     }
     fs.writeFileSync(
       ownerFile(dataDir),

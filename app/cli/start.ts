@@ -11,7 +11,8 @@ import { startScheduler, type RunningScheduler } from "../../jobs/scheduler";
 import { startHeartbeat } from "../services/scheduler-health.server";
 import { ConfigError, loadConfig } from "../config.server";
 import { createLogger } from "../services/logger.server";
-import { startWebServer, type RunningWebServer } from "../server/web.server";
+import { StartUpProblem, startWebServer, type RunningWebServer } from "../server/web.server";
+import { EmbeddedPostgresBusyError, EmbeddedPostgresStartError } from "../../db/embedded-postgres";
 import { buildIsStale, runRemixBuild, startRemixWatch } from "./build-if-needed";
 import { endsWithin, Supervisor } from "./supervisor";
 
@@ -142,8 +143,13 @@ async function main(): Promise<void> {
       process.send?.({ type: "ready" });
     }
   } catch (error) {
-    log.error("start-up failed", { error });
-    process.stderr.write(`\nCadence could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    // A known cause (a full disk, a port taken, a damaged or foreign data directory…) is told in
+    // plain words with its next step; anything else by its message. Never a stack trace on screen.
+    const known = error instanceof EmbeddedPostgresStartError || error instanceof EmbeddedPostgresBusyError || error instanceof StartUpProblem;
+    const message = error instanceof Error ? error.message : String(error);
+    if (known) log.error("start-up failed", { problem: error instanceof EmbeddedPostgresStartError ? error.problem : error.name });
+    else log.error("start-up failed", { error: message });
+    process.stderr.write(`\nCadence could not start: ${message}\n`);
     await shutdown("start-up failed", 1);
     return;
   }

@@ -23,12 +23,14 @@ export function AppShell({
   user,
   holds = [],
   schedulerDown = null,
+  diskLow = null,
   surge = null,
   children,
 }: {
   user: ShellUser;
   holds?: ShellHold[];
   schedulerDown?: "restarting" | "down" | null;
+  diskLow?: { freeMb: number } | null;
   surge?: { count: number; usual: number; canHold: boolean } | null;
   children: ReactNode;
 }) {
@@ -135,6 +137,13 @@ export function AppShell({
         <div className="hold-banner" data-testid="scheduler-banner">
           <p>
             {t(schedulerDown === "restarting" ? "scheduler.banner.restarting" : "scheduler.banner.down")} <NavLink to="/publishing">{t("nav.publishing")}</NavLink>
+          </p>
+        </div>
+      ) : null}
+      {diskLow ? (
+        <div className="hold-banner" data-testid="disk-banner">
+          <p>
+            {t("disk.banner.low", { freeMb: diskLow.freeMb })} <NavLink to="/publishing">{t("nav.publishing")}</NavLink>
           </p>
         </div>
       ) : null}

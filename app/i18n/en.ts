@@ -948,6 +948,7 @@ export const en = {
   "users.signIn.sso": "Identity provider",
   "users.signIn.password": "Password",
   "users.ssoHint": "Accounts that sign in with the identity provider take its roles and name at each sign-in: change their groups there.",
+  "disk.banner.low": "The server's disk is almost full ({freeMb} MB free): posts are not being sent until space is freed. Nothing is lost; tell your administrator.",
   "backup.last": "Last backup of the database: {at} ({mb} MB), in .data/backups (npm run db:restore to restore it).",
   "backup.none": "No backup of the database yet: the nightly one runs 20 minutes after the start, then every 24 hours (or npm run db:backup).",
   "backup.external": "The database is an external server: back it up with the server's own tools (or BACKUP_NIGHTLY=on).",

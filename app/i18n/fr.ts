@@ -949,6 +949,7 @@ export const fr: Catalogue = {
   "users.signIn.sso": "Fournisseur d'identité",
   "users.signIn.password": "Mot de passe",
   "users.ssoHint": "Les comptes qui se connectent avec le fournisseur d'identité en reprennent les rôles et le nom à chaque connexion : modifiez leurs groupes là-bas.",
+  "disk.banner.low": "Le disque du serveur est presque plein ({freeMb} Mo libres) : les publications ne partent plus tant que de la place n'est pas libérée. Rien n'est perdu ; prévenez votre administrateur.",
   "backup.last": "Dernière sauvegarde de la base : {at} ({mb} Mo), dans .data/backups (npm run db:restore pour la restaurer).",
   "backup.none": "Pas encore de sauvegarde de la base : la sauvegarde nocturne a lieu 20 minutes après le démarrage, puis toutes les 24 heures (ou npm run db:backup).",
   "backup.external": "La base est un serveur externe : sauvegardez-la avec les outils du serveur (ou BACKUP_NIGHTLY=on).",

@@ -949,6 +949,7 @@ export const nl: Catalogue = {
   "users.signIn.sso": "Identiteitsprovider",
   "users.signIn.password": "Wachtwoord",
   "users.ssoHint": "Accounts die zich aanmelden via de identiteitsprovider nemen bij elke aanmelding diens rollen en naam over: wijzig hun groepen daar.",
+  "disk.banner.low": "De schijf van de server is bijna vol ({freeMb} MB vrij): berichten worden pas weer verstuurd als er ruimte is vrijgemaakt. Er gaat niets verloren; verwittig uw beheerder.",
   "backup.last": "Laatste back-up van de databank: {at} ({mb} MB), in .data/backups (npm run db:restore om ze terug te zetten).",
   "backup.none": "Nog geen back-up van de databank: de nachtelijke loopt 20 minuten na de start, daarna elke 24 uur (of npm run db:backup).",
   "backup.external": "De databank is een externe server: maak back-ups met de tools van de server (of BACKUP_NIGHTLY=on).",

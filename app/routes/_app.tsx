@@ -7,6 +7,7 @@ import { liveHolds } from "../services/publishing-admin.server";
 import { can } from "../domain/permissions";
 import { surgeStatus } from "../services/inbox.server";
 import { schedulerStatus } from "../services/scheduler-health.server";
+import { diskState } from "../services/disk.server";
 import { requireUser } from "../services/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -16,18 +17,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // …and, to those who can hold publishing, when citizens write far more than usual.
   const canHold = can(user.roles, "publishing.hold");
   const [holds, scheduler, surge] = await Promise.all([liveHolds(context.app), schedulerStatus(context.app), canHold ? surgeStatus(context.app) : null]);
+  // …and when the server's disk is nearly full, which pauses publishing.
+  const disk = diskState(context.app);
   return {
     surge: surge?.surge ? { count: surge.count, usual: Math.round(surge.usual * 10) / 10, canHold: holds.every((h) => h.scope !== "all") } : null,
     schedulerDown: scheduler.state === "restarting" ? ("restarting" as const) : scheduler.state === "down" ? ("down" as const) : null,
+    diskLow: disk.low ? { freeMb: Math.round(disk.freeBytes / 1048576) } : null,
     user: { displayName: user.display_name, roles: user.roles },
     holds: holds.map((h) => ({ id: h.id, scope: h.scope, channelName: h.channelName, language: h.language, reason: h.reason })),
   };
 }
 
 export default function AppLayout() {
-  const { user, holds, schedulerDown, surge } = useLoaderData<typeof loader>();
+  const { user, holds, schedulerDown, diskLow, surge } = useLoaderData<typeof loader>();
   return (
-    <AppShell user={user} holds={holds} schedulerDown={schedulerDown} surge={surge}>
+    <AppShell user={user} holds={holds} schedulerDown={schedulerDown} diskLow={diskLow} surge={surge}>
       <Outlet />
     </AppShell>
   );

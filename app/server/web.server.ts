@@ -2,6 +2,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { publishingMetrics } from "../services/publishing-admin.server";
 import { receiveFacebookWebhook, verifyFacebookSubscription } from "../services/facebook-webhook.server";
 import { linkRedirector } from "../services/tracked-links.server";
+import { diskMetrics, diskState } from "../services/disk.server";
 import { schedulerMetrics, schedulerStatus } from "../services/scheduler-health.server";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
@@ -192,7 +193,18 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     try {
       const scheduler = await schedulerStatus(ctx);
       const backup = lastBackup(ctx);
-      res.json({ status: scheduler.state === "running" ? "ok" : "degraded", database: "ok", scheduler: scheduler.state, ...(scheduler.state === "running" ? {} : { reason: "scheduler" }), ...(scheduler.restarts === null ? {} : { schedulerRestarts: scheduler.restarts }), ...(backup ? { lastBackup: backup.at.toISOString() } : {}) });
+      const disk = diskState(ctx);
+      const reason = disk.low ? "disk" : scheduler.state === "running" ? null : "scheduler";
+      res.json({
+        status: reason ? "degraded" : "ok",
+        ...(reason ? { reason } : {}),
+        database: "ok",
+        scheduler: scheduler.state,
+        ...(scheduler.restarts === null ? {} : { schedulerRestarts: scheduler.restarts }),
+        disk: disk.low ? "low" : "ok",
+        diskFreeMb: Math.round(disk.freeBytes / 1048576),
+        ...(backup ? { lastBackup: backup.at.toISOString() } : {}),
+      });
     } catch (error) {
       ctx.log.warn("health check failed", { error });
       res.status(503).json({ status: "unavailable", reason: "database", database: "down" });
@@ -210,7 +222,7 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     }
     try {
       res.type("text/plain; version=0.0.4").setHeader("Cache-Control", "no-store");
-      res.send((await publishingMetrics(ctx)) + schedulerMetrics(await schedulerStatus(ctx)));
+      res.send((await publishingMetrics(ctx)) + schedulerMetrics(await schedulerStatus(ctx)) + diskMetrics(diskState(ctx)));
     } catch (error) {
       ctx.log.warn("metrics failed", { error });
       res.status(503).type("text/plain").send("unavailable\n");
@@ -245,6 +257,14 @@ export interface RunningWebServer {
   close(): Promise<void>;
 }
 
+/** A start-up failure a person can act on: its message names the cause and the next step. */
+export class StartUpProblem extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StartUpProblem";
+  }
+}
+
 export async function startWebServer(ctx: AppContext, options: { port: number; host: string; dev?: boolean }): Promise<RunningWebServer> {
   const app = createWebApp(ctx, { dev: options.dev });
   const server = http.createServer((req, res) => {
@@ -252,7 +272,11 @@ export async function startWebServer(ctx: AppContext, options: { port: number; h
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") reject(new StartUpProblem(`Port ${options.port} on ${options.host} is already taken by another program. Stop that program, or set PORT to a free port.`));
+      else if (error.code === "EACCES") reject(new StartUpProblem(`Cadence may not listen on port ${options.port} (ports under 1024 need privileges). Set PORT to 1024 or above, and put a reverse proxy in front for port 80 or 443.`));
+      else reject(error);
+    });
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address();

@@ -30,6 +30,7 @@ import { readChannelCredentials, sealChannelCredentials } from "./credentials-cr
 import { checkPublishable } from "./review.server";
 import { groupCommit } from "./group-commit";
 import { trackLink } from "./tracked-links.server";
+import { diskState, throttledDiskCheck, type DiskState } from "./disk.server";
 
 /** A claim older than this, still "sending", belongs to a process that died or hung. */
 export const CLAIM_LEASE_MS = 90_000;
@@ -283,6 +284,8 @@ export interface PublisherOptions {
   maxSleepMs?: number;
   /** The first retry's delay (doubled each time); 30 s in production. */
   retryBaseMs?: number;
+  /** The data folder's disk; publishing pauses while it is low (diskState by default). */
+  diskCheck?: () => DiskState;
 }
 
 /**
@@ -298,7 +301,20 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
   const maxSleep = options.maxSleepMs ?? 1_000;
   const counts = { published: 0, failed: 0, retried: 0, unconfirmed: 0 };
   const inFlight = new Set<Promise<void>>();
+  const disk = throttledDiskCheck(options.diskCheck ?? (() => diskState(ctx)));
+  let pausedForDisk = false;
   while (!options.signal.aborted) {
+    // A disk nearly full: nothing new is claimed (calls in flight finish and record their outcome),
+    // so that no publication is left half-recorded when PostgreSQL runs out of room.
+    const space = disk();
+    if (space.low) {
+      if (!pausedForDisk) ctx.log.warn("publishing paused: the data folder's disk is almost full", { freeMb: Math.round(space.freeBytes / 1048576), minFreeMb: Math.round(space.minFreeBytes / 1048576) });
+      pausedForDisk = true;
+      await Promise.race([sleep(Math.min(maxSleep, 1_000), options.signal), ...inFlight]);
+      continue;
+    }
+    if (pausedForDisk) ctx.log.info("publishing resumed: the disk has room again", { freeMb: Math.round(space.freeBytes / 1048576) });
+    pausedForDisk = false;
     const room = concurrency - inFlight.size;
     let claimed: ClaimedPublication[] = [];
     // Claims go in batches (each claim is a commit): when a quarter of the slots are free, or all.

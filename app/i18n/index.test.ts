@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { en } from "./en";
 import { fr } from "./fr";
-import { negotiateLanguage, translator } from "./index";
+import { translator } from "./index";
+import { negotiateLanguage } from "./negotiate.server";
 import { nl } from "./nl";
 
 describe("catalogues", () => {
@@ -59,7 +60,11 @@ describe("negotiateLanguage", () => {
     ["de, it", "fr"],
     ["fr;q=0, nl", "nl"],
     ["NL", "nl"],
-    ["*;q=0.5, en;q=0.1", "en"],
+    // "*" is every language not named otherwise (RFC 9110): French and Dutch at 0.5 beat English at 0.1.
+    ["*;q=0.5, en;q=0.1", "fr"],
+    ["*;q=0.5, fr;q=0.1", "nl"],
+    ["nl-BE;q=0.8, fr-BE;q=0.9", "fr"],
+    ["en-GB, *;q=0", "en"],
     ["en;q=abc, nl;q=0.2", "nl"],
   ])("%s → %s", (header, expected) => {
     expect(negotiateLanguage(header)).toBe(expected);

@@ -15,7 +15,8 @@ import path from "node:path";
 import { PROJECT_ROOT } from "../../db/local-data";
 import type { AppContext } from "../services/context.server";
 import { lastBackup } from "../services/backups.server";
-import { negotiateLanguage, translator, type MessageKey } from "../i18n";
+import { translator, type MessageKey } from "../i18n";
+import { negotiateLanguage } from "../i18n/negotiate.server";
 
 /** The Content-Security-Policy of every response: scripts from Cadence itself or with the nonce only. */
 export function contentSecurityPolicy(nonce: string): string {

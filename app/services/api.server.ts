@@ -3,7 +3,8 @@ import { countApiRequest, insertApiToken, listApiTokens, revokeApiToken, touchAp
 import { findUserById } from "../../db/repositories/users";
 import type { User } from "../../db/schema";
 import { can, isRole, type Action } from "../domain/permissions";
-import { isUiLanguage, negotiateLanguage, translator, type MessageKey, type UiLanguage } from "../i18n";
+import { isUiLanguage, translator, type MessageKey, type UiLanguage } from "../i18n";
+import { negotiateLanguage } from "../i18n/negotiate.server";
 import { actorOf, audit } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { currentUser, requestLanguage } from "./session.server";

@@ -1,7 +1,8 @@
 import { createCookie, redirect, type Cookie } from "@remix-run/node";
 import type { User } from "../../db/schema";
 import { can, type Action } from "../domain/permissions";
-import { isUiLanguage, negotiateLanguage, type UiLanguage } from "../i18n";
+import { isUiLanguage, type UiLanguage } from "../i18n";
+import { negotiateLanguage } from "../i18n/negotiate.server";
 import { languageOf, plainRefusal } from "./validation.server";
 import { userForSession } from "./auth.server";
 import type { AppContext } from "./context.server";

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { isUiLanguage, negotiateLanguage, translator, type MessageKey, type UiLanguage } from "../i18n";
+import { isUiLanguage, translator, type MessageKey, type UiLanguage } from "../i18n";
+import { negotiateLanguage } from "../i18n/negotiate.server";
 import { en } from "../i18n/en";
 
 /** A field's error as a catalogue key plus its parameters, translated by the route in the user's language. */

@@ -26,6 +26,7 @@ const envSchema = z.object({
   MEDIA_S3_FORCE_PATH_STYLE: booleanFlag.optional(),
   CADENCE_DEMO_NETWORKS_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   CREDENTIALS_KEY: z
     .string()
     .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64-encoded (openssl rand -base64 32)")
@@ -113,6 +114,8 @@ export interface AppConfig {
   apiRateLimitPerMinute: number;
   /** Months a citizen's messages are kept after their conversation ended (answered or closed). */
   inboxRetentionMonths: number;
+  /** The bearer token Prometheus sends for GET /metrics; null: only this machine may read them. */
+  metricsToken: string | null;
   /** Below this much free space on the data folder's disk, publishing pauses and every page says so. */
   diskMinFreeBytes: number;
   /** Where e-mail goes out (overdue conversations); unset: in-app notices only. */
@@ -191,6 +194,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     apiRateLimitPerMinute: e.API_RATE_LIMIT,
     inboxRetentionMonths: e.INBOX_RETENTION_MONTHS,
     diskMinFreeBytes: e.DISK_MIN_FREE_MB * 1024 * 1024,
+    metricsToken: e.METRICS_TOKEN ?? null,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),

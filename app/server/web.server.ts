@@ -7,7 +7,7 @@ import { schedulerMetrics, schedulerStatus } from "../services/scheduler-health.
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { pingDatabase } from "../../db/client";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -215,9 +215,9 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
   // Prometheus metrics. With METRICS_TOKEN set, the scraper sends it as a bearer token; without it,
   // only this machine may read them.
   app.get("/metrics", async (req, res) => {
-    const token = process.env.METRICS_TOKEN;
+    const token = ctx.config.metricsToken;
     const local = ["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(req.socket.remoteAddress ?? "");
-    if (token ? req.headers.authorization !== `Bearer ${token}` : !local) {
+    if (token ? !sameSecret(req.headers.authorization ?? "", `Bearer ${token}`) : !local) {
       res.status(403).type("text/plain").send("Forbidden\n");
       return;
     }
@@ -256,6 +256,11 @@ export interface RunningWebServer {
   url: string;
   port: number;
   close(): Promise<void>;
+}
+
+/** Compares a presented secret with the expected one in constant time (digests of equal length). */
+function sameSecret(presented: string, expected: string): boolean {
+  return timingSafeEqual(createHash("sha256").update(presented).digest(), createHash("sha256").update(expected).digest());
 }
 
 /** A start-up failure a person can act on: its message names the cause and the next step. */

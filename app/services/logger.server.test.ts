@@ -30,4 +30,26 @@ describe("structured logs", () => {
     // Ordinary identifiers stay readable.
     expect(JSON.parse(lines[2]!)).toMatchObject({ publication: "e73d1179-8a4d-4461-b3c7-e6075e8fb027", remoteUrl: "https://x.com/SPFFinances/status/1865000000000000000" });
   });
+
+  it("hides fields named as secrets, not ordinary keys, and keeps an error's cause", () => {
+    const lines: string[] = [];
+    const log = createLogger({ write: (l) => lines.push(l) });
+    const cause = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    log.warn("publication", {
+      idempotencyKey: "0f0e7d2a-idem",
+      remoteKey: "3l4k5j6h",
+      key: "media.error.corrupt",
+      apiKey: "k-1",
+      private_key: "k-2",
+      CREDENTIALS_KEY: "k-3",
+      accessJwt: "j",
+      appPassword: "p",
+      monkey: "banana",
+      error: new Error("the database cannot be reached", { cause }),
+    });
+    const entry = JSON.parse(lines[0]!);
+    expect(entry).toMatchObject({ idempotencyKey: "0f0e7d2a-idem", remoteKey: "3l4k5j6h", key: "media.error.corrupt", monkey: "banana" });
+    expect(entry).toMatchObject({ apiKey: "[redacted]", private_key: "[redacted]", CREDENTIALS_KEY: "[redacted]", accessJwt: "[redacted]", appPassword: "[redacted]" });
+    expect(entry.error.cause).toMatchObject({ name: "Error", message: "connect ECONNREFUSED 127.0.0.1:5432" });
+  });
 });

@@ -9,7 +9,20 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-const SECRET_FIELD = /pass(word)?|secret|token|authorization|cookie|credential|key$/i;
+/** Words that make a field a secret wherever they stand in its name (accessToken, app_password, CREDENTIALS_KEY). */
+const SECRET_WORDS = new Set(["password", "passwd", "passphrase", "pass", "secret", "token", "tokens", "authorization", "cookie", "cookies", "credential", "credentials", "jwt", "signature"]);
+/** "key" is a secret only after these words (apiKey, private_key); an idempotency key, a record key or a message key is not. */
+const SECRET_KEY_PREFIXES = new Set(["api", "private", "secret", "signing", "encryption", "access", "client", "app", "hmac", "shared", "master", "webhook", "session", "license"]);
+
+/** Whether a field's name says it holds a secret: by its words (camelCase, snake_case, kebab-case). */
+export function isSecretField(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return words.some((w, i) => SECRET_WORDS.has(w) || (w === "key" && i > 0 && SECRET_KEY_PREFIXES.has(words[i - 1]!)) || w === "apikey");
+}
 
 /**
  * Secrets that can hide inside ordinary text (a path, an error message): a bearer token, a calendar
@@ -31,10 +44,13 @@ function scrub(text: string): string {
 function redact(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return scrub(value);
   if (depth > 5 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) return { name: value.name, message: scrub(value.message), ...(value.stack ? { stack: scrub(value.stack.split("\n").slice(0, 8).join("\n")) } : {}) };
+  if (value instanceof Error) {
+    // Its cause (a driver's error under ours, a fetch failure's reason) is kept, redacted the same way.
+    return { name: value.name, message: scrub(value.message), ...(value.stack ? { stack: scrub(value.stack.split("\n").slice(0, 8).join("\n")) } : {}), ...(value.cause !== undefined ? { cause: redact(value.cause, depth + 1) } : {}) };
+  }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? "[redacted]" : redact(v, depth + 1)]),
+    Object.entries(value).map(([k, v]) => [k, isSecretField(k) ? "[redacted]" : redact(v, depth + 1)]),
   );
 }
 

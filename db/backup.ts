@@ -73,12 +73,76 @@ async function latestMigration(client: pg.Client): Promise<string> {
   return r.rows[0]?.name ?? "";
 }
 
-/** Writes a consistent snapshot of the database at `url` into `file` (created owner-only). Returns the tables written. */
-export async function backupDatabase(url: string, file: string): Promise<{ tables: TableEntry[]; bytes: number }> {
+/** How a backup gives way to publishing: it pauses while publications are being sent or fall due within `aheadMs`. */
+export interface GiveWay {
+  /** How often the second connection looks (ms). */
+  pollMs: number;
+  /** How far ahead a publication falling due counts as "busy" (ms). */
+  aheadMs: number;
+  /** The longest pause (ms): still busy after it, the backup stops giving way (a queue stuck for another reason never stops a backup). */
+  maxPauseMs: number;
+}
+
+export const GIVE_WAY: GiveWay = { pollMs: 250, aheadMs: 10_000, maxPauseMs: 60_000 };
+
+/**
+ * Whether publishing is busy, watched from a second connection: publications being sent, or due
+ * from a minute ago to `aheadMs` ahead (older overdue ones — held, or on a channel to reconnect —
+ * do not count: they are not about to be sent).
+ */
+async function publishingWatch(url: string, giveWay: GiveWay): Promise<{ wait(): Promise<void>; stop(): Promise<void>; pausedMs(): number }> {
+  const client = new pg.Client({ connectionString: url, application_name: "cadence-backup-watch" });
+  await client.connect();
+  let busy = false;
+  let running = true;
+  let paused = 0;
+  let gaveUp = false;
+  const look = async () => {
+    const r = await client.query<{ busy: boolean }>(
+      `select exists (select 1 from publications where state = 'sending'
+         or (state = 'scheduled' and next_attempt_at between now() - interval '1 minute' and now() + make_interval(secs => $1::float8 / 1000))) as busy`,
+      [giveWay.aheadMs],
+    );
+    busy = r.rows[0]?.busy === true;
+  };
+  await look().catch(() => undefined);
+  const loop = (async () => {
+    while (running) {
+      await new Promise((resolve) => setTimeout(resolve, giveWay.pollMs));
+      if (running) await look().catch(() => (busy = false));
+    }
+  })();
+  return {
+    async wait() {
+      if (!busy || gaveUp) return;
+      const started = Date.now();
+      while (busy && running && Date.now() - started < giveWay.maxPauseMs) await new Promise((resolve) => setTimeout(resolve, Math.min(50, giveWay.pollMs)));
+      paused += Date.now() - started;
+      // Still busy after the longest pause: something else holds the queue; the backup goes on.
+      if (busy) gaveUp = true;
+    },
+    async stop() {
+      running = false;
+      await loop;
+      await client.end().catch(() => undefined);
+    },
+    pausedMs: () => paused,
+  };
+}
+
+/**
+ * Writes a consistent snapshot of the database at `url` into `file` (created owner-only). Returns
+ * the tables written. It gives way to publishing (`giveWay`, on by default): while publications are
+ * being sent or fall due within ten seconds it stops reading — PostgreSQL then stops sending, so
+ * neither spends CPU on it — and carries on after (each pause at most a minute). The snapshot does
+ * not move while it waits.
+ */
+export async function backupDatabase(url: string, file: string, options: { giveWay?: GiveWay | false } = {}): Promise<{ tables: TableEntry[]; bytes: number; pausedMs: number }> {
   const client = new pg.Client({ connectionString: url, application_name: "cadence-backup" });
   await client.connect();
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-backup-"));
   const partial = `${file}.partial`;
+  const giveWay = options.giveWay === false ? null : await publishingWatch(url, options.giveWay ?? GIVE_WAY);
   try {
     await client.query("begin isolation level repeatable read read only");
     const header: BackupHeader = { format: BACKUP_FORMAT, version: 1, createdAt: new Date().toISOString(), migration: await latestMigration(client), postgres: (await client.query<{ v: string }>("show server_version")).rows[0]!.v };
@@ -95,7 +159,9 @@ export async function backupDatabase(url: string, file: string): Promise<{ table
           hash.update(chunk);
           bytes += chunk.length;
           for (const b of chunk) if (b === 10) rows++;
-          done(null, chunk);
+          // Giving way holds this chunk back: the COPY stream, then PostgreSQL, wait with it.
+          if (giveWay) void giveWay.wait().then(() => done(null, chunk));
+          else done(null, chunk);
         },
       });
       const columns = t.columns.map(ident).join(", ");
@@ -107,7 +173,10 @@ export async function backupDatabase(url: string, file: string): Promise<{ table
     const gzip = createGzip({ level: 6 });
     const done = pipeline(gzip, out);
     // Each write waits until gzip has taken it, so a large table never piles up in memory.
-    const write = (data: string | Buffer) => new Promise<void>((resolve, reject) => void gzip.write(data, (e) => (e ? reject(e) : resolve())));
+    const write = async (data: string | Buffer) => {
+      await giveWay?.wait();
+      await new Promise<void>((resolve, reject) => void gzip.write(data, (e) => (e ? reject(e) : resolve())));
+    };
     await write(`${JSON.stringify(header)}\n`);
     for (const { entry, tmp } of entries) {
       await write(`${JSON.stringify(entry)}\n`);
@@ -118,13 +187,14 @@ export async function backupDatabase(url: string, file: string): Promise<{ table
     await done;
     fs.renameSync(partial, file);
     fs.chmodSync(file, 0o600);
-    return { tables: entries.map((e) => e.entry), bytes: fs.statSync(file).size };
+    return { tables: entries.map((e) => e.entry), bytes: fs.statSync(file).size, pausedMs: giveWay?.pausedMs() ?? 0 };
   } catch (error) {
     await client.query("rollback").catch(() => undefined);
     fs.rmSync(partial, { force: true });
     throw error;
   } finally {
     fs.rmSync(tmpDir, { recursive: true, force: true });
+    await giveWay?.stop();
     await client.end();
   }
 }

@@ -109,6 +109,31 @@ describe("backup and restore", () => {
     }
   });
 
+  it("gives way to publishing: waits while publications fall due or are being sent, and never longer than its longest pause", async () => {
+    const publication = await source.db.selectFrom("publications").select(["id", "state", "next_attempt_at"]).orderBy("id").executeTakeFirstOrThrow();
+    const giveWay = { pollMs: 50, aheadMs: 10_000, maxPauseMs: 10_000 };
+    try {
+      // Due in a second: the backup waits until it has been sent (here, marked as the publisher would).
+      await sql`update publications set state = 'scheduled', next_attempt_at = now() + interval '1 second' where id = ${publication.id}`.execute(source.db);
+      const sent = new Promise<void>((resolve) => setTimeout(() => void sql`update publications set state = 'published' where id = ${publication.id}`.execute(source.db).then(() => resolve()), 1_200));
+      const waited = await backupDatabase(source.url, path.join(dir, "give-way.backup.gz"), { giveWay });
+      await sent;
+      expect(waited.pausedMs).toBeGreaterThanOrEqual(1_000);
+      expect(waited.pausedMs).toBeLessThan(5_000);
+      expect((await readBackupHeader(path.join(dir, "give-way.backup.gz"))).migration).not.toBe("");
+      // A publication stuck "sending" (a scheduler that died, before its recovery): one pause, then on.
+      await sql`update publications set state = 'sending', claimed_at = now() where id = ${publication.id}`.execute(source.db);
+      const stuck = await backupDatabase(source.url, path.join(dir, "stuck.backup.gz"), { giveWay: { ...giveWay, maxPauseMs: 300 } });
+      expect(stuck.pausedMs).toBeGreaterThanOrEqual(300);
+      expect(stuck.pausedMs).toBeLessThan(1_500);
+      // Nothing to give way to: no pause at all.
+      await sql`update publications set state = 'published' where id = ${publication.id}`.execute(source.db);
+      expect((await backupDatabase(source.url, path.join(dir, "quiet.backup.gz"), { giveWay })).pausedMs).toBe(0);
+    } finally {
+      await sql`update publications set state = ${publication.state}, next_attempt_at = ${publication.next_attempt_at} where id = ${publication.id}`.execute(source.db);
+    }
+  });
+
   it("keeps the newest backup of each of the last 14 days and of each of the last 8 weeks", () => {
     const files = Array.from({ length: 120 }, (_, i) => ({ name: `b${i}`, at: new Date(Date.UTC(2026, 0, 1) + i * 86_400_000 + 3_600_000) }));
     files.push({ name: "same-day-earlier", at: new Date(Date.UTC(2026, 0, 1) + 119 * 86_400_000) });

@@ -51,8 +51,10 @@ describe("a PostgreSQL restart during a burst", () => {
 
     const controller = new AbortController();
     const run = runPublisher(ctx, { signal: controller.signal, maxSleepMs: 100, retryBaseMs: 100 });
-    await new Promise((r) => setTimeout(r, 900));
+    // The outage comes in the middle of the burst: once the first groups have gone out.
+    for (let i = 0; i < 300 && (await publicationStates(db, ids)).filter((s) => s.state === "published").length < 20; i++) await new Promise((r) => setTimeout(r, 20));
     await pgServer.stop();
+    // A one-second outage (its length is the test's subject, not a wait for something to happen).
     await new Promise((r) => setTimeout(r, 1_000));
     pgServer = await EmbeddedPostgres.start({ dataDir: path.join(dir, "pg"), password, database: "cadence", port });
 

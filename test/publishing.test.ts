@@ -38,14 +38,25 @@ afterEach(async () => {
   await t.db.updateTable("publications").set({ state: "cancelled" }).where("state", "=", "scheduled").execute();
 });
 
-/** Runs one publisher for a while (to see what it does, or does not, send). */
-async function publishFor(ms: number, on: AppContext = ctx): Promise<void> {
+/**
+ * Runs one publisher until `settled` holds, then for `rounds` more looks at the queue (to see what
+ * it does, or does not, send): positive signals from the publisher, never a fixed sleep.
+ */
+async function publishUntil(settled: () => Promise<boolean>, options: { rounds?: number; on?: AppContext } = {}): Promise<void> {
+  let rounds = 0;
   const controller = new AbortController();
-  const run = runPublisher(on, { signal: controller.signal, maxSleepMs: 50 });
-  await new Promise((r) => setTimeout(r, ms));
-  controller.abort();
-  await run;
+  const run = runPublisher(options.on ?? ctx, { signal: controller.signal, maxSleepMs: 50, onRound: () => rounds++ });
+  try {
+    const until = Date.now() + 15_000;
+    while (!(await settled()) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const target = rounds + (options.rounds ?? 3);
+    while (rounds < target && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    controller.abort();
+    await run;
+  }
 }
+const dueAt = async (ids: string[]) => Math.max(...(await publicationStates(t.db, ids)).map((s) => s.due_at.getTime()));
 
 /** Runs one publisher until every publication of these items has settled (or the time runs out). */
 async function publishUntilSettled(itemIds: string[], options: Partial<PublisherOptions> & { timeoutMs?: number } = {}) {
@@ -222,7 +233,9 @@ describe("the networks' answers", () => {
     const ids = await makeScheduledItems(t.db, editor, approver, [mastodon], { count: 2, localDate: "2030-02-03" });
     await makeDueNow(t.db, [ids[0]!]);
     await makeDueNow(t.db, [ids[1]!], 1_000);
-    await publishFor(2_500);
+    // Until the first has failed and the second has been due for a few looks at the queue.
+    const secondDue = await dueAt([ids[1]!]);
+    await publishUntil(async () => Date.now() > secondDue + 100 && (await publicationStates(t.db, [ids[0]!])).every((s) => s.state === "failed"));
     const [first, second] = [await publicationStates(t.db, [ids[0]!]), await publicationStates(t.db, [ids[1]!])];
     expect(first.map((s) => [s.state, s.last_error_code, s.last_error])).toEqual([["failed", "auth.invalid", "The access token is invalid"]]);
     expect(second.map((s) => s.state)).toEqual(["scheduled"]);
@@ -341,7 +354,8 @@ describe("the crisis hold", () => {
     expect(await holdPublishing(ctx, admin, { scope: "all", reason: "Incident national : tout est suspendu." })).toEqual({ ok: true });
     const ids = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 3, localDate: "2030-06-10" });
     await makeDueNow(t.db, ids);
-    await publishFor(800);
+    // Due, and the publisher has looked at the queue several times since: nothing may have gone.
+    await publishUntil(() => Promise.resolve(true), { rounds: 5 });
     const held = await publicationStates(t.db, ids);
     expect(held.every((s) => s.state === "scheduled")).toBe(true);
     expect(await t.db.selectFrom("outbox_messages").select("id").where("publication_id", "in", held.map((s) => s.id)).execute()).toEqual([]);
@@ -372,7 +386,7 @@ describe("the crisis hold", () => {
     expect(await holdPublishing(ctx, admin, { scope: "language", language: "nl", reason: "Vertaling in nazicht" })).toEqual({ ok: true });
     const ids = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 2, localDate: "2030-06-11" });
     await makeDueNow(t.db, ids);
-    await publishFor(800);
+    await publishUntil(async () => (await publicationStates(t.db, ids)).filter((s) => s.channel_id === outboxFr.id).every((s) => s.state === "published"), { rounds: 5 });
     const states = await publicationStates(t.db, ids);
     expect(states.filter((s) => s.channel_id === outboxFr.id).map((s) => s.state)).toEqual(["published", "published"]);
     expect(states.filter((s) => s.channel_id === outboxNl.id).map((s) => s.state)).toEqual(["scheduled", "scheduled"]);
@@ -409,7 +423,7 @@ describe("demo mode", () => {
       .executeTakeFirstOrThrow();
     const [id] = await makeScheduledItems(t.db, editor, approver, [x], { count: 1, localDate: "2030-06-13" });
     await makeDueNow(t.db, [id!]);
-    await publishFor(600, demo);
+    await publishUntil(async () => (await publicationStates(t.db, [id!])).every((s) => s.state !== "scheduled" && s.state !== "sending"), { on: demo, rounds: 1 });
     const [p] = await publicationStates(t.db, [id!]);
     expect(p!.state).toBe("published");
     const message = await t.db.selectFrom("outbox_messages").select("payload").where("publication_id", "=", p!.id).executeTakeFirstOrThrow();

@@ -286,6 +286,8 @@ export interface PublisherOptions {
   retryBaseMs?: number;
   /** The data folder's disk; publishing pauses while it is low (diskState by default). */
   diskCheck?: () => DiskState;
+  /** Called after each look at the queue with how many publications it claimed (tests wait on it rather than on the clock). */
+  onRound?: (claimed: number) => void;
 }
 
 /**
@@ -328,6 +330,7 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
         continue;
       }
     }
+    options.onRound?.(claimed.length);
     const cache = newBatchCache();
     if (claimed.length > 1) {
       // A failed read leaves each publication to read its own item.

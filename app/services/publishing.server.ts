@@ -159,7 +159,11 @@ export async function inputFor(
   cache: BatchCache = newBatchCache(),
   options: { trackLinks?: boolean } = {},
 ): Promise<{ input: PublishInput; network: AdapterNetwork } | { refused: string }> {
-  cache.settings ??= teamSettings(ctx.db);
+  if (!cache.settings) {
+    cache.settings = teamSettings(ctx.db);
+    // Awaited below, after another read: a database lost meanwhile must not leave it unhandled.
+    cache.settings.catch(() => undefined);
+  }
   const prefetched = cache.pairs ? (await cache.pairs).get(claimed.contentItemId) : undefined;
   const check = await checkPublishable(ctx.db, claimed.contentItemId, await cache.settings, prefetched);
   if (!check.ok) return { refused: check.reasons.map((r) => r.code).join(", ") || "item not found" };

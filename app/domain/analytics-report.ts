@@ -1,3 +1,5 @@
+import { groupBy } from "./collections";
+
 /**
  * The month's report: what the published posts achieved, per channel, per language, per citizen
  * question, with the team's goals beside. Pure: the same figures for the page, the export and the API.
@@ -101,8 +103,7 @@ export function totalsOf(posts: readonly PublishedPost[]): Totals {
 }
 
 export function monthReport(posts: readonly PublishedPost[], channels: readonly ReportChannel[], questionIds: readonly string[], options: { top?: number } = {}): MonthReport {
-  const byChannel = new Map<string, PublishedPost[]>();
-  for (const p of posts) byChannel.set(p.channelId, [...(byChannel.get(p.channelId) ?? []), p]);
+  const byChannel = groupBy(posts, (p) => p.channelId);
   const languages = { fr: totalsOf(posts.filter((p) => p.language === "fr")), nl: totalsOf(posts.filter((p) => p.language === "nl")), both: totalsOf(posts.filter((p) => p.language === "both")) };
   const tooFew = languages.fr.posts < MIN_POSTS_TO_COMPARE || languages.nl.posts < MIN_POSTS_TO_COMPARE;
   const ratio = languages.fr.engagementPerPost && languages.nl.engagementPerPost !== null ? languages.nl.engagementPerPost / languages.fr.engagementPerPost : null;

@@ -1,3 +1,5 @@
+import { groupBy } from "./collections";
+
 /** What the month grid needs of an event to choose which to draw. */
 export interface GridEvent {
   id: string;
@@ -16,12 +18,7 @@ export const MONTH_CELL_LIMIT = 10;
 
 /** The month grid's events, and per Brussels date how many were left out of it. */
 export function monthGridEvents<E extends GridEvent>(events: E[], limit = MONTH_CELL_LIMIT): { shown: E[]; hiddenByDate: Map<string, number> } {
-  const byDate = new Map<string, E[]>();
-  for (const e of events) {
-    const list = byDate.get(e.data.localDate);
-    if (list) list.push(e);
-    else byDate.set(e.data.localDate, [e]);
-  }
+  const byDate = groupBy(events, (e) => e.data.localDate);
   const shown: E[] = [];
   const hiddenByDate = new Map<string, number>();
   for (const [date, list] of byDate) {

@@ -9,6 +9,7 @@
  */
 
 import { snowballStem } from "./snowball";
+import { pushTo as push } from "./collections";
 
 export type MatchLanguage = "fr" | "nl";
 
@@ -118,12 +119,6 @@ interface LanguageIndex {
 export interface QuestionIndex {
   questions: readonly MatchableQuestion[];
   languages: Record<MatchLanguage, LanguageIndex>;
-}
-
-function push(map: Map<string, [number, number][]>, key: string, value: [number, number]): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 function indexLanguage(questions: readonly MatchableQuestion[], lang: MatchLanguage): LanguageIndex {

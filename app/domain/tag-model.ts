@@ -1,4 +1,5 @@
 import { suggestQuestions, tokenize, type MatchLanguage, type QuestionIndex, type SuggestionResult } from "./question-match";
+import { pushTo } from "./collections";
 
 /**
  * What the team's own tagging teaches: for each language, each question's telling features (word
@@ -109,13 +110,8 @@ function postingsOf(m: LanguageModel): Postings {
   let p = postingsCache.get(m);
   if (p) return p;
   p = { positive: new Map(), negative: new Map() };
-  const add = (into: Map<string, [string, number][]>, f: string, entry: [string, number]) => {
-    const list = into.get(f);
-    if (list) list.push(entry);
-    else into.set(f, [entry]);
-  };
-  for (const [id, q] of Object.entries(m.questions)) for (const [f, w] of Object.entries(q.weights)) add(p.positive, f, [id, w]);
-  for (const [id, weights] of Object.entries(m.rejected)) for (const [f, w] of Object.entries(weights)) add(p.negative, f, [id, w]);
+  for (const [id, q] of Object.entries(m.questions)) for (const [f, w] of Object.entries(q.weights)) pushTo(p.positive, f, [id, w]);
+  for (const [id, weights] of Object.entries(m.rejected)) for (const [f, w] of Object.entries(weights)) pushTo(p.negative, f, [id, w]);
   postingsCache.set(m, p);
   return p;
 }

@@ -7,6 +7,7 @@ import { monthAnalytics, monthPublishedPosts } from "./analytics.server";
 import { apiJson, problem } from "./api.server";
 import type { AppContext } from "./context.server";
 import { readPublicationNow } from "./metrics.server";
+import { pushTo } from "../domain/collections";
 
 /**
  * Metrics and reports for the administration's own BI tools: the month's report as the page shows
@@ -42,11 +43,7 @@ export async function apiMonthMetrics(ctx: AppContext, lang: UiLanguage, month: 
   // Only the posts and their readings: the report's other parts (grid, estimates, goals) are not needed here.
   const [data, readings] = await Promise.all([monthPublishedPosts(ctx, range), readingsPublishedIn(ctx.db, range.start, range.end)]);
   const byPublication = new Map<string, ReturnType<typeof readingJson>[]>();
-  for (const r of readings) {
-    const list = byPublication.get(r.publication_id);
-    if (list) list.push(readingJson(r));
-    else byPublication.set(r.publication_id, [readingJson(r)]);
-  }
+  for (const r of readings) pushTo(byPublication, r.publication_id, readingJson(r));
   const slug = new Map(data.questions.map((q) => [q.id, q.slug]));
   return apiJson({
     month,

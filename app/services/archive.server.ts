@@ -18,6 +18,7 @@ import { BRUSSELS_ZONE, brusselsMonthRange } from "../domain/time/brussels";
 import { audit, type Actor } from "./audit.server";
 import type { AppContext } from "./context.server";
 import { openMedia } from "./media.server";
+import { groupBy } from "../domain/collections";
 
 /** The archive's format version: raised whenever a field changes meaning or goes away. */
 export const ARCHIVE_FORMAT_VERSION = 1;
@@ -125,16 +126,6 @@ export interface MonthArchive {
   answers: ArchivedAnswer[];
 }
 
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
 
 /**
  * What was published in a Brussels month (by the instant it went out): for each item, its texts per

@@ -6,6 +6,7 @@ import type { AdapterDeps, AdapterNetwork, MetricsOutcome, PostMetrics } from ".
 import { collectBackoff } from "./inbox.server";
 import type { AppContext } from "./context.server";
 import { adapterChannel, adapterDeps } from "./publishing.server";
+import { groupBy } from "../domain/collections";
 
 /**
  * Reading what the posts achieved. Guarantees:
@@ -46,12 +47,7 @@ export async function collectMetrics(ctx: AppContext, options: { deps?: AdapterD
   const now = ctx.now();
   const due = await dueReadings(ctx.db, now, options.limit ?? 50_000, METRICS_NETWORKS);
   const report: MetricsRoundReport = { due: due.length, stored: 0, gone: 0, calls: 0, channels: 0, skipped: 0, failed: 0 };
-  const byChannel = new Map<string, typeof due>();
-  for (const d of due) {
-    const list = byChannel.get(d.channelId);
-    if (list) list.push(d);
-    else byChannel.set(d.channelId, [d]);
-  }
+  const byChannel = groupBy(due, (d) => d.channelId);
   const channels = await listMetricsChannels(ctx.db, [...byChannel.keys()]);
   const queue = [...channels];
   const worker = async () => {

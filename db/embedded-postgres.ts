@@ -60,56 +60,57 @@ export function freeBytes(dir: string): number {
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 const RESTORE_HINT = "restore the latest backup with `npm run db:restore -- .data/backups/<file>` into a fresh data directory (docs/operations.md, \"By hand\")";
 
+/** Each refusal's words: the cause and the next step. */
+const refusal = {
+  diskFull: (dataDir: string) => new EmbeddedPostgresStartError("disk", `The disk that holds the embedded database (${dataDir}) is full. Free some space — old backups in .data/backups, logs — and start again.`),
+  diskLow: (dataDir: string, free: number, needed: number) =>
+    new EmbeddedPostgresStartError("disk", `The disk that holds the embedded database (${dataDir}) has ${mb(free)} free; PostgreSQL needs at least ${mb(needed)} to start safely. Free some space — old backups in .data/backups, logs — and start again.`),
+  port: (port: number) =>
+    new EmbeddedPostgresStartError("port", `Port ${port} on 127.0.0.1, chosen for the embedded database, is already taken by another program. Stop that program, or set CADENCE_PG_PORT to a free port (or leave it unset: Cadence then picks a free one).`),
+  incompatible: (dataDir: string, theirs: string | undefined, ours: string | undefined) =>
+    new EmbeddedPostgresStartError(
+      "incompatible",
+      `The embedded database in ${dataDir} was created by PostgreSQL ${theirs ?? "of another major version"}; this Cadence runs PostgreSQL ${ours ?? "of its own version"}. Start the Cadence version that made it, take a backup (npm run db:backup), then ${RESTORE_HINT} — see "Upgrading the embedded PostgreSQL".`,
+    ),
+  permissions: (dataDir: string, detail: string) =>
+    new EmbeddedPostgresStartError("permissions", `PostgreSQL may not use ${dataDir} (${detail}). The directory must belong to the user that runs PostgreSQL ("postgres" when Cadence runs as root, else Cadence's own user) with mode 0700: fix its owner and mode, then start again.`),
+  foreign: (dataDir: string) => new EmbeddedPostgresStartError("foreign", `${dataDir} is not an embedded Cadence database, and it is not empty. Move it away (or set CADENCE_DATA_DIR to another folder) and start again; if it holds Cadence's data, ${RESTORE_HINT}.`),
+  corrupt: (dataDir: string, detail: string) =>
+    new EmbeddedPostgresStartError("corrupt", `The embedded database in ${dataDir} is damaged and PostgreSQL will not start it (${detail}). Keep the directory for diagnosis, move it away, and ${RESTORE_HINT}.`),
+};
+
 /**
  * Reads what PostgreSQL (or initdb) printed when it failed to start, and names the cause with the
  * next step. Null when the output matches nothing known (the caller shows PostgreSQL's own words).
  */
 export function diagnoseStartFailure(dataDir: string, port: number, output: string): EmbeddedPostgresStartError | null {
   const firstError = output.split("\n").find((l) => /FATAL|PANIC|ERROR|initdb: error/.test(l))?.trim() ?? output.trim().split("\n")[0] ?? "";
-  if (/No space left on device|could not extend file|disk full/i.test(output)) {
-    return new EmbeddedPostgresStartError("disk", `The disk that holds the embedded database (${dataDir}) is full. Free some space — old backups in .data/backups, logs — and start again.`);
-  }
-  if (/could not bind IPv4 address.*Address already in use|could not create any TCP\/IP sockets|Address already in use/i.test(output)) {
-    return new EmbeddedPostgresStartError("port", `Port ${port} on 127.0.0.1, chosen for the embedded database, is already taken by another program. Stop that program, or set CADENCE_PG_PORT to a free port (or leave it unset: Cadence then picks a free one).`);
-  }
+  if (/No space left on device|could not extend file|disk full/i.test(output)) return refusal.diskFull(dataDir);
+  if (/could not bind IPv4 address.*Address already in use|could not create any TCP\/IP sockets|Address already in use/i.test(output)) return refusal.port(port);
   const incompatible = /initialized by PostgreSQL version (\d+)[^\n]*compatible with this version ([\d.]+)/.exec(output);
-  if (incompatible || /database files are incompatible with server/.test(output)) {
-    return new EmbeddedPostgresStartError(
-      "incompatible",
-      `The embedded database in ${dataDir} was created by PostgreSQL ${incompatible?.[1] ?? "of another major version"}; this Cadence runs PostgreSQL ${incompatible?.[2] ?? "of its own version"}. Start the Cadence version that made it, take a backup (npm run db:backup), then ${RESTORE_HINT} — see "Upgrading the embedded PostgreSQL".`,
-    );
-  }
-  if (/has wrong ownership|has invalid permissions|Permission denied|must be owned by/i.test(output)) {
-    return new EmbeddedPostgresStartError("permissions", `PostgreSQL may not use ${dataDir} (${firstError}). The directory must belong to the user that runs PostgreSQL ("postgres" when Cadence runs as root, else Cadence's own user) with mode 0700: fix its owner and mode, then start again.`);
-  }
-  if (/exists but is not empty|is not a database cluster directory/i.test(output)) {
-    return new EmbeddedPostgresStartError("foreign", `${dataDir} is not an embedded Cadence database, and it is not empty. Move it away (or set CADENCE_DATA_DIR to another folder) and start again; if it holds Cadence's data, ${RESTORE_HINT}.`);
-  }
+  if (incompatible || /database files are incompatible with server/.test(output)) return refusal.incompatible(dataDir, incompatible?.[1], incompatible?.[2]);
+  if (/has wrong ownership|has invalid permissions|Permission denied|must be owned by/i.test(output)) return refusal.permissions(dataDir, firstError);
+  if (/exists but is not empty|is not a database cluster directory/i.test(output)) return refusal.foreign(dataDir);
   if (/checkpoint record|pg_control|control file|invalid magic number|invalid resource manager|could not open file|could not read file|invalid page|PANIC|invalid contrecord|missing/i.test(output)) {
-    return new EmbeddedPostgresStartError("corrupt", `The embedded database in ${dataDir} is damaged and PostgreSQL will not start it (${firstError}). Keep the directory for diagnosis, move it away, and ${RESTORE_HINT}.`);
+    return refusal.corrupt(dataDir, firstError);
   }
   return null;
 }
 
-/** What can be told before starting anything: a full disk, a foreign or a damaged directory, another major version. */
-function preflight(dataDir: string, ourMajor: number | null, minFreeBytes: number): EmbeddedPostgresStartError | null {
+/**
+ * What can be told before starting anything: a full disk, a foreign or a damaged directory, another
+ * major version (`ourMajor` is asked only when there is a data directory to compare it with).
+ */
+function preflight(dataDir: string, ourMajor: () => number | null, minFreeBytes: number): EmbeddedPostgresStartError | null {
   const free = freeBytes(dataDir);
-  if (free < minFreeBytes) {
-    return new EmbeddedPostgresStartError("disk", `The disk that holds the embedded database (${dataDir}) has ${mb(free)} free; PostgreSQL needs at least ${mb(minFreeBytes)} to start safely. Free some space — old backups in .data/backups, logs — and start again.`);
-  }
+  if (free < minFreeBytes) return refusal.diskLow(dataDir, free, minFreeBytes);
   if (!fs.existsSync(dataDir)) return null;
-  const entries = fs.readdirSync(dataDir);
   const versionFile = path.join(dataDir, "PG_VERSION");
-  if (!fs.existsSync(versionFile)) {
-    return entries.length === 0 ? null : diagnoseStartFailure(dataDir, 0, "initdb: error: directory exists but is not empty");
-  }
+  if (!fs.existsSync(versionFile)) return fs.readdirSync(dataDir).length === 0 ? null : refusal.foreign(dataDir);
   const major = Number.parseInt(fs.readFileSync(versionFile, "utf8").trim(), 10);
-  if (ourMajor !== null && Number.isInteger(major) && major !== ourMajor) {
-    return diagnoseStartFailure(dataDir, 0, `FATAL: database files are incompatible with server\nDETAIL: The data directory was initialized by PostgreSQL version ${major}, which is not compatible with this version ${ourMajor}.`);
-  }
-  if (!fs.existsSync(path.join(dataDir, "global", "pg_control"))) {
-    return diagnoseStartFailure(dataDir, 0, `PANIC: could not open file "global/pg_control": No such file or directory`);
-  }
+  const ours = Number.isInteger(major) ? ourMajor() : null;
+  if (ours !== null && major !== ours) return refusal.incompatible(dataDir, String(major), String(ours));
+  if (!fs.existsSync(path.join(dataDir, "global", "pg_control"))) return refusal.corrupt(dataDir, `PANIC: could not open file "global/pg_control": No such file or directory`);
   return null;
 }
 
@@ -301,7 +302,7 @@ export class EmbeddedPostgres {
     }
 
     const bins = await binaries();
-    const refused = preflight(dataDir, binaryMajor(bins.postgres), options.minFreeBytes ?? MIN_FREE_BYTES_TO_START);
+    const refused = preflight(dataDir, () => binaryMajor(bins.postgres), options.minFreeBytes ?? MIN_FREE_BYTES_TO_START);
     if (refused) throw refused;
     const ids = postgresUserIds();
     if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
-import type { Visual } from "../app/domain/visuals";
+import type { UploadedMedia, Visual } from "../app/domain/visuals";
 import type { InstanceMediaLimits } from "../app/domain/network-media";
 import type { CloseReason, ConversationState } from "../app/domain/conversation-triage";
 import type { Role } from "../app/domain/permissions";
@@ -154,7 +154,7 @@ export interface PublicationsTable {
   sent_text: string | null;
   sent_link: string | null;
   /** Each visual's id at the network, stored before the post call (migration 0014). */
-  media_ids: ColumnType<Record<string, { id: string; at: string; altDigest?: string }>, string | undefined, string>;
+  media_ids: ColumnType<Record<string, UploadedMedia>, string | undefined, string>;
   /** When the stager last uploaded (or checked) its visuals ahead of the minute (migration 0020). */
   media_staged_at: Date | null;
 }

@@ -66,7 +66,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** An approved item on these channels, with the same photo (no words) in both versions, each with its alt text. */
+/** An item on these channels with the same photo (no words) in both versions, each with its alt text, translated and sent for approval: the approval's answer with it. */
 async function approvedWithPhoto(localDate: string, [frText, nlText]: [string, string], channelIds: string[], hash: string, [frAlt, nlAlt]: [string, string]) {
   const created = await saveItem(ctx, editor, null, { localDate, localTime: "10:00", sourceLanguage: "fr", frText, nlText: "", channelIds });
   if (!created.ok) throw new Error(JSON.stringify(created.errors));
@@ -75,9 +75,7 @@ async function approvedWithPhoto(localDate: string, [frText, nlText]: [string, s
   await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: nlText, submit: "0" });
   await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ hash, alt: nlAlt, sameInBothLanguages: true }] });
   await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: nlText, submit: "1" });
-  const approved = await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }]);
-  if (!approved.ok) throw new Error("not approved");
-  return created.id;
+  return { id: created.id, approved: await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }]) };
 }
 
 async function translatedItem(localDate: string) {
@@ -171,21 +169,15 @@ describe("visuals per language", () => {
     const fake = await startFakeNetworks();
     try {
       const mastodon = await makeApiChannel(ctx, "mastodon", "fr", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
-      const created = await saveItem(ctx, editor, null, { localDate: "2030-07-07", localTime: "10:00", sourceLanguage: "fr", frText: "Le bureau de Namur vous accueille.", nlText: "", channelIds: [mastodon.id, nl.id] });
-      if (!created.ok) throw new Error("item");
-      await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ hash: hashes["office-photo"], alt: "Le bureau d'accueil de Namur", sameInBothLanguages: true }] });
-      await submitForReview(ctx, editor, created.id, await versionOf(created.id));
-      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Het kantoor in Namen ontvangt u.", submit: "0" });
-      await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ hash: hashes["office-photo"], alt: "Het onthaalkantoor in Namen", sameInBothLanguages: true }] });
-      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Het kantoor in Namen ontvangt u.", submit: "1" });
-      expect(await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+      const { id, approved } = await approvedWithPhoto("2030-07-07", ["Le bureau de Namur vous accueille.", "Het kantoor in Namen ontvangt u."], [mastodon.id, nl.id], hashes["office-photo"]!, ["Le bureau d'accueil de Namur", "Het onthaalkantoor in Namen"]);
+      expect(approved).toEqual({ ok: true, approved: 1, scheduled: 1 });
       // The instance takes the media, then fails the post once: the retry must not upload again.
       fake.fail("mastodon", { status: 503, body: { error: "Service Unavailable" } });
-      await makeDueNow(t.db, [created.id]);
+      await makeDueNow(t.db, [id]);
       // The first attempt fails and waits for its retry (30 s later): the clock is moved instead.
-      await publishUntilSettled(ctx, [created.id], 2_000);
-      await t.db.updateTable("publications").set({ next_attempt_at: new Date() }).where("content_item_id", "=", created.id).where("state", "=", "scheduled").execute();
-      await publishUntilSettled(ctx, [created.id]);
+      await publishUntilSettled(ctx, [id], 2_000);
+      await t.db.updateTable("publications").set({ next_attempt_at: new Date() }).where("content_item_id", "=", id).where("state", "=", "scheduled").execute();
+      await publishUntilSettled(ctx, [id]);
       const posts = fake.posts.filter((p) => p.network === "mastodon" && p.text.startsWith("Le bureau de Namur"));
       expect(posts).toHaveLength(1);
       expect(posts[0]!.media).toEqual([{ bytes: expect.any(Number) as unknown, type: "image/png", description: "Le bureau d'accueil de Namur" }]);
@@ -207,17 +199,10 @@ describe("visuals per language", () => {
       const big = await ingestMedia(ctx, editor, { body: Readable.from([await sharp(noise, { raw: { width: 1400, height: 1000, channels: 3 } }).png().toBuffer()]), declaredName: "photo.png" });
       if (!big.ok) throw new Error(big.key);
       expect(big.media.bytes).toBeGreaterThan(1_000_000);
-      const created = await saveItem(ctx, editor, null, { localDate: "2030-07-08", localTime: "10:00", sourceLanguage: "fr", frText: "Une photo de nos guichets.", nlText: "", channelIds: [bluesky.id, nl.id] });
-      if (!created.ok) throw new Error("item");
-      const photo = { hash: big.media.hash, sameInBothLanguages: true };
-      await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ ...photo, alt: "Les guichets de Namur" }] });
-      await submitForReview(ctx, editor, created.id, await versionOf(created.id));
-      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Een foto van onze loketten.", submit: "0" });
-      await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ ...photo, alt: "De loketten in Namen" }] });
-      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Een foto van onze loketten.", submit: "1" });
-      expect(await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
-      await makeDueNow(t.db, [created.id]);
-      await publishUntilSettled(ctx, [created.id]);
+      const { id, approved } = await approvedWithPhoto("2030-07-08", ["Une photo de nos guichets.", "Een foto van onze loketten."], [bluesky.id, nl.id], big.media.hash, ["Les guichets de Namur", "De loketten in Namen"]);
+      expect(approved).toEqual({ ok: true, approved: 1, scheduled: 1 });
+      await makeDueNow(t.db, [id]);
+      await publishUntilSettled(ctx, [id]);
       const posts = fake.posts.filter((p) => p.network === "bluesky");
       expect(posts).toHaveLength(1);
       expect(posts[0]!.media).toEqual([{ bytes: expect.any(Number) as unknown, type: "image/jpeg", description: "Les guichets de Namur" }]);
@@ -256,21 +241,15 @@ describe("visuals per language", () => {
     const fake = await startFakeNetworks();
     try {
       const mastodon = await makeApiChannel(ctx, "mastodon", "fr", `${fake.url}/mastodon`, { accessToken: "mastodon-token" });
-      const created = await saveItem(ctx, editor, null, { localDate: "2030-09-02", localTime: "10:00", sourceLanguage: "fr", frText: "Rentrée : nos guichets.", nlText: "", channelIds: [mastodon.id, nl.id] });
-      if (!created.ok) throw new Error("item");
-      const photo = { hash: hashes["office-photo"]!, sameInBothLanguages: true };
-      await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ ...photo, alt: "Le guichet de Namur" }] });
-      await submitForReview(ctx, editor, created.id, await versionOf(created.id));
-      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Nieuw schooljaar: onze loketten.", submit: "0" });
-      await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ ...photo, alt: "Het loket in Namen" }] });
-      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Nieuw schooljaar: onze loketten.", submit: "1" });
-      expect(await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
-      await makeDueNow(t.db, [created.id]);
-      await publishUntilSettled(ctx, [created.id]);
-      const published = await t.db.selectFrom("publications").select(["published_at", "channel_id"]).where("content_item_id", "=", created.id).execute();
+      const photo = { hash: hashes["office-photo"]! };
+      const { id, approved } = await approvedWithPhoto("2030-09-02", ["Rentrée : nos guichets.", "Nieuw schooljaar: onze loketten."], [mastodon.id, nl.id], photo.hash, ["Le guichet de Namur", "Het loket in Namen"]);
+      expect(approved).toEqual({ ok: true, approved: 1, scheduled: 1 });
+      await makeDueNow(t.db, [id]);
+      await publishUntilSettled(ctx, [id]);
+      const published = await t.db.selectFrom("publications").select(["published_at", "channel_id"]).where("content_item_id", "=", id).execute();
       const month = brusselsMonthOf(published[0]!.published_at!);
       const archive = (await monthArchive(ctx, month, { id: null, label: "test" }))!;
-      const item = archive.items.find((i) => i.id === created.id)!;
+      const item = archive.items.find((i) => i.id === id)!;
       expect(item.variants.find((v) => v.language === "nl")!.visuals).toEqual([{ file: photo.hash, name: "office-photo.png", kind: "image", alt: "Het loket in Namen", sameInBothLanguages: true, containsText: false }]);
       const onMastodon = item.publications.find((p) => p.channel.id === mastodon.id)!;
       const uploaded = fake.mediaUploads.find((u) => u.network === "mastodon" && u.description === "Le guichet de Namur")!;
@@ -333,20 +312,13 @@ describe("visuals per language", () => {
       const heavy = await ingestMedia(ctx, editor, { body: Readable.from([await sharp(noise, { raw: { width: 1600, height: 1200, channels: 3 } }).png().toBuffer()]), declaredName: "guichets.png" });
       if (!heavy.ok) throw new Error(heavy.key);
       expect(heavy.media.bytes).toBeGreaterThan(5 * 1024 * 1024);
-      const created = await saveItem(ctx, editor, null, { localDate: "2030-07-09", localTime: "10:00", sourceLanguage: "fr", frText: "Nos guichets rouvrent lundi.", nlText: "", channelIds: [x.id, facebook.id, linkedin.id, nl.id] });
-      if (!created.ok) throw new Error("item");
-      const photo = { hash: heavy.media.hash, sameInBothLanguages: true };
-      await setVisuals(ctx, editor, created.id, "fr", { version: created.version, visuals: [{ ...photo, alt: "Les guichets de Namur" }] });
-      await submitForReview(ctx, editor, created.id, await versionOf(created.id));
-      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Onze loketten gaan maandag weer open.", submit: "0" });
-      await setVisuals(ctx, translator, created.id, "nl", { version: await versionOf(created.id), visuals: [{ ...photo, alt: "De loketten in Namen" }] });
-      await saveTranslation(ctx, translator, created.id, "nl", { version: await versionOf(created.id), text: "Onze loketten gaan maandag weer open.", submit: "1" });
-      expect(await approveItems(ctx, approver, [{ id: created.id, version: await versionOf(created.id) }])).toEqual({ ok: true, approved: 1, scheduled: 1 });
+      const { id, approved } = await approvedWithPhoto("2030-07-09", ["Nos guichets rouvrent lundi.", "Onze loketten gaan maandag weer open."], [x.id, facebook.id, linkedin.id, nl.id], heavy.media.hash, ["Les guichets de Namur", "De loketten in Namen"]);
+      expect(approved).toEqual({ ok: true, approved: 1, scheduled: 1 });
       fake.fail("x", { status: 503, body: { title: "Service Unavailable", status: 503 } });
-      await makeDueNow(t.db, [created.id]);
-      await publishUntilSettled(ctx, [created.id], 2_000);
-      await t.db.updateTable("publications").set({ next_attempt_at: new Date() }).where("content_item_id", "=", created.id).where("state", "=", "scheduled").execute();
-      await publishUntilSettled(ctx, [created.id]);
+      await makeDueNow(t.db, [id]);
+      await publishUntilSettled(ctx, [id], 2_000);
+      await t.db.updateTable("publications").set({ next_attempt_at: new Date() }).where("content_item_id", "=", id).where("state", "=", "scheduled").execute();
+      await publishUntilSettled(ctx, [id]);
       const sent = (network: string) => fake.posts.filter((p) => p.network === network && (p.text.includes("guichets") || p.text.includes("loketten")));
       expect(sent("x")).toHaveLength(1);
       expect(sent("x")[0]!.media).toEqual([{ bytes: expect.any(Number) as unknown, type: "image/jpeg", description: "Les guichets de Namur" }]);
@@ -373,7 +345,7 @@ describe("visuals per language", () => {
         await makeApiChannel(ctx, "facebook", "fr", `${fake.url}/facebook`, { pageId: "123", accessToken: "fb-token" }),
         await makeApiChannel(ctx, "linkedin", "bilingual", `${fake.url}/linkedin`, { author: "urn:li:organization:42", accessToken: "li-token", version: "202601" }),
       ];
-      const id = await approvedWithPhoto("2030-07-11", ["Le centre de contact ouvre samedi.", "Het contactcenter is zaterdag open."], [...channels.map((c) => c.id), nl.id], hashes["office-photo"]!, ["L'accueil du centre de contact", "Het onthaal van het contactcenter"]);
+      const { id } = await approvedWithPhoto("2030-07-11", ["Le centre de contact ouvre samedi.", "Het contactcenter is zaterdag open."], [...channels.map((c) => c.id), nl.id], hashes["office-photo"]!, ["L'accueil du centre de contact", "Het onthaal van het contactcenter"]);
       const sent = (network: string) => fake.posts.filter((p) => p.network === network && /centre de contact|contactcenter/.test(p.text));
       // Due in five minutes: within the horizon, so the stager takes every publication (the Dutch
       // outbox channel has nothing to upload) and uploads the photo once per network, posting nothing.
@@ -410,7 +382,7 @@ describe("visuals per language", () => {
     const fake = await startFakeNetworks();
     try {
       const x = await makeApiChannel(ctx, "x", "fr", `${fake.url}/x`, { accessToken: "x-token" });
-      const id = await approvedWithPhoto("2030-07-12", ["Les bureaux ferment à midi.", "De kantoren sluiten om twaalf uur."], [x.id, nl.id], hashes["office-photo"]!, ["Le bureau fermé", "Het gesloten kantoor"]);
+      const { id } = await approvedWithPhoto("2030-07-12", ["Les bureaux ferment à midi.", "De kantoren sluiten om twaalf uur."], [x.id, nl.id], hashes["office-photo"]!, ["Le bureau fermé", "Het gesloten kantoor"]);
       const before = fake.mediaUploads.length;
       // Held (a crisis): nothing goes to the network, not even an image.
       await makeDueNow(t.db, [id], 5 * 60_000);

@@ -1,7 +1,8 @@
 import type { NetworkMediaRules } from "../domain/network-media";
 import { fitImage, type FittedImage } from "./media-fit.server";
 import { createHash } from "node:crypto";
-import type { AdapterDeps, PublishInput, PublishOutcome, UploadedMedia } from "./types";
+import type { UploadedMedia } from "../domain/visuals";
+import type { AdapterDeps, PublishInput, PublishOutcome } from "./types";
 
 /** A short digest of an alt text: a visual uploaded with another alt text is uploaded again. */
 export function altDigest(alt: string): string {

@@ -1,3 +1,5 @@
+import type { UploadedMedia } from "../domain/visuals";
+
 /**
  * One interface for every network. An adapter turns one publication into one network call and
  * says, without ambiguity, what happened: published, worth retrying (and from when), failed for
@@ -123,13 +125,6 @@ export type StageOutcome = { ok: true } | { ok: false; outcome: PublishOutcome }
 
 /** After a crash or timeout: did the earlier call go out? */
 export type CheckOutcome = { kind: "published"; remoteId: string | null; remoteUrl: string | null } | { kind: "absent" } | { kind: "unknown" };
-
-/** A visual as the network has it: its id there, when it was uploaded, and a digest of its alt text. */
-export interface UploadedMedia {
-  id: string;
-  at: string;
-  altDigest?: string;
-}
 
 export interface AdapterDeps {
   fetch: typeof fetch;

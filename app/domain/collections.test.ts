@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupBy, pushTo } from "./collections";
+import { forEachConcurrently, groupBy, pushTo } from "./collections";
 
 describe("collections", () => {
   it("groups rows by a key, in their order", () => {
@@ -8,5 +8,20 @@ describe("collections", () => {
     pushTo(m, "x", 1);
     pushTo(m, "x", 2);
     expect(m.get("x")).toEqual([1, 2]);
+  });
+
+  it("runs work on every item, never more than the limit at once", async () => {
+    let running = 0;
+    let most = 0;
+    const done: number[] = [];
+    await forEachConcurrently([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 5));
+      done.push(n);
+      running--;
+    });
+    expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(most).toBe(3);
   });
 });

@@ -13,3 +13,13 @@ export function groupBy<T, K = string>(rows: Iterable<T>, key: (row: T) => K): M
   for (const row of rows) pushTo(map, key(row), row);
   return map;
 }
+
+/** Runs `work` on each item, at most `limit` at a time, in the items' order; resolves when all are done. */
+export async function forEachConcurrently<T>(items: Iterable<T>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  let next = 0;
+  const worker = async () => {
+    while (next < queue.length) await work(queue[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, queue.length)) }, worker));
+}

@@ -16,6 +16,16 @@ export interface Visual {
   containsText: boolean;
 }
 
+/**
+ * A visual as a network has it, remembered on the publication by file hash: its id there, when it
+ * was uploaded, and a digest of the alt text it was uploaded with (another alt text: uploaded again).
+ */
+export interface UploadedMedia {
+  id: string;
+  at: string;
+  altDigest?: string;
+}
+
 export const MAX_IMAGES = 4;
 /** Alt texts fit every network: X allows 1,000 characters, Mastodon 1,500, Bluesky 2,000. */
 export const MAX_ALT_LENGTH = 1000;

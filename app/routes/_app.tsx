@@ -7,7 +7,7 @@ import { liveHolds } from "../services/publishing-admin.server";
 import { can } from "../domain/permissions";
 import { surgeStatus } from "../services/inbox.server";
 import { schedulerStatus } from "../services/scheduler-health.server";
-import { diskState } from "../services/disk.server";
+import { diskState, megabytes } from "../services/disk.server";
 import { requireUser } from "../services/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     surge: surge?.surge ? { count: surge.count, usual: Math.round(surge.usual * 10) / 10, canHold: holds.every((h) => h.scope !== "all") } : null,
     schedulerDown: scheduler.state === "restarting" ? ("restarting" as const) : scheduler.state === "down" ? ("down" as const) : null,
-    diskLow: disk.low ? { freeMb: Math.round(disk.freeBytes / 1048576) } : null,
+    diskLow: disk.low ? { freeMb: megabytes(disk.freeBytes) } : null,
     user: { displayName: user.display_name, roles: user.roles },
     holds: holds.map((h) => ({ id: h.id, scope: h.scope, channelName: h.channelName, language: h.language, reason: h.reason })),
   };

@@ -2,7 +2,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { publishingMetrics } from "../services/publishing-admin.server";
 import { receiveFacebookWebhook, verifyFacebookSubscription } from "../services/facebook-webhook.server";
 import { linkRedirector } from "../services/tracked-links.server";
-import { diskMetrics, diskState } from "../services/disk.server";
+import { diskMetrics, diskState, megabytes } from "../services/disk.server";
 import { schedulerMetrics, schedulerStatus } from "../services/scheduler-health.server";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
@@ -203,7 +203,7 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
         scheduler: scheduler.state,
         ...(scheduler.restarts === null ? {} : { schedulerRestarts: scheduler.restarts }),
         disk: disk.low ? "low" : "ok",
-        diskFreeMb: Math.round(disk.freeBytes / 1048576),
+        diskFreeMb: megabytes(disk.freeBytes),
         ...(backup ? { lastBackup: backup.at.toISOString() } : {}),
       });
     } catch (error) {

@@ -13,6 +13,11 @@ export interface DiskState {
   low: boolean;
 }
 
+/** Bytes as whole megabytes (MiB), as the health check, the log and the banner show them. */
+export function megabytes(bytes: number): number {
+  return Math.round(bytes / 1048576);
+}
+
 export function diskState(ctx: Pick<AppContext, "config">): DiskState {
   const free = freeBytes(ctx.config.dataDir);
   return { freeBytes: free, minFreeBytes: ctx.config.diskMinFreeBytes, low: free < ctx.config.diskMinFreeBytes };

@@ -1,9 +1,9 @@
 import { rememberStagedMedia, takePublicationsToStage } from "../../db/repositories/media";
-import { findPairRowsMany, type PairRows } from "../../db/repositories/review";
 import { adapterFor } from "../channels/registry.server";
+import { forEachConcurrently } from "../domain/collections";
 import type { AdapterDeps, StageOutcome } from "../channels/types";
 import type { AppContext } from "./context.server";
-import { adapterDeps, inputFor, newBatchCache, rememberedMedia, sleep } from "./publishing.server";
+import { adapterDeps, batchCacheFor, inputFor, rememberedMedia, sleep } from "./publishing.server";
 
 /**
  * Staging: a post's visuals go to the network in the minutes before its minute, so that at the
@@ -54,36 +54,27 @@ export async function stageUpcomingMedia(ctx: AppContext, options: { deps?: Adap
   const taken = await takePublicationsToStage(ctx.db, now, new Date(now.getTime() + (options.horizonMs ?? STAGING_HORIZON_MS)), new Date(now.getTime() - RESTAGE_AFTER_MS), limit);
   const round: StagingRound = { taken: taken.length, staged: 0, failed: 0 };
   if (taken.length === 0) return round;
-  const cache = newBatchCache();
-  cache.pairs = findPairRowsMany(
-    ctx.db,
-    taken.map((t) => t.contentItemId),
-  ).catch(() => new Map<string, PairRows>());
-  let next = 0;
-  const worker = async () => {
-    while (next < taken.length) {
-      const publication = taken[next++]!;
-      const built = await inputFor(ctx, publication, cache, { trackLinks: false });
-      // Not publishable now (not approved, parity, moved off the channel): the minute decides.
-      if ("refused" in built || !built.input.visuals?.length) continue;
-      const adapter = adapterFor(built.network);
-      if (!adapter.stageMedia) continue;
-      let outcome: StageOutcome;
-      try {
-        outcome = await adapter.stageMedia(built.input, deps);
-      } catch (error) {
-        outcome = { ok: false, outcome: { kind: "unknown", code: "outcome_unknown", detail: error instanceof Error ? error.message : String(error) } };
-      }
-      if (outcome.ok) {
-        round.staged++;
-      } else {
-        round.failed++;
-        const why = outcome.outcome;
-        ctx.log.warn("visuals not staged ahead; they go with the post at its minute", { publication: publication.id, network: built.network, ...(why.kind === "published" ? {} : { code: why.code, detail: why.detail }) });
-      }
+  const cache = batchCacheFor(ctx, taken);
+  await forEachConcurrently(taken, options.concurrency ?? 8, async (publication) => {
+    const built = await inputFor(ctx, publication, cache, { trackLinks: false });
+    // Not publishable now (not approved, parity, moved off the channel): the minute decides.
+    if ("refused" in built || !built.input.visuals?.length) return;
+    const adapter = adapterFor(built.network);
+    if (!adapter.stageMedia) return;
+    let outcome: StageOutcome;
+    try {
+      outcome = await adapter.stageMedia(built.input, deps);
+    } catch (error) {
+      outcome = { ok: false, outcome: { kind: "unknown", code: "outcome_unknown", detail: error instanceof Error ? error.message : String(error) } };
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, taken.length)) }, worker));
+    if (outcome.ok) {
+      round.staged++;
+    } else {
+      round.failed++;
+      const why = outcome.outcome;
+      ctx.log.warn("visuals not staged ahead; they go with the post at its minute", { publication: publication.id, network: built.network, ...(why.kind === "published" ? {} : { code: why.code, detail: why.detail }) });
+    }
+  });
   return round;
 }
 

@@ -6,7 +6,7 @@ import type { AdapterDeps, AdapterNetwork, MetricsOutcome, PostMetrics } from ".
 import { collectBackoff } from "./inbox.server";
 import type { AppContext } from "./context.server";
 import { adapterChannel, adapterDeps } from "./publishing.server";
-import { groupBy } from "../domain/collections";
+import { forEachConcurrently, groupBy } from "../domain/collections";
 
 /**
  * Reading what the posts achieved. Guarantees:
@@ -49,18 +49,14 @@ export async function collectMetrics(ctx: AppContext, options: { deps?: AdapterD
   const report: MetricsRoundReport = { due: due.length, stored: 0, gone: 0, calls: 0, channels: 0, skipped: 0, failed: 0 };
   const byChannel = groupBy(due, (d) => d.channelId);
   const channels = await listMetricsChannels(ctx.db, [...byChannel.keys()]);
-  const queue = [...channels];
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      if (next.notBefore && next.notBefore > now) {
-        report.skipped++;
-        continue;
-      }
-      report.channels++;
-      await readChannel(ctx, deps, next.channel, next.failures, byChannel.get(next.channel.id)!, report);
+  await forEachConcurrently(channels, PARALLEL_CHANNELS, async (next) => {
+    if (next.notBefore && next.notBefore > now) {
+      report.skipped++;
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: PARALLEL_CHANNELS }, worker));
+    report.channels++;
+    await readChannel(ctx, deps, next.channel, next.failures, byChannel.get(next.channel.id)!, report);
+  });
   return report;
 }
 

@@ -30,7 +30,7 @@ import { readChannelCredentials, sealChannelCredentials } from "./credentials-cr
 import { checkPublishable } from "./review.server";
 import { groupCommit } from "./group-commit";
 import { trackLink } from "./tracked-links.server";
-import { diskState, throttledDiskCheck, type DiskState } from "./disk.server";
+import { diskState, megabytes, throttledDiskCheck, type DiskState } from "./disk.server";
 
 /** A claim older than this, still "sending", belongs to a process that died or hung. */
 export const CLAIM_LEASE_MS = 90_000;
@@ -151,6 +151,18 @@ function groupedWrites(ctx: AppContext): PublicationWrites {
 
 export function newBatchCache(): BatchCache {
   return { channels: new Map() };
+}
+
+/** A batch's cache with its items read together up front (when there are several); a failed read leaves each publication to read its own. */
+export function batchCacheFor(ctx: AppContext, batch: readonly Pick<ClaimedPublication, "contentItemId">[]): BatchCache {
+  const cache = newBatchCache();
+  if (batch.length > 1) {
+    cache.pairs = findPairRowsMany(
+      ctx.db,
+      batch.map((c) => c.contentItemId),
+    ).catch(() => new Map<string, PairRows>());
+  }
+  return cache;
 }
 
 export async function inputFor(
@@ -314,12 +326,12 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
     // so that no publication is left half-recorded when PostgreSQL runs out of room.
     const space = disk();
     if (space.low) {
-      if (!pausedForDisk) ctx.log.warn("publishing paused: the data folder's disk is almost full", { freeMb: Math.round(space.freeBytes / 1048576), minFreeMb: Math.round(space.minFreeBytes / 1048576) });
+      if (!pausedForDisk) ctx.log.warn("publishing paused: the data folder's disk is almost full", { freeMb: megabytes(space.freeBytes), minFreeMb: megabytes(space.minFreeBytes) });
       pausedForDisk = true;
       await Promise.race([sleep(Math.min(maxSleep, 1_000), options.signal), ...inFlight]);
       continue;
     }
-    if (pausedForDisk) ctx.log.info("publishing resumed: the disk has room again", { freeMb: Math.round(space.freeBytes / 1048576) });
+    if (pausedForDisk) ctx.log.info("publishing resumed: the disk has room again", { freeMb: megabytes(space.freeBytes) });
     pausedForDisk = false;
     const room = concurrency - inFlight.size;
     let claimed: ClaimedPublication[] = [];
@@ -335,14 +347,7 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
       }
     }
     options.onRound?.(claimed.length);
-    const cache = newBatchCache();
-    if (claimed.length > 1) {
-      // A failed read leaves each publication to read its own item.
-      cache.pairs = findPairRowsMany(
-        ctx.db,
-        claimed.map((c) => c.contentItemId),
-      ).catch(() => new Map<string, PairRows>());
-    }
+    const cache = batchCacheFor(ctx, claimed);
     for (const c of claimed) {
       const task: Promise<void> = publishClaimed(ctx, c, workerId, deps, options.retryBaseMs, cache, writes)
         .then((result) => {

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "../client";
 import type { MediaFilesTable } from "../schema";
+import type { UploadedMedia } from "../../app/domain/visuals";
 import type { Insertable } from "kysely";
 import { CLAIMED_COLUMNS, claimedOf, notHeld, type ClaimedPublication, type ClaimedRow } from "./publications";
 
@@ -48,16 +49,6 @@ export async function lockMediaFiles(db: Db, hashes: readonly string[]) {
   return await db.selectFrom("media_files").select(["hash", "kind"]).where("hash", "in", hashes).forShare().execute();
 }
 
-/**
- * A visual as the network has it: its id there, when it was uploaded, and a digest of the alt text
- * it was uploaded with (a changed alt text means uploading again).
- */
-export interface UploadedMedia {
-  id: string;
-  at: string;
-  altDigest?: string;
-}
-
 export interface RememberedMedia {
   publicationId: string;
   hash: string;
@@ -95,9 +86,17 @@ export async function rememberPublicationMediaMany(db: Db, entries: readonly Rem
   return entries.map(() => undefined);
 }
 
+/** Stores one uploaded visual's id on its publication (only while it is `scheduled`, if asked); false when nothing was written. */
+async function rememberOne(db: Db, entry: RememberedMedia, onlyWhileScheduled: boolean): Promise<boolean> {
+  const r = await sql`
+    update publications set media_ids = media_ids || jsonb_build_object(${entry.hash}::text, ${JSON.stringify(entryOf(entry))}::jsonb)
+    where id = ${entry.publicationId} ${onlyWhileScheduled ? sql`and state = 'scheduled'` : sql``}`.execute(db);
+  return Number(r.numAffectedRows ?? 0) > 0;
+}
+
 /** Remembers one uploaded visual's id for a publication, before the post call that attaches it. */
 export async function rememberPublicationMedia(db: Db, entry: RememberedMedia): Promise<void> {
-  await sql`update publications set media_ids = media_ids || jsonb_build_object(${entry.hash}::text, ${JSON.stringify(entryOf(entry))}::jsonb) where id = ${entry.publicationId}`.execute(db);
+  await rememberOne(db, entry, false);
 }
 
 /**
@@ -106,8 +105,7 @@ export async function rememberPublicationMedia(db: Db, entry: RememberedMedia): 
  * post names, and a late stager must not overwrite them. False when nothing was written.
  */
 export async function rememberStagedMedia(db: Db, entry: RememberedMedia): Promise<boolean> {
-  const r = await sql`update publications set media_ids = media_ids || jsonb_build_object(${entry.hash}::text, ${JSON.stringify(entryOf(entry))}::jsonb) where id = ${entry.publicationId} and state = 'scheduled'`.execute(db);
-  return Number(r.numAffectedRows ?? 0) > 0;
+  return await rememberOne(db, entry, true);
 }
 
 /**

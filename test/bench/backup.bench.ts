@@ -3,17 +3,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { sql } from "kysely";
 import pg from "pg";
 import { backupDatabase, restoreDatabase } from "../../db/backup";
 import { benchDatabase } from "./bench-database";
 import { percentile, report } from "./report";
 import { runPublisher } from "../../app/services/publishing.server";
-import { contentHashOf, sourceHashOf } from "../../app/services/review.server";
 import { createLogger } from "../../app/services/logger.server";
 import { createDb } from "../../db/client";
 import { testContext } from "../setup/database";
 import { fillBigPlan } from "../setup/big-plan";
+import { burstLags, seedBurst, untilSettled } from "./burst";
 
 /**
  * backup.100k_items_s and restore.100k_items_s: a database with 100,000 items (both texts, two
@@ -78,34 +77,9 @@ async function publishBurst(
   label: string,
   backupTo: { url: string; file: string } | null,
 ): Promise<{ p99: number; backupS?: number }> {
-  const n = 1_000;
-  const items = await ctx.db
-    .insertInto("content_items")
-    .values(Array.from({ length: n }, () => ({ scheduled_at: new Date(), local_date: "2030-01-01", local_time: "10:00", status: "scheduled" as const, source_language: "fr" as const, author_id: userId, updated_by: userId })))
-    .returning("id")
-    .execute();
-  const ids = items.map((i) => i.id);
-  await ctx.db
-    .insertInto("variants")
-    .values(
-      items.flatMap((item, i) => {
-        const fr = { text: `Publication ${label} ${i} : votre déclaration.`, link_url: null, image_alt: null };
-        const nl = { text: `Bericht ${label} ${i}: uw aangifte.`, link_url: null, image_alt: null };
-        const approved = { status: "approved" as const, approved_by: userId, approved_at: new Date() };
-        return [
-          { content_item_id: item.id, language: "fr" as const, ...fr, ...approved, approved_hash: contentHashOf(fr), source_hash: null },
-          { content_item_id: item.id, language: "nl" as const, ...nl, ...approved, approved_hash: contentHashOf(nl), source_hash: sourceHashOf("fr", [{ language: "fr", ...fr }]) },
-        ];
-      }),
-    )
-    .execute();
-  await ctx.db.insertInto("content_item_channels").values(ids.map((id) => ({ content_item_id: id, channel_id: channelId }))).execute();
-  const at = new Date(Date.now() + 3_000);
-  await sql`
-    insert into publications (content_item_id, variant_id, channel_id, languages, state, due_at, next_attempt_at, deadline_at)
-    select i.id, v.id, ${channelId}, 'fr+nl', 'scheduled', ${at}, ${at}, ${new Date(at.getTime() + 7_200_000)}
-    from content_items i join variants v on v.content_item_id = i.id and v.language = 'fr'
-    where i.id in (${sql.join(ids)})`.execute(ctx.db);
+  // Due 4 s from now: about 3 s once the burst is written, so the backup below starts before it.
+  const at = new Date(Date.now() + 4_000);
+  const ids = await seedBurst(ctx.db, { userId, channelId, label, n: 1_000, at });
   const controller = new AbortController();
   const publisher = runPublisher(ctx, { signal: controller.signal, concurrency: 64 });
   // `npm run db:backup` in its own process, as an administrator (or the nightly job's worker) runs
@@ -118,21 +92,10 @@ async function publishBurst(
         child.once("exit", (code) => (code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`db:backup exited ${code}`))));
       })
     : null;
-  for (;;) {
-    const left = await ctx.db
-      .selectFrom("publications")
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where("content_item_id", "in", ids)
-      .where("state", "in", ["scheduled", "sending"])
-      .executeTakeFirstOrThrow();
-    if (Number(left.n) === 0) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilSettled(ctx.db, ids);
   controller.abort();
   await publisher;
   const backupS = backup ? await backup : undefined;
-  const rows = await sql<{ lag: number }>`select extract(epoch from (sent_at - due_at)) * 1000 as lag from publications where state = 'published' and content_item_id in (${sql.join(ids)})`.execute(ctx.db);
-  if (rows.rows.length !== n) throw new Error(`only ${rows.rows.length} of ${n} published`);
-  const lags = rows.rows.map((r) => Number(r.lag)).sort((a, b) => a - b);
+  const lags = await burstLags(ctx.db, ids);
   return { p99: percentile(lags, 99), ...(backupS !== undefined ? { backupS } : {}) };
 }

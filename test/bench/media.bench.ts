@@ -7,14 +7,13 @@ import { sql } from "kysely";
 import sharp from "sharp";
 import { fitImage } from "../../app/channels/media-fit.server";
 import { rulesFor } from "../../app/domain/network-media";
-import type { Visual } from "../../app/domain/visuals";
 import { commitSessionCookie } from "../../app/services/session.server";
 import { signIn as signInService } from "../../app/services/auth.server";
 import { ingestMedia } from "../../app/services/media.server";
 import { encryptCredentials } from "../../app/services/credentials-crypto.server";
 import { runStager } from "../../app/services/media-staging.server";
 import { runPublisher } from "../../app/services/publishing.server";
-import { contentHashOf, sourceHashOf } from "../../app/services/review.server";
+import { burstLags, seedBurst, untilSettled } from "./burst";
 import { hashPassword } from "../../app/services/passwords.server";
 import { createDb } from "../../db/client";
 import type { User } from "../../db/schema";
@@ -160,57 +159,22 @@ async function publishBurst(
   const { ctx, user, images } = run;
   const n = 1_000;
   const at = new Date(Date.now() + leadMs + 5_000);
-  const items = await ctx.db
-    .insertInto("content_items")
-    .values(Array.from({ length: n }, () => ({ scheduled_at: at, local_date: "2030-01-01", local_time: "10:00", status: "scheduled" as const, source_language: "fr" as const, author_id: user.id, updated_by: user.id })))
-    .returning("id")
-    .execute();
-  const variants = items.flatMap((item, i) => {
-    const visual = (alt: string): Visual[] => [{ hash: images[i % images.length]!, kind: "image", alt, sameInBothLanguages: true, containsText: false }];
-    const fr = { text: `Publication ${label} ${i} : votre déclaration.`, link_url: null, image_alt: null, visuals: visual(`Visuel ${i}`) };
-    const nl = { text: `Bericht ${label} ${i}: uw aangifte.`, link_url: null, image_alt: null, visuals: visual(`Visual ${i}`) };
-    const approved = { status: "approved" as const, approved_by: user.id, approved_at: at };
-    return [
-      { content_item_id: item.id, language: "fr" as const, ...fr, visuals: JSON.stringify(fr.visuals), ...approved, approved_hash: contentHashOf(fr), source_hash: null },
-      { content_item_id: item.id, language: "nl" as const, ...nl, visuals: JSON.stringify(nl.visuals), ...approved, approved_hash: contentHashOf(nl), source_hash: sourceHashOf("fr", [{ language: "fr", ...fr }]) },
-    ];
-  });
-  await ctx.db.insertInto("variants").values(variants).execute();
-  await ctx.db.insertInto("content_item_channels").values(items.map((i) => ({ content_item_id: i.id, channel_id: run.channelId }))).execute();
-  const ids = items.map((i) => i.id);
-  await sql`
-    insert into publications (content_item_id, variant_id, channel_id, languages, state, due_at, next_attempt_at, deadline_at)
-    select i.id, v.id, ${run.channelId}, 'fr+nl', 'scheduled', ${at}, ${at}, ${new Date(at.getTime() + 7_200_000)}
-    from content_items i join variants v on v.content_item_id = i.id and v.language = 'fr'
-    where i.id in (${sql.join(ids)})`.execute(ctx.db);
+  const ids = await seedBurst(ctx.db, { userId: user.id, channelId: run.channelId, label, n, at, visual: (i) => images[i % images.length]! });
   await sql`vacuum analyze`.execute(ctx.db);
   const controller = new AbortController();
   const pctx = { ...ctx, db: run.publisherDb };
   const publisher = runPublisher(pctx, { signal: controller.signal, concurrency: 64 });
   const stager = stage ? runStager(pctx, { signal: controller.signal, concurrency: 16 }) : Promise.resolve();
-  for (;;) {
-    const left = await ctx.db
-      .selectFrom("publications")
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where("state", "in", ["scheduled", "sending"])
-      .where("content_item_id", "in", ids)
-      .executeTakeFirstOrThrow();
-    if (Number(left.n) === 0) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilSettled(ctx.db, ids);
   controller.abort();
   await Promise.all([publisher, stager]);
-  const rows = await sql<{ lag: number }>`
-    select extract(epoch from (sent_at - due_at)) * 1000 as lag
-    from publications where state = 'published' and content_item_id in (${sql.join(ids)})`.execute(ctx.db);
-  if (rows.rows.length !== n) throw new Error(`only ${rows.rows.length} of ${n} published`);
+  const lags = await burstLags(ctx.db, ids);
   const carried = await sql<{ n: number; early: number; span: number | null }>`
     select count(*)::int as n,
       extract(epoch from max(media_staged_at) - min(media_staged_at))::float8 as span,
       count(*) filter (where (select min((m.value->>'at')::timestamptz) from jsonb_each(media_ids) m) < due_at)::int as early
     from publications where state = 'published' and jsonb_typeof(media_ids) = 'object' and media_ids <> '{}'::jsonb and content_item_id in (${sql.join(ids)})`.execute(ctx.db);
   if (carried.rows[0]!.n !== n) throw new Error(`only ${carried.rows[0]!.n} of ${n} posts uploaded their image`);
-  const lags = rows.rows.map((r) => Number(r.lag)).sort((a, b) => a - b);
   return { p50: Math.round(percentile(lags, 50)), p99: Math.round(percentile(lags, 99)), stagedShare: Math.round((carried.rows[0]!.early / n) * 1000) / 1000, stagingSpanS: carried.rows[0]!.span ?? 0 };
 }
 

@@ -196,10 +196,20 @@ describe("answering", () => {
     const uri = fake.mention("bluesky", { author: "duo.bsky.social", text: "Bonjour, où trouver ma proposition de déclaration simplifiée ?" });
     await collect();
     const conversation = await conversationOf(bluesky.id, uri);
-    const results = await Promise.all([sendReply(ctx, responder, conversation.id, { text: "Dans MyMinfin, rubrique documents." }), sendReply(ctx, colleague, conversation.id, { text: "Dans votre eBox." })]);
+    // Both saw the conversation without an answer (the page sends the newest answer it showed: none).
+    const results = await Promise.all([
+      sendReply(ctx, responder, conversation.id, { text: "Dans MyMinfin, rubrique documents.", seenReply: "" }),
+      sendReply(ctx, colleague, conversation.id, { text: "Dans votre eBox.", seenReply: "" }),
+    ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, key: "inbox.error.replyInFlight" }]);
     expect(fake.posts.filter((p) => p.inReplyTo === uri)).toHaveLength(1);
+    // However late the second one comes, once the first went out: it was written before the first was seen.
+    expect(await sendReply(ctx, colleague, conversation.id, { text: "Dans votre eBox.", seenReply: "" })).toEqual({ ok: false, key: "inbox.error.replyInFlight" });
+    // A follow-up by someone who saw the answer goes out.
+    const [first] = await t.db.selectFrom("inbox_replies").select("id").where("conversation_id", "=", conversation.id).where("state", "=", "sent").execute();
+    expect(await sendReply(ctx, colleague, conversation.id, { text: "Ou dans votre eBox.", seenReply: first!.id })).toEqual({ ok: true, state: "sent" });
+    expect(fake.posts.filter((p) => p.inReplyTo === uri)).toHaveLength(2);
   });
 
   it("an answer cut off by a crash is settled by the recovery under the same key: never twice, never lost", async () => {

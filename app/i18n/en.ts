@@ -618,7 +618,7 @@ export const en = {
   "inbox.error.state": "This conversation's state does not allow that.",
   "inbox.error.changed": "Someone else changed this conversation meanwhile; here it is as it is now.",
   "inbox.error.replyText": "Write an answer of at most 500 characters.",
-  "inbox.error.replyInFlight": "Someone else is sending an answer to this conversation right now.",
+  "inbox.error.replyInFlight": "Someone else has just answered this conversation, or is sending an answer right now. Read it before you answer.",
   "inbox.error.replyUnknown": "The network did not say whether the answer arrived. Check on the network before answering again.",
   "inbox.error.replyFailed": "The network refused the answer; its reason is shown under the answer.",
   "language.other": "Other",

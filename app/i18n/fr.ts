@@ -619,7 +619,7 @@ export const fr: Catalogue = {
   "inbox.error.state": "L'état de cette conversation ne le permet pas.",
   "inbox.error.changed": "Quelqu'un d'autre a modifié cette conversation entre-temps ; la voici telle qu'elle est maintenant.",
   "inbox.error.replyText": "Écrivez une réponse de 500 caractères au plus.",
-  "inbox.error.replyInFlight": "Quelqu'un d'autre est en train d'envoyer une réponse à cette conversation.",
+  "inbox.error.replyInFlight": "Quelqu'un d'autre vient de répondre à cette conversation, ou est en train d'envoyer une réponse. Lisez-la avant de répondre.",
   "inbox.error.replyUnknown": "Le réseau n'a pas dit si la réponse est arrivée. Vérifiez sur le réseau avant de répondre à nouveau.",
   "inbox.error.replyFailed": "Le réseau a refusé la réponse ; sa raison figure sous la réponse.",
   "language.other": "Autre",

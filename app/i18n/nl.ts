@@ -619,7 +619,7 @@ export const nl: Catalogue = {
   "inbox.error.state": "De status van dit gesprek laat dat niet toe.",
   "inbox.error.changed": "Iemand anders heeft dit gesprek intussen gewijzigd; hier is het zoals het nu is.",
   "inbox.error.replyText": "Schrijf een antwoord van hoogstens 500 tekens.",
-  "inbox.error.replyInFlight": "Iemand anders verstuurt op dit moment een antwoord in dit gesprek.",
+  "inbox.error.replyInFlight": "Iemand anders heeft net in dit gesprek geantwoord, of verstuurt op dit moment een antwoord. Lees het voor u antwoordt.",
   "inbox.error.replyUnknown": "Het netwerk zei niet of het antwoord is aangekomen. Controleer op het netwerk voor u opnieuw antwoordt.",
   "inbox.error.replyFailed": "Het netwerk weigerde het antwoord; de reden staat onder het antwoord.",
   "language.other": "Andere",

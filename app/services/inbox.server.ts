@@ -315,7 +315,11 @@ export async function actOnConversation(ctx: AppContext, user: User, id: string,
   });
 }
 
-const replySchema = z.object({ text: z.string().trim().min(1).max(500) });
+const replySchema = z.object({
+  text: z.string().trim().min(1).max(500),
+  // The answer the person saw last on the page ("" for none): an answer sent since refuses theirs.
+  seenReply: z.union([z.literal(""), z.string().uuid()]).optional(),
+});
 
 function replyInput(conversation: { id: string; language: ConversationLanguage }, reply: InboxReply, message: InboxMessage, channel: PublishInput["channel"]): PublishInput {
   return {
@@ -396,6 +400,7 @@ export async function sendReply(ctx: AppContext, user: User, conversationId: str
     remoteKey: adapter.prepare?.({ remoteKey: null }).remoteKey ?? null,
     claimedBy,
     now: ctx.now(),
+    seenReplyId: parsed.data.seenReply === undefined ? undefined : parsed.data.seenReply || null,
   });
   if (!started) return { ok: false, key: "inbox.error.replyInFlight" };
   return await sendStarted(ctx, user, conversation, started, message, channel, claimedBy, options.deps);

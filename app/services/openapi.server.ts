@@ -302,7 +302,15 @@ const schemas = {
       more: { type: "boolean", description: "Another page follows (page=N+1)" },
     },
   },
-  ReplyInput: { type: "object", required: ["text"], properties: { text: { type: "string", minLength: 1, maxLength: 500 } }, additionalProperties: false },
+  ReplyInput: {
+    type: "object",
+    required: ["text"],
+    properties: {
+      text: { type: "string", minLength: 1, maxLength: 500 },
+      seenReply: { type: "string", description: "The id of the newest answer the caller saw (\"\" for none): if another answer was sent since, 409 and nothing is sent. Without it, only an answer on its way refuses this one." },
+    },
+    additionalProperties: false,
+  },
   ReplySent: {
     type: "object",
     required: ["state", "conversationId", "inReplyTo"],
@@ -407,7 +415,7 @@ export function openApiDocument(serverUrl: string) {
             "201": ok("ReplySent", "Sent"),
             "202": ok("ReplySent", "Waiting for a second approval"),
             "404": problem("No such conversation"),
-            "409": problem("Another answer is on its way or waiting for approval, or the conversation is closed"),
+            "409": problem("Another answer is on its way or waiting for approval, was sent since `seenReply`, or the conversation is closed"),
             "422": problem("Empty or too long"),
             "502": problem("The network refused the answer, or did not say whether it arrived"),
             ...withBody,

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../client";
-import type { Channel, CloseReason, Conversation, ConversationLanguage, ConversationState, ReplyState } from "../schema";
+import type { Channel, CloseReason, Conversation, ConversationLanguage, ConversationState, InboxReply, ReplyState } from "../schema";
 
 /** Every statement of the inbox: collection cursors, conversations, their messages, replies and notes. */
 
@@ -275,14 +275,25 @@ export async function latestIncoming(db: Db, conversationId: string) {
  * Starts a reply: stored as "sending" with its key before any network call. Null when another
  * reply of the conversation is already on its way (the unique index decides, not a check first).
  */
-export async function startReply(db: Db, values: { conversationId: string; messageId: string; authorId: string; text: string; remoteKey: string | null; claimedBy: string; now: Date }) {
-  const row = await db
-    .insertInto("inbox_replies")
-    .values({ conversation_id: values.conversationId, message_id: values.messageId, author_id: values.authorId, text: values.text, remote_key: values.remoteKey, state: "sending", claimed_by: values.claimedBy, claimed_at: values.now })
-    .onConflict((oc) => oc.column("conversation_id").where("state", "=", "sending").doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  return row ?? null;
+/**
+ * Claims an answer for sending: null when another is on its way (the one-in-flight index), or — when
+ * `seenReplyId` says which answer the person saw last (null: none) — when an answer newer than that
+ * was sent, is being sent or waits for approval: someone answered meanwhile. One statement, so an
+ * answer that went out a moment before is seen.
+ */
+export async function startReply(db: Db, values: { conversationId: string; messageId: string; authorId: string; text: string; remoteKey: string | null; claimedBy: string; now: Date; seenReplyId?: string | null }) {
+  const checkSeen = values.seenReplyId !== undefined;
+  const result = await sql<InboxReply>`
+    insert into inbox_replies (conversation_id, message_id, author_id, text, remote_key, state, claimed_by, claimed_at)
+    select ${values.conversationId}, ${values.messageId}, ${values.authorId}, ${values.text}, ${values.remoteKey}, 'sending', ${values.claimedBy}, ${values.now}
+    where not ${checkSeen} or not exists (
+      select 1 from inbox_replies r
+      where r.conversation_id = ${values.conversationId}
+        and r.state in ('sending', 'sent', 'unconfirmed', 'awaiting_approval')
+        and r.created_at > coalesce((select s.created_at from inbox_replies s where s.id = ${values.seenReplyId ?? null}::uuid and s.conversation_id = ${values.conversationId}), '-infinity'::timestamptz))
+    on conflict (conversation_id) where state = 'sending' do nothing
+    returning *`.execute(db);
+  return result.rows[0] ?? null;
 }
 
 /** An answer that waits for a second person's approval; null if one is already waiting in this conversation. */

@@ -58,6 +58,16 @@ export async function pingDatabase(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createDb(connectionString: string, options: DbOptions = {}): Db {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(connectionString, options) }) });
+  const pool = createPool(connectionString, options);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** The connection pool behind a Db made by createDb (for its usage figures), or undefined (a transaction's Db). */
+export function poolOf(db: Db): Pick<pg.Pool, "totalCount" | "idleCount" | "waitingCount" | "options"> | undefined {
+  return pools.get(db);
 }

@@ -45,6 +45,7 @@ const EXPECTED_TABLES = [
   "item_tags",
   "link_clicks",
   "media_files",
+  "metric_totals",
   "metrics_cursors",
   "metrics_time_cells",
   "outbox_messages",

@@ -469,6 +469,7 @@ export interface Database {
   tag_models: TagModelsTable;
   tag_feedback: TagFeedbackTable;
   api_rate_windows: ApiRateWindowsTable;
+  metric_totals: MetricTotalsTable;
 }
 
 export interface TrackedLinksTable {
@@ -538,6 +539,15 @@ export interface TagFeedbackTable {
   verdict: TagVerdict;
   user_id: string | null;
   at: Timestamp;
+}
+
+/** All-time histogram totals (migration 0021): `labels` is the canonical `name="value",…` text. */
+export interface MetricTotalsTable {
+  metric: string;
+  labels: string;
+  buckets: number[];
+  count: number;
+  sum: number;
 }
 
 export interface ApiRateWindowsTable {

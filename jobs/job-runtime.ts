@@ -3,6 +3,7 @@ import { createDb } from "../db/client";
 import { loadConfig } from "../app/config.server";
 import type { AppContext } from "../app/services/context.server";
 import { createLogger } from "../app/services/logger.server";
+import { addObservation } from "../app/services/metric-totals.server";
 
 /**
  * Runs one job in its Bree worker: builds the service context, calls `work`, then closes the
@@ -16,10 +17,17 @@ export async function runJob(name: string, work: (ctx: AppContext, signal: Abort
   // No statement of a job may outlast a publication claim's lease (90 s): a stall ends in an error.
   const db = createDb(config.databaseUrl, { max: options.connections ?? 2, applicationName: `cadence-job-${name}`, statementTimeoutMs: 30_000 });
   const controller = new AbortController();
+  const started = performance.now();
   let finished = false;
   const finish = async (code: number) => {
     if (finished) return;
     finished = true;
+    // The run's duration and outcome, in the all-time totals /metrics reports (never blocks the exit for long).
+    const outcome = code !== 0 ? "failed" : controller.signal.aborted ? "cancelled" : "ok";
+    await Promise.race([
+      addObservation(db, "cadence_job_duration_seconds", { job: name, outcome }, (performance.now() - started) / 1000).catch((error: unknown) => log.warn("job metrics not saved", { error: error instanceof Error ? error.message : String(error) })),
+      new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+    ]);
     await db.destroy();
     process.exit(code);
   };

@@ -1,9 +1,9 @@
 import { createRequestHandler } from "@remix-run/express";
-import { publishingMetrics } from "../services/publishing-admin.server";
 import { receiveFacebookWebhook, verifyFacebookSubscription } from "../services/facebook-webhook.server";
 import { linkRedirector } from "../services/tracked-links.server";
-import { diskMetrics, diskState, megabytes } from "../services/disk.server";
-import { schedulerMetrics, schedulerStatus } from "../services/scheduler-health.server";
+import { diskState, megabytes } from "../services/disk.server";
+import { schedulerStatus } from "../services/scheduler-health.server";
+import { createWebMetrics, type WebMetrics } from "../services/prometheus.server";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { pingDatabase } from "../../db/client";
@@ -71,7 +71,7 @@ function loadLatestBuild(): ServerBuild {
 /** The HTTP application: static assets, health check, then every other request goes to Remix. */
 const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-type WebApp = express.Express & { stopBackground?: () => Promise<void>; trackedLink?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean };
+type WebApp = express.Express & { stopBackground?: () => Promise<void>; trackedLink?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean; metrics?: WebMetrics };
 
 /**
  * Tracked links: /l/<code> redirects to the post's own link (with UTM parameters) and counts the
@@ -114,6 +114,8 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
   const redirector = linkRedirector(ctx);
   app.stopBackground = () => redirector.stop();
   app.trackedLink = trackedLinkHandler(ctx, redirector);
+  const metrics = createWebMetrics(ctx);
+  app.metrics = metrics;
   app.use((req, res, next) => {
     // Server-Timing: how long the server took until it answered (loaders done, headers out), for
     // the browser's developer tools and for `npm run bench`.
@@ -222,8 +224,9 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
       return;
     }
     try {
-      res.type("text/plain; version=0.0.4").setHeader("Cache-Control", "no-store");
-      res.send((await publishingMetrics(ctx)) + schedulerMetrics(await schedulerStatus(ctx)) + diskMetrics(diskState(ctx)));
+      const body = await metrics.registry.metrics();
+      res.type(metrics.registry.contentType).setHeader("Cache-Control", "no-store");
+      res.send(body);
     } catch (error) {
       ctx.log.warn("metrics failed", { error });
       res.status(503).type("text/plain").send("unavailable\n");
@@ -238,9 +241,15 @@ export function createWebApp(ctx: AppContext, options: { dev?: boolean } = {}): 
     cspNonce: typeof res.locals.cspNonce === "string" ? res.locals.cspNonce : undefined,
   });
   if (options.dev) {
-    app.all("*", (req, res, next) => createRequestHandler({ build: loadLatestBuild(), mode, getLoadContext })(req, res, next));
+    app.all("*", (req, res, next) => {
+      const build = loadLatestBuild();
+      metrics.setBuild(build);
+      void createRequestHandler({ build, mode, getLoadContext })(req, res, next);
+    });
   } else {
-    app.all("*", createRequestHandler({ build: loadBuild(), mode, getLoadContext }));
+    const build = loadBuild();
+    metrics.setBuild(build);
+    app.all("*", createRequestHandler({ build, mode, getLoadContext }));
   }
 
   // Last resort: whatever escaped Remix becomes a plain 500 with no detail, and a log line with it.
@@ -274,6 +283,9 @@ export class StartUpProblem extends Error {
 export async function startWebServer(ctx: AppContext, options: { port: number; host: string; dev?: boolean }): Promise<RunningWebServer> {
   const app = createWebApp(ctx, { dev: options.dev });
   const server = http.createServer((req, res) => {
+    // Every answer, the tracked links' included, in the request-duration histogram of its route.
+    const started = performance.now();
+    res.once("finish", () => app.metrics?.observeRequest(req.method ?? "GET", (req.url ?? "/").split(/[?#]/)[0]!, res.statusCode, (performance.now() - started) / 1000));
     if (!app.trackedLink?.(req, res)) app(req, res);
   });
   server.keepAliveTimeout = 5_000;

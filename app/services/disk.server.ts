@@ -33,14 +33,3 @@ export function throttledDiskCheck(check: () => DiskState, everyMs = 1_000): () 
   };
 }
 
-export function diskMetrics(state: DiskState): string {
-  return [
-    "# HELP cadence_data_disk_free_bytes Free bytes on the disk that holds Cadence's data folder.",
-    "# TYPE cadence_data_disk_free_bytes gauge",
-    `cadence_data_disk_free_bytes ${state.freeBytes}`,
-    "# HELP cadence_data_disk_low 1 while the free space is under DISK_MIN_FREE_MB (publishing paused), else 0.",
-    "# TYPE cadence_data_disk_low gauge",
-    `cadence_data_disk_low ${state.low ? 1 : 0}`,
-    "",
-  ].join("\n");
-}

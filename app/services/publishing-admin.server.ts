@@ -8,7 +8,6 @@ import {
   listItemsToReschedule,
   listLiveHolds,
   publishingHealthRows,
-  publishingMetricsRows,
   releaseHoldRow,
   setChannelReconnected,
   setPublicationState,
@@ -24,7 +23,7 @@ import { RETRY_WINDOW_MS } from "./publication-plan.server";
 
 /**
  * What people do around publishing: the crisis hold, a publication's retry / cancel / "published
- * after checking by hand", the health page and the metrics. Each change is audited.
+ * after checking by hand", the health page. Each change is audited.
  */
 
 export type AdminResult = { ok: true; rescheduleItems?: string[] } | { ok: false; key: MessageKey };
@@ -150,22 +149,4 @@ export async function publishingHealth(ctx: AppContext) {
 /** The local outbox's latest messages, newest first. */
 export async function outboxMessages(ctx: AppContext, limit = 200) {
   return await listOutboxMessages(ctx.db, limit);
-}
-
-const LAG_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
-
-/** Prometheus text format: the publish lag histogram (last 24 hours) and outcomes per network and state. */
-export async function publishingMetrics(ctx: AppContext): Promise<string> {
-  const { lags, outcomes } = await publishingMetricsRows(ctx.db, ctx.now());
-  const lines = [
-    "# HELP cadence_publish_lag_seconds Time from a publication's scheduled instant to its network call (last 24 hours).",
-    "# TYPE cadence_publish_lag_seconds histogram",
-  ];
-  for (const le of LAG_BUCKETS) lines.push(`cadence_publish_lag_seconds_bucket{le="${le}"} ${lags.filter((l) => l <= le).length}`);
-  lines.push(`cadence_publish_lag_seconds_bucket{le="+Inf"} ${lags.length}`);
-  lines.push(`cadence_publish_lag_seconds_sum ${lags.reduce((a, b) => a + b, 0).toFixed(3)}`);
-  lines.push(`cadence_publish_lag_seconds_count ${lags.length}`);
-  lines.push("# HELP cadence_publications Publications by network and state.", "# TYPE cadence_publications gauge");
-  for (const o of outcomes) lines.push(`cadence_publications{network="${o.network}",state="${o.state}"} ${o.count}`);
-  return `${lines.join("\n")}\n`;
 }

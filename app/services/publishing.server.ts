@@ -31,6 +31,8 @@ import { checkPublishable } from "./review.server";
 import { groupCommit } from "./group-commit";
 import { trackLink } from "./tracked-links.server";
 import { diskState, megabytes, throttledDiskCheck, type DiskState } from "./disk.server";
+import { HistogramTally } from "../domain/histogram";
+import { LAG_FLUSH_MS, periodicFlush } from "./metric-totals.server";
 
 /** A claim older than this, still "sending", belongs to a process that died or hung. */
 export const CLAIM_LEASE_MS = 90_000;
@@ -129,6 +131,8 @@ export interface PublicationWrites {
   /** False when the claim is no longer this worker's: then no network call may be made. */
   markSent(call: SentCall): Promise<boolean>;
   finishPublished(id: string, workerId: string, outcome: { remoteId: string | null; remoteUrl: string | null; at: Date }): Promise<boolean>;
+  /** Told of each call about to go out (its start recorded): the publish lag's observation. */
+  sent?(network: string, lagSeconds: number): void;
 }
 
 function singleWrites(ctx: AppContext): PublicationWrites {
@@ -233,10 +237,12 @@ export async function publishClaimed(
   // The fence: the call's start is recorded only while the claim is still ours, and without that
   // record there is no call. A publisher that stalled past its lease (GC pause, frozen VM, slow
   // database) finds its claim taken over by recovery and sends nothing.
-  if (!(await writes.markSent({ id: claimed.id, workerId, sentAt: ctx.now(), remoteKey: input.remoteKey, text: input.text, link: input.link }))) {
+  const sentAt = ctx.now();
+  if (!(await writes.markSent({ id: claimed.id, workerId, sentAt, remoteKey: input.remoteKey, text: input.text, link: input.link }))) {
     ctx.log.warn("publication claim taken over before the call; not sending", { publication: claimed.id });
     return "lost";
   }
+  writes.sent?.(built.network, (sentAt.getTime() - claimed.dueAt.getTime()) / 1000);
   let outcome: PublishOutcome;
   try {
     outcome = await adapter.publish(input, deps);
@@ -315,7 +321,10 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
   const workerId = options.workerId ?? `publisher-${process.pid}-${randomUUID().slice(0, 8)}`;
   const concurrency = options.concurrency ?? 32;
   const deps = options.deps ?? adapterDeps(ctx, fetch, { groupCommit: true });
-  const writes = groupedWrites(ctx);
+  // The publish lag, observed at each call and added to the all-time totals every few seconds.
+  const lags = new HistogramTally();
+  const writes: PublicationWrites = { ...groupedWrites(ctx), sent: (network, seconds) => lags.observe("cadence_publish_lag_seconds", { network }, seconds) };
+  const flushLags = periodicFlush(ctx, lags, LAG_FLUSH_MS);
   const maxSleep = options.maxSleepMs ?? 1_000;
   const counts = { published: 0, failed: 0, retried: 0, unconfirmed: 0 };
   const inFlight = new Set<Promise<void>>();
@@ -347,6 +356,7 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
       }
     }
     options.onRound?.(claimed.length);
+    void flushLags(false);
     const cache = batchCacheFor(ctx, claimed);
     for (const c of claimed) {
       const task: Promise<void> = publishClaimed(ctx, c, workerId, deps, options.retryBaseMs, cache, writes)
@@ -380,6 +390,7 @@ export async function runPublisher(ctx: AppContext, options: PublisherOptions): 
     else await sleep(wait, options.signal);
   }
   await Promise.allSettled([...inFlight]);
+  await flushLags(true);
   return counts;
 }
 

@@ -39,20 +39,3 @@ export async function schedulerStatus(ctx: AppContext): Promise<SchedulerHealth>
   return schedulerHealth(await freshestHeartbeatAge(ctx.db), ctx.supervisedScheduler?.() ?? null);
 }
 
-/** Prometheus text for the scheduler: up or not, the heartbeat's age, and (under `npm start`) the restarts so far. */
-export function schedulerMetrics(health: SchedulerHealth): string {
-  const lines = [
-    "# HELP cadence_scheduler_up 1 while a scheduler process is running, else 0 (down, starting or restarting).",
-    "# TYPE cadence_scheduler_up gauge",
-    `cadence_scheduler_up ${health.state === "running" ? 1 : 0}`,
-  ];
-  if (health.heartbeatAgeSeconds !== null) {
-    lines.push("# HELP cadence_scheduler_heartbeat_age_seconds Seconds since the freshest scheduler heartbeat.", "# TYPE cadence_scheduler_heartbeat_age_seconds gauge");
-    lines.push(`cadence_scheduler_heartbeat_age_seconds ${health.heartbeatAgeSeconds.toFixed(1)}`);
-  }
-  if (health.restarts !== null) {
-    lines.push("# HELP cadence_scheduler_restarts_total Times the scheduler process died and was restarted since this web process started.", "# TYPE cadence_scheduler_restarts_total counter");
-    lines.push(`cadence_scheduler_restarts_total ${health.restarts}`);
-  }
-  return `${lines.join("\n")}\n`;
-}

@@ -19,6 +19,7 @@ import * as m0017 from "./0017_metrics_cursors";
 import * as m0018 from "./0018_tag_learning";
 import * as m0019 from "./0019_shared_rate_limit";
 import * as m0020 from "./0020_media_staging";
+import * as m0021 from "./0021_metric_totals";
 
 /**
  * Every migration, listed explicitly: FileMigrationProvider breaks under vitest and bundlers.
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   "0018_tag_learning": m0018,
   "0019_shared_rate_limit": m0019,
   "0020_media_staging": m0020,
+  "0021_metric_totals": m0021,
 };
 
 export const migrationProvider: MigrationProvider = {

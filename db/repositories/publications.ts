@@ -541,16 +541,13 @@ export async function setChannelReconnected(db: Db, channelId: string): Promise<
 }
 
 /** Publish lags (seconds) of the publications sent in the last day, and outcomes per network and state. */
-export async function publishingMetricsRows(db: Db, now: Date) {
-  const since = new Date(now.getTime() - 24 * 3600_000);
-  const [lags, outcomes] = await Promise.all([
-    sql<{ lag: number }>`select extract(epoch from (sent_at - due_at))::float8 as lag from publications where sent_at >= ${since} and sent_at is not null`.execute(db),
-    db
-      .selectFrom("publications as p")
-      .innerJoin("channels as c", "c.id", "p.channel_id")
-      .select(["c.network", "p.state", (eb) => eb.fn.countAll<string>().as("n")])
-      .groupBy(["c.network", "p.state"])
-      .execute(),
-  ]);
-  return { lags: lags.rows.map((r) => Number(r.lag)), outcomes: outcomes.map((o) => ({ network: o.network, state: o.state, count: Number(o.n) })) };
+/** Publications by their channel's network and their state (the /metrics gauge). */
+export async function publicationCountsByState(db: Db): Promise<{ network: string; state: string; count: number }[]> {
+  const rows = await db
+    .selectFrom("publications as p")
+    .innerJoin("channels as c", "c.id", "p.channel_id")
+    .select(["c.network", "p.state", (eb) => eb.fn.countAll<string>().as("n")])
+    .groupBy(["c.network", "p.state"])
+    .execute();
+  return rows.map((o) => ({ network: o.network, state: o.state, count: Number(o.n) }));
 }

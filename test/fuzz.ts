@@ -20,8 +20,12 @@ import { Browserless, startTestServer } from "./setup/web";
  * so a refused request that changed a row — even one later undone by hand — is caught. (The audit
  * trail, sessions and API tokens' "last used" are left out: a refused sign-in is audited on
  * purpose, and every request with a session or token touches those.)
+ *
+ * The requests are shared out between shards (test/fuzz-*.test.ts), each with its own database,
+ * server and seed, so that the suite's workers run them side by side.
  */
 
+/** Requests over all shards; each shard is a test file of its own, so they run side by side. */
 const REQUESTS = 5_200;
 const PASSWORD = "correct horse battery";
 
@@ -217,96 +221,100 @@ function body(g: ReturnType<typeof generator>, kind: Target["kind"]): { contentT
   return { contentType: "application/x-www-form-urlencoded", data: params.toString() };
 }
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  ctx = { ...testContext(t.db, { now: () => new Date("2030-04-20T08:00:00Z") }), log: createLogger({ level: "error", write: (line) => errorLines.push(line) }) };
-  ctx.config = { ...ctx.config, apiRateLimitPerMinute: 100_000 };
-  const created = await createUser(ctx, SYSTEM_ACTOR, {
-    email: "everyone@fuzz.test",
-    displayName: "Every role",
-    password: PASSWORD,
-    roles: ["admin", "editor", "translator", "approver", "viewer"],
-    uiLanguage: "en",
-  });
-  if (!created.ok) throw new Error("user");
-  const write = await createApiToken(ctx, created.user, { name: "fuzz", scope: "write" });
-  const read = await createApiToken(ctx, created.user, { name: "fuzz read", scope: "read" });
-  if (!write.ok || !read.ok) throw new Error("token");
-  token = write.token;
-  readToken = read.token;
-  const author = await createUser(ctx, SYSTEM_ACTOR, { email: "author@fuzz.test", displayName: "Author", password: PASSWORD, roles: ["editor"], uiLanguage: "en" });
-  if (!author.ok) throw new Error("user");
-  const outbox = await makeApiChannel(ctx, "outbox", "bilingual", null, {});
-  itemId = (await makeItem(t.db, author.user, { localDate: "2030-05-12", channelIds: [outbox.id] })).id;
-  const [scheduled] = await makeScheduledItems(t.db, author.user, created.user, [outbox], { count: 1, localDate: "2030-05-13" });
-  publicationId = (await t.db.selectFrom("publications").select("id").where("content_item_id", "=", scheduled!).executeTakeFirstOrThrow()).id;
+/** Defines one shard's requests: `shard` of `shards`, seeded FUZZ_SEED (or a fixed seed) plus the shard. */
+export function fuzzShard(shard: number, shards: number): void {
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    ctx = { ...testContext(t.db, { now: () => new Date("2030-04-20T08:00:00Z") }), log: createLogger({ level: "error", write: (line) => errorLines.push(line) }) };
+    ctx.config = { ...ctx.config, apiRateLimitPerMinute: 100_000 };
+    const created = await createUser(ctx, SYSTEM_ACTOR, {
+      email: "everyone@fuzz.test",
+      displayName: "Every role",
+      password: PASSWORD,
+      roles: ["admin", "editor", "translator", "approver", "viewer"],
+      uiLanguage: "en",
+    });
+    if (!created.ok) throw new Error("user");
+    const write = await createApiToken(ctx, created.user, { name: "fuzz", scope: "write" });
+    const read = await createApiToken(ctx, created.user, { name: "fuzz read", scope: "read" });
+    if (!write.ok || !read.ok) throw new Error("token");
+    token = write.token;
+    readToken = read.token;
+    const author = await createUser(ctx, SYSTEM_ACTOR, { email: "author@fuzz.test", displayName: "Author", password: PASSWORD, roles: ["editor"], uiLanguage: "en" });
+    if (!author.ok) throw new Error("user");
+    const outbox = await makeApiChannel(ctx, "outbox", "bilingual", null, {});
+    itemId = (await makeItem(t.db, author.user, { localDate: "2030-05-12", channelIds: [outbox.id] })).id;
+    const [scheduled] = await makeScheduledItems(t.db, author.user, created.user, [outbox], { count: 1, localDate: "2030-05-13" });
+    publicationId = (await t.db.selectFrom("publications").select("id").where("content_item_id", "=", scheduled!).executeTakeFirstOrThrow()).id;
 
-  // Every write to an application table counts, inside the writing transaction (a rolled-back
-  // write leaves no count). Bookkeeping of the request itself is left out: sessions, a token's last
-  // use, the API's rate-limit counter (every request counts, refused or not: decision 0024).
-  await sql`create table fuzz_writes (n bigint not null)`.execute(t.db);
-  await sql`insert into fuzz_writes values (0)`.execute(t.db);
-  await sql`create function fuzz_count_write() returns trigger language plpgsql as $$ begin update fuzz_writes set n = n + 1; return null; end; $$`.execute(t.db);
-  const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = current_schema()
-    and tablename not in ('fuzz_writes', 'audit_events', 'sessions', 'api_tokens', 'api_rate_windows', 'kysely_migration', 'kysely_migration_lock')`.execute(t.db);
-  for (const { tablename } of tables.rows) {
-    await sql`create trigger fuzz_count after insert or update or delete on ${sql.table(tablename)} for each row execute function fuzz_count_write()`.execute(t.db);
-  }
-  server = await startTestServer(ctx);
-  client = new Browserless(server.url, { "accept-language": "en" });
-  const signIn = await client.request("/login", { form: { email: "everyone@fuzz.test", password: PASSWORD, redirectTo: "" } });
-  if (signIn.status !== 302) throw new Error(`sign-in: ${signIn.status}`);
-});
-afterAll(async () => {
-  await server?.close();
-  await t?.drop();
-});
-
-const writes = async () => Number((await sql<{ n: string }>`select n from fuzz_writes`.execute(t.db)).rows[0]!.n);
-
-describe("hostile and malformed requests", () => {
-  it(`${REQUESTS} of them to every action, API route and parameterised page: no 5xx, and nothing written by a refused one`, async () => {
-    const seed = Number(process.env.FUZZ_SEED ?? 20261201);
-    const g = generator(seed);
-    const statuses = new Map<number, number>();
-    const fiveHundreds: string[] = [];
-    const writtenWhenRefused: string[] = [];
-    const cookie = `cadence_session=${client.cookie("cadence_session")}`;
-    let previous = "";
-    for (let i = 0; i < REQUESTS; i++) {
-      const target = g.pick(TARGETS);
-      const path = target.path({ item: itemId, pub: publicationId, bad: badSegment(g) });
-      const headers: Record<string, string> = { "accept-language": g.pick(["en", "fr-BE", "nl-BE", "xx", "*", "", "fr;q=abc"]), origin: server.url };
-      // The API is called with a token (sometimes a read-only or a wrong one); pages with the session.
-      if (path.startsWith("/api/")) headers.authorization = `Bearer ${g.pick([token, token, token, readToken, "cad_wrong", ""])}`;
-      else headers.cookie = cookie;
-      const b = target.kind === "get" ? {} : body(g, target.kind);
-      if (b.contentType) headers["content-type"] = b.contentType;
-      const before = await writes();
-      let status: number;
-      let text = "";
-      try {
-        const r = await fetch(server.url + path, { method: target.method, headers, body: b.data as BodyInit | undefined, redirect: "manual" });
-        status = r.status;
-        text = await r.text();
-      } catch (error) {
-        // The server dropped the connection: as bad as a 500.
-        status = 599;
-        text = `${String(error)} ${String((error as { cause?: unknown }).cause)}`;
-      }
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      if (status >= 500) fiveHundreds.push(`#${i} ${target.method} ${path.slice(0, 120)} → ${status} (after ${previous}) body ${typeof b.data === "string" ? b.data.slice(0, 300) : "bytes"}: ${errorLines.at(-1)?.slice(0, 600) ?? text.slice(0, 120)}`);
-      previous = `${target.method} ${path.slice(0, 80)} ${b.contentType ?? ""} ${typeof b.data === "string" ? b.data.length : b.data?.length ?? 0} → ${status}`;
-      if (status >= 400 && (await writes()) !== before) writtenWhenRefused.push(`#${i} ${target.method} ${path.slice(0, 120)} → ${status}`);
+    // Every write to an application table counts, inside the writing transaction (a rolled-back
+    // write leaves no count). Bookkeeping of the request itself is left out: sessions, a token's last
+    // use, the API's rate-limit counter (every request counts, refused or not: decision 0024).
+    await sql`create table fuzz_writes (n bigint not null)`.execute(t.db);
+    await sql`insert into fuzz_writes values (0)`.execute(t.db);
+    await sql`create function fuzz_count_write() returns trigger language plpgsql as $$ begin update fuzz_writes set n = n + 1; return null; end; $$`.execute(t.db);
+    const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = current_schema()
+      and tablename not in ('fuzz_writes', 'audit_events', 'sessions', 'api_tokens', 'api_rate_windows', 'kysely_migration', 'kysely_migration_lock')`.execute(t.db);
+    for (const { tablename } of tables.rows) {
+      await sql`create trigger fuzz_count after insert or update or delete on ${sql.table(tablename)} for each row execute function fuzz_count_write()`.execute(t.db);
     }
-    const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-    const count = (from: number, to: number) => [...statuses].filter(([s]) => s >= from && s < to).reduce((a, [, n]) => a + n, 0);
-    console.log(`fuzz: ${total} requests (seed ${seed}): ${count(200, 300)} 2xx, ${count(300, 400)} 3xx, ${count(400, 500)} 4xx, ${count(500, 600)} 5xx`);
-    expect(fiveHundreds.slice(0, 40)).toEqual([]);
-    expect(writtenWhenRefused).toEqual([]);
-    expect(total).toBeGreaterThanOrEqual(5_000);
-    expect(count(400, 500)).toBeGreaterThan(total / 2);
-    // The session survived (the run tested the routes, not the sign-in page).
-    expect((await client.request("/calendar/2030-05")).status).toBe(200);
-  }, 600_000);
-});
+    server = await startTestServer(ctx);
+    client = new Browserless(server.url, { "accept-language": "en" });
+    const signIn = await client.request("/login", { form: { email: "everyone@fuzz.test", password: PASSWORD, redirectTo: "" } });
+    if (signIn.status !== 302) throw new Error(`sign-in: ${signIn.status}`);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await t?.drop();
+  });
+
+  const writes = async () => Number((await sql<{ n: string }>`select n from fuzz_writes`.execute(t.db)).rows[0]!.n);
+
+  describe("hostile and malformed requests", () => {
+    const requests = Math.ceil(REQUESTS / shards);
+    it(`${requests} of them (shard ${shard} of ${shards}) to every action, API route and parameterised page: no 5xx, and nothing written by a refused one`, async () => {
+      const seed = Number(process.env.FUZZ_SEED ?? 20261201) + shard - 1;
+      const g = generator(seed);
+      const statuses = new Map<number, number>();
+      const fiveHundreds: string[] = [];
+      const writtenWhenRefused: string[] = [];
+      const cookie = `cadence_session=${client.cookie("cadence_session")}`;
+      let previous = "";
+      for (let i = 0; i < requests; i++) {
+        const target = g.pick(TARGETS);
+        const path = target.path({ item: itemId, pub: publicationId, bad: badSegment(g) });
+        const headers: Record<string, string> = { "accept-language": g.pick(["en", "fr-BE", "nl-BE", "xx", "*", "", "fr;q=abc"]), origin: server.url };
+        // The API is called with a token (sometimes a read-only or a wrong one); pages with the session.
+        if (path.startsWith("/api/")) headers.authorization = `Bearer ${g.pick([token, token, token, readToken, "cad_wrong", ""])}`;
+        else headers.cookie = cookie;
+        const b = target.kind === "get" ? {} : body(g, target.kind);
+        if (b.contentType) headers["content-type"] = b.contentType;
+        const before = await writes();
+        let status: number;
+        let text = "";
+        try {
+          const r = await fetch(server.url + path, { method: target.method, headers, body: b.data as BodyInit | undefined, redirect: "manual" });
+          status = r.status;
+          text = await r.text();
+        } catch (error) {
+          // The server dropped the connection: as bad as a 500.
+          status = 599;
+          text = `${String(error)} ${String((error as { cause?: unknown }).cause)}`;
+        }
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (status >= 500) fiveHundreds.push(`#${i} ${target.method} ${path.slice(0, 120)} → ${status} (after ${previous}) body ${typeof b.data === "string" ? b.data.slice(0, 300) : "bytes"}: ${errorLines.at(-1)?.slice(0, 600) ?? text.slice(0, 120)}`);
+        previous = `${target.method} ${path.slice(0, 80)} ${b.contentType ?? ""} ${typeof b.data === "string" ? b.data.length : b.data?.length ?? 0} → ${status}`;
+        if (status >= 400 && (await writes()) !== before) writtenWhenRefused.push(`#${i} ${target.method} ${path.slice(0, 120)} → ${status}`);
+      }
+      const total = [...statuses.values()].reduce((a, b) => a + b, 0);
+      const count = (from: number, to: number) => [...statuses].filter(([s]) => s >= from && s < to).reduce((a, [, n]) => a + n, 0);
+      console.log(`fuzz shard ${shard}/${shards}: ${total} requests (seed ${seed}): ${count(200, 300)} 2xx, ${count(300, 400)} 3xx, ${count(400, 500)} 4xx, ${count(500, 600)} 5xx`);
+      expect(fiveHundreds.slice(0, 40)).toEqual([]);
+      expect(writtenWhenRefused).toEqual([]);
+      expect(total).toBe(requests);
+      expect(count(400, 500)).toBeGreaterThan(total / 2);
+      // The session survived (the run tested the routes, not the sign-in page).
+      expect((await client.request("/calendar/2030-05")).status).toBe(200);
+    }, 600_000);
+  });
+}

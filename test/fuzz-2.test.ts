@@ -1,0 +1,4 @@
+import { fuzzShard } from "./fuzz";
+
+// Hostile and malformed requests to every route: test/fuzz.ts.
+fuzzShard(2, 2);

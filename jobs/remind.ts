@@ -1,4 +1,4 @@
-import { sendReminders } from "../app/services/review.server";
+import { sendReminders } from "../app/services/reminders.server";
 import { runJob } from "./job-runtime";
 
 await runJob("remind", async (ctx) => await sendReminders(ctx));

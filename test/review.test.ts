@@ -1,24 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../app/services/context.server";
 import { itemHistory, saveItem } from "../app/services/content-items.server";
-import {
-  addComment,
-  approveItems,
-  approverQueue,
-  checkPublishable,
-  decideExceptionRequest,
-  rejectItem,
-  rejectedItems,
-  requestException,
-  reviewState,
-  saveTranslation,
-  submitForReview,
-  translatorQueue,
-  workCounts,
-  sendReminders,
-  myReminders,
-  dismissMyReminder,
-} from "../app/services/review.server";
+import { addComment, approveItems, checkPublishable, rejectItem, saveTranslation, submitForReview } from "../app/services/review.server";
+import { approverQueue, rejectedItems, reviewState, translatorQueue, workCounts } from "../app/services/review-queues.server";
+import { decideExceptionRequest, requestException } from "../app/services/parity-exceptions.server";
+import { sendReminders, myReminders, dismissMyReminder } from "../app/services/reminders.server";
 import { teamSettings, updateTeamSettings } from "../app/services/settings.server";
 import type { Channel, User } from "../db/schema";
 import { makeChannel, makeUser } from "./factories";

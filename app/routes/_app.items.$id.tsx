@@ -14,7 +14,7 @@ import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { useT } from "../i18n/react";
 import { itemDetail } from "../services/content-items.server";
 import { itemPublications } from "../services/publishing-admin.server";
-import { reviewState } from "../services/review.server";
+import { reviewState } from "../services/review-queues.server";
 import { editorOptions, handleItemAction } from "../services/item-form.server";
 import { requirePermission, safeRedirectTarget } from "../services/session.server";
 

@@ -5,7 +5,8 @@ import { useFieldErrors } from "../components/field-errors";
 import { VariantStateBadge } from "../components/review-panel";
 import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
-import { saveTranslation, translationView } from "../services/review.server";
+import { saveTranslation } from "../services/review.server";
+import { translationView } from "../services/review-queues.server";
 import { requirePermission, safeRedirectTarget } from "../services/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];

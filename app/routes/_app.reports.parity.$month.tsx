@@ -5,7 +5,7 @@ import { StatusBadge } from "../components/status-badge";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { localeOf, type MessageKey } from "../i18n";
 import { useLang, useT } from "../i18n/react";
-import { parityReport } from "../services/review.server";
+import { parityReport } from "../services/parity-report.server";
 import { requirePermission } from "../services/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];

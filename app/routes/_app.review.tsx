@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-ru
 import { reviewPeriod } from "../domain/calendar-range";
 import type { MessageKey } from "../i18n";
 import { useT } from "../i18n/react";
-import { approveItems, approverQueue } from "../services/review.server";
+import { approveItems } from "../services/review.server";
+import { approverQueue } from "../services/review-queues.server";
 import { requirePermission } from "../services/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];

@@ -6,7 +6,8 @@ import { VariantStateBadge } from "../components/review-panel";
 import { can } from "../domain/permissions";
 import { BRUSSELS_ZONE } from "../domain/time/brussels";
 import { useLang, useT } from "../i18n/react";
-import { approverQueue, dismissMyReminder, myReminders, rejectedItems, translatorQueue } from "../services/review.server";
+import { approverQueue, rejectedItems, translatorQueue } from "../services/review-queues.server";
+import { dismissMyReminder, myReminders } from "../services/reminders.server";
 import { requireUser } from "../services/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Cadence" }];

@@ -1,15 +1,7 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import type { MessageKey } from "../i18n";
-import {
-  addComment,
-  approveItems,
-  decideExceptionRequest,
-  rejectItem,
-  requestException,
-  setGerman,
-  submitForReview,
-  withdrawException,
-} from "../services/review.server";
+import { addComment, approveItems, rejectItem, setGerman, submitForReview } from "../services/review.server";
+import { decideExceptionRequest, requestException, withdrawException } from "../services/parity-exceptions.server";
 import { requireUser } from "../services/session.server";
 import { refusedJson, readForm } from "../services/validation.server";
 

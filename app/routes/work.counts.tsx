@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { workCounts } from "../services/review.server";
+import { workCounts } from "../services/review-queues.server";
 import { requireUser } from "../services/session.server";
 
 /**

@@ -1,7 +1,8 @@
 import { DateTime } from "luxon";
 import { hashPassword } from "../services/passwords.server";
 import { RETRY_WINDOW_MS, syncPublications } from "../services/publication-plan.server";
-import { checkPublishable, contentHashOf, sourceHashOf } from "../services/review.server";
+import { checkPublishable } from "../services/review.server";
+import { contentHashOf, sourceHashOf } from "../domain/approval-hash.server";
 import { BRUSSELS_ZONE, datesOfMonth, resolveLocalTime } from "../domain/time/brussels";
 import type { Db } from "../../db/client";
 import { insertAuditEvent } from "../../db/repositories/audit-events";

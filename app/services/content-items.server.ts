@@ -25,7 +25,8 @@ import { resolveLocalTime } from "../domain/time/brussels";
 import { can } from "../domain/permissions";
 import { actorOf, audit } from "./audit.server";
 import { updateItemStatus } from "../../db/repositories/review";
-import { settleStatus, sourceHashOf } from "./review.server";
+import { settleStatus } from "./review.server";
+import { sourceHashOf } from "../domain/approval-hash.server";
 import type { AppContext } from "./context.server";
 import { toFieldErrors, type FieldErrors, UUID_PATTERN } from "./validation.server";
 

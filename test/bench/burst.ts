@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { contentHashOf, sourceHashOf } from "../../app/services/review.server";
+import { contentHashOf, sourceHashOf } from "../../app/domain/approval-hash.server";
 import type { Visual } from "../../app/domain/visuals";
 import type { Db } from "../../db/client";
 

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { run as runGraphileWorker } from "graphile-worker";
 import { runPublisher } from "../../app/services/publishing.server";
-import { contentHashOf, sourceHashOf } from "../../app/services/review.server";
+import { contentHashOf, sourceHashOf } from "../../app/domain/approval-hash.server";
 import { createLogger } from "../../app/services/logger.server";
 import { createDb, type Db } from "../../db/client";
 import { testContext } from "../setup/database";

@@ -1,19 +1,9 @@
 import { z } from "zod";
 import { listChannels } from "../../db/repositories/channels";
-import {
-  findPublication,
-  listOutboxMessages,
-  insertHold,
-  listItemPublications,
-  listItemsToReschedule,
-  listLiveHolds,
-  publishingHealthRows,
-  releaseHoldRow,
-  setChannelReconnected,
-  setPublicationState,
-  takePublicationsMissedDuringHold,
-  type HoldRow,
-} from "../../db/repositories/publications";
+import { findPublication, listItemPublications, publishingHealthRows, setPublicationState } from "../../db/repositories/publications";
+import { listOutboxMessages } from "../../db/repositories/outbox";
+import { insertHold, listItemsToReschedule, listLiveHolds, releaseHoldRow, takePublicationsMissedDuringHold, type HoldRow } from "../../db/repositories/publishing-holds";
+import { setChannelReconnected } from "../../db/repositories/channels";
 import type { User } from "../../db/schema";
 import { can } from "../domain/permissions";
 import type { MessageKey } from "../i18n";

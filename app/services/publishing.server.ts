@@ -2,23 +2,9 @@ import { publicationMediaIds, publicationMediaIdsMany, rememberPublicationMedia,
 import { altDigest } from "../channels/media-upload.server";
 import { openMedia } from "./media.server";
 import { randomUUID } from "node:crypto";
-import {
-  claimDuePublications,
-  findChannel,
-  findOutboxMessage,
-  finishClaim,
-  finishPublishedMany,
-  insertOutboxMessage,
-  insertOutboxMessages,
-  listStuckSending,
-  markChannelNeedsReconnect,
-  markSent,
-  markSentMany,
-  type SentCall,
-  nextDueAt,
-  takeOverClaim,
-  type ClaimedPublication,
-} from "../../db/repositories/publications";
+import { claimDuePublications, finishClaim, finishPublishedMany, listStuckSending, markSent, markSentMany, type SentCall, nextDueAt, takeOverClaim, type ClaimedPublication } from "../../db/repositories/publication-claims";
+import { findChannelById as findChannel, markChannelNeedsReconnect } from "../../db/repositories/channels";
+import { findOutboxMessage, insertOutboxMessage, insertOutboxMessages } from "../../db/repositories/outbox";
 import type { Channel } from "../../db/schema";
 import { findPairRowsMany, type PairRows } from "../../db/repositories/review";
 import { teamSettings, type TeamSettings } from "./settings.server";

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { InstanceMediaLimits } from "../../app/domain/network-media";
 import type { Db } from "../client";
 import type { Channel, ChannelsTable } from "../schema";
@@ -49,4 +50,12 @@ export async function setChannelCredentials(db: Db, id: string, credentialsEncry
 /** Stores what a Mastodon instance says of its media limits (null: the network's defaults). */
 export async function setChannelMediaLimits(db: Db, id: string, limits: InstanceMediaLimits | null): Promise<void> {
   await db.updateTable("channels").set({ media_limits: limits ? JSON.stringify(limits) : null }).where("id", "=", id).execute();
+}
+
+export async function markChannelNeedsReconnect(db: Db, channelId: string, reason: string): Promise<void> {
+  await db.updateTable("channels").set({ needs_reconnect: true, reconnect_reason: reason, updated_at: sql<Date>`now()` }).where("id", "=", channelId).execute();
+}
+
+export async function setChannelReconnected(db: Db, channelId: string): Promise<void> {
+  await db.updateTable("channels").set({ needs_reconnect: false, reconnect_reason: null, updated_at: sql<Date>`now()` }).where("id", "=", channelId).execute();
 }

@@ -3,7 +3,7 @@ import type { Db } from "../client";
 import type { MediaFilesTable } from "../schema";
 import type { UploadedMedia } from "../../app/domain/visuals";
 import type { Insertable } from "kysely";
-import { CLAIMED_COLUMNS, claimedOf, notHeld, type ClaimedPublication, type ClaimedRow } from "./publications";
+import { CLAIMED_COLUMNS, claimedOf, notHeld, type ClaimedPublication, type ClaimedRow } from "./publication-claims";
 
 /** Every statement of the media library. */
 

@@ -42,13 +42,16 @@ export function formToObject(form: FormData, arrayFields: readonly string[] = []
 }
 
 /** The HTTP status of a refused action: 403 when the role does not allow it, 404 when the thing is gone, else 400. */
-export function refusalStatus(key: string | undefined): 400 | 403 | 404 {
-  return key === "error.forbidden.body" ? 403 : key === "error.notFound.body" ? 404 : 400;
+/** Refusals that say someone else changed or answered it meanwhile: a 409, as the API says it. */
+const CONFLICT_KEYS = new Set(["item.conflict", "review.changedSinceShown", "inbox.error.replyInFlight"]);
+
+export function refusalStatus(key: string | undefined): 400 | 403 | 404 | 409 {
+  return key === "error.forbidden.body" ? 403 : key === "error.notFound.body" ? 404 : key !== undefined && CONFLICT_KEYS.has(key) ? 409 : 400;
 }
 
 /**
  * A refused action as JSON for the pages' scripts: the message key (the page shows it in place), the
- * message itself in the user's language, and the status that says why (403, 404 or 400).
+ * message itself in the user's language, and the status that says why (403, 404, 409 or 400).
  */
 export function refusedJson(user: { ui_language: string }, key: MessageKey, params?: Record<string, string | number>, extra: Record<string, unknown> = {}): Response {
   return Response.json({ ok: false, key, params, message: translator(languageOf(user))(key, params), ...extra }, { status: refusalStatus(key) });

@@ -10,10 +10,9 @@ export interface JobDefinition {
 }
 
 export const JOBS: JobDefinition[] = [
-  // Sends publications at their second; restarted within 15 s if its worker ever dies.
+  // Sends publications at their second, and every 30 s settles those left "sending" by a process
+  // that died during the call; restarted within 15 s if its worker ever dies.
   { name: "publish", interval: "15s", timeout: "0", longRunning: true },
-  // Settles publications left "sending" by a process that died during the call.
-  { name: "recover-publications", interval: "30s", timeout: "20s" },
   // Renews access tokens that expire within 30 minutes (X, LinkedIn).
   { name: "refresh-channel-tokens", interval: "10m", timeout: "45s" },
   // Reminds translators and approvers of items due soon that are not ready.

@@ -3,7 +3,7 @@ import type { AppContext } from "../app/services/context.server";
 import { channelsForAdmin, saveChannel, testChannelConnection } from "../app/services/channels.server";
 import { moveItem } from "../app/services/content-items.server";
 import { actOnPublication, holdPublishing, releaseHold } from "../app/services/publishing-admin.server";
-import { adapterDeps, recoverStuckPublications, refreshExpiringTokens, runPublisher, type PublisherOptions } from "../app/services/publishing.server";
+import { adapterDeps, recoverStuckPublications, refreshExpiringTokens, runPublisher, runRecovery, type PublisherOptions } from "../app/services/publishing.server";
 import { decryptCredentials } from "../app/services/credentials-crypto.server";
 import { claimDuePublications, finishPublishedMany, markSent, markSentMany, setRemoteKey } from "../db/repositories/publication-claims";
 import { insertOutboxMessages } from "../db/repositories/outbox";
@@ -323,6 +323,22 @@ describe("recovery after a crash during the call", () => {
     const states = await publishUntilSettled([neverReachedBluesky!]);
     expect(states.map((s) => s.state)).toEqual(["published"]);
     expect(fake.duplicates()).toEqual([]);
+  });
+});
+
+describe("the recovery loop of the publish job", () => {
+  it("sweeps at each interval until it is stopped, and what a dead worker held is due again", async () => {
+    const ids = await makeScheduledItems(t.db, editor, approver, [outboxFr, outboxNl], { count: 1, localDate: "2030-03-03" });
+    await makeDueNow(t.db, ids);
+    expect(await claimDuePublications(t.db, "dead-worker", new Date(), 10)).toHaveLength(2);
+    const controller = new AbortController();
+    const loop = runRecovery(ctx, { signal: controller.signal, firstAfterMs: 0, everyMs: 50, leaseMs: 0 });
+    const until = Date.now() + 10_000;
+    while ((await publicationStates(t.db, ids)).some((s) => s.state !== "scheduled") && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    const total = await loop;
+    expect(total.rescheduled).toBe(2);
+    expect((await publicationStates(t.db, ids)).map((s) => s.state)).toEqual(["scheduled", "scheduled"]);
   });
 });
 

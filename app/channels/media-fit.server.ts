@@ -1,4 +1,4 @@
-import sharp from "sharp";
+import { loadSharp } from "../services/image-library.server";
 import { imageFitsAsIs, type NetworkMediaRules } from "../domain/network-media";
 import type { MediaFormat } from "../domain/media-kind";
 
@@ -23,6 +23,7 @@ export interface FittedImage {
 const FORMAT_OF: Record<string, MediaFormat> = { jpeg: "jpeg", png: "png", gif: "gif", webp: "webp" };
 
 export async function fitImage(bytes: Buffer, contentType: string, rules: NetworkMediaRules): Promise<FittedImage> {
+  const sharp = await loadSharp();
   const meta = await sharp(bytes).metadata();
   const format = FORMAT_OF[meta.format ?? ""] ?? "jpeg";
   const width = meta.width ?? 1;

@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -59,16 +59,23 @@ export function localStorage(directory: string): MediaStorage {
 }
 
 export function s3Storage(s3: NonNullable<MediaConfig["s3"]>): MediaStorage {
-  const client = new S3Client({
-    region: s3.region,
-    ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
-    forcePathStyle: s3.forcePathStyle,
-    // Checksums only where S3 requires them: many S3-compatible servers do not read the SDK's
-    // default "aws-chunked" uploads with trailing checksums and would store the framing too.
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-    ...(s3.accessKeyId && s3.secretAccessKey ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } } : {}),
-  });
+  // The AWS SDK is loaded on first use, not at import: a job's worker that never reads media does
+  // not pay its load (about 0.3 s of CPU each time a worker starts).
+  let loading: Promise<{ client: S3Client; sdk: typeof import("@aws-sdk/client-s3") }> | null = null;
+  const s3Client = () =>
+    (loading ??= import("@aws-sdk/client-s3").then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({
+        region: s3.region,
+        ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
+        forcePathStyle: s3.forcePathStyle,
+        // Checksums only where S3 requires them: many S3-compatible servers do not read the SDK's
+        // default "aws-chunked" uploads with trailing checksums and would store the framing too.
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+        ...(s3.accessKeyId && s3.secretAccessKey ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } } : {}),
+      }),
+    })));
   const missing = (error: unknown) => {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
     return e.name === "NoSuchKey" || e.name === "NotFound" || e.$metadata?.httpStatusCode === 404;
@@ -79,11 +86,13 @@ export function s3Storage(s3: NonNullable<MediaConfig["s3"]>): MediaStorage {
       if (await storage.exists(key)) return;
       const size = (await fs.promises.stat(file)).size;
       // Streamed from disk with its length: the file is never held in memory.
-      await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: safeKey(key), Body: fs.createReadStream(file), ContentLength: size, ContentType: contentType }));
+      const { client, sdk } = await s3Client();
+      await client.send(new sdk.PutObjectCommand({ Bucket: s3.bucket, Key: safeKey(key), Body: fs.createReadStream(file), ContentLength: size, ContentType: contentType }));
     },
     async get(key, start = 0) {
       try {
-        const r = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: safeKey(key), ...(start > 0 ? { Range: `bytes=${start}-` } : {}) }));
+        const { client, sdk } = await s3Client();
+        const r = await client.send(new sdk.GetObjectCommand({ Bucket: s3.bucket, Key: safeKey(key), ...(start > 0 ? { Range: `bytes=${start}-` } : {}) }));
         if (!r.Body) return null;
         const whole = start > 0 ? Number(/\/(\d+)$/.exec(r.ContentRange ?? "")?.[1] ?? NaN) : (r.ContentLength ?? NaN);
         return { body: r.Body as Readable, size: Number.isFinite(whole) ? whole : null };
@@ -94,7 +103,8 @@ export function s3Storage(s3: NonNullable<MediaConfig["s3"]>): MediaStorage {
     },
     async exists(key) {
       try {
-        await client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: safeKey(key) }));
+        const { client, sdk } = await s3Client();
+        await client.send(new sdk.HeadObjectCommand({ Bucket: s3.bucket, Key: safeKey(key) }));
         return true;
       } catch (error) {
         if (missing(error)) return false;
@@ -102,7 +112,8 @@ export function s3Storage(s3: NonNullable<MediaConfig["s3"]>): MediaStorage {
       }
     },
     async remove(key) {
-      await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: safeKey(key) }));
+      const { client, sdk } = await s3Client();
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: s3.bucket, Key: safeKey(key) }));
     },
   };
   return storage;

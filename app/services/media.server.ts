@@ -4,7 +4,8 @@ import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { pipeline } from "node:stream/promises";
-import sharp, { type Metadata } from "sharp";
+import type { Metadata } from "sharp";
+import { loadSharp } from "./image-library.server";
 import { deleteUnusedMedia, findMediaFile, markUnusedMedia, recordMediaFile, unusedMediaBefore } from "../../db/repositories/media";
 import type { User } from "../../db/schema";
 import { cleanFileName, kindOf, MEDIA_EXTENSION, MEDIA_MIME, sniffMediaFormat, type MediaFormat } from "../domain/media-kind";
@@ -29,7 +30,6 @@ export const MAX_PIXELS = 40_000_000;
 const THUMB_SIZE = 320;
 
 // Bounded memory: libvips' operation cache is small, and each upload decodes one image at a time.
-sharp.cache({ memory: 32, items: 20, files: 0 });
 
 /** A file of the library as the editor and the API see it: its facts, its name and where to fetch it. */
 export interface StoredMedia extends MediaFileFacts {
@@ -104,6 +104,7 @@ const sharpOptions = { limitInputPixels: MAX_PIXELS, failOn: "truncated" as cons
 
 /** Re-encodes an image in its own format without any metadata (orientation applied to the pixels). */
 async function cleanImage(input: string, output: string, format: MediaFormat, animated: boolean): Promise<{ width: number; height: number }> {
+  const sharp = await loadSharp();
   let image = sharp(input, { ...sharpOptions, animated }).rotate();
   image =
     format === "jpeg"
@@ -121,6 +122,7 @@ type Prepared = { ok: true; clean: string; thumb: string; size: { width: number;
 
 /** An image: its header checked before decoding, re-encoded without metadata, and its thumbnail. */
 async function prepareImage(upload: string, work: string, format: MediaFormat): Promise<Prepared> {
+  const sharp = await loadSharp();
   // The header alone, before any decoding: a 50,000 × 50,000 PNG of a few kilobytes stops here.
   let meta: Metadata;
   try {

@@ -394,6 +394,29 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
+ * Recovery as a loop beside the publisher, in the same worker (decision 0029): the first sweep
+ * `firstAfterMs` after start, then every `everyMs`, until the signal. A failed sweep is logged and
+ * tried again at the next one.
+ */
+export async function runRecovery(ctx: AppContext, options: { signal: AbortSignal; everyMs?: number; firstAfterMs?: number; leaseMs?: number }): Promise<{ recovered: number; unconfirmed: number; rescheduled: number }> {
+  const total = { recovered: 0, unconfirmed: 0, rescheduled: 0 };
+  await sleep(options.firstAfterMs ?? 20_000, options.signal);
+  while (!options.signal.aborted) {
+    try {
+      const swept = await recoverStuckPublications(ctx, { leaseMs: options.leaseMs });
+      total.recovered += swept.recovered;
+      total.unconfirmed += swept.unconfirmed;
+      total.rescheduled += swept.rescheduled;
+      if (swept.recovered + swept.unconfirmed + swept.rescheduled > 0) ctx.log.info("stuck publications settled", swept);
+    } catch (error) {
+      ctx.log.warn("recovery sweep failed; tried again at the next one", { error: error instanceof Error ? error.message : String(error) });
+    }
+    await sleep(options.everyMs ?? 30_000, options.signal);
+  }
+  return total;
+}
+
+/**
  * Settles publications left "sending" by a process that died or hung: where the network can say
  * whether the call went out (idempotency key, record key, outbox), it is asked; otherwise the
  * publication becomes "unconfirmed" and a person checks. Never a blind second call.

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import sharp from "sharp";
+import { loadSharp } from "./image-library.server";
 import type { MediaFormat } from "../domain/media-kind";
 
 /**
@@ -125,6 +125,6 @@ export async function videoThumbnail(ffmpeg: string, file: string, durationMs: n
   const at = Math.min(1, durationMs / 2000).toFixed(3);
   const r = await run(ffmpeg, ["-v", "error", "-nostdin", "-ss", at, "-i", file, "-frames:v", "1", "-vf", `scale=${size}:${size}:force_original_aspect_ratio=decrease`, "-f", "image2pipe", "-c:v", "png", "-"], PROBE_TIMEOUT_MS, "buffer");
   if (!r.ok || !(r.stdout instanceof Buffer) || r.stdout.length === 0) return false;
-  await sharp(r.stdout).webp({ quality: 75 }).toFile(output);
+  await (await loadSharp())(r.stdout).webp({ quality: 75 }).toFile(output);
   return true;
 }

@@ -34,3 +34,16 @@ export const JOBS: JobDefinition[] = [
   // Forgets citizens' messages once their conversation ended longer ago than the retention period.
   { name: "purge-inbox", interval: "6h", timeout: "2m" },
 ];
+
+/**
+ * The jobs a scheduler runs: all of them, or the comma-separated names in CADENCE_JOBS (a scheduler
+ * dedicated to publishing: `CADENCE_JOBS=publish`; docs/deployment.md). Null with the unknown names
+ * when the list names a job that does not exist.
+ */
+export function selectJobs(spec: string | undefined): { ok: true; jobs: JobDefinition[] } | { ok: false; unknown: string[] } {
+  if (spec === undefined || spec.trim() === "") return { ok: true, jobs: JOBS };
+  const names = spec.split(",").map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !JOBS.some((j) => j.name === n));
+  if (unknown.length > 0) return { ok: false, unknown };
+  return { ok: true, jobs: JOBS.filter((j) => names.includes(j.name)) };
+}

@@ -64,6 +64,8 @@ function startScheduler(): ChildProcess {
       DATABASE_URL: t.url,
       CADENCE_DATA_DIR: dataDir,
       CADENCE_DEMO: "false",
+      // The publish job alone (with its recovery and staging): the others only cost start-up CPU here.
+      CADENCE_JOBS: "publish",
       NODE_ENV: "test",
       LOG_LEVEL: "error",
       SESSION_SECRET: "test-session-secret-that-is-long-enough-0123456789",

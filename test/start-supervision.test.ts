@@ -52,7 +52,8 @@ interface Started {
 
 /** Starts `npm start`'s entry and waits for the line that gives its address. */
 async function startCadence(env: Record<string, string | undefined>): Promise<Started> {
-  const merged: NodeJS.ProcessEnv = { ...process.env, ...SECRETS, NODE_ENV: "test", LOG_LEVEL: "warn", PORT: "0", HOST: "127.0.0.1", CADENCE_TEST_MARK: MARK, ...env };
+  // The supervised scheduler runs the publish job alone: what these tests watch (the others only cost start-up CPU).
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...SECRETS, NODE_ENV: "test", LOG_LEVEL: "warn", PORT: "0", HOST: "127.0.0.1", CADENCE_TEST_MARK: MARK, CADENCE_JOBS: "publish", ...env };
   for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "app/cli/start.ts")], {
     cwd: ROOT,

@@ -8,6 +8,7 @@ import { DEMO_ACCOUNTS, seedDemo } from "../seed/seed-demo";
 import type { FakeNetworks } from "../../fakes/networks";
 import { adoptDemoPosts, connectDemoChannels } from "../services/demo-networks.server";
 import { startScheduler, type RunningScheduler } from "../../jobs/scheduler";
+import { JOBS, selectJobs } from "../../jobs/definitions";
 import { startHeartbeat } from "../services/scheduler-health.server";
 import { ConfigError, loadConfig } from "../config.server";
 import { createLogger } from "../services/logger.server";
@@ -138,7 +139,9 @@ async function main(): Promise<void> {
     }
     if (supervisor) supervisor.start();
     else if (runJobs) {
-      scheduler = await startScheduler(log);
+      const selected = selectJobs(process.env.CADENCE_JOBS);
+      if (!selected.ok) throw new StartUpProblem(`CADENCE_JOBS names jobs that do not exist: ${selected.unknown.join(", ")}. The jobs are: ${JOBS.map((j) => j.name).join(", ")}.`);
+      scheduler = await startScheduler(log, selected.jobs);
       heartbeat = startHeartbeat({ db, config, log, now: () => new Date() });
       process.send?.({ type: "ready" });
     }

@@ -50,10 +50,11 @@ export class HistogramTally {
     if (!Number.isFinite(value)) return;
     const v = Math.max(0, value);
     const bounds = TOTAL_HISTOGRAMS[metric];
-    const key = `${metric} ${labelsKey(labels)}`;
+    const labelText = labelsKey(labels);
+    const key = `${metric} ${labelText}`;
     let entry = this.pending.get(key);
     if (!entry) {
-      entry = { metric, labels: labelsKey(labels), buckets: bounds.map(() => 0), count: 0, sum: 0 };
+      entry = { metric, labels: labelText, buckets: bounds.map(() => 0), count: 0, sum: 0 };
       this.pending.set(key, entry);
     }
     bounds.forEach((le, i) => {

@@ -38,8 +38,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       watched: c.origin === "watch",
     },
     assigneeName: c.assignee_name,
-    // The newest answer on the page: sending yours refuses it if another was sent since.
-    lastReplyId: view.replies.reduce<{ id: string; at: number } | null>((last, r) => (!last || new Date(r.created_at).getTime() > last.at ? { id: r.id, at: new Date(r.created_at).getTime() } : last), null)?.id ?? "",
+    // The newest answer on the page (replies come oldest first): sending yours refuses it if another was sent since.
+    lastReplyId: view.replies.at(-1)?.id ?? "",
     thread: view.thread.map((m) => ({ ...m, at: local(m.at) })),
     notes: view.notes.map((n) => ({ id: n.id, author: n.author_name, at: local(n.created_at), text: n.text })),
     canAnswer: can(user.roles, "inbox.answer"),

@@ -35,6 +35,12 @@ function externalMetric(registry: client.Registry, name: string, help: string, t
   registry.registerMetric(metric as unknown as client.Metric);
 }
 
+/** A read that several metrics of one scrape need: made once while it is in flight, again at the next scrape. */
+function onePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => (pending ??= read().finally(() => (pending = null)));
+}
+
 /** Fixed addresses answered outside Remix, by their own name. */
 const FIXED_ROUTES: [RegExp, string][] = [
   [/^\/l\//, "/l/:code"],
@@ -87,9 +93,7 @@ export function createWebMetrics(ctx: AppContext): WebMetrics {
   });
 
   // The all-time histograms, kept by the schedulers in the database (app/services/metric-totals.server.ts).
-  const totals = () => listHistogramTotals(ctx.db);
-  let pendingTotals: ReturnType<typeof totals> | null = null;
-  const sharedTotals = () => (pendingTotals ??= totals().finally(() => (pendingTotals = null)));
+  const sharedTotals = onePerScrape(() => listHistogramTotals(ctx.db));
   for (const [name, bounds] of Object.entries(TOTAL_HISTOGRAMS)) {
     const help =
       name === "cadence_publish_lag_seconds"
@@ -121,8 +125,7 @@ export function createWebMetrics(ctx: AppContext): WebMetrics {
     },
   });
 
-  let scheduler: ReturnType<typeof schedulerStatus> | null = null;
-  const sharedScheduler = () => (scheduler ??= schedulerStatus(ctx).finally(() => (scheduler = null)));
+  const sharedScheduler = onePerScrape(() => schedulerStatus(ctx));
   new client.Gauge({
     name: "cadence_scheduler_up",
     help: "1 while a scheduler process is running, else 0 (down, starting or restarting).",

@@ -122,6 +122,15 @@ export async function markSent(db: Db, call: SentCall): Promise<boolean> {
   return Number(updated.numUpdatedRows) === 1;
 }
 
+/** In a batch update joined to `v` (one row per claim): the claim is still "sending" and still its worker's. */
+const STILL_OWN_CLAIM = sql`p.state = 'sending' and p.claimed_by = v.worker_id`;
+
+/** Whether each of `rows`, in order, is among the rows an update returned. */
+function updatedInOrder(rows: readonly { id: string }[], updated: readonly { id: string }[]): boolean[] {
+  const ids = new Set(updated.map((r) => r.id));
+  return rows.map((r) => ids.has(r.id));
+}
+
 /**
  * markSent for many claims in one statement (the publisher's group commit): each row is written only
  * if its claim is still "sending" and owned by the given worker. Returns, in order, whether each was.
@@ -134,10 +143,9 @@ export async function markSentMany(db: Db, rows: readonly SentCall[]): Promise<b
     from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.workerId)}::text[], ${rows.map((r) => r.sentAt.toISOString())}::timestamptz[],
                 ${rows.map((r) => r.remoteKey)}::text[], ${rows.map((r) => r.text)}::text[], ${rows.map((r) => r.link)}::text[])
       as v(id, worker_id, sent_at, remote_key, sent_text, sent_link)
-    where p.id = v.id and p.state = 'sending' and p.claimed_by = v.worker_id
+    where p.id = v.id and ${STILL_OWN_CLAIM}
     returning p.id`.execute(db);
-  const marked = new Set(result.rows.map((r) => r.id));
-  return rows.map((r) => marked.has(r.id));
+  return updatedInOrder(rows, result.rows);
 }
 
 /**
@@ -155,10 +163,9 @@ export async function finishPublishedMany(
         last_error = null, last_error_code = null, updated_at = now()
     from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.workerId)}::text[], ${rows.map((r) => r.remoteId)}::text[],
                 ${rows.map((r) => r.remoteUrl)}::text[], ${rows.map((r) => r.at.toISOString())}::timestamptz[]) as v(id, worker_id, remote_id, remote_url, at)
-    where p.id = v.id and p.state = 'sending' and p.claimed_by = v.worker_id
+    where p.id = v.id and ${STILL_OWN_CLAIM}
     returning p.id`.execute(db);
-  const done = new Set(result.rows.map((r) => r.id));
-  return rows.map((r) => done.has(r.id));
+  return updatedInOrder(rows, result.rows);
 }
 
 /**

@@ -6,6 +6,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { benchDatabase } from "../bench/bench-database";
 import { BENCH_SECRETS, benchContext, startProductionServer } from "../bench/production-server";
+import { percentile, report } from "../bench/report";
 import { startPlainPostgres, type PlainPostgres } from "../setup/plain-postgres";
 import { LOAD_PASSWORD, seedLoad, spreadDue, type LoadPlan } from "./seed";
 
@@ -78,7 +79,6 @@ function weighted(choices: [Action, number][]): Action {
   for (const [action, w] of choices) if ((roll -= w) <= 0) return action;
   return choices[0]![0];
 }
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
 async function signIn(base: string, email: string): Promise<string> {
   const response = await fetch(`${base}/login`, {
@@ -316,25 +316,25 @@ async function main(): Promise<void> {
     if (unintended.length > 0) console.log(`load: unintended answers (first 10):\n  ${unintended.slice(0, 10).join("\n  ")}`);
     console.log(`load: publications ${published} published of ${PUBLICATIONS}; ${sends.sent} sends for ${sends.distinct} publications; states ${JSON.stringify(states)}`);
     // Where the two cores went during the run: a share of one core per kind of process.
-    for (const kind of ["web", "schedulers", "postgres", "bench"] as const) console.log(`bench: load.cpu_${kind}_cores ${((cpuAfter[kind] - cpuBefore[kind]) / elapsed).toFixed(2)} cores`);
-    console.log(`bench: load.p95_ms ${percentile(latencies, 95).toFixed(1)} ms`);
-    console.log(`bench: load.p50_ms ${percentile(latencies, 50).toFixed(1)} ms`);
-    console.log(`bench: load.p99_ms ${percentile(latencies, 99).toFixed(1)} ms`);
-    console.log(`bench: load.requests_per_s ${(total / elapsed).toFixed(1)} req/s`);
-    console.log(`bench: load.requests ${total} requests`);
-    console.log(`bench: load.errors ${errors} errors`);
-    console.log(`bench: load.5xx ${fiveHundreds} responses`);
-    console.log(`bench: load.no_answer ${connectionErrors} requests`);
-    console.log(`bench: load.conflicts_409 ${count(/ 409$/)} responses`);
-    console.log(`bench: load.rate_limited_429 ${count(/ 429$/)} responses`);
-    console.log(`bench: load.api_tokens_over_limit ${overLimit} token-minutes`);
-    console.log(`bench: load.publications_published ${published} publications`);
-    console.log(`bench: load.duplicate_sends ${sends.sent - sends.distinct} sends`);
-    console.log(`bench: load.capacity_requests_per_s ${capacity.reduce((a, r) => a + r.requests.average, 0).toFixed(1)} req/s`);
-    console.log(`bench: load.capacity_p95_ms ${Math.max(...capacity.map((r) => r.latency.p97_5)).toFixed(0)} ms (p97.5, autocannon's nearest)`);
+    for (const kind of ["web", "schedulers", "postgres", "bench"] as const) report(`load.cpu_${kind}_cores`, (cpuAfter[kind] - cpuBefore[kind]) / elapsed, "cores");
+    report("load.p95_ms", percentile(latencies, 95), "ms");
+    report("load.p50_ms", percentile(latencies, 50), "ms");
+    report("load.p99_ms", percentile(latencies, 99), "ms");
+    report("load.requests_per_s", total / elapsed, "req/s");
+    report("load.requests", total, "requests");
+    report("load.errors", errors, "errors");
+    report("load.5xx", fiveHundreds, "responses");
+    report("load.no_answer", connectionErrors, "requests");
+    report("load.conflicts_409", count(/ 409$/), "responses");
+    report("load.rate_limited_429", count(/ 429$/), "responses");
+    report("load.api_tokens_over_limit", overLimit, "token-minutes");
+    report("load.publications_published", published, "publications");
+    report("load.duplicate_sends", sends.sent - sends.distinct, "sends");
+    report("load.capacity_requests_per_s", capacity.reduce((a, r) => a + r.requests.average, 0), "req/s");
+    report("load.capacity_p95_ms", Math.max(...capacity.map((r) => r.latency.p97_5)), "ms (p97.5, autocannon's nearest)");
     // Errors flat out: no answer, a timeout or a 5xx (the API's 429s are intended here too).
-    console.log(`bench: load.capacity_errors ${capacity.reduce((a, r) => a + r.errors + r.timeouts + r["5xx"], 0)} errors`);
-    console.log(`bench: load.publish_lag_p99_ms ${percentile(lags, 99).toFixed(0)} ms`);
+    report("load.capacity_errors", capacity.reduce((a, r) => a + r.errors + r.timeouts + r["5xx"], 0), "errors");
+    report("load.publish_lag_p99_ms", percentile(lags, 99), "ms");
     const failed = errors > 0 || published !== PUBLICATIONS || sends.sent !== sends.distinct || overLimit > 0;
     if (failed) {
       console.error("load: FAILED (errors, a publication not sent or sent twice, or the API's limit exceeded)");

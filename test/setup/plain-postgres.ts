@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -58,7 +58,11 @@ async function freePort(): Promise<number> {
 
 function stopIn(bin: string, dataDir: string): void {
   if (!fs.existsSync(path.join(dataDir, "postmaster.pid"))) return;
-  spawnSync(asRoot() ? "runuser" : path.join(bin, "pg_ctl"), [...(asRoot() ? ["-u", "postgres", "--", path.join(bin, "pg_ctl")] : []), "stop", "-D", dataDir, "-m", "fast", "-w"], { stdio: "ignore" });
+  try {
+    run(bin, "pg_ctl", ["stop", "-D", dataDir, "-m", "fast", "-w"]);
+  } catch {
+    // Already stopped: nothing to do.
+  }
 }
 
 /**

@@ -6,8 +6,22 @@ import { fileURLToPath } from "node:url";
 /** Environment variables, as given or as a test sets them. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** The project's root folder (this file sits in db/). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/**
+ * The project's root folder: the nearest folder above this module that holds Cadence's
+ * package.json (this file sits in db/; compiled into build/jobs/ it sits two levels deeper).
+ */
+export const PROJECT_ROOT = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    try {
+      if ((JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string }).name === "cadence") return dir;
+    } catch {
+      // No package.json here, or not ours: look further up.
+    }
+    if (path.dirname(dir) === dir) return path.resolve(from, "..");
+  }
+}
 
 /** Where demo mode keeps its database and generated secrets: `.data/` unless CADENCE_DATA_DIR says otherwise. */
 export function dataDirectory(env: Env = process.env): string {

@@ -1,6 +1,7 @@
 import Bree from "bree";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../app/services/logger.server";
+import { bundledJobs } from "./bundles";
 import { JOBS, type JobDefinition } from "./definitions";
 
 const BOOTSTRAP = fileURLToPath(new URL("./run-job.mjs", import.meta.url));
@@ -11,6 +12,8 @@ export interface RunningScheduler {
 
 /** Starts Bree with every job of `jobs/definitions.ts`; stop() cancels running workers and waits for them. */
 export async function startScheduler(log: Logger, jobs: JobDefinition[] = JOBS): Promise<RunningScheduler> {
+  // Compiled jobs when the build is fresh (jobs/bundles.ts), the TypeScript through tsx otherwise.
+  const bundles = bundledJobs(jobs.map((j) => j.name));
   const bree = new Bree({
     root: false,
     logger: {
@@ -29,12 +32,12 @@ export async function startScheduler(log: Logger, jobs: JobDefinition[] = JOBS):
       timeout: job.timeout === "0" ? 0 : job.timeout,
       // Short jobs are stopped if they hang for ten minutes; the publisher runs until stopped.
       ...(job.longRunning ? {} : { closeWorkerAfterMs: 10 * 60_000 }),
-      worker: { workerData: { job: job.name } },
+      worker: { workerData: { job: job.name, bundle: bundles.get(job.name) ?? null } },
     })),
     errorHandler: (error, data) => log.error("job worker error", { job: data.name, error }),
   });
   await bree.start();
-  log.info("scheduler started", { jobs: jobs.map((j) => j.name) });
+  log.info("scheduler started", { jobs: jobs.map((j) => j.name), compiled: bundles.size === jobs.length ? "all" : bundles.size === 0 ? "none (tsx)" : [...bundles.keys()] });
   return {
     stop: async () => {
       await bree.stop();

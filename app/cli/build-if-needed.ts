@@ -2,15 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../db/local-data";
+import { newestMtime } from "../../jobs/bundles";
 import { BUILD_PATH } from "../server/web.server";
-
-function newestMtime(target: string): number {
-  const stat = fs.statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
-}
 
 /** True when the Remix build is missing or older than any source it is built from. */
 export function buildIsStale(): boolean {

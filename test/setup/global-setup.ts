@@ -7,6 +7,8 @@ import { buildIsStale, runRemixBuild } from "../../app/cli/build-if-needed";
 import { createDb } from "../../db/client";
 import { EmbeddedPostgres, randomPassword } from "../../db/embedded-postgres";
 import { migrateToLatest } from "../../db/migrate";
+import { buildJobs, jobsBuildIsStale } from "../../jobs/bundles";
+import { JOBS } from "../../jobs/definitions";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -26,10 +28,13 @@ function withDatabase(url: string, database: string): string {
 /**
  * One PostgreSQL for the whole run: DATABASE_URL's server, or an embedded one in a fresh temporary
  * directory. A template database is migrated once; each test file copies it (test/setup/database.ts).
- * The web build is refreshed first, since the HTTP and browser tests serve it.
+ * The web build and the compiled jobs are refreshed first, since the HTTP and browser tests serve
+ * the one and the scheduler processes run the other.
  */
 export default async function setup(project: TestProject) {
   if (buildIsStale()) await runRemixBuild();
+  const jobNames = JOBS.map((j) => j.name);
+  if (jobsBuildIsStale(jobNames)) await buildJobs(jobNames);
 
   let embedded: EmbeddedPostgres | null = null;
   let dataDir: string | null = null;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { suggestTags } from "../app/services/questions.server";
-import { currentTagModel, evaluateTeamTagging, forgetCachedTagModel, recordTagFeedback, retrainIfChanged } from "../app/services/tag-learning.server";
+import { currentTagModel, evaluateTeamTagging, forgetCachedTagModel, learningSummary, recordTagFeedback, retrainIfChanged } from "../app/services/tag-learning.server";
 import { learnedScores } from "../app/domain/tag-model";
 import type { AppContext } from "../app/services/context.server";
 import { replaceItemTags } from "../db/repositories/content-items";
@@ -143,5 +143,37 @@ describe("learning from the team's tagging", () => {
     const future = await apiSaveItem(ctx, caller, null, { ...body, localDate: "2031-06-02" });
     expect(future.status).toBe(422);
     expect(JSON.stringify(await future.json())).toContain("must be dated in the past");
+  });
+
+  it("a model trained on enough items stores the confident threshold its cross-validation measured, and the questions page says so", async () => {
+    // Before: too few items to measure, the default threshold applies.
+    await retrainIfChanged(ctx, { force: true });
+    expect((await learningSummary(ctx)).model?.confidence).toEqual({ kind: "default" });
+
+    const refund = ["Le remboursement arrive sur votre compte bancaire.", "Remboursement : le montant trop versé revient.", "Votre remboursement est versé ce mois-ci.", "Remboursement trop versé : vérifiez votre compte.", "Le trop versé vous est remboursé sur votre compte.", "Remboursement annuel : le montant revient vite.", "Compte bancaire à jour ? Le remboursement suit."];
+    const cars = ["Taxe de circulation : le montant dépend du véhicule.", "Véhicule neuf : la taxe de circulation change.", "Taxe de circulation réduite pour un véhicule électrique.", "Votre véhicule et la taxe annuelle de circulation.", "Immatriculation et taxe de circulation du véhicule.", "Taxe de circulation : payez pour votre véhicule avant l'échéance.", "Véhicule d'occasion : quelle taxe de circulation ?"];
+    let day = 1;
+    for (const [texts, id] of [[refund, q.refund!], [cars, q.cars!]] as const) {
+      for (const fr of texts) {
+        const item = await makeItem(t.db, editor, { localDate: `2030-03-${String(day++).padStart(2, "0")}`, fr, nl: "", channelIds: [], status: "published" });
+        await replaceItemTags(t.db, item.id, [id]);
+      }
+    }
+    const trained = await retrainIfChanged(ctx);
+    expect(trained.trained).toBe(true);
+    forgetCachedTagModel();
+    const model = await currentTagModel(ctx);
+    expect(model?.calibration).toMatchObject({ folds: 5 });
+    expect(model?.confidentScore === null || typeof model?.confidentScore === "number").toBe(true);
+    const summary = (await learningSummary(ctx)).model!;
+    expect(summary.confidence.kind).toBe(model!.confidentScore === null ? "none" : "calibrated");
+    if (summary.confidence.kind === "calibrated") {
+      expect(summary.confidence.score).toBe(model!.confidentScore);
+      expect(summary.confidence.precision!).toBeGreaterThanOrEqual(0.95);
+    }
+
+    // A change to a question's keywords retrains (its keywords weigh in the calibration).
+    await t.db.updateTable("recurring_questions").set({ keywords_fr: ["remboursement", "trop versé"], version: 2 }).where("id", "=", q.refund!).execute();
+    expect((await retrainIfChanged(ctx)).trained).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { buildQuestionIndex, type MatchableQuestion, type MatchLanguage } from "./question-match";
-import { DEFAULT_COMBINED, suggestWithModel, trainTagModel, type CombinedOptions, type TrainingExample } from "./tag-model";
+import { DEFAULT_COMBINED, suggestWithModel, trainTagModel, type CombinedOptions, type TagModel, type TrainingExample } from "./tag-model";
 
 /**
  * Honest figures for tag suggestions: k-fold cross-validation on the team's own tagged texts — each
@@ -89,6 +89,39 @@ export function confidentThreshold(predictions: readonly { best: number; right: 
     if ((!next || next.best < p.best) && i + 1 >= 5 && right / (i + 1) >= precision) chosen = p.best;
   });
   return chosen;
+}
+
+export interface CalibrationOptions {
+  folds?: number;
+  /** The precision confident suggestions must hold on held-out texts. */
+  precision?: number;
+  /** Items (pairs) the cross-validation looks at, at most: a larger history is sampled evenly, so training stays within seconds. */
+  maxGroups?: number;
+}
+
+/**
+ * Trains on every text, then chooses the model's confident threshold by k-fold cross-validation on
+ * the same texts (at most `maxGroups` items, sampled evenly): the lowest best score whose held-out
+ * suggestions were right at least `precision` of the time, counting suggestions on untagged texts
+ * as wrong. A history too small to cross-validate keeps the default threshold; one where no
+ * threshold held the precision gets none (no confident suggestion), rather than an unmeasured one.
+ */
+export function trainCalibratedTagModel(texts: readonly EvaluatedText[], questions: readonly MatchableQuestion[], options: CalibrationOptions = {}): TagModel {
+  const { folds = 5, precision = 0.95, maxGroups = 1500 } = options;
+  const model = trainTagModel(texts);
+  const groups = [...new Set(texts.filter((t) => t.questionIds.length > 0).map((t) => t.group))].sort();
+  if (groups.length < folds * 2) return model;
+  const step = Math.max(1, groups.length / maxGroups);
+  const kept = new Set<string>();
+  for (let at = 0; at < groups.length && kept.size < maxGroups; at += step) kept.add(groups[Math.floor(at)]!);
+  // Untagged texts (rejections only) stay in: they are where a confident suggestion is wrong.
+  const sample = texts.filter((t) => kept.has(t.group) || t.questionIds.length === 0);
+  const e = crossValidate(sample, questions, folds, DEFAULT_COMBINED);
+  const threshold = confidentThreshold(e.predictions, precision);
+  const above = threshold === null ? [] : e.predictions.filter((p) => p.best >= threshold);
+  model.confidentScore = threshold;
+  model.calibration = { folds, texts: sample.length, precision: above.length ? above.filter((p) => p.right).length / above.length : null, confident: above.length };
+  return model;
 }
 
 /** The languages an evaluation covers, for reports. */

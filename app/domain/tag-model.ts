@@ -34,6 +34,15 @@ export interface LanguageModel {
 
 export interface TagModel {
   languages: Record<MatchLanguage, LanguageModel>;
+  /**
+   * The combined score at or above which this model's best suggestion is confident, chosen when it
+   * was trained by cross-validation on the same texts (tag-evaluate.ts, trainCalibratedTagModel):
+   * the lowest that held the wanted precision on held-out texts. null: none held it, so nothing is
+   * confident; absent: too few texts to measure, so the default applies.
+   */
+  confidentScore?: number | null;
+  /** How the threshold was measured, for the questions page. */
+  calibration?: { folds: number; texts: number; precision: number | null; confident: number };
 }
 
 /** Smoothing of the feature counts (add-α). */
@@ -147,7 +156,10 @@ export interface CombinedOptions {
   minScore: number;
 }
 
-/** Chosen by cross-validation on the training part only (npm run tags:evaluate; docs/questions.md). */
+/**
+ * Chosen by cross-validation on the training part only (npm run tags:evaluate; docs/questions.md).
+ * `confidentScore` is the fallback for a model too small to calibrate its own.
+ */
 export const DEFAULT_COMBINED: CombinedOptions = { learnedWeight: 0.06, confidentScore: 1.8, minScore: 0.3 };
 
 /**
@@ -173,8 +185,9 @@ export function suggestWithModel(index: QuestionIndex, model: TagModel | null, t
     .filter(([, c]) => c.score >= options.minScore)
     .sort((a, b) => b[1].score - a[1].score || (byId.get(a[0])!.slug < byId.get(b[0])!.slug ? -1 : 1))
     .slice(0, limit);
+  const confidentAt = model.confidentScore === undefined ? options.confidentScore : model.confidentScore;
   return {
     suggestions: ranked.map(([id, c]) => ({ id, slug: byId.get(id)!.slug, score: Math.round(c.score * 100) / 100, matched: c.matched })),
-    confident: ranked.length > 0 && ranked[0]![1].score >= options.confidentScore,
+    confident: confidentAt !== null && ranked.length > 0 && ranked[0]![1].score >= confidentAt,
   };
 }

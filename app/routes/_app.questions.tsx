@@ -97,6 +97,7 @@ export default function Questions() {
   const [params] = useSearchParams();
   const t = useT();
   const lang = useLang();
+  const locale = lang === "nl" ? "nl-BE" : lang === "fr" ? "fr-BE" : "en-GB";
   const busy = useNavigation().state === "submitting";
   const saveErrors = failed?.intent === "save" ? failed.errors : {};
   const values = failed?.intent === "save" ? failed.values : undefined;
@@ -201,6 +202,20 @@ export default function Questions() {
       <p className="hint" data-testid="tag-model">
         {learning.model ? t("questions.learning.model", { version: learning.model.version, examples: learning.model.examples, at: learning.model.trainedAt.slice(0, 16).replace("T", " ") }) : t("questions.learning.noModel")} {t("questions.learning.hint")}
       </p>
+      {learning.model ? (
+        <p className="hint" data-testid="tag-confidence">
+          {learning.model.confidence.kind === "calibrated"
+            ? t("questions.learning.confidence", {
+                score: learning.model.confidence.score.toLocaleString(locale, { maximumFractionDigits: 2 }),
+                precision: learning.model.confidence.precision === null ? "—" : learning.model.confidence.precision.toLocaleString(locale, { style: "percent", maximumFractionDigits: 1 }),
+                n: learning.model.confidence.confident,
+                texts: learning.model.confidence.texts,
+              })
+            : learning.model.confidence.kind === "none"
+              ? t("questions.learning.confidenceNone", { texts: learning.model.confidence.texts })
+              : t("questions.learning.confidenceDefault")}
+        </p>
+      ) : null}
       {canManage ? (
         <section className="card" aria-labelledby="evaluate-title">
           <h2 id="evaluate-title">{t("questions.evaluate.title")}</h2>
@@ -225,7 +240,7 @@ export default function Questions() {
                   ).map(([key, value]) => (
                     <tr key={key}>
                       <th scope="row">{t(key)}</th>
-                      <td>{value === null ? "—" : value.toLocaleString(lang === "nl" ? "nl-BE" : lang === "fr" ? "fr-BE" : "en-GB", { style: "percent", maximumFractionDigits: 1 })}</td>
+                      <td>{value === null ? "—" : value.toLocaleString(locale, { style: "percent", maximumFractionDigits: 1 })}</td>
                     </tr>
                   ))}
                 </tbody>

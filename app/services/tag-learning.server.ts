@@ -2,8 +2,8 @@ import { performance } from "node:perf_hooks";
 import { insertFeedback, latestModel, latestModelSummary, latestModelVersion, questionLearningStats, saveModel, trainingFingerprint, trainingRows } from "../../db/repositories/tag-learning";
 import type { TagVerdict } from "../../db/schema";
 import { buildQuestionIndex, suggestQuestions } from "../domain/question-match";
-import { confidentThreshold, crossValidate } from "../domain/tag-evaluate";
-import { trainTagModel, type TagModel, type TrainingExample } from "../domain/tag-model";
+import { confidentThreshold, crossValidate, trainCalibratedTagModel } from "../domain/tag-evaluate";
+import type { TagModel } from "../domain/tag-model";
 import { matchableQuestions } from "./questions.server";
 import type { AppContext } from "./context.server";
 
@@ -14,52 +14,57 @@ import type { AppContext } from "./context.server";
  * at start). A process keeps the newest model in memory and checks its version at most every 30 s.
  */
 
-export async function trainingExamples(ctx: AppContext): Promise<TrainingExample[]> {
-  return (await trainingRows(ctx.db)).map((r) => ({ lang: r.lang, text: r.text, questionIds: r.questionIds, rejectedIds: r.rejectedIds }));
-}
-
 /** Trains and stores a new model if what it learns from changed since the newest one. */
-export async function retrainIfChanged(ctx: AppContext, options: { force?: boolean } = {}): Promise<{ trained: boolean; version: number | null; examples: number; ms: number }> {
+export async function retrainIfChanged(ctx: AppContext, options: { force?: boolean } = {}): Promise<{ trained: boolean; version: number | null; examples: number; ms: number; confidentScore?: number | null }> {
   const [fingerprint, latest] = await Promise.all([trainingFingerprint(ctx.db), latestModel(ctx.db)]);
   if (!options.force && latest && latest.fingerprint === fingerprint) return { trained: false, version: latest.version, examples: latest.examples, ms: 0 };
-  const examples = await trainingExamples(ctx);
+  const [rows, questions] = await Promise.all([trainingRows(ctx.db), matchableQuestions(ctx)]);
+  const examples = rows.map((r) => ({ lang: r.lang, text: r.text, questionIds: r.questionIds, rejectedIds: r.rejectedIds, group: r.itemId }));
   const started = performance.now();
-  const model = trainTagModel(examples);
+  // Trained on everything; its confident threshold chosen by cross-validation on the same items.
+  const model = trainCalibratedTagModel(examples, questions);
   const ms = Math.round(performance.now() - started);
   const version = await saveModel(ctx.db, { fingerprint, examples: examples.length, trainMs: ms, model });
-  ctx.log.info("tag model trained", { version, examples: examples.length, ms });
-  return { trained: true, version, examples: examples.length, ms };
+  ctx.log.info("tag model trained", { version, examples: examples.length, ms, confidentScore: model.confidentScore ?? "default" });
+  return { trained: true, version, examples: examples.length, ms, confidentScore: model.confidentScore };
 }
 
-let cached: { version: number; model: TagModel; checkedAt: number } | null = null;
-let loading: Promise<TagModel | null> | null = null;
+/** Per database (a process has one; a test worker may meet several): the newest model, checked at most every 30 s. */
+interface ModelCache {
+  cached: { version: number; model: TagModel; checkedAt: number } | null;
+  loading: Promise<TagModel | null> | null;
+}
+let caches = new WeakMap<AppContext["db"], ModelCache>();
 
 /** The newest stored model (null before the first training), cached per process. */
 export async function currentTagModel(ctx: AppContext): Promise<TagModel | null> {
+  let cache = caches.get(ctx.db);
+  if (!cache) caches.set(ctx.db, (cache = { cached: null, loading: null }));
+  const c = cache;
   const now = Date.now();
-  if (cached && now - cached.checkedAt < 30_000) return cached.model;
-  loading ??= (async () => {
+  if (c.cached && now - c.cached.checkedAt < 30_000) return c.cached.model;
+  c.loading ??= (async () => {
     try {
       const version = await latestModelVersion(ctx.db);
       if (version === null) return null;
-      if (cached && cached.version === version) {
-        cached.checkedAt = now;
-        return cached.model;
+      if (c.cached && c.cached.version === version) {
+        c.cached.checkedAt = now;
+        return c.cached.model;
       }
       const latest = await latestModel(ctx.db);
       if (!latest) return null;
-      cached = { version: latest.version, model: latest.model as TagModel, checkedAt: now };
-      return cached.model;
+      c.cached = { version: latest.version, model: latest.model as TagModel, checkedAt: now };
+      return c.cached.model;
     } finally {
-      loading = null;
+      c.loading = null;
     }
   })();
-  return await loading;
+  return await c.loading;
 }
 
-/** Forgets the cached model (tests, and right after a retraining in this process). */
+/** Forgets the cached models (tests, and right after a retraining in this process). */
 export function forgetCachedTagModel(): void {
-  cached = null;
+  caches = new WeakMap();
 }
 
 /**
@@ -77,9 +82,25 @@ export async function recordTagFeedback(ctx: AppContext, input: { itemId: string
 }
 
 /** For the questions page: each question's tagged items and the verdicts on its suggestions in the last 90 days, and the model in use. */
-export async function learningSummary(ctx: AppContext): Promise<{ stats: Record<string, { examples: number; accepted: number; rejected: number; added: number }>; model: { version: number; examples: number; trainedAt: string } | null }> {
+export interface ModelSummary {
+  version: number;
+  examples: number;
+  trainedAt: string;
+  /** How "confident" was measured for this model: calibrated (a threshold and its held-out precision), none held, or the default (too few items). */
+  confidence: { kind: "calibrated"; score: number; precision: number | null; confident: number; texts: number } | { kind: "none"; texts: number } | { kind: "default" };
+}
+
+export async function learningSummary(ctx: AppContext): Promise<{ stats: Record<string, { examples: number; accepted: number; rejected: number; added: number }>; model: ModelSummary | null }> {
   const [stats, latest] = await Promise.all([questionLearningStats(ctx.db, new Date(ctx.now().getTime() - 90 * 86_400_000)), latestModelSummary(ctx.db)]);
-  return { stats: Object.fromEntries(stats), model: latest ? { ...latest, trainedAt: latest.trainedAt.toISOString() } : null };
+  if (!latest) return { stats: Object.fromEntries(stats), model: null };
+  const texts = latest.calibration?.texts ?? 0;
+  const confidence: ModelSummary["confidence"] =
+    latest.confidentScore === undefined
+      ? { kind: "default" }
+      : latest.confidentScore === null
+        ? { kind: "none", texts }
+        : { kind: "calibrated", score: latest.confidentScore, precision: latest.calibration?.precision ?? null, confident: latest.calibration?.confident ?? 0, texts };
+  return { stats: Object.fromEntries(stats), model: { version: latest.version, examples: latest.examples, trainedAt: latest.trainedAt.toISOString(), confidence } };
 }
 
 export interface TeamEvaluation {

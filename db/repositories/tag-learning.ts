@@ -19,14 +19,15 @@ export async function trainingRows(db: Db): Promise<{ itemId: string; lang: "fr"
   return r.rows.map((x) => ({ itemId: x.item_id, lang: x.lang, text: x.text, questionIds: x.question_ids ?? [], rejectedIds: x.rejected_ids ?? [] }));
 }
 
-/** A cheap fingerprint of what the model learns from: tags, feedback and the tagged texts' last changes. */
+/** A cheap fingerprint of what the model learns from: tags, feedback, the tagged texts' last changes, and the questions (their keywords set the calibration). */
 export async function trainingFingerprint(db: Db): Promise<string> {
   const r = await sql<{ f: string }>`
     select concat_ws('|',
       (select count(*) from item_tags),
       (select coalesce(sum(hashtext(content_item_id::text || recurring_question_id::text)), 0) from item_tags),
       (select coalesce(max(id), 0) from tag_feedback),
-      (select coalesce(max(i.updated_at)::text, '') from content_items i where exists (select 1 from item_tags t where t.content_item_id = i.id))) as f`.execute(db);
+      (select coalesce(max(i.updated_at)::text, '') from content_items i where exists (select 1 from item_tags t where t.content_item_id = i.id)),
+      (select coalesce(sum(hashtext(id::text || version::text || active::text)), 0) from recurring_questions)) as f`.execute(db);
   return r.rows[0]!.f;
 }
 
@@ -71,7 +72,16 @@ export async function questionLearningStats(db: Db, since: Date): Promise<Map<st
 }
 
 /** The newest model's version, size and time, without the model itself (the questions page). */
-export async function latestModelSummary(db: Db): Promise<{ version: number; examples: number; trainedAt: Date } | undefined> {
-  const row = await db.selectFrom("tag_models").select(["version", "examples", "trained_at"]).orderBy("version", "desc").limit(1).executeTakeFirst();
-  return row ? { version: row.version, examples: row.examples, trainedAt: row.trained_at } : undefined;
+/** The newest model's facts for the questions page, with its confident threshold and how it was measured (read from the stored model). */
+export async function latestModelSummary(db: Db): Promise<{ version: number; examples: number; trainedAt: Date; confidentScore: number | null | undefined; calibration: { folds: number; texts: number; precision: number | null; confident: number } | null } | undefined> {
+  const row = await db
+    .selectFrom("tag_models")
+    .select(["version", "examples", "trained_at"])
+    .select(sql<number | null>`(model->>'confidentScore')::float8`.as("confident_score"))
+    .select(sql<boolean>`model ? 'confidentScore'`.as("calibrated"))
+    .select(sql<{ folds: number; texts: number; precision: number | null; confident: number } | null>`model->'calibration'`.as("calibration"))
+    .orderBy("version", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { version: row.version, examples: row.examples, trainedAt: row.trained_at, confidentScore: row.calibrated ? row.confident_score : undefined, calibration: row.calibration ?? null } : undefined;
 }

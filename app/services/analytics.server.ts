@@ -1,4 +1,4 @@
-import ExcelJS from "exceljs";
+import { loadExcel } from "./excel.server";
 import { z } from "zod";
 import { listChannels } from "../../db/repositories/channels";
 import { listRecurringQuestions } from "../../db/repositories/recurring-questions";
@@ -109,7 +109,7 @@ export function analyticsCsv(data: MonthAnalytics, separator: CsvSeparator): str
 
 /** The report as a workbook: posts, channels, languages, questions. Text cells can never run as formulas. */
 export async function analyticsXlsx(data: MonthAnalytics): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = "Cadence";
   const add = (name: string, header: readonly string[], rows: (string | number | null)[][]) => {
     const sheet = workbook.addWorksheet(name);

@@ -1,4 +1,5 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcel } from "./excel.server";
 import { listItemsWithTexts } from "../../db/repositories/content-items";
 import { listChannels } from "../../db/repositories/channels";
 import { findItemDetail } from "../../db/repositories/content-items";
@@ -53,7 +54,7 @@ export function planCsv(rows: readonly PlanRow[], separator: "," | ";"): string 
 }
 
 export async function planXlsx(rows: readonly PlanRow[], month: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = "Cadence";
   const sheet = workbook.addWorksheet(month);
   sheet.columns = PLAN_COLUMNS.map((c) => ({ header: c, key: c, width: c.endsWith("_text") ? 60 : c === "id" ? 38 : 14 }));
@@ -68,7 +69,7 @@ export async function planXlsx(rows: readonly PlanRow[], month: string): Promise
 export async function readPlanFile(name: string, bytes: Buffer): Promise<string[][] | null> {
   if (/\.xlsx$/i.test(name) || (bytes[0] === 0x50 && bytes[1] === 0x4b)) {
     try {
-      const workbook = new ExcelJS.Workbook();
+      const workbook = new (await loadExcel()).Workbook();
       await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
       const sheet = workbook.worksheets[0];
       if (!sheet) return [];

@@ -4,7 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../db/local-data";
-import { createTestDatabase, type TestDatabase } from "../test/setup/database";
+import { createTestDatabase, processEnv, type TestDatabase } from "../test/setup/database";
 import { buildJobs, bundledJobs, jobsBuildIsStale } from "./bundles";
 
 let dir: string;
@@ -50,7 +50,7 @@ describe("jobs compiled ahead", () => {
     // The compiled job does its work with plain Node: an expired session goes.
     const user = await t.db.insertInto("users").values({ email: "bundle@test.be", display_name: "B", password_hash: "x" }).returning("id").executeTakeFirstOrThrow();
     await t.db.insertInto("sessions").values({ id_hash: "expired-session", user_id: user.id, expires_at: new Date(Date.now() - 60_000) }).execute();
-    const env = { ...process.env, DATABASE_URL: t.url, CADENCE_DEMO: "false", SESSION_SECRET: "cli-test-session-secret-that-is-long-enough-0123", CREDENTIALS_KEY: Buffer.alloc(32, 3).toString("base64"), LOG_LEVEL: "error" };
+    const env = processEnv(t.url, { LOG_LEVEL: "error" });
     const result = await runs(file, env);
     expect(result).toEqual({ code: 0, stderr: "" });
     expect(await t.db.selectFrom("sessions").select("id_hash").where("id_hash", "=", "expired-session").executeTakeFirst()).toBeUndefined();

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../db/local-data";
+import { JOBS } from "./definitions";
 
 /**
  * Each job compiled ahead into one JavaScript file (`build/jobs/<name>.mjs`, its packages left as
@@ -14,7 +15,7 @@ export const JOBS_BUILD_DIR = path.join(PROJECT_ROOT, "build", "jobs");
 const SOURCES = ["app", "db", "jobs", "package-lock.json"];
 
 /** The newest modification time under a file or folder. */
-export function newestMtime(target: string): number {
+function newestMtime(target: string): number {
   const stat = fs.statSync(target);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
@@ -22,13 +23,16 @@ export function newestMtime(target: string): number {
   return newest;
 }
 
+/** Whether a file or folder of the project (paths from its root; missing ones ignored) changed after `builtMs`: a build made then is stale. */
+export function sourcesChangedSince(builtMs: number, sources: readonly string[]): boolean {
+  return sources.map((p) => path.join(PROJECT_ROOT, p)).some((p) => fs.existsSync(p) && newestMtime(p) > builtMs);
+}
+
 /** The jobs the build holds, or null when it is missing or older than a source. */
 function freshBuild(dir: string): string[] | null {
   const stampFile = path.join(dir, "built.json");
   if (!fs.existsSync(stampFile)) return null;
-  const built = fs.statSync(stampFile).mtimeMs;
-  const sources = SOURCES.map((p) => path.join(PROJECT_ROOT, p)).filter((p) => fs.existsSync(p));
-  if (sources.some((source) => newestMtime(source) > built)) return null;
+  if (sourcesChangedSince(fs.statSync(stampFile).mtimeMs, SOURCES)) return null;
   try {
     const stamp = JSON.parse(fs.readFileSync(stampFile, "utf8")) as { jobs?: unknown };
     return Array.isArray(stamp.jobs) ? stamp.jobs.filter((j): j is string => typeof j === "string") : null;
@@ -40,6 +44,11 @@ function freshBuild(dir: string): string[] | null {
 export function jobsBuildIsStale(names: readonly string[], dir = JOBS_BUILD_DIR): boolean {
   const built = freshBuild(dir);
   return !built || names.some((n) => !built.includes(n));
+}
+
+/** Compiles every job (or the named ones) unless a fresh build already holds them: `npm start` and the tests' setup. */
+export async function buildJobsIfStale(names: readonly string[] = JOBS.map((j) => j.name)): Promise<void> {
+  if (jobsBuildIsStale(names)) await buildJobs(names);
 }
 
 /** The compiled file of each named job, when the build is fresh and holds it (else the job runs through tsx). */

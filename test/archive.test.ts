@@ -13,7 +13,7 @@ import { checkPublishable } from "../app/services/review.server";
 import type { Channel, User } from "../db/schema";
 import { startFakeNetworks, type FakeNetworks } from "../fakes/networks";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publicationStates, publishUntilSettled } from "./publishing-factories";
-import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
+import { createTestDatabase, processEnv, testContext, type TestDatabase } from "./setup/database";
 import { signedInClient, startTestServer } from "./setup/web";
 import { makePasswordUser } from "./factories";
 
@@ -162,7 +162,7 @@ describe("the archive export of a month", () => {
   it("npm run archive:export writes the same archive from the command line, and refuses a bad month", async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const env = { ...process.env, DATABASE_URL: t.url, CADENCE_DEMO: "false", SESSION_SECRET: "cli-test-session-secret-that-is-long-enough-0123", CREDENTIALS_KEY: Buffer.alloc(32, 3).toString("base64") };
+        const env = processEnv(t.url);
         const child = spawn(process.execPath, ["--import", "tsx", path.resolve("app/cli/archive-export.ts"), ...args], { env });
         let stdout = "";
         let stderr = "";

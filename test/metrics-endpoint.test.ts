@@ -7,7 +7,7 @@ import { addHistogramIncrements } from "../db/repositories/metric-totals";
 import { HistogramTally } from "../app/domain/histogram";
 import { makeUser } from "./factories";
 import { makeApiChannel, makeDueNow, makeScheduledItems, publishUntilSettled } from "./publishing-factories";
-import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
+import { createTestDatabase, processEnv, testContext, type TestDatabase } from "./setup/database";
 import { startTestServer } from "./setup/web";
 
 /**
@@ -107,7 +107,7 @@ describe("what the metrics say", () => {
   });
 
   it("a job's run is counted by job and outcome; requests by route (never by address); the pool and the process are there", async () => {
-    const env = { ...process.env, DATABASE_URL: t.url, CADENCE_DEMO: "false", SESSION_SECRET: "cli-test-session-secret-that-is-long-enough-0123", CREDENTIALS_KEY: Buffer.alloc(32, 3).toString("base64"), LOG_LEVEL: "error" };
+    const env = processEnv(t.url, { LOG_LEVEL: "error" });
     const code = await new Promise<number | null>((resolve) => {
       const child = spawn(process.execPath, ["--import", "tsx", path.resolve("jobs/purge-expired-sessions.ts")], { env, stdio: "ignore" });
       child.on("exit", resolve);

@@ -18,9 +18,7 @@ import {
 import { parseCsv } from "../app/domain/csv";
 import type { User } from "../db/schema";
 import { makeChannel, makeItem, makeUser } from "./factories";
-import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
-
-const CLI_SECRETS = { SESSION_SECRET: "cli-test-session-secret-that-is-long-enough-0123", CREDENTIALS_KEY: Buffer.alloc(32, 3).toString("base64") };
+import { createTestDatabase, processEnv, testContext, type TestDatabase } from "./setup/database";
 
 let t: TestDatabase;
 let ctx: AppContext;
@@ -182,7 +180,7 @@ describe("the month's coverage and the suggestions", () => {
 describe("the command line", () => {
   const run = (script: string, args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", path.resolve(script), ...args], { env: { ...process.env, DATABASE_URL: t.url, CADENCE_DEMO: "false", ...CLI_SECRETS } });
+      const child = spawn(process.execPath, ["--import", "tsx", path.resolve(script), ...args], { env: processEnv(t.url) });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

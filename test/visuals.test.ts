@@ -27,7 +27,7 @@ import type { Channel, User } from "../db/schema";
 import { makeUser } from "./factories";
 import { startFakeNetworks } from "../fakes/networks";
 import { makeApiChannel, makeDueNow, publishUntilSettled } from "./publishing-factories";
-import { createTestDatabase, testContext, type TestDatabase } from "./setup/database";
+import { createTestDatabase, processEnv, testContext, type TestDatabase } from "./setup/database";
 
 /**
  * Visuals per language, like the text: an infographic with French words needs its Dutch twin,
@@ -261,7 +261,7 @@ describe("visuals per language", () => {
 
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "cadence-archive-files-"));
       const cli = spawnSync(process.execPath, ["--import", "tsx", path.resolve("app/cli/archive-export.ts"), month, "--out", path.join(out, "archive.json"), "--files", path.join(out, "media")], {
-        env: { ...process.env, DATABASE_URL: t.url, CADENCE_DATA_DIR: dataDir, CADENCE_DEMO: "false", SESSION_SECRET: "cli-test-session-secret-that-is-long-enough-0123", CREDENTIALS_KEY: Buffer.alloc(32, 3).toString("base64") },
+        env: processEnv(t.url, { CADENCE_DATA_DIR: dataDir }),
         encoding: "utf8",
       });
       expect(cli.status).toBe(0);

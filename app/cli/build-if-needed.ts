@@ -2,15 +2,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../db/local-data";
-import { newestMtime } from "../../jobs/bundles";
+import { sourcesChangedSince } from "../../jobs/bundles";
 import { BUILD_PATH } from "../server/web.server";
 
 /** True when the Remix build is missing or older than any source it is built from. */
 export function buildIsStale(): boolean {
   if (!fs.existsSync(BUILD_PATH)) return true;
-  const built = fs.statSync(BUILD_PATH).mtimeMs;
-  const sources = ["app", "remix.config.js", "package-lock.json"].map((p) => path.join(PROJECT_ROOT, p)).filter((p) => fs.existsSync(p));
-  return sources.some((source) => newestMtime(source) > built);
+  return sourcesChangedSince(fs.statSync(BUILD_PATH).mtimeMs, ["app", "remix.config.js", "package-lock.json"]);
 }
 
 const REMIX_CLI = path.join(PROJECT_ROOT, "node_modules", "@remix-run", "dev", "dist", "cli.js");

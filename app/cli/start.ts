@@ -7,7 +7,7 @@ import { countUsers } from "../../db/repositories/users";
 import { DEMO_ACCOUNTS, seedDemo } from "../seed/seed-demo";
 import type { FakeNetworks } from "../../fakes/networks";
 import { adoptDemoPosts, connectDemoChannels } from "../services/demo-networks.server";
-import { buildJobs, jobsBuildIsStale } from "../../jobs/bundles";
+import { buildJobsIfStale } from "../../jobs/bundles";
 import { startScheduler, type RunningScheduler } from "../../jobs/scheduler";
 import { JOBS, selectJobs } from "../../jobs/definitions";
 import { startHeartbeat } from "../services/scheduler-health.server";
@@ -119,8 +119,7 @@ async function main(): Promise<void> {
     if (runJobs && !isJobsChild && !dev) {
       // The jobs compiled ahead, so that each worker starts in plain Node (jobs/bundles.ts); in
       // development they run through tsx, so that an edit counts at the next run.
-      const names = JOBS.map((j) => j.name);
-      if (jobsBuildIsStale(names)) await buildJobs(names);
+      await buildJobsIfStale();
     }
     if (runJobs && runWeb) {
       // The scheduler runs beside the web server as its own process, on the same database, and is

@@ -3,7 +3,7 @@ import { demoQuestions } from "../seed/demo-questions";
 import { labelledPosts } from "../../test/fixtures/question-posts";
 import { testPosts } from "../../test/fixtures/question-test-posts";
 import { testPosts2 } from "../../test/fixtures/question-test-posts-2";
-import { historyPairs } from "../../test/fixtures/question-history";
+import { historyTexts } from "../../test/fixtures/question-history";
 import { buildQuestionIndex, type MatchableQuestion } from "./question-match";
 import { confidentThreshold, crossValidate, trainCalibratedTagModel } from "./tag-evaluate";
 import { features, learnedScores, suggestWithModel, trainTagModel, type TrainingExample } from "./tag-model";
@@ -103,10 +103,7 @@ describe("the project's labelled set, training and test parts apart", () => {
 
   // A season of the team's tagging: the training part and the history pairs, as an installation
   // that has been used for a few months would hold them.
-  const season = [
-    ...training,
-    ...historyPairs.flatMap((h, i) => (["fr", "nl"] as const).map((lang) => ({ lang, text: h[lang], questionIds: h.expected ? [h.expected] : [], group: `h${i}` }))),
-  ];
+  const season = [...training, ...historyTexts()];
 
   it("a model trained on a season of tagging carries a confident threshold measured on held-out texts, and it holds on posts written apart", () => {
     const model = trainCalibratedTagModel(season, questions);

@@ -42,7 +42,30 @@ export interface TagModel {
    */
   confidentScore?: number | null;
   /** How the threshold was measured, for the questions page. */
-  calibration?: { folds: number; texts: number; precision: number | null; confident: number };
+  calibration?: Calibration;
+}
+
+export interface Calibration {
+  folds: number;
+  /** Texts the cross-validation scored. */
+  texts: number;
+  /** Of the held-out suggestions at or above the threshold, the share that were right. */
+  precision: number | null;
+  /** How many held-out suggestions were at or above the threshold. */
+  confident: number;
+}
+
+/** What "confident" means for a model, as the questions page says it: a measured threshold, none held, or the default (too few items). */
+export type ModelConfidence =
+  | { kind: "calibrated"; score: number; precision: number | null; confident: number; texts: number }
+  | { kind: "none"; texts: number }
+  | { kind: "default" };
+
+export function modelConfidence(model: Pick<TagModel, "confidentScore" | "calibration">): ModelConfidence {
+  if (model.confidentScore === undefined) return { kind: "default" };
+  const texts = model.calibration?.texts ?? 0;
+  if (model.confidentScore === null) return { kind: "none", texts };
+  return { kind: "calibrated", score: model.confidentScore, precision: model.calibration?.precision ?? null, confident: model.calibration?.confident ?? 0, texts };
 }
 
 /** Smoothing of the feature counts (add-α). */

@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useFieldErrors } from "../components/field-errors";
 import { can } from "../domain/permissions";
-import type { MessageKey } from "../i18n";
+import { localeOf, type MessageKey } from "../i18n";
 import { useLang, useT } from "../i18n/react";
 import { importQuestionVolumes, importQuestions, listQuestions, questionFileFormat, saveQuestion, type ImportError, type VolumeFinding } from "../services/questions.server";
 import { evaluateTeamTagging, learningSummary, type TeamEvaluation } from "../services/tag-learning.server";
@@ -97,7 +97,7 @@ export default function Questions() {
   const [params] = useSearchParams();
   const t = useT();
   const lang = useLang();
-  const locale = lang === "nl" ? "nl-BE" : lang === "fr" ? "fr-BE" : "en-GB";
+  const locale = localeOf(lang);
   const busy = useNavigation().state === "submitting";
   const saveErrors = failed?.intent === "save" ? failed.errors : {};
   const values = failed?.intent === "save" ? failed.values : undefined;
@@ -170,7 +170,7 @@ export default function Questions() {
                 <br />
                 <span lang="nl">{q.keywordsNl.join(", ")}</span>
               </td>
-              <td>{q.volume.toLocaleString(lang === "nl" ? "nl-BE" : lang === "fr" ? "fr-BE" : "en-GB")}</td>
+              <td>{q.volume.toLocaleString(locale)}</td>
               <td>
                 {q.urlFr ? (
                   <a href={q.urlFr} lang="fr" rel="noreferrer">

@@ -2,8 +2,8 @@ import { performance } from "node:perf_hooks";
 import { insertFeedback, latestModel, latestModelSummary, latestModelVersion, questionLearningStats, saveModel, trainingFingerprint, trainingRows } from "../../db/repositories/tag-learning";
 import type { TagVerdict } from "../../db/schema";
 import { buildQuestionIndex, suggestQuestions } from "../domain/question-match";
-import { confidentThreshold, crossValidate, trainCalibratedTagModel } from "../domain/tag-evaluate";
-import type { TagModel } from "../domain/tag-model";
+import { confidentThreshold, crossValidate, trainCalibratedTagModel, type EvaluatedText } from "../domain/tag-evaluate";
+import { modelConfidence, type ModelConfidence, type TagModel } from "../domain/tag-model";
 import { matchableQuestions } from "./questions.server";
 import type { AppContext } from "./context.server";
 
@@ -14,12 +14,17 @@ import type { AppContext } from "./context.server";
  * at start). A process keeps the newest model in memory and checks its version at most every 30 s.
  */
 
+/** A tagged text as training and evaluation take it: an item's two texts are one group (they leave a fold together). */
+function asText(r: Awaited<ReturnType<typeof trainingRows>>[number]): EvaluatedText {
+  return { lang: r.lang, text: r.text, questionIds: r.questionIds, rejectedIds: r.rejectedIds, group: r.itemId };
+}
+
 /** Trains and stores a new model if what it learns from changed since the newest one. */
 export async function retrainIfChanged(ctx: AppContext, options: { force?: boolean } = {}): Promise<{ trained: boolean; version: number | null; examples: number; ms: number; confidentScore?: number | null }> {
   const [fingerprint, latest] = await Promise.all([trainingFingerprint(ctx.db), latestModel(ctx.db)]);
   if (!options.force && latest && latest.fingerprint === fingerprint) return { trained: false, version: latest.version, examples: latest.examples, ms: 0 };
   const [rows, questions] = await Promise.all([trainingRows(ctx.db), matchableQuestions(ctx)]);
-  const examples = rows.map((r) => ({ lang: r.lang, text: r.text, questionIds: r.questionIds, rejectedIds: r.rejectedIds, group: r.itemId }));
+  const examples = rows.map(asText);
   const started = performance.now();
   // Trained on everything; its confident threshold chosen by cross-validation on the same items.
   const model = trainCalibratedTagModel(examples, questions);
@@ -38,9 +43,8 @@ let caches = new WeakMap<AppContext["db"], ModelCache>();
 
 /** The newest stored model (null before the first training), cached per process. */
 export async function currentTagModel(ctx: AppContext): Promise<TagModel | null> {
-  let cache = caches.get(ctx.db);
-  if (!cache) caches.set(ctx.db, (cache = { cached: null, loading: null }));
-  const c = cache;
+  const c = caches.get(ctx.db) ?? { cached: null, loading: null };
+  caches.set(ctx.db, c);
   const now = Date.now();
   if (c.cached && now - c.cached.checkedAt < 30_000) return c.cached.model;
   c.loading ??= (async () => {
@@ -86,21 +90,13 @@ export interface ModelSummary {
   version: number;
   examples: number;
   trainedAt: string;
-  /** How "confident" was measured for this model: calibrated (a threshold and its held-out precision), none held, or the default (too few items). */
-  confidence: { kind: "calibrated"; score: number; precision: number | null; confident: number; texts: number } | { kind: "none"; texts: number } | { kind: "default" };
+  confidence: ModelConfidence;
 }
 
 export async function learningSummary(ctx: AppContext): Promise<{ stats: Record<string, { examples: number; accepted: number; rejected: number; added: number }>; model: ModelSummary | null }> {
   const [stats, latest] = await Promise.all([questionLearningStats(ctx.db, new Date(ctx.now().getTime() - 90 * 86_400_000)), latestModelSummary(ctx.db)]);
-  if (!latest) return { stats: Object.fromEntries(stats), model: null };
-  const texts = latest.calibration?.texts ?? 0;
-  const confidence: ModelSummary["confidence"] =
-    latest.confidentScore === undefined
-      ? { kind: "default" }
-      : latest.confidentScore === null
-        ? { kind: "none", texts }
-        : { kind: "calibrated", score: latest.confidentScore, precision: latest.calibration?.precision ?? null, confident: latest.calibration?.confident ?? 0, texts };
-  return { stats: Object.fromEntries(stats), model: { version: latest.version, examples: latest.examples, trainedAt: latest.trainedAt.toISOString(), confidence } };
+  const model = latest ? { version: latest.version, examples: latest.examples, trainedAt: latest.trainedAt.toISOString(), confidence: modelConfidence(latest) } : null;
+  return { stats: Object.fromEntries(stats), model };
 }
 
 export interface TeamEvaluation {
@@ -131,7 +127,7 @@ export async function evaluateTeamTagging(ctx: AppContext, folds = 5): Promise<T
   const pairs = new Set(tagged.map((r) => r.itemId)).size;
   if (pairs < folds * 2) return null;
   const index = buildQuestionIndex(questions);
-  const texts = rows.map((r) => ({ lang: r.lang, text: r.text, questionIds: r.questionIds, rejectedIds: r.rejectedIds, group: r.itemId, paraphrase: r.questionIds.length > 0 && !suggestQuestions(index, r.text, r.lang).suggestions.some((s) => r.questionIds.includes(s.id)) }));
+  const texts = rows.map((r) => ({ ...asText(r), paraphrase: r.questionIds.length > 0 && !suggestQuestions(index, r.text, r.lang).suggestions.some((s) => r.questionIds.includes(s.id)) }));
   const e = crossValidate(texts, questions, folds);
   return {
     pairs,

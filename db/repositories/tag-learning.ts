@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "../client";
 import type { TagVerdict } from "../schema";
+import type { Calibration, TagModel } from "../../app/domain/tag-model";
 
 /**
  * What the tag model learns from: every tag on every item that exists (drafts count; a deleted
@@ -71,17 +72,16 @@ export async function questionLearningStats(db: Db, since: Date): Promise<Map<st
   return new Map(r.rows.map((x) => [x.id, { examples: x.examples, accepted: x.accepted, rejected: x.rejected, added: x.added }]));
 }
 
-/** The newest model's version, size and time, without the model itself (the questions page). */
 /** The newest model's facts for the questions page, with its confident threshold and how it was measured (read from the stored model). */
-export async function latestModelSummary(db: Db): Promise<{ version: number; examples: number; trainedAt: Date; confidentScore: number | null | undefined; calibration: { folds: number; texts: number; precision: number | null; confident: number } | null } | undefined> {
+export async function latestModelSummary(db: Db): Promise<({ version: number; examples: number; trainedAt: Date } & Pick<TagModel, "confidentScore" | "calibration">) | undefined> {
   const row = await db
     .selectFrom("tag_models")
     .select(["version", "examples", "trained_at"])
     .select(sql<number | null>`(model->>'confidentScore')::float8`.as("confident_score"))
     .select(sql<boolean>`model ? 'confidentScore'`.as("calibrated"))
-    .select(sql<{ folds: number; texts: number; precision: number | null; confident: number } | null>`model->'calibration'`.as("calibration"))
+    .select(sql<Calibration | null>`model->'calibration'`.as("calibration"))
     .orderBy("version", "desc")
     .limit(1)
     .executeTakeFirst();
-  return row ? { version: row.version, examples: row.examples, trainedAt: row.trained_at, confidentScore: row.calibrated ? row.confident_score : undefined, calibration: row.calibration ?? null } : undefined;
+  return row ? { version: row.version, examples: row.examples, trainedAt: row.trained_at, confidentScore: row.calibrated ? row.confident_score : undefined, calibration: row.calibration ?? undefined } : undefined;
 }

@@ -5,7 +5,7 @@ import { trainCalibratedTagModel } from "../../app/domain/tag-evaluate";
 import { suggestWithModel, trainTagModel, type TagModel, type TrainingExample } from "../../app/domain/tag-model";
 import { demoQuestions } from "../../app/seed/demo-questions";
 import { labelledPosts, type LabelledPost } from "../fixtures/question-posts";
-import { historyPairs } from "../fixtures/question-history";
+import { historyTexts } from "../fixtures/question-history";
 import { testPosts } from "../fixtures/question-test-posts";
 import { testPosts2 } from "../fixtures/question-test-posts-2";
 import { percentile, report } from "./report";
@@ -56,7 +56,7 @@ export async function run(): Promise<void> {
   const index = buildQuestionIndex(demo);
   const season = [
     ...labelledPosts.map((p, i) => ({ lang: p.lang, text: p.text, questionIds: p.expected ? [p.expected] : [], group: `p${i}` })),
-    ...historyPairs.flatMap((h, i) => (["fr", "nl"] as const).map((lang) => ({ lang, text: h[lang], questionIds: h.expected ? [h.expected] : [], group: `h${i}` }))),
+    ...historyTexts(),
   ];
   const model = trainCalibratedTagModel(season, demo);
   report("questions.training_texts", season.length, "texts");

@@ -61,3 +61,8 @@ export function testContext(db: Db, options: { now?: () => Date; demo?: boolean 
   });
   return { db, config, log: createLogger({ level: "error", write: () => {} }), now: options.now ?? (() => new Date()) };
 }
+
+/** The environment of a command-line script or job started as a process against a test database (not demo mode: its own secrets). */
+export function processEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, DATABASE_URL: databaseUrl, CADENCE_DEMO: "false", SESSION_SECRET: "cli-test-session-secret-that-is-long-enough-0123", CREDENTIALS_KEY: Buffer.alloc(32, 3).toString("base64"), ...extra };
+}

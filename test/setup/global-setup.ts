@@ -7,8 +7,7 @@ import { buildIsStale, runRemixBuild } from "../../app/cli/build-if-needed";
 import { createDb } from "../../db/client";
 import { EmbeddedPostgres, randomPassword } from "../../db/embedded-postgres";
 import { migrateToLatest } from "../../db/migrate";
-import { buildJobs, jobsBuildIsStale } from "../../jobs/bundles";
-import { JOBS } from "../../jobs/definitions";
+import { buildJobsIfStale } from "../../jobs/bundles";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -33,8 +32,7 @@ function withDatabase(url: string, database: string): string {
  */
 export default async function setup(project: TestProject) {
   if (buildIsStale()) await runRemixBuild();
-  const jobNames = JOBS.map((j) => j.name);
-  if (jobsBuildIsStale(jobNames)) await buildJobs(jobNames);
+  await buildJobsIfStale();
 
   let embedded: EmbeddedPostgres | null = null;
   let dataDir: string | null = null;
